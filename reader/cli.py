@@ -1,0 +1,113 @@
+"""The `reader` command line: global options, subcommands, and friendly errors."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+from reader.errors import ReaderError
+
+#: Modules under `reader.commands`, each registering one or more subcommands.
+COMMAND_MODULES: tuple[str, ...] = ("render",)
+
+BIDI_MODES = ("app", "terminal")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, so `reader SUB --db X` works as well as `reader --db X SUB`."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--version", action="version", version=f"reader {__version__}", help="show the version"
+    )
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $READER_DB, else the user data folder)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser; also used by tests to check every subcommand's --help."""
+    from reader.paths import DB_ENV, default_db_path
+
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal news reader built for Arabic first.",
+        epilog=(
+            f"Your library and notes are saved in {default_db_path()} "
+            f"(change it with --db or ${DB_ENV}). Run 'reader' alone to open the library, "
+            "or 'reader PATH|URL' to open one article."
+        ),
+        parents=[common],
+    )
+    parser.add_argument(
+        "--bidi",
+        choices=BIDI_MODES,
+        default=None,
+        help="'app' shapes and reorders Arabic itself (default); 'terminal' leaves it to a "
+        "terminal that does its own bidi (also $READER_BIDI)",
+    )
+    parser.add_argument("--theme", default=None, help="colour theme for the app")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"reader.commands.{name}")
+        module.register(subparsers, common)
+    return parser
+
+
+def _split_open_target(argv: list[str], parser: argparse.ArgumentParser) -> tuple[list[str], str | None]:
+    """`reader PATH|URL` is shorthand for opening it: pull the target out before parsing."""
+    commands = set()
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        choices = getattr(action, "choices", None)
+        if choices:
+            commands.update(choices)
+    takes_value = {"--db", "--bidi", "--theme"}
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in takes_value:
+            index += 2
+            continue
+        if arg.startswith("-"):
+            index += 1
+            continue
+        if arg in commands:
+            return argv, None
+        return argv[:index] + argv[index + 1 :], arg
+    return argv, None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `reader` and `python -m reader`; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args_list, target = _split_open_target(args_list, parser)
+    args = parser.parse_args(args_list)
+    args.target = target
+    try:
+        func = getattr(args, "func", None)
+        if func is None:
+            from reader.ui.app import run_app
+
+            return run_app(args)
+        result: int = func(args)
+        return result
+    except ReaderError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("reader: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""The core records every module shares: articles, annotations, feeds, corrections.
+
+Plain dataclasses with no behaviour beyond what the text itself implies, so the
+store, the library, export and the UI agree on one shape. All text is logical
+Unicode; offsets are Python string indices into `Article.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
+Direction = Literal["rtl", "ltr"]
+
+#: Separator between blocks in `Article.text`; offsets count it as one character.
+BLOCK_SEPARATOR = "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of an article body: a heading, paragraph, quote or list item."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(slots=True)
+class Article:
+    """An article in the library, its body as logical-text blocks."""
+
+    id: str
+    """Stable id: derived from the source, so re-adding the same source finds it."""
+    title: str
+    source: str
+    """File path or URL the article came from."""
+    blocks: list[Block]
+    author: str = ""
+    published: str = ""
+    """ISO 8601 date (or date-time) when known, else empty."""
+    language: str = "ar"
+    direction: Direction = "rtl"
+    added: str = ""
+    """ISO 8601 time the article entered the library."""
+    feed_url: str = ""
+    """The feed this article came from, if any."""
+    entry_id: str = ""
+    """The feed entry id (or link) used to detect duplicates."""
+
+    @property
+    def text(self) -> str:
+        """The whole body as one logical string; annotation offsets index into it."""
+        return BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+
+    def block_starts(self) -> list[int]:
+        """Offset in `text` where each block starts."""
+        starts: list[int] = []
+        offset = 0
+        for block in self.blocks:
+            starts.append(offset)
+            offset += len(block.text) + len(BLOCK_SEPARATOR)
+        return starts
+
+
+@dataclass(slots=True)
+class ArticleSummary:
+    """What the library list shows, without the body."""
+
+    id: str
+    title: str
+    source: str
+    published: str
+    added: str
+    highlights: int = 0
+    direction: Direction = "rtl"
+
+
+@dataclass(slots=True)
+class Annotation:
+    """A highlight (and optional note) anchored to a span of an article's text."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    """The exact logical text of `article.text[start:end]` when it was made."""
+    prefix: str = ""
+    """Up to 32 characters before the quote, for re-anchoring."""
+    suffix: str = ""
+    """Up to 32 characters after the quote, for re-anchoring."""
+    text_hash: str = ""
+    """Hash of the article text the offsets refer to."""
+    color: int = 1
+    """Highlight colour, 1 to 5."""
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    created: str = ""
+    updated: str = ""
+    orphan: bool = False
+    """True when re-anchoring could not place the quote in the current text."""
+
+
+@dataclass(slots=True)
+class Feed:
+    """A subscribed RSS or Atom feed and what conditional GET needs."""
+
+    url: str
+    title: str = ""
+    etag: str = ""
+    modified: str = ""
+    last_checked: str = ""
+    seen: list[str] = field(default_factory=list)
+    """Entry ids and links already imported."""
+
+
+@dataclass(slots=True)
+class EntityCorrection:
+    """A reader's correction to entity extraction, applied to every article."""
+
+    action: Literal["add", "retype", "merge", "rename", "hide"]
+    name: str
+    """The entity (canonical or surface name) the correction is about."""
+    type: str = ""
+    """The new or given type (PERSON, ORG, LOC, MONEY, DATE, MISC)."""
+    target: str = ""
+    """For merge: the entity to merge into; for rename: the new name."""
+    id: str = ""
+    created: str = ""
