@@ -1,0 +1,81 @@
+"""The command line: --help and --version everywhere, paths, friendly errors."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+from reader.cli import build_parser
+
+
+def _subcommand_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths: list[tuple[str, ...]] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                paths.append((*prefix, name))
+                paths.extend(_subcommand_paths(sub, (*prefix, name)))
+    return paths
+
+
+SUBCOMMANDS = _subcommand_paths(build_parser())
+
+
+def _run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = None
+    if env_db is not None:
+        import os
+
+        env = {**os.environ, "READER_DB": str(env_db)}
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+def test_version_top_level() -> None:
+    result = _run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"reader {__version__}"
+
+
+def test_help_says_where_the_database_is(tmp_path: Path) -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    assert "READER_DB" in result.stdout
+    assert "--db" in result.stdout
+
+
+@pytest.mark.parametrize("path", SUBCOMMANDS, ids=" ".join)
+def test_every_subcommand_has_help_and_version(path: tuple[str, ...]) -> None:
+    parser = build_parser()
+    for flag in ("--help", "--version"):
+        with pytest.raises(SystemExit) as exit_info:
+            parser.parse_args([*path, flag])
+        assert exit_info.value.code == 0, (path, flag)
+
+
+def test_resolve_db_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.paths import default_db_path, resolve_db_path
+
+    monkeypatch.delenv("READER_DB", raising=False)
+    assert resolve_db_path(None) == default_db_path()
+    monkeypatch.setenv("READER_DB", str(tmp_path / "env.json"))
+    assert resolve_db_path(None) == tmp_path / "env.json"
+    assert resolve_db_path(str(tmp_path / "cli.json")) == tmp_path / "cli.json"
+
+
+def test_shipped_folders_exist() -> None:
+    from reader.paths import seeds_dir, themes_dir
+
+    assert (seeds_dir() / "000_23062d0d2c77e25f.txt").is_file()
+    assert themes_dir().is_dir()
