@@ -1,0 +1,177 @@
+"""Arabic normalisation for matching and search, with a map back to logical offsets.
+
+Searching Arabic text must ignore what writers add or vary freely: harakat (short-vowel
+marks), tatweel (the elongation stroke), the hamza forms of alef, taa marbuta against haa
+and alef maqsura against yaa. `fold` removes or unifies those and keeps, for every folded
+character, the index of the original character it came from, so a match in folded text
+maps back to a span of the logical text the store and the UI use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+#: Harakat, Quranic marks and the superscript alef: dropped by `fold`.
+_MARKS = frozenset(
+    [chr(c) for c in range(0x064B, 0x0660)]  # fathatan .. wavy hamza below
+    + [chr(0x0670)]  # superscript alef
+    + [chr(c) for c in range(0x0610, 0x061B)]  # honorific signs
+    + [chr(c) for c in range(0x06D6, 0x06DD)]  # Quranic annotation signs
+    + [chr(c) for c in range(0x06DF, 0x06E5)]
+    + [chr(c) for c in range(0x06E7, 0x06E9)]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+TATWEEL = "\u0640"
+
+#: Character replacements applied after marks are dropped.
+_REPLACE = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",  # alef wasla
+    "ة": "ه",
+    "ى": "ي",
+    # Arabic-Indic and extended (Persian) digits fold to ASCII so "2015" finds "٢٠١٥".
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+}
+
+#: Proclitics that attach to a following word, longest first so the longest one is tried first.
+PROCLITICS: tuple[str, ...] = (
+    "وبال",
+    "وكال",
+    "وفال",
+    "فبال",
+    "وال",
+    "بال",
+    "فال",
+    "كال",
+    "ولل",
+    "فلل",
+    "لل",
+    "ال",
+    "وب",
+    "ول",
+    "وك",
+    "فب",
+    "فل",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+)
+
+#: The proclitics that are only conjunctions and prepositions (no article): what may precede
+#: a proper name written with its own first letters (وSoftBank, بمايكروسوفت, لمسك).
+NAME_PROCLITICS: tuple[str, ...] = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+
+def is_mark(char: str) -> bool:
+    """True for harakat, Quranic marks and tatweel: characters `fold` drops."""
+    return char in _MARKS or char == TATWEEL
+
+
+def fold_char(char: str) -> str:
+    """The folded form of one character: "" for marks and tatweel, else 1+ characters."""
+    if is_mark(char):
+        return ""
+    replaced = _REPLACE.get(char)
+    if replaced is not None:
+        return replaced
+    return char.lower() if char.isascii() else char.casefold()
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Fold `text` for matching; return it with a map from each folded index to the original.
+
+    The map has one entry more than the folded text: its last entry is `len(text)`, so the
+    end offset of a match maps too.
+    """
+    out: list[str] = []
+    index_map: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold_char(char)
+        out.append(folded)
+        index_map.extend([index] * len(folded))
+    index_map.append(len(text))
+    return "".join(out), index_map
+
+
+def fold_plain(text: str) -> str:
+    """`fold` without the index map, for keys and comparisons."""
+    return "".join(fold_char(char) for char in text)
+
+
+def _span_end(text: str, last: int) -> int:
+    """End offset after original index `last`, taking the marks that sit on that letter."""
+    end = last + 1
+    while end < len(text) and is_mark(text[end]):
+        end += 1
+    return end
+
+
+def find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
+    """Logical (start, end) spans of every non-overlapping Arabic-aware match of `needle`.
+
+    Matching ignores harakat and tatweel, folds alef forms, taa marbuta, alef maqsura and
+    digits, and ignores case in Latin script. An empty (or all-marks) needle matches nothing.
+    """
+    folded_needle = fold_plain(needle)
+    if not folded_needle:
+        return []
+    folded, index_map = fold(haystack)
+    spans: list[tuple[int, int]] = []
+    position = folded.find(folded_needle)
+    while position >= 0:
+        end_folded = position + len(folded_needle)
+        start = index_map[position]
+        end = _span_end(haystack, index_map[end_folded - 1])
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+        position = folded.find(folded_needle, end_folded)
+    return spans
+
+
+def proclitic_splits(word: str, min_stem: int = 2) -> Iterator[tuple[str, str]]:
+    """Every (proclitic, stem) reading of `word`, the longest proclitic first.
+
+    The stem must keep at least `min_stem` characters. The caller decides which reading is
+    right (for instance, the stem is a known name); the bare word is not yielded.
+    """
+    for clitic in PROCLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= min_stem:
+            yield clitic, word[len(clitic) :]
+
+
+def strip_article(word: str) -> str:
+    """`word` without a leading conjunction/preposition + definite article (والسعودية -> سعودية).
+
+    Only strips when an "ال" is part of the prefix, the safe case for normalising keys.
+    """
+    for clitic in ("وبال", "وكال", "وفال", "فبال", "وال", "بال", "فال", "كال", "ولل", "فلل", "ال"):
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            return word[len(clitic) :]
+    if word.startswith("لل") and len(word) > 3:
+        return word[2:]
+    return word
+
+
+def strip_name_proclitic(word: str, is_known: frozenset[str] | set[str]) -> tuple[int, str]:
+    """Split a conjunction/preposition off a name: (characters stripped, stem).
+
+    `is_known` holds folded names. Latin script glued to an Arabic clitic (وSoftBank) always
+    splits. Returns (0, word) when no reading gives a known name.
+    """
+    if len(word) > 1 and word[0] in "وفبلك" and word[1].isascii() and word[1].isalnum():
+        return 1, word[1:]
+    if len(word) > 2 and word[:2] in {"وب", "ول", "وك", "فب", "فل"} and word[2].isascii():
+        return 2, word[2:]
+    if fold_plain(word) in is_known:
+        return 0, word
+    for clitic in NAME_PROCLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            stem = word[len(clitic) :]
+            if fold_plain(stem) in is_known:
+                return len(clitic), stem
+    return 0, word

@@ -1,0 +1,109 @@
+"""Arabic folding for search: what it ignores, what it unifies, and that offsets map back."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.arabic import (
+    find_all,
+    fold,
+    fold_plain,
+    proclitic_splits,
+    strip_article,
+    strip_name_proclitic,
+)
+
+
+def test_fold_strips_harakat_and_tatweel() -> None:
+    assert fold_plain("مُحَمَّدٌ") == "محمد"
+    assert fold_plain("العـــربية") == "العربيه"
+
+
+def test_fold_unifies_alef_taa_marbuta_alef_maqsura() -> None:
+    assert fold_plain("أحمد إبراهيم آمال ٱلله") == "احمد ابراهيم امال الله"
+    assert fold_plain("مدرسة") == "مدرسه"
+    assert fold_plain("مصطفى") == "مصطفي"
+
+
+def test_fold_lowercases_latin_and_folds_digits() -> None:
+    assert fold_plain("OpenAI ٢٠١٥ ۱۹") == "openai 2015 19"
+
+
+def test_fold_map_points_to_original_characters() -> None:
+    text = "مُحَمَّد"
+    folded, index_map = fold(text)
+    assert folded == "محمد"
+    assert len(index_map) == len(folded) + 1
+    assert [text[i] for i in index_map[:-1]] == ["م", "ح", "م", "د"]
+    assert index_map[-1] == len(text)
+
+
+def test_find_all_ignores_marks_and_returns_logical_spans() -> None:
+    text = "قال مُحَمَّدٌ إن محمد سيأتي"
+    spans = find_all(text, "محمد")
+    assert spans == [(4, 13), (17, 21)]
+    assert text[4:13] == "مُحَمَّدٌ"
+    assert text[17:21] == "محمد"
+
+
+def test_find_all_folds_needle_too() -> None:
+    text = "زار الرئيس القاهرة وقال إن القاهره جميلة"
+    assert [text[s:e] for s, e in find_all(text, "القاهرة")] == ["القاهرة", "القاهره"]
+    assert [text[s:e] for s, e in find_all(text, "إلى")] == []
+    assert find_all("ذهب الى المدرسة", "إلى") == [(4, 7)]
+
+
+def test_find_all_latin_case_insensitive() -> None:
+    text = "شركة OpenAI و openai"
+    assert [text[s:e] for s, e in find_all(text, "OPENAI")] == ["OpenAI", "openai"]
+
+
+def test_find_all_empty_needle_matches_nothing() -> None:
+    assert find_all("نص", "") == []
+    assert find_all("نص", "َ") == []
+
+
+def test_find_all_non_overlapping() -> None:
+    assert find_all("aaaa", "aa") == [(0, 2), (2, 4)]
+
+
+def test_proclitic_splits_longest_first() -> None:
+    splits = list(proclitic_splits("والسعودية"))
+    assert splits[0] == ("وال", "سعودية")
+    assert ("و", "السعودية") in splits
+
+
+def test_strip_article() -> None:
+    assert strip_article("والسعودية") == "سعودية"
+    assert strip_article("للشركة") == "شركة"
+    assert strip_article("ماسك") == "ماسك"
+
+
+def test_strip_name_proclitic() -> None:
+    known = {fold_plain("مايكروسوفت"), fold_plain("ماسك")}
+    assert strip_name_proclitic("بمايكروسوفت", known) == (1, "مايكروسوفت")
+    assert strip_name_proclitic("وSoftBank", known) == (1, "SoftBank")
+    assert strip_name_proclitic("ماسك", known) == (0, "ماسك")
+    assert strip_name_proclitic("وزير", known) == (0, "وزير")
+
+
+_ALPHABET = st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويأإآةىءؤئ ـًٌٍَُِّْAbZz019٠٩"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_ALPHABET, max_size=40))
+def test_fold_map_is_monotonic_and_consistent(text: str) -> None:
+    folded, index_map = fold(text)
+    assert len(index_map) == len(folded) + 1
+    assert index_map == sorted(index_map)
+    for k, ch in enumerate(folded):
+        assert ch in fold_plain(text[index_map[k]])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_ALPHABET, max_size=30), st.text(_ALPHABET, min_size=1, max_size=5))
+def test_find_all_spans_fold_to_needle(haystack: str, needle: str) -> None:
+    target = fold_plain(needle)
+    for start, end in find_all(haystack, needle):
+        assert fold_plain(haystack[start:end]) == target
