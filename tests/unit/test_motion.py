@@ -1,0 +1,179 @@
+"""Word, sentence and paragraph motions in logical text (Arabic and Latin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.motion import (
+    next_paragraph,
+    next_sentence,
+    next_word,
+    paragraph_at,
+    paragraphs,
+    prev_paragraph,
+    prev_sentence,
+    prev_word,
+    sentence_at,
+    sentences_in,
+    unit_at,
+    word_at,
+    word_end,
+    words_in,
+)
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"
+
+
+def _seed_text() -> str:
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return "\n".join(lines)
+
+
+def _words(text: str) -> list[str]:
+    return [text[a:b] for a, b in words_in(text, 0, len(text))]
+
+
+def test_words_keep_numbers_names_and_harakat_whole() -> None:
+    text = "عرضٌ لـ 97.400 مليون، لشراء OpenAI؟ don't… ١٢٣٫٥ (X)"
+    assert _words(text) == [
+        "عرضٌ",
+        "لـ",
+        "97.400",
+        "مليون",
+        "لشراء",
+        "OpenAI",
+        "don't",
+        "١٢٣٫٥",
+        "X",
+    ]
+
+
+def test_punctuation_is_not_part_of_words() -> None:
+    assert _words("الأمن.. وبحسب؛ قال: «نعم»!") == ["الأمن", "وبحسب", "قال", "نعم"]
+
+
+def test_word_at() -> None:
+    text = "لشراء OpenAI، الشركة"
+    i = text.index("OpenAI")
+    assert word_at(text, i + 3) == (i, i + 6)
+    assert word_at(text, i + 6) is None  # the comma
+    assert word_at(text, 5) is None  # the space
+
+
+def test_next_and_prev_word_walk_every_word_in_order() -> None:
+    text = _seed_text()
+    starts = [a for a, _ in words_in(text, 0, len(text))]
+    position = 0
+    visited = [position]
+    while (following := next_word(text, position)) != position:
+        position = following
+        visited.append(position)
+    assert visited == starts
+    back = [position]
+    while (previous := prev_word(text, position)) != position:
+        position = previous
+        back.append(position)
+    assert back == starts[::-1]
+
+
+def test_prev_word_from_inside_a_word_goes_to_its_start() -> None:
+    text = "قال ماسك كلاما"
+    assert prev_word(text, text.index("ماسك") + 2) == text.index("ماسك")
+    assert prev_word(text, text.index("ماسك")) == 0
+
+
+def test_word_end() -> None:
+    text = "قال ماسك، كلاما"
+    assert word_end(text, 1) == 3
+    assert word_end(text, 3) == text.index("،")  # from the space: the next word's end
+    assert word_end(text, len(text)) == len(text)
+
+
+def test_sentences_split_on_arabic_and_latin_terminators() -> None:
+    text = "هل قرأت الخبر؟ نعم! قرأته… Really? Yes. الرقم 9.740 مليار، والباقي؛ هنا"
+    got = [text[a:b] for a, b in sentences_in(text, 0, len(text))]
+    assert got == [
+        "هل قرأت الخبر؟",
+        "نعم!",
+        "قرأته…",
+        "Really?",
+        "Yes.",
+        "الرقم 9.740 مليار، والباقي؛ هنا",
+    ]
+
+
+def test_sentence_end_includes_closing_quotes() -> None:
+    text = 'قال: "لا شكرًا، إذا كنت تريد ذلك.". ولم يرد'
+    got = [text[a:b] for a, b in sentences_in(text, 0, len(text))]
+    assert got == ['قال: "لا شكرًا، إذا كنت تريد ذلك.".', "ولم يرد"]
+
+
+def test_sentences_never_cross_paragraphs() -> None:
+    text = "بلا نقطة في آخرها\nفقرة ثانية. وجملة"
+    assert sentence_at(text, 2) == (0, text.index("\n"))
+    second = text.index("فقرة")
+    assert next_sentence(text, 2) == second
+    assert next_sentence(text, second) == text.index("وجملة")
+    assert prev_sentence(text, second) == 0
+
+
+def test_seed_sentences() -> None:
+    text = _seed_text()
+    i = text.index("OpenAI")
+    start, end = sentence_at(text, i)
+    assert text[start:end] == (
+        "إيلون ماسك يهز قطاع التكنولوجيا مرة أخرى بعرض بملايين الدولارات لشراء OpenAI، "
+        "الشركة التي تقف وراء ChatGPT."
+    )
+    assert text[next_sentence(text, i) :].startswith("من خلال اتحاد")
+    assert prev_sentence(text, next_sentence(text, i)) == 0
+
+
+def test_sentence_at_on_space_between_sentences_is_the_one_before() -> None:
+    text = "أولى. ثانية."
+    assert sentence_at(text, text.index(" ")) == (0, 5)
+
+
+def test_paragraph_motions_skip_empty_paragraphs() -> None:
+    text = "أولى\n\n  \nثانية هنا\nثالثة"
+    assert paragraphs(text) == [(0, 4), (9, 18), (19, 24)]
+    assert paragraph_at(text, 11) == (9, 18)
+    assert next_paragraph(text, 1) == 9
+    assert next_paragraph(text, 11) == 19
+    assert next_paragraph(text, 20) == 20  # last paragraph: stay
+    assert prev_paragraph(text, 20) == 19  # inside: go to its start
+    assert prev_paragraph(text, 19) == 9
+    assert prev_paragraph(text, 9) == 0
+    assert prev_paragraph(text, 0) == 0
+
+
+def test_unit_at() -> None:
+    text = "أولى ثانية. جملة أخرى\nفقرة"
+    assert unit_at(text, 1, "word") == (0, 4)
+    assert unit_at(text, 4, "word") == (4, 5)  # on a space: that character
+    assert unit_at(text, 1, "sentence") == (0, 11)
+    assert unit_at(text, 1, "paragraph") == (0, text.index("\n"))
+    assert unit_at(text, len(text) - 1, "paragraph") == (text.index("فقرة"), len(text))
+
+
+_ALPHABET = "ابت ثجح OpenAI 97.4 ،؛؟!…\n\u064e"
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=80), where=st.integers(0, 80))
+def test_motions_stay_in_range_and_move_monotonically(text: str, where: int) -> None:
+    offset = min(where, len(text))
+    forward = [next_word(text, offset), next_sentence(text, offset), next_paragraph(text, offset)]
+    backward = [prev_word(text, offset), prev_sentence(text, offset), prev_paragraph(text, offset)]
+    for position in forward:
+        assert offset <= position <= len(text)
+    for position in backward:
+        assert 0 <= position <= offset
+    span = sentence_at(text, offset)
+    assert 0 <= span[0] <= span[1] <= len(text)
+    assert "\n" not in text[span[0] : span[1]]
+    for start, end in words_in(text, 0, len(text)):
+        assert text[start:end].strip() == text[start:end]
