@@ -1,0 +1,308 @@
+"""A TinyDB Storage that writes atomically and re-reads only when the file changed.
+
+TinyDB's own JSONStorage rewrites the file in place (a crash mid-write leaves
+half a file) and re-parses it on every query. `AtomicJSONStorage` plugs into
+TinyDB's extension point instead:
+
+- every write goes to a temporary file in the same folder, is flushed and
+  fsynced, then `os.replace`d over the old file, and the folder is fsynced;
+- the parsed data is cached and reused while the file's signature (inode,
+  size, nanosecond mtime) is unchanged, so reads cost one `stat`;
+- inside `batch()` several TinyDB operations become one write.
+
+Each write stamps a fresh nanosecond mtime on the new file, so a signature
+never repeats even when another process rewrites the file within one clock
+tick of the filesystem's coarse timestamps.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, cast
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+Data = dict[str, dict[str, Any]]
+Signature = tuple[int, int, int]
+
+#: Temporary files are named `.NAME.<pid>.<random>.tmp` so crashed writes can be swept up.
+TMP_SUFFIX = ".tmp"
+
+#: errno values that mean "the disk (or quota, or file size limit) is full".
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: errno values that mean "this place cannot be written".
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+class CorruptFileError(Exception):
+    """The file exists but is not a JSON object; `path` says which."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON: Arabic stays readable and half the size of \\u escapes."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def signature(stat: os.stat_result) -> Signature:
+    """What identifies one version of a file: inode, size and nanosecond mtime."""
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (best effort where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> Signature:
+    """Replace `path` with `payload` so readers see the old or the new file, never a mix.
+
+    Writes a temporary file beside it, fsyncs it (unless `durable` is False, for
+    caches that can be rebuilt), stamps a unique mtime, renames it into place and
+    fsyncs the folder. On any error the temporary file is removed and the old
+    file is untouched; the OSError propagates.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            stamp = time.time_ns()
+            os.utime(fd, ns=(stamp, stamp))
+            if durable:
+                os.fsync(fd)
+            sig = signature(os.fstat(fd))
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+    return sig
+
+
+def read_json_file(path: Path) -> tuple[Any, Signature] | None:
+    """Parse `path` and return (value, signature), or None when it does not exist.
+
+    Raises CorruptFileError when the bytes are not valid UTF-8 JSON.
+    """
+    try:
+        with open(path, "rb") as handle:
+            sig = signature(os.fstat(handle.fileno()))
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    try:
+        return json.loads(raw), sig
+    except (UnicodeDecodeError, ValueError) as error:
+        raise CorruptFileError(path, f"not valid JSON ({error})") from error
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: cached reads, atomic fsynced writes, optional batching.
+
+    `on_corrupt(path)` is called when the file is not a JSON object; it should
+    move the file aside (and maybe restore a backup) and return, after which the
+    file is read again. Without it, CorruptFileError propagates.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        on_corrupt: Callable[[Path], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._on_corrupt = on_corrupt
+        self._data: Data | None = None
+        self._sig: Signature | None = None
+        self._batch_depth = 0
+        self._dirty = False
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _current_sig(self) -> Signature | None:
+        try:
+            return signature(os.stat(self.path))
+        except FileNotFoundError:
+            return None
+
+    def _load(self) -> None:
+        """Parse the file into the cache (recovering a corrupt file once per attempt)."""
+        for _attempt in range(8):
+            try:
+                loaded = read_json_file(self.path)
+                if loaded is not None and not isinstance(loaded[0], dict):
+                    raise CorruptFileError(self.path, "not a JSON object")
+            except CorruptFileError:
+                if self._on_corrupt is None:
+                    raise
+                self._on_corrupt(self.path)
+                continue
+            if loaded is None:
+                self._data, self._sig = None, None
+            else:
+                self._data, self._sig = loaded[0], loaded[1]
+            return
+        raise CorruptFileError(self.path, "still damaged after recovery")
+
+    def refresh(self) -> None:
+        """Re-read the file if its signature changed since we last read or wrote it."""
+        current = self._current_sig()
+        if current is None:
+            self._data, self._sig = None, None
+        elif current != self._sig or self._data is None:
+            self._load()
+
+    def read(self) -> Data | None:
+        """The whole database, from cache when the file is unchanged (TinyDB may mutate it)."""
+        if self._batch_depth == 0:
+            self.refresh()
+        return self._data
+
+    @property
+    def exists(self) -> bool:
+        """Whether the file is on disk."""
+        return self.path.exists()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, data: Data) -> None:
+        """Write now, or at the end of the batch; on failure forget the unsaved data."""
+        self._data = data
+        if self._batch_depth:
+            self._dirty = True
+            return
+        self._flush()
+
+    def _flush(self) -> None:
+        data = self._data
+        try:
+            if data is None:
+                return
+            self._sig = atomic_write(self.path, encode_json(data))
+        except BaseException:
+            self.invalidate()
+            raise
+        finally:
+            self._dirty = False
+
+    def invalidate(self) -> None:
+        """Drop the cache so the next read comes from disk."""
+        self._data, self._sig = None, None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group TinyDB operations into one atomic write (the caller holds the file lock)."""
+        if self._batch_depth == 0:
+            self.refresh()
+        self._batch_depth += 1
+        try:
+            yield
+        except BaseException:
+            self._batch_depth -= 1
+            if self._batch_depth == 0:
+                self._dirty = False
+                self.invalidate()
+            raise
+        self._batch_depth -= 1
+        if self._batch_depth == 0 and self._dirty:
+            self._flush()
+
+    def delete(self) -> None:
+        """Remove the file (durably) and forget it."""
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        else:
+            fsync_dir(self.path.parent)
+        self.invalidate()
+
+
+class KeyedTable(Table):
+    """A TinyDB table whose document ids are our string keys (article id, annotation id, url)."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+    # TinyDB annotates document ids as int; these typed helpers take our string keys.
+
+    def get_key(self, key: str) -> dict[str, Any] | None:
+        """The document stored under `key`, or None."""
+        found: dict[str, Any] | None = super().get(doc_id=cast(Any, key))
+        return found
+
+    def has_key(self, key: str) -> bool:
+        """Whether a document is stored under `key`."""
+        return key in self._read_table()
+
+    def put_key(self, key: str, doc: dict[str, Any]) -> None:
+        """Insert or replace the document under `key`."""
+        self.put_many({key: doc})
+
+    def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
+        """Insert or replace several documents (one storage write per call)."""
+        existing = [key for key in docs if self.has_key(key)]
+        if existing:
+            self.remove_keys(existing)
+        self.insert_multiple(Document(doc, doc_id=cast(Any, key)) for key, doc in docs.items())
+
+    def remove_keys(self, keys: list[str]) -> None:
+        """Remove the documents under `keys` (all must exist)."""
+        self.remove(doc_ids=cast(Any, keys))
+
+    def keyed_items(self) -> dict[str, dict[str, Any]]:
+        """The raw documents by key; read-only view of the cache, do not modify."""
+        return cast(dict[str, dict[str, Any]], self._read_table())
+
+
+class KeyedTinyDB(TinyDB):
+    """TinyDB with string-keyed tables and no query cache (other processes change the files)."""
+
+    table_class = KeyedTable
+
+    def keyed(self, name: str) -> KeyedTable:
+        """The string-keyed table `name`."""
+        table = self.table(name)
+        assert isinstance(table, KeyedTable)
+        return table
+
+    @property
+    def atomic_storage(self) -> AtomicJSONStorage:
+        """The storage, typed."""
+        storage = self.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+
+def open_tinydb(path: Path, on_corrupt: Callable[[Path], None] | None = None) -> KeyedTinyDB:
+    """A TinyDB over `AtomicJSONStorage` at `path` (the file is created on first write)."""
+    return KeyedTinyDB(path, on_corrupt=on_corrupt, storage=AtomicJSONStorage)

@@ -1,0 +1,763 @@
+"""The one place user data lives: library, annotations, feeds, settings, entity corrections.
+
+TinyDB is the engine (through `reader.storage.AtomicJSONStorage`), sharded so a
+save rewrites only a small file:
+
+    reader.json              meta (schema_version), settings, entity corrections
+    reader.json.d/
+        library.json         article metadata, one document per article (no bodies)
+        feeds.json           subscribed feeds
+        annotations/ID.json  one small TinyDB per article with annotations
+        bodies/SHA256.json   article bodies, content-addressed, written once
+        backups/STAMP/       rolling copies of everything except bodies
+        lock                 `fcntl.flock` lock for every read-modify-write
+
+Every write is atomic (temp file, fsync, `os.replace`, folder fsync) and done
+under the lock after re-reading any file another process changed, so two
+`reader` processes lose none of each other's writes. Reads need no lock and
+cost one `stat` while a file is unchanged.
+
+A file that is not valid JSON is moved aside as `NAME.corrupt-YYYYmmdd-HHMMSS`,
+restored from the newest good backup if there is one, and `Store.messages`
+says so in one sentence. A database written by a newer schema is opened
+read-only (every write raises StoreError) and left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reader.errors import ReaderError
+from reader.models import Annotation, Article, ArticleSummary, Block, EntityCorrection, Feed
+from reader.paths import resolve_db_path
+from reader.storage import (
+    NO_SPACE_ERRNOS,
+    READ_ONLY_ERRNOS,
+    TMP_SUFFIX,
+    AtomicJSONStorage,
+    CorruptFileError,
+    KeyedTinyDB,
+    atomic_write,
+    encode_json,
+    open_tinydb,
+    read_json_file,
+)
+
+#: The layout and record shapes this version writes. Bump it with a migration below.
+SCHEMA_VERSION = 1
+
+#: How long another process may hold the lock before we give up with a StoreError.
+LOCK_TIMEOUT_SECONDS = 15.0
+
+_SAFE_NAME = re.compile(r"[a-z0-9_-]{1,100}")
+_ARTICLE_FIELDS = frozenset(f.name for f in fields(Article)) - {"blocks"}
+_ANNOTATION_FIELDS = frozenset(f.name for f in fields(Annotation))
+_FEED_FIELDS = frozenset(f.name for f in fields(Feed))
+_CORRECTION_FIELDS = frozenset(f.name for f in fields(EntityCorrection))
+
+
+class StoreError(ReaderError):
+    """The database cannot be read or written: out of space, read-only, locked, newer, ..."""
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def shard_name(article_id: str) -> str:
+    """The annotation file name for an article: its id when filename-safe, else a hash."""
+    if _SAFE_NAME.fullmatch(article_id):
+        return article_id
+    return "~" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:40]
+
+
+def _pick(doc: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    """Only the fields a record knows (files from other versions may carry more)."""
+    return {key: value for key, value in doc.items() if key in allowed}
+
+
+def _annotation_from(doc: dict[str, Any]) -> Annotation:
+    values = _pick(doc, _ANNOTATION_FIELDS)
+    values["tags"] = list(values.get("tags", []))
+    return Annotation(**values)
+
+
+def _feed_from(doc: dict[str, Any]) -> Feed:
+    values = _pick(doc, _FEED_FIELDS)
+    values["seen"] = list(values.get("seen", []))
+    return Feed(**values)
+
+
+def _summary_from(doc: dict[str, Any], highlights: int) -> ArticleSummary:
+    return ArticleSummary(
+        id=doc["id"],
+        title=doc.get("title", ""),
+        source=doc.get("source", ""),
+        published=doc.get("published", ""),
+        added=doc.get("added", ""),
+        highlights=highlights,
+        direction=doc.get("direction", "rtl"),
+    )
+
+
+def _article_doc(article: Article, body_hash: str) -> dict[str, Any]:
+    doc = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    doc["body"] = body_hash
+    return doc
+
+
+def _body_payload(blocks: list[Block]) -> tuple[str, bytes]:
+    payload = encode_json([[block.kind, block.text] for block in blocks])
+    return hashlib.sha256(payload).hexdigest(), payload
+
+
+def _describe_os_error(error: OSError, where: Path) -> str:
+    """One plain sentence for a failed write."""
+    if error.errno in NO_SPACE_ERRNOS:
+        return (
+            f"There is no room left on the disk to save to {where}; "
+            "free some space and try again (nothing already saved was lost)."
+        )
+    if error.errno in READ_ONLY_ERRNOS:
+        return (
+            f"Cannot save to {where} because the folder is read-only or not writable "
+            "(nothing already saved was lost)."
+        )
+    reason = error.strerror or str(error)
+    return f"Could not save to {where}: {reason} (nothing already saved was lost)."
+
+
+class Store:
+    """The reader's database: open it, call the methods, close it (or use `with`)."""
+
+    #: Make a rolling backup on open when the newest one is older than this.
+    backup_interval_seconds: float = 3600.0
+    #: How many rolling backups to keep.
+    backups_kept: int = 3
+
+    def __init__(self, path: Path) -> None:
+        """Use `Store.open`; this only sets up names."""
+        self.path = path
+        self.folder = path.with_name(path.name + ".d")
+        self.messages: list[str] = []
+        self.read_only = False
+        self._read_only_reason = ""
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
+        self._main = open_tinydb(path, self._recover)
+        self._library = open_tinydb(self.folder / "library.json", self._recover)
+        self._feeds = open_tinydb(self.folder / "feeds.json", self._recover)
+        self._shards: dict[str, KeyedTinyDB] = {}
+        self._annotation_home: dict[str, str] = {}
+
+    # -- opening and closing -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Store:
+        """Open (creating if needed) the database at `path`, default `resolve_db_path()`."""
+        store = cls(resolve_db_path(path) if path is None else Path(path).expanduser())
+        store._open()
+        return store
+
+    @property
+    def annotations_dir(self) -> Path:
+        """The folder of per-article annotation files."""
+        return self.folder / "annotations"
+
+    @property
+    def bodies_dir(self) -> Path:
+        """The folder of content-addressed article bodies."""
+        return self.folder / "bodies"
+
+    @property
+    def backups_dir(self) -> Path:
+        """The folder of rolling backups."""
+        return self.folder / "backups"
+
+    def _open(self) -> None:
+        try:
+            for folder in (self.path.parent, self.annotations_dir, self.bodies_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            if error.errno not in READ_ONLY_ERRNOS:
+                raise StoreError(
+                    f"Cannot open the database {self.path}: {error.strerror}."
+                ) from error
+            if not self.path.exists():
+                raise StoreError(
+                    f"Cannot create the database {self.path} because the folder is read-only."
+                ) from error
+            self._set_read_only(
+                f"The database {self.path} is in a read-only folder, so it is open read-only "
+                "and nothing can be saved."
+            )
+        try:
+            if self.read_only:
+                self._check_schema()
+                return
+            with self._locked():
+                self._sweep_temporary_files()
+                self._check_schema()
+                if not self.read_only:
+                    self._backup_if_due()
+        except CorruptFileError as error:
+            raise StoreError(
+                f"The database file {error.path} is damaged: {error.reason}."
+            ) from error
+
+    def close(self) -> None:
+        """Release the lock file; the store must not be used afterwards."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _set_read_only(self, reason: str) -> None:
+        self.read_only = True
+        self._read_only_reason = reason
+        self.messages.append(reason)
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the database (0 for a file from before versions)."""
+        doc = self._main.keyed("meta").get_key("schema")
+        if doc is None:
+            return 0
+        version = doc.get("version", 0)
+        return version if isinstance(version, int) else 0
+
+    def _check_schema(self) -> None:
+        """Run forward migrations, or go read-only for a newer schema."""
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            self._set_read_only(
+                f"The database {self.path} was written by a newer version of reader "
+                f"(schema {version}, this version knows {SCHEMA_VERSION}), so it is open "
+                "read-only and left unchanged."
+            )
+            return
+        if self.read_only or version == SCHEMA_VERSION:
+            return
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](self)
+            version += 1
+            with self._writing(self._main):
+                self._main.keyed("meta").put_key("schema", {"version": version})
+
+    # -- locking and writing -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the database's lock file (re-entrant within this store)."""
+        if self._lock_fd is None:
+            raise StoreError(f"The database {self.path} is closed.")
+        if self._lock_depth == 0:
+            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"The database {self.path} is locked by another reader process; "
+                            "close it and try again."
+                        ) from None
+                    time.sleep(0.005)
+        self._lock_depth += 1
+        try:
+            yield
+        finally:
+            self._lock_depth -= 1
+            if self._lock_depth == 0:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _writing(self, *dbs: KeyedTinyDB) -> Iterator[None]:
+        """Lock, re-read `dbs` if changed, let the body modify them, write each once."""
+        if self.read_only:
+            raise StoreError(self._read_only_reason)
+        try:
+            with self._locked(), contextlib.ExitStack() as stack:
+                for db in dbs:
+                    stack.enter_context(db.atomic_storage.batch())
+                yield
+        except OSError as error:
+            raise StoreError(_describe_os_error(error, self.path.parent)) from error
+
+    def _sweep_temporary_files(self) -> None:
+        """Remove temp files left by killed writers (safe: writers hold the lock)."""
+        prefix = f".{self.path.name}."
+        candidates = [p for p in self.path.parent.glob(prefix + "*") if p.name.endswith(TMP_SUFFIX)]
+        for folder in (self.folder, self.annotations_dir, self.bodies_dir):
+            candidates.extend(folder.glob(".*" + TMP_SUFFIX))
+        for candidate in candidates:
+            with contextlib.suppress(OSError):
+                candidate.unlink()
+
+    # -- corruption and backups --------------------------------------------------------------
+
+    def _backup_relpath(self, path: Path) -> Path:
+        """Where `path` sits inside a backup folder."""
+        if path == self.path:
+            return Path("db.json")
+        return Path("d") / path.relative_to(self.folder)
+
+    def _backups(self) -> list[Path]:
+        """Complete backup folders, newest first."""
+        try:
+            entries = [p for p in self.backups_dir.iterdir() if not p.name.startswith(".")]
+        except FileNotFoundError:
+            return []
+        return sorted(entries, key=lambda p: p.name, reverse=True)
+
+    def _recover(self, path: Path) -> None:
+        """A file is not valid JSON: move it aside, restore the newest good backup, say so."""
+        if self.read_only:
+            raise StoreError(
+                f"The database file {path} is damaged and the folder is read-only, "
+                "so it cannot be moved aside."
+            )
+        with self._locked():
+            try:
+                loaded = read_json_file(path)
+                if loaded is None or isinstance(loaded[0], dict):
+                    return  # another process already dealt with it
+            except CorruptFileError:
+                pass
+            aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+            counter = 1
+            while aside.exists():
+                counter += 1
+                aside = path.with_name(f"{path.name}.corrupt-{_stamp()}-{counter}")
+            try:
+                os.replace(path, aside)
+                restored_from = self._restore_from_backup(path)
+            except OSError as error:
+                raise StoreError(_describe_os_error(error, path.parent)) from error
+        if restored_from:
+            self.messages.append(
+                f"{path} was damaged (not valid JSON), so it was moved aside to {aside} "
+                f"and restored from the backup made {restored_from}."
+            )
+        else:
+            self.messages.append(
+                f"{path} was damaged (not valid JSON), so it was moved aside to {aside} "
+                "and, with no backup of it, started empty."
+            )
+
+    def _restore_from_backup(self, path: Path) -> str:
+        """Copy the newest backup of `path` that parses into place; its stamp, or ''."""
+        rel = self._backup_relpath(path)
+        for backup in self._backups():
+            candidate = backup / rel
+            try:
+                raw = candidate.read_bytes()
+                if not isinstance(json.loads(raw), dict):
+                    continue
+            except (OSError, ValueError):
+                continue
+            atomic_write(path, raw)
+            return backup.name
+        return ""
+
+    def _backup_if_due(self) -> None:
+        """Make a rolling backup when the newest is older than `backup_interval_seconds`."""
+        backups = self._backups()
+        if backups:
+            try:
+                newest = datetime.strptime(backups[0].name[:15], "%Y%m%d-%H%M%S").timestamp()
+            except ValueError:
+                newest = 0.0
+            if time.time() - newest < self.backup_interval_seconds:
+                return
+        if not self.path.exists():
+            return
+        try:
+            self.make_backup()
+        except OSError as error:
+            self.messages.append(
+                f"Could not make a backup in {self.backups_dir}: {error.strerror or error}."
+            )
+
+    def make_backup(self) -> Path:
+        """Copy every database file except bodies into a new backup folder; prune old ones."""
+        with self._locked():
+            self.backups_dir.mkdir(exist_ok=True)
+            stamp = _stamp()
+            final = self.backups_dir / stamp
+            counter = 1
+            while final.exists():
+                counter += 1
+                final = self.backups_dir / f"{stamp}-{counter}"
+            staging = self.backups_dir / f".staging-{final.name}"
+            shutil.rmtree(staging, ignore_errors=True)
+            sources = [
+                self.path,
+                self._library.atomic_storage.path,
+                self._feeds.atomic_storage.path,
+            ]
+            sources.extend(sorted(self.annotations_dir.glob("*.json")))
+            for source in sources:
+                if not source.exists():
+                    continue
+                self._check_parses(source)
+                target = staging / self._backup_relpath(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+            staging.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, final)
+            for old in self._backups()[self.backups_kept :]:
+                shutil.rmtree(old, ignore_errors=True)
+            self._collect_bodies()
+            return final
+
+    def _check_parses(self, path: Path) -> None:
+        """Recover `path` first if it is damaged, so backups only hold good copies."""
+        try:
+            read_json_file(path)
+        except CorruptFileError:
+            self._recover(path)
+
+    def _collect_bodies(self) -> None:
+        """Delete bodies no article refers to, in the library or in any backup of it."""
+        referenced: set[str] = set()
+        libraries = [self._library.atomic_storage.path]
+        libraries.extend(b / self._backup_relpath(libraries[0]) for b in self._backups())
+        for library in libraries:
+            try:
+                loaded = read_json_file(library)
+            except CorruptFileError:
+                return  # be safe: collect nothing while any library copy is unreadable
+            if loaded is None:
+                continue
+            for doc in loaded[0].get("articles", {}).values():
+                referenced.add(str(doc.get("body", "")))
+        for body in self.bodies_dir.glob("*.json"):
+            if body.stem not in referenced:
+                with contextlib.suppress(OSError):
+                    body.unlink()
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def _write_body(self, blocks: list[Block]) -> str:
+        digest, payload = _body_payload(blocks)
+        target = self.bodies_dir / f"{digest}.json"
+        if not target.exists():
+            atomic_write(target, payload)
+        return digest
+
+    def put_article(self, article: Article) -> None:
+        """Insert or replace an article (by id); its body goes to a content-addressed file."""
+        self.put_articles([article])
+
+    def put_articles(self, articles: Iterable[Article]) -> None:
+        """Insert or replace many articles in one write of the library index."""
+        batch = list(articles)
+        if not batch:
+            return
+        with self._writing(self._library):
+            docs = {a.id: _article_doc(a, self._write_body(a.blocks)) for a in batch}
+            table = self._library.keyed("articles")
+            table.put_many(docs)
+
+    def _read_body(self, digest: str, article_id: str) -> list[Block]:
+        path = self.bodies_dir / f"{digest}.json"
+        try:
+            loaded = read_json_file(path)
+        except CorruptFileError as error:
+            raise StoreError(
+                f"The saved text of article {article_id} ({path}) is damaged; "
+                "add the article again from its source."
+            ) from error
+        if loaded is None:
+            raise StoreError(
+                f"The saved text of article {article_id} ({path}) is missing; "
+                "add the article again from its source."
+            )
+        return [Block(kind, text) for kind, text in loaded[0]]
+
+    def _article_from(self, doc: dict[str, Any]) -> Article:
+        values = _pick(doc, _ARTICLE_FIELDS)
+        return Article(blocks=self._read_body(str(doc.get("body", "")), doc["id"]), **values)
+
+    def get_article(self, article_id: str) -> Article | None:
+        """The article with its body, or None."""
+        doc = self._library.keyed("articles").get_key(article_id)
+        return None if doc is None else self._article_from(doc)
+
+    def find_article(
+        self, *, source: str | None = None, entry_id: str | None = None
+    ) -> Article | None:
+        """The first article whose source (or feed entry id) matches, or None."""
+        if source is None and entry_id is None:
+            return None
+        for doc in self._library.keyed("articles"):
+            if (source is not None and doc.get("source") == source) or (
+                entry_id is not None and doc.get("entry_id") == entry_id
+            ):
+                return self._article_from(doc)
+        return None
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove an article and its annotations (its body goes at the next backup sweep)."""
+        shard = self._shard(shard_name(article_id))
+        with self._writing(self._library):
+            shard.atomic_storage.delete()
+            table = self._library.keyed("articles")
+            if table.has_key(article_id):
+                table.remove_keys([article_id])
+
+    def list_articles(self) -> list[ArticleSummary]:
+        """Every article without its body, newest first (published, else added)."""
+        counts = self._annotation_counts()
+        summaries = [
+            _summary_from(doc, counts.get(key, 0))
+            for key, doc in (self._library.atomic_storage.read() or {}).get("articles", {}).items()
+        ]
+        summaries.sort(key=lambda s: (s.published or s.added, s.added), reverse=True)
+        return summaries
+
+    def article_count(self) -> int:
+        """How many articles the library holds."""
+        return len(self._library.keyed("articles"))
+
+    # -- annotations -------------------------------------------------------------------------
+
+    def _shard(self, name: str) -> KeyedTinyDB:
+        db = self._shards.get(name)
+        if db is None:
+            db = open_tinydb(self.annotations_dir / f"{name}.json", self._recover)
+            self._shards[name] = db
+        return db
+
+    def _shard_docs(self, name: str) -> dict[str, dict[str, Any]]:
+        data = self._shard(name).atomic_storage.read() or {}
+        docs: dict[str, dict[str, Any]] = data.get("annotations", {})
+        for key in docs:
+            self._annotation_home[key] = name
+        return docs
+
+    def _shard_names(self) -> list[str]:
+        try:
+            return [
+                entry.name[:-5]
+                for entry in os.scandir(self.annotations_dir)
+                if entry.name.endswith(".json") and not entry.name.startswith(".")
+            ]
+        except FileNotFoundError:
+            return []
+
+    def _annotation_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for name in self._shard_names():
+            docs = self._shard_docs(name)
+            if docs:
+                first = next(iter(docs.values()))
+                article_id = str(first.get("article_id", name))
+                counts[article_id] = counts.get(article_id, 0) + len(docs)
+        return counts
+
+    def add_annotation(self, annotation: Annotation) -> None:
+        """Save a new annotation (the caller sets its id); replaces one with the same id."""
+        self._save_annotation(annotation)
+
+    def update_annotation(self, annotation: Annotation) -> None:
+        """Save changes to an annotation (its note, colour, tags, anchor...)."""
+        home = self._annotation_home.get(annotation.id)
+        if home is not None and home != shard_name(annotation.article_id):
+            self.delete_annotation(annotation.id)
+        self._save_annotation(annotation)
+
+    def _save_annotation(self, annotation: Annotation) -> None:
+        name = shard_name(annotation.article_id)
+        db = self._shard(name)
+        with self._writing(db):
+            table = db.keyed("annotations")
+            table.put_key(annotation.id, asdict(annotation))
+        self._annotation_home[annotation.id] = name
+
+    def delete_annotation(self, annotation_id: str) -> Annotation | None:
+        """Remove an annotation; returns what was removed, or None if it was not there."""
+        home = self._annotation_home.get(annotation_id)
+        names = ([home] if home else []) + [n for n in self._shard_names() if n != home]
+        for name in names:
+            if annotation_id not in self._shard_docs(name):
+                continue
+            db = self._shard(name)
+            with self._writing(db):
+                table = db.keyed("annotations")
+                doc = table.get_key(annotation_id)
+                if doc is None:
+                    continue
+                table.remove_keys([annotation_id])
+            self._annotation_home.pop(annotation_id, None)
+            return _annotation_from(doc)
+        return None
+
+    def annotations_for(self, article_id: str) -> list[Annotation]:
+        """An article's annotations, ordered by where they start."""
+        docs = self._shard_docs(shard_name(article_id))
+        found = [_annotation_from(doc) for doc in docs.values()]
+        found.sort(key=lambda a: (a.start, a.end, a.created, a.id))
+        return found
+
+    def all_annotations(self) -> list[Annotation]:
+        """Every annotation in the library, grouped by article, each ordered by start."""
+        found: list[Annotation] = []
+        for name in sorted(self._shard_names()):
+            docs = self._shard_docs(name)
+            part = [_annotation_from(doc) for doc in docs.values()]
+            part.sort(key=lambda a: (a.start, a.end, a.created, a.id))
+            found.extend(part)
+        return found
+
+    # -- feeds -------------------------------------------------------------------------------
+
+    def put_feed(self, feed: Feed) -> None:
+        """Insert or replace a feed (by url)."""
+        with self._writing(self._feeds):
+            table = self._feeds.keyed("feeds")
+            table.put_key(feed.url, asdict(feed))
+
+    def get_feed(self, url: str) -> Feed | None:
+        """The feed subscribed at `url`, or None."""
+        doc = self._feeds.keyed("feeds").get_key(url)
+        return None if doc is None else _feed_from(doc)
+
+    def list_feeds(self) -> list[Feed]:
+        """Every subscribed feed, by title then url."""
+        feeds = [_feed_from(doc) for doc in self._feeds.keyed("feeds")]
+        feeds.sort(key=lambda f: (f.title.casefold(), f.url))
+        return feeds
+
+    def remove_feed(self, url: str) -> bool:
+        """Unsubscribe; False when there was no such feed."""
+        with self._writing(self._feeds):
+            table = self._feeds.keyed("feeds")
+            if not table.has_key(url):
+                return False
+            table.remove_keys([url])
+            return True
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A saved setting (JSON value), or `default`."""
+        doc = self._main.keyed("settings").get_key(key)
+        return default if doc is None else doc.get("value", default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Save a JSON-serialisable setting (reading positions use "position:<article id>")."""
+        value = json.loads(json.dumps(value))  # a private copy; TypeError for non-JSON values
+        with self._writing(self._main):
+            table = self._main.keyed("settings")
+            table.put_key(key, {"value": value})
+
+    # -- entity corrections ------------------------------------------------------------------
+
+    def add_entity_correction(self, correction: EntityCorrection) -> None:
+        """Save a correction, giving it an id and creation time when it has none."""
+        if not correction.id:
+            correction.id = uuid.uuid4().hex
+        if not correction.created:
+            correction.created = _now_iso()
+        with self._writing(self._main):
+            table = self._main.keyed("corrections")
+            table.put_key(correction.id, asdict(correction))
+
+    def entity_corrections(self) -> list[EntityCorrection]:
+        """Every correction, oldest first (they apply in order)."""
+        found = [
+            EntityCorrection(**_pick(doc, _CORRECTION_FIELDS))
+            for doc in self._main.keyed("corrections")
+        ]
+        found.sort(key=lambda c: (c.created, c.id))
+        return found
+
+    def remove_entity_correction(self, correction_id: str) -> bool:
+        """Forget a correction; False when there was no such correction."""
+        with self._writing(self._main):
+            table = self._main.keyed("corrections")
+            if not table.has_key(correction_id):
+                return False
+            table.remove_keys([correction_id])
+            return True
+
+
+# -- migrations ----------------------------------------------------------------------------------
+
+
+def _migrate_0_to_1(store: Store) -> None:
+    """Schema 0 is a new or plain single-file TinyDB: move its tables into the sharded layout.
+
+    A plain TinyDB JSONStorage file may hold `articles` (with `blocks`),
+    `annotations`, `feeds`, `settings` ({key, value}) and `corrections` tables
+    with TinyDB's integer ids; each document is re-keyed by its own id.
+    """
+    data = store._main.atomic_storage.read() or {}
+    legacy = {name: data.get(name, {}) for name in ("articles", "annotations", "feeds")}
+    old_settings = data.get("settings", {})
+    old_corrections = data.get("corrections", {})
+    articles = []
+    for doc in legacy["articles"].values():
+        blocks = [Block(kind, text) for kind, text in doc.get("blocks", [])]
+        articles.append(Article(blocks=blocks, **_pick(doc, _ARTICLE_FIELDS)))
+    store.put_articles(articles)
+    for doc in legacy["annotations"].values():
+        store._save_annotation(_annotation_from(doc))
+    for doc in legacy["feeds"].values():
+        store.put_feed(_feed_from(doc))
+    with store._writing(store._main):
+        storage: AtomicJSONStorage = store._main.atomic_storage
+        current = storage.read() or {}
+        for name in ("articles", "annotations", "feeds"):
+            current.pop(name, None)
+        settings = {}
+        for key, doc in old_settings.items():
+            if isinstance(doc, dict) and "key" in doc:
+                settings[str(doc["key"])] = {"value": doc.get("value")}
+            elif isinstance(doc, dict):
+                settings[str(key)] = {"value": doc.get("value")}
+        current["settings"] = settings
+        corrections = {}
+        for doc in old_corrections.values():
+            correction = EntityCorrection(**_pick(doc, _CORRECTION_FIELDS))
+            correction.id = correction.id or uuid.uuid4().hex
+            corrections[correction.id] = asdict(correction)
+        current["corrections"] = corrections
+        storage.write(current)
+
+
+#: MIGRATIONS[n] turns a schema-n database into schema n+1, in place, under the lock.
+MIGRATIONS: dict[int, Callable[[Store], None]] = {0: _migrate_0_to_1}
