@@ -1,0 +1,356 @@
+"""The library: bringing articles in from files, folders, web pages and feeds.
+
+Everything goes through the store. A target is parsed whole before anything is
+saved, so a bad file leaves no half of itself behind; a folder import reports
+each bad file and imports the rest. Ids derive from the source, so adding the
+same thing twice changes nothing, and adding a changed version of a source
+replaces its text in place and re-anchors its annotations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.articles import (
+    SUPPORTED_SUFFIXES,
+    article_id_for,
+    iter_supported_files,
+    parse_bytes,
+    parse_path,
+    text_fingerprint,
+)
+from reader.errors import ReaderError
+from reader.feeds import ParsedFeed, entry_keys, looks_like_feed, parse_feed
+from reader.fetch import FetchResult, fetch, is_url
+from reader.models import Annotation, Article, Feed
+from reader.paths import seeds_dir
+from reader.store import Store
+
+SEEDED_SETTING = "library.seeded"
+"""Set once the seed articles were imported, so deleting them later is final."""
+
+SEEN_LIMIT = 5000
+"""Entry ids and links remembered per feed (newest kept)."""
+
+Progress = Callable[[int, int, str], None]
+"""`progress(done, total, label)`: called as each target or feed is finished."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ------------------------------------------------------------------------ reports
+
+
+@dataclass(slots=True)
+class FeedOffer:
+    """A feed found while adding a URL: the command offers to subscribe to it."""
+
+    url: str
+    title: str
+    entry_keys: list[str] = field(default_factory=list)
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(slots=True)
+class AddReport:
+    """What `add_targets` did, target by target."""
+
+    added: list[Article] = field(default_factory=list)
+    updated: list[Article] = field(default_factory=list)
+    unchanged: list[Article] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(target or file, one-sentence reason) for everything that could not be imported."""
+    feeds: list[FeedOffer] = field(default_factory=list)
+    """Feeds among the URLs that are not subscribed yet."""
+    orphaned: int = 0
+    """Annotations that could not be re-anchored in changed articles."""
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article the targets resolved to, new or not."""
+        return [*self.added, *self.updated, *self.unchanged]
+
+
+@dataclass(slots=True)
+class FeedResult:
+    """One feed's refresh: how many new entries, or why it failed."""
+
+    url: str
+    title: str = ""
+    new: int = 0
+    not_modified: bool = False
+    error: str = ""
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    """Every feed's outcome and the articles that arrived."""
+
+    results: list[FeedResult] = field(default_factory=list)
+    new_articles: list[Article] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FeedResult]:
+        """The feeds that could not be refreshed."""
+        return [result for result in self.results if result.error]
+
+
+# ------------------------------------------------------------------------- saving
+
+
+def reanchor_annotations(store: Store, old: Article, new: Article) -> list[Annotation]:
+    """Move the annotations of a changed article onto its new text (reader.anchors)."""
+    from reader.anchors import reanchor_article
+
+    report = reanchor_article(store, old, new)
+    return list(report.annotations)
+
+
+def save_articles(store: Store, articles: Sequence[Article], report: AddReport) -> None:
+    """Insert new articles, replace changed ones (keeping `added`), skip identical ones.
+
+    One write of the library index for the whole batch; annotations of articles
+    whose text changed are re-anchored afterwards.
+    """
+    unique: dict[str, Article] = {}
+    for article in articles:
+        unique[article.id] = article
+    to_write: list[Article] = []
+    changed_text: list[tuple[Article, Article]] = []
+    now = _now()
+    for article in unique.values():
+        old = store.get_article(article.id)
+        if old is None:
+            article.added = article.added or now
+            to_write.append(article)
+            report.added.append(article)
+            continue
+        article.added = old.added or now
+        if text_fingerprint(old) == text_fingerprint(article) and _same_metadata(old, article):
+            report.unchanged.append(old)
+            continue
+        to_write.append(article)
+        report.updated.append(article)
+        if old.text != article.text:
+            changed_text.append((old, article))
+    store.put_articles(to_write)
+    for old, new in changed_text:
+        if store.annotations_for(old.id):
+            moved = reanchor_annotations(store, old, new)
+            report.orphaned += sum(1 for annotation in moved if annotation.orphan)
+
+
+def _same_metadata(old: Article, new: Article) -> bool:
+    keys = ("source", "author", "published", "language", "direction", "feed_url", "entry_id")
+    return all(getattr(old, key) == getattr(new, key) for key in keys)
+
+
+# ------------------------------------------------------------------------- adding
+
+
+def _expand(targets: Sequence[str], report: AddReport) -> list[tuple[str, str]]:
+    """Targets to work items ("url"|"file", value); folders become their files."""
+    items: list[tuple[str, str]] = []
+    for target in targets:
+        if is_url(target):
+            items.append(("url", target))
+            continue
+        path = Path(target).expanduser()
+        if path.is_dir():
+            files = list(iter_supported_files(path))
+            if not files:
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                report.failed.append(
+                    (target, f"{target} holds no files reader can import ({kinds}).")
+                )
+            items.extend(("file", str(file)) for file in files)
+        elif path.exists():
+            items.append(("file", str(path)))
+        elif "://" in target:
+            report.failed.append((target, f"{target} is not an http or https URL."))
+        else:
+            report.failed.append((target, f"{target} does not exist."))
+    return items
+
+
+def _articles_from_url(
+    store: Store, url: str, report: AddReport
+) -> tuple[list[Article], FetchResult]:
+    result = fetch(url)
+    if looks_like_feed(result.content, result.content_type, url):
+        parsed = parse_feed(result.content, url=url)
+        if store.get_feed(url) is None and all(offer.url != url for offer in report.feeds):
+            keys = [key for article in parsed.articles for key in entry_keys(article)]
+            report.feeds.append(
+                FeedOffer(
+                    url=url,
+                    title=parsed.title or url,
+                    entry_keys=keys,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
+            )
+        return parsed.articles, result
+    return parse_bytes(result.content, source=url, content_type=result.content_type), result
+
+
+def add_targets(
+    store: Store, targets: Sequence[str], progress: Progress | None = None
+) -> AddReport:
+    """Add files, folders (recursively), web pages and feeds; report each outcome.
+
+    Each file or URL is all-or-nothing; one failing does not stop the others.
+    """
+    report = AddReport()
+    items = _expand(targets, report)
+    total = len(items)
+    for done, (kind, value) in enumerate(items, start=1):
+        try:
+            if kind == "url":
+                articles, _ = _articles_from_url(store, value, report)
+            else:
+                articles = parse_path(Path(value))
+            save_articles(store, articles, report)
+        except ReaderError as error:
+            report.failed.append((value, str(error)))
+        except Exception as error:  # a third-party parser's bug must not stop a folder import
+            report.failed.append((value, f"Could not import {value}: {error}."))
+        if progress is not None:
+            progress(done, total, value)
+    return report
+
+
+def open_target(store: Store, target: str) -> Article:
+    """`reader PATH|URL`: the article for it, added (or updated from the file) if needed."""
+    if is_url(target):
+        found = store.get_article(article_id_for(target)) or store.find_article(source=target)
+        if found is not None:
+            return found
+    else:
+        path = Path(target).expanduser()
+        if path.is_dir():
+            raise ReaderError(f"{target} is a folder; use 'reader add {target}' to import it.")
+    report = add_targets(store, [target])
+    if report.failed:
+        raise ReaderError(report.failed[0][1])
+    if not report.articles:
+        raise ReaderError(f"{target} holds no articles.")
+    first = report.articles[0]
+    return store.get_article(first.id) or first
+
+
+def ensure_seeded(store: Store) -> list[Article]:
+    """On first run, import the shipped sample articles once; later runs do nothing."""
+    if store.get_setting(SEEDED_SETTING, False):
+        return []
+    folder = seeds_dir()
+    report = AddReport()
+    if folder.is_dir():
+        articles = [
+            article for path in iter_supported_files(folder) for article in parse_path(path)
+        ]
+        save_articles(store, articles, report)
+    store.set_setting(SEEDED_SETTING, True)
+    return report.added
+
+
+# -------------------------------------------------------------------------- feeds
+
+
+def _remember(feed: Feed, keys: Sequence[str]) -> None:
+    """Add entry keys to the feed's seen list, newest last, bounded in size."""
+    seen = dict.fromkeys(feed.seen)
+    for key in keys:
+        seen.pop(key, None)
+        seen[key] = None
+    feed.seen = list(seen)[-SEEN_LIMIT:]
+
+
+def subscribe(store: Store, offer: FeedOffer) -> Feed:
+    """Subscribe to a feed already fetched by `add_targets` (its entries count as seen)."""
+    feed = store.get_feed(offer.url) or Feed(url=offer.url)
+    feed.title = offer.title or feed.title
+    feed.etag = offer.etag
+    feed.modified = offer.last_modified
+    feed.last_checked = _now()
+    _remember(feed, offer.entry_keys)
+    store.put_feed(feed)
+    return feed
+
+
+def add_feed(store: Store, url: str) -> tuple[Feed, AddReport]:
+    """`reader feed add URL`: fetch it, check it is a feed, import its entries, subscribe."""
+    result = fetch(url)
+    if not looks_like_feed(result.content, result.content_type, url):
+        raise ReaderError(f"{url} is not an RSS or Atom feed.")
+    parsed: ParsedFeed = parse_feed(result.content, url=url)
+    report = AddReport()
+    save_articles(store, parsed.articles, report)
+    keys = [key for article in parsed.articles for key in entry_keys(article)]
+    offer = FeedOffer(url, parsed.title or url, keys, result.etag, result.last_modified)
+    return subscribe(store, offer), report
+
+
+def remove_feed(store: Store, url: str) -> None:
+    """Unsubscribe (its articles stay in the library)."""
+    if not store.remove_feed(url):
+        raise ReaderError(f"You are not subscribed to {url}.")
+
+
+def _refresh_one(store: Store, feed: Feed, report: RefreshReport) -> FeedResult:
+    outcome = FeedResult(url=feed.url, title=feed.title)
+    result = fetch(feed.url, etag=feed.etag, modified=feed.modified)
+    updated = dataclasses.replace(feed, seen=list(feed.seen), last_checked=_now())
+    if result.not_modified:
+        outcome.not_modified = True
+        store.put_feed(updated)
+        return outcome
+    parsed = parse_feed(result.content, url=feed.url)
+    seen = set(feed.seen)
+    fresh: list[Article] = []
+    for article in parsed.articles:
+        keys = entry_keys(article)
+        if seen.intersection(keys) or store.get_article(article.id) is not None:
+            continue
+        seen.update(keys)
+        fresh.append(article)
+    added = AddReport()
+    save_articles(store, fresh, added)
+    _remember(updated, [key for article in parsed.articles for key in entry_keys(article)])
+    updated.title = parsed.title or feed.title
+    updated.etag = result.etag
+    updated.modified = result.last_modified
+    store.put_feed(updated)
+    outcome.title = updated.title
+    outcome.new = len(added.added)
+    report.new_articles.extend(added.added)
+    return outcome
+
+
+def refresh_feeds(store: Store, progress: Progress | None = None) -> RefreshReport:
+    """Fetch every subscribed feed (conditionally) and import entries not seen before.
+
+    A failing feed is recorded in its result and does not stop the others.
+    """
+    report = RefreshReport()
+    feeds = store.list_feeds()
+    for done, feed in enumerate(feeds, start=1):
+        try:
+            outcome = _refresh_one(store, feed, report)
+        except ReaderError as error:
+            outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
+        except Exception as error:  # one broken feed must not stop the rest
+            outcome = FeedResult(
+                url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
+            )
+        report.results.append(outcome)
+        if progress is not None:
+            progress(done, len(feeds), feed.url)
+    return report
