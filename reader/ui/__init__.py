@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets, themes, command palette. Only this package imports Textual."""

@@ -1,0 +1,251 @@
+"""The reader app: one factory (`make_app`) for the command line and the tests.
+
+Settings it keeps in the store: `theme`, `bidi_mode`, `reading_width`, `harakat`, and the reading
+position of each article (`position:<id>`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+
+from reader.errors import ReaderError
+from reader.models import Article
+from reader.paths import resolve_db_path
+from reader.store import Store
+from reader.ui.commands import ReaderCommands
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.library import LibraryScreen
+from reader.ui.themes import DEFAULT_THEME, ThemeSet, load_themes
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.side_pane import SidePane
+
+BidiMode = Literal["app", "terminal"]
+BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
+BIDI_ENV = "READER_BIDI"
+
+#: Default reading width in cells (setting `reading_width`).
+DEFAULT_READING_WIDTH = 80
+
+APP_CSS = Path(__file__).with_name("app.tcss")
+
+
+def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
+    """--bidi wins, then $READER_BIDI, then the saved setting, then `app`."""
+    for value in (cli_value, os.environ.get(BIDI_ENV), saved):
+        if value in BIDI_MODES:
+            return value  # type: ignore[return-value]
+    return "app"
+
+
+class ReaderApp(App[None]):
+    """A terminal news reader built for Arabic first."""
+
+    TITLE = "reader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("b", "toggle_bidi", "Bidi mode", id="app.bidi"),
+        Binding("ctrl+t", "next_theme", "Next theme", show=False, id="app.theme"),
+    ]
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ReaderCommands}
+    NOTIFICATION_TIMEOUT = 6
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        themes: ThemeSet,
+        theme: str,
+        bidi_mode: BidiMode,
+        article: Article | None = None,
+        reading_width: int = DEFAULT_READING_WIDTH,
+        harakat: bool = True,
+        messages: list[str] | None = None,
+    ) -> None:
+        super().__init__(css_path=[APP_CSS, *themes.css_paths])
+        self.store = store
+        """Where articles, notes and settings live."""
+        self.bidi_mode: BidiMode = bidi_mode
+        """How Arabic is drawn: `app` shapes and reorders; `terminal` leaves it to the terminal."""
+        self.reading_width = reading_width
+        """Widest text column, in cells."""
+        self.harakat = harakat
+        """Whether Arabic diacritics are drawn."""
+        self.reader_themes: dict[str, Any] = dict(themes.themes)
+        """Our themes by name (registered with Textual)."""
+        self._initial_article = article
+        self._messages = list(messages or [])
+        for definition in themes.themes.values():
+            self.register_theme(definition)
+        if theme not in self.reader_themes:
+            fallback = DEFAULT_THEME if DEFAULT_THEME in self.reader_themes else "textual-dark"
+            if theme:
+                self._messages.append(f"The theme '{theme}' is not available; using {fallback}.")
+            theme = fallback
+        self._ready_to_save = False
+        self.theme = theme
+        self._set_theme_class(theme)
+
+    # ---------------------------------------------------------------- start-up
+
+    def on_mount(self) -> None:
+        for message in self._messages:
+            self.notify(message, title="reader", timeout=10)
+        if self._initial_article is not None:
+            self.push_screen(ArticleScreen(self._initial_article))
+        else:
+            self.push_screen(LibraryScreen())
+        self._ready_to_save = True
+
+    # ---------------------------------------------------------------- screens
+
+    def open_article(self, article_id: str) -> None:
+        """Open an article from the library on top of it."""
+        article = self.store.get_article(article_id)
+        if article is None:
+            self.notify("That article is no longer in the library.", severity="error")
+            return
+        self.push_screen(ArticleScreen(article))
+
+    def show_library(self) -> None:
+        """Back to the library (it is under the article, or replaces it when opened directly)."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.switch_screen(LibraryScreen())
+
+    def help_sections(self) -> list[tuple[str, type[DOMNode]]]:
+        """Sections of the help screen: (title, class whose bindings it lists)."""
+        sections: list[tuple[str, type[DOMNode]]] = [
+            ("Everywhere", ReaderApp),
+            ("Library", LibraryScreen),
+            ("Article", ArticleScreen),
+            ("Reading", ArticleView),
+        ]
+        for widget in self.screen.query("*"):
+            cls = type(widget)
+            known = {section[1] for section in sections}
+            if cls.__module__.startswith("reader.") and cls not in known and cls is not SidePane:
+                sections.append((cls.__name__, cls))
+        return sections
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    # ---------------------------------------------------------------- bidi
+
+    def set_bidi_mode(self, mode: BidiMode) -> None:
+        """Switch how Arabic is drawn, everywhere, and remember it."""
+        if mode not in BIDI_MODES:
+            return
+        self.bidi_mode = mode
+        self._save_setting("bidi_mode", mode)
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_bidi", None)
+            if callable(apply):
+                apply()
+        self.notify(f"Bidi mode: {mode}", timeout=2)
+
+    def action_toggle_bidi(self) -> None:
+        """Flip between app and terminal bidi."""
+        self.set_bidi_mode("terminal" if self.bidi_mode == "app" else "app")
+
+    # ---------------------------------------------------------------- themes
+
+    def set_theme(self, name: str) -> None:
+        """Switch theme (from the palette)."""
+        if name in self.available_themes:
+            self.theme = name
+
+    def action_next_theme(self) -> None:
+        """Cycle through our themes."""
+        names = list(self.reader_themes)
+        if not names:
+            return
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+
+    def watch_theme(self, name: str) -> None:
+        """Remember the theme and switch the per-theme stylesheet rules."""
+        self._set_theme_class(name)
+        if self._ready_to_save and name in self.reader_themes:
+            self._save_setting("theme", name)
+
+    def _set_theme_class(self, name: str) -> None:
+        for other in self.reader_themes:
+            self.set_class(other == name, f"theme-{other}")
+
+    def _save_setting(self, key: str, value: object) -> None:
+        try:
+            if self.store.get_setting(key) != value:
+                self.store.set_setting(key, value)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+
+
+def make_app(
+    db_path: str | os.PathLike[str] | None = None,
+    target: str | None = None,
+    bidi: str | None = None,
+    theme: str | None = None,
+    *,
+    seed: bool = True,
+    themes_folder: Path | None = None,
+) -> ReaderApp:
+    """Open the store, seed a new library, resolve settings, and build the app.
+
+    `target` (a path or URL) opens that article directly; `seed=False` skips importing the
+    sample articles (tests that want a fixed library). Raises ReaderError for bad input.
+    """
+    store = Store.open(resolve_db_path(db_path))
+    messages = list(store.messages)
+    themes = load_themes(themes_folder)
+    messages.extend(themes.problems)
+    if theme and theme not in themes.themes:
+        names = ", ".join(themes.themes) or "none"
+        store.close()
+        raise ReaderError(f"There is no theme called '{theme}' (available: {names}).")
+    from reader import library
+
+    if seed:
+        library.ensure_seeded(store)
+    article = library.open_target(store, target) if target else None
+    saved_theme = store.get_setting("theme")
+    chosen_theme = theme or (saved_theme if isinstance(saved_theme, str) else "") or DEFAULT_THEME
+    width = store.get_setting("reading_width", DEFAULT_READING_WIDTH)
+    harakat = store.get_setting("harakat", True)
+    return ReaderApp(
+        store,
+        themes=themes,
+        theme=chosen_theme,
+        bidi_mode=resolve_bidi_mode(bidi, store.get_setting("bidi_mode")),
+        article=article,
+        reading_width=width if isinstance(width, int) and width >= 20 else DEFAULT_READING_WIDTH,
+        harakat=harakat if isinstance(harakat, bool) else True,
+        messages=messages,
+    )
+
+
+def run_app(args: Any) -> int:
+    """Entry point from the command line: `args` has target, bidi, theme and maybe db."""
+    app = make_app(
+        getattr(args, "db", None),
+        target=getattr(args, "target", None),
+        bidi=getattr(args, "bidi", None),
+        theme=getattr(args, "theme", None),
+    )
+    try:
+        app.run()
+    finally:
+        app.store.close()
+    return 0

@@ -1,0 +1,58 @@
+"""The command palette provider: every bound action by its description, plus themes and modes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+
+class ReaderCommands(Provider):
+    """Offers each binding active on the current screen, each theme, and each bidi mode."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """(name, help, callback) for every command available now."""
+        app: ReaderApp = self.app  # type: ignore[assignment]
+        commands: list[tuple[str, str, Callable[[], object]]] = []
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            commands.append(
+                (
+                    binding.description,
+                    f"key: {app.get_key_display(binding) or key}",
+                    partial(app.run_action, binding.action, active.node),
+                )
+            )
+        for name in app.reader_themes:
+            commands.append(
+                (f"Theme: {name}", "switch the colour theme", partial(app.set_theme, name))
+            )
+        for mode, help_text in (
+            ("app", "shape and reorder Arabic in the app"),
+            ("terminal", "leave bidi to a bidi-aware terminal"),
+        ):
+            commands.append((f"Bidi mode: {mode}", help_text, partial(app.set_bidi_mode, mode)))
+        commands.append(("Help: list every key", "key: ?", app.action_help))
+        return commands
+
+    async def discover(self) -> Hits:
+        """All commands, for the palette before anything is typed."""
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Commands whose name matches `query`, best first."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,296 @@
+"""The article screen: header, the article view, the side pane, find, and the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from reader.arabic import find_all
+from reader.errors import ReaderError
+from reader.models import Article
+from reader.ui.screens.library import short_source
+from reader.ui.widgets.article_view import ArticleView, display_lines
+from reader.ui.widgets.side_pane import SidePane
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+#: Seconds between saves of the reading position while scrolling.
+POSITION_SAVE_INTERVAL = 1.0
+
+
+def position_key(article_id: str) -> str:
+    """The setting that remembers where the reader was in an article."""
+    return f"position:{article_id}"
+
+
+class ArticleHeader(Vertical):
+    """Title, source and date of the open article."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-title", markup=False)
+        yield Static(id="article-meta", markup=False)
+
+    def show(self, article: Article, mode: str, width: int) -> None:
+        """Fill in the header for `article` (title shaped like the body)."""
+        rtl = article.direction == "rtl"
+        lines = display_lines(article.title or "(untitled)", max(10, width), mode)  # type: ignore[arg-type]
+        title = Text("\n".join(line.strip() for line in lines), justify="right" if rtl else "left")
+        self.query_one("#article-title", Static).update(title)
+        parts = [short_source(article.source)]
+        if article.author:
+            parts.append(article.author)
+        if article.published:
+            parts.append(article.published[:10])
+        meta = Text(" · ".join(part for part in parts if part), justify="right" if rtl else "left")
+        self.query_one("#article-meta", Static).update(meta)
+
+
+class ArticleScreen(Screen[None]):
+    """Reads one article; `[` and `]` move through the library's order."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="article.back"),
+        Binding("slash", "find", "Find", id="article.find"),
+        Binding("n", "find_next", "Next match", id="article.find_next"),
+        Binding("N", "find_previous", "Previous match", id="article.find_previous"),
+        Binding("left_square_bracket", "previous_article", "Prev article", id="article.previous"),
+        Binding("right_square_bracket", "next_article", "Next article", id="article.next"),
+        Binding("i", "toggle_pane", "Entities/Notes", id="article.pane"),
+        Binding("e", "export", "Export", id="article.export"),
+    ]
+
+    def __init__(self, article: Article) -> None:
+        super().__init__()
+        self.article = article
+        """The article on show."""
+        self._matches: list[tuple[int, int]] = []
+        self._match_index = -1
+        self._position_dirty = False
+        self._position = 0
+
+    @property
+    def reader(self) -> ReaderApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def view(self) -> ArticleView:
+        """The article body widget."""
+        return self.query_one(ArticleView)
+
+    def compose(self) -> ComposeResult:
+        yield ArticleHeader(id="article-header")
+        with Horizontal(id="article-body"):
+            yield ArticleView(
+                mode=self.reader.bidi_mode,
+                harakat=self.reader.harakat,
+                reading_width=self.reader.reading_width,
+                id="article-view",
+            )
+            yield SidePane(id="side-pane")
+        with Horizontal(id="find-bar"):
+            yield Static("Find:", id="find-label")
+            yield Input(placeholder="word or phrase (Arabic-aware)", id="find-input")
+            yield Static("", id="find-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show(self.article)
+        self.view.focus()
+        self.set_interval(POSITION_SAVE_INTERVAL, self._save_position_if_moved)
+
+    def _show(self, article: Article) -> None:
+        """Put `article` on screen at its remembered position."""
+        self.article = article
+        offset = self.reader.store.get_setting(position_key(article.id), 0)
+        self._position = offset if isinstance(offset, int) else 0
+        self.view.set_article(article, offset=self._position)
+        self._matches = []
+        self._match_index = -1
+        self._refresh_header()
+        self.query_one(SidePane).show_article(self.reader.store, article)
+        self.sub_title = article.title
+        query = self.query_one("#find-input", Input).value
+        if query and self.query_one("#find-bar").has_class("-open"):
+            self._run_find(query, jump=False)
+
+    def _refresh_header(self) -> None:
+        header = self.query_one(ArticleHeader)
+        width = min(self.reader.reading_width, max(10, self.size.width - 4))
+        header.show(self.article, self.reader.bidi_mode, width)
+
+    def on_resize(self) -> None:
+        self._refresh_header()
+
+    def apply_bidi(self) -> None:
+        """The bidi mode changed: lay out the header and the body again."""
+        self.view.configure(mode=self.reader.bidi_mode)
+        self._refresh_header()
+        self._update_find_status()
+
+    # ------------------------------------------------------------- position
+
+    @on(ArticleView.Scrolled)
+    def _scrolled(self) -> None:
+        self._position_dirty = True
+        self._position = self.view.top_offset()
+
+    def _save_position_if_moved(self) -> None:
+        if self._position_dirty:
+            self.save_position()
+
+    def save_position(self) -> None:
+        """Remember the reading position of the open article."""
+        self._position_dirty = False
+        try:
+            offset = self._position
+            key = position_key(self.article.id)
+            if self.reader.store.get_setting(key, 0) != offset:
+                self.reader.store.set_setting(key, offset)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    # ------------------------------------------------------------- actions
+
+    def action_back(self) -> None:
+        """Close find, then clear its marks, then go back to the library."""
+        bar = self.query_one("#find-bar")
+        if bar.has_class("-open"):
+            bar.remove_class("-open")
+            self.view.focus()
+            return
+        if self._matches:
+            self._clear_find()
+            return
+        self.save_position()
+        self.reader.show_library()
+
+    def action_previous_article(self) -> None:
+        """Open the article before this one in the library."""
+        self._step_article(-1)
+
+    def action_next_article(self) -> None:
+        """Open the article after this one in the library."""
+        self._step_article(1)
+
+    def _step_article(self, step: int) -> None:
+        ids = [summary.id for summary in self.reader.store.list_articles()]
+        if self.article.id not in ids:
+            return
+        index = ids.index(self.article.id) + step
+        if not 0 <= index < len(ids):
+            self.notify("No more articles that way.", timeout=2)
+            return
+        article = self.reader.store.get_article(ids[index])
+        if article is None:
+            return
+        self.save_position()
+        self._show(article)
+
+    def action_toggle_pane(self) -> None:
+        """Cycle the side pane: hidden, Entities, Notes."""
+        self.query_one(SidePane).cycle()
+
+    def show_pane_tab(self, tab: str) -> None:
+        """Open the side pane on `tab` (from the command palette)."""
+        self.query_one(SidePane).show_tab(tab)
+
+    def action_export(self) -> None:
+        """Export this article's highlights and notes as Markdown."""
+        try:
+            from reader.export import export_article_file
+
+            path = export_article_file(self.reader.store, self.article.id)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        except ImportError:
+            self.notify("Export is not available in this build.", severity="error")
+            return
+        self.notify(f"Exported to {path}", title="Export")
+
+    # ------------------------------------------------------------- find
+
+    def action_find(self) -> None:
+        """Open the find bar."""
+        self.query_one("#find-bar").add_class("-open")
+        self.query_one("#find-input", Input).focus()
+
+    @on(Input.Changed, "#find-input")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self._run_find(event.value, jump=True)
+
+    @on(Input.Submitted, "#find-input")
+    def _find_submitted(self) -> None:
+        self.view.focus()
+
+    def _run_find(self, query: str, *, jump: bool) -> None:
+        """Mark every match of `query` and go to the first at or after the reading position."""
+        self._matches = find_all(self.article.text, query) if query.strip() else []
+        self.view.set_marks("find", [(s, e, "$reader-find") for s, e in self._matches])
+        self._match_index = -1
+        if self._matches:
+            top = self.view.top_offset()
+            self._match_index = next(
+                (i for i, (start, _) in enumerate(self._matches) if start >= top), 0
+            )
+            self._show_match(scroll=jump)
+        else:
+            self.view.set_marks("find-current", [])
+        self._update_find_status()
+
+    def _show_match(self, *, scroll: bool = True) -> None:
+        start, end = self._matches[self._match_index]
+        self.view.set_marks("find-current", [(start, end, "$reader-find-current")])
+        visible_start, visible_end = self.view.visible_range()
+        if scroll and not (visible_start <= start < visible_end):
+            self.view.scroll_to_offset(start, center=True)
+        self._update_find_status()
+
+    def _update_find_status(self) -> None:
+        query = self.query_one("#find-input", Input).value
+        status = self.query_one("#find-status", Static)
+        if not query.strip():
+            status.update("")
+            return
+        shaped = display_lines(query, 40, self.reader.bidi_mode)[0].strip()
+        if self._matches:
+            status.update(f"{shaped}  {self._match_index + 1}/{len(self._matches)}")
+        else:
+            status.update(f"{shaped}  no matches")
+
+    def _clear_find(self) -> None:
+        self._matches = []
+        self._match_index = -1
+        self.view.set_marks("find", [])
+        self.view.set_marks("find-current", [])
+        self._update_find_status()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next/previous match only while there are matches."""
+        if action in ("find_next", "find_previous"):
+            return bool(self._matches)
+        return True
+
+    def action_find_next(self) -> None:
+        """Go to the next match."""
+        if self._matches:
+            self._match_index = (self._match_index + 1) % len(self._matches)
+            self._show_match()
+
+    def action_find_previous(self) -> None:
+        """Go to the previous match."""
+        if self._matches:
+            self._match_index = (self._match_index - 1) % len(self._matches)
+            self._show_match()

@@ -1,0 +1,73 @@
+"""The help screen: every key binding of the app, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def binding_rows(node_classes: list[tuple[str, type[DOMNode]]]) -> list[tuple[str, list[Binding]]]:
+    """(section title, bindings with a description) for each class, in the order given."""
+    sections: list[tuple[str, list[Binding]]] = []
+    seen: set[tuple[str, str]] = set()
+    for title, cls in node_classes:
+        rows: list[Binding] = []
+        for binding in (
+            cls._merged_bindings.key_to_bindings.values() if cls._merged_bindings else []
+        ):
+            for item in binding:
+                key = (item.key, item.action)
+                if not item.description or key in seen:
+                    continue
+                seen.add(key)
+                rows.append(item)
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the bindings of the app, the library and the article screens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, type[DOMNode]]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 2))
+        table.add_column("Key", no_wrap=True)
+        table.add_column("Does")
+        table.add_column("Id", style="dim", no_wrap=True)
+        keys_seen: dict[str, str] = {}
+        for title, bindings in binding_rows(self._sections):
+            table.add_row(Text(title, style="bold underline"), "", "")
+            grouped: dict[str, list[Binding]] = {}
+            for binding in bindings:
+                grouped.setdefault(binding.action, []).append(binding)
+            for action_bindings in grouped.values():
+                keys = ", ".join(self.app.get_key_display(b) for b in action_bindings)
+                first = action_bindings[0]
+                keys_seen[keys] = first.description
+                table.add_row(keys, first.description, first.id or "")
+            table.add_row("", "", "")
+        table.add_row("ctrl+p", "Command palette: every action by name", "")
+        with VerticalScroll(id="help-body"):
+            yield Static("Keys", id="help-title")
+            yield Static(table, id="help-table")
+            yield Static("Escape, q or ? closes this screen.", id="help-hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        """Close the help screen."""
+        self.dismiss(None)

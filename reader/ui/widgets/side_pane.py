@@ -1,0 +1,115 @@
+"""The side pane beside an article: two tabs, Entities and Notes.
+
+The tabs' contents come from their own modules when they exist
+(`reader.ui.widgets.entities_pane.EntitiesPane`, `reader.ui.widgets.notes_pane.NotesPane`);
+until then a placeholder stands in. Contract for those widgets: constructible with no arguments
+(an `id` keyword is passed), and an optional `show_article(store, article)` method called each
+time the article changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Static, TabbedContent, TabPane
+
+from reader.models import Article
+
+#: Tab ids, in order; the toggle key cycles the pane through hidden -> these tabs.
+TABS: tuple[str, ...] = ("entities", "notes")
+
+
+class EntitiesPlaceholder(Static):
+    """Stands in for the Entities tab until `entities_pane.py` provides the real one."""
+
+    def __init__(self, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("Entities will be listed here.", id=id, classes="placeholder")
+
+    def show_article(self, store: Any, article: Article) -> None:
+        """Name the article so the pane is not empty."""
+        self.update(f"Entities of “{article.title}” will be listed here.")
+
+
+class NotesPlaceholder(Static):
+    """Stands in for the Notes tab until `notes_pane.py` provides the real one."""
+
+    def __init__(self, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("Highlights and notes will be listed here.", id=id, classes="placeholder")
+
+    def show_article(self, store: Any, article: Article) -> None:
+        """Say how many highlights the article has."""
+        count = len(store.annotations_for(article.id)) if store is not None else 0
+        self.update(f"{count} highlight(s) in this article.")
+
+
+def _pane(module: str, name: str, fallback: type[Widget], widget_id: str) -> Widget:
+    """The real pane widget if its module exists and builds, else the placeholder."""
+    try:
+        cls = getattr(importlib.import_module(f"reader.ui.widgets.{module}"), name)
+        widget = cls(id=widget_id)
+    except Exception:  # a missing or half-written pane must not stop reading
+        return fallback(id=widget_id)
+    if not isinstance(widget, Widget):
+        return fallback(id=widget_id)
+    return widget
+
+
+class SidePane(Vertical):
+    """Entities and Notes tabs for the open article; hidden until toggled."""
+
+    DEFAULT_CLASSES = "-hidden"
+
+    BINDING_GROUP_TITLE = "Side pane"
+    TABS: ClassVar[tuple[str, ...]] = TABS
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="side-tabs"):
+            with TabPane("Entities", id="entities"):
+                yield _pane("entities_pane", "EntitiesPane", EntitiesPlaceholder, "entities-pane")
+            with TabPane("Notes", id="notes"):
+                yield _pane("notes_pane", "NotesPane", NotesPlaceholder, "notes-pane")
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the pane is shown."""
+        return not self.has_class("-hidden")
+
+    @property
+    def active_tab(self) -> str:
+        """Id of the tab on show."""
+        return self.query_one(TabbedContent).active or TABS[0]
+
+    def show_tab(self, tab: str) -> None:
+        """Open the pane on tab `tab`."""
+        self.remove_class("-hidden")
+        self.query_one(TabbedContent).active = tab
+
+    def hide(self) -> None:
+        """Close the pane."""
+        self.add_class("-hidden")
+
+    def cycle(self) -> None:
+        """The pane's one key: hidden -> Entities -> Notes -> hidden."""
+        if not self.is_open:
+            self.show_tab(TABS[0])
+            return
+        index = TABS.index(self.active_tab) if self.active_tab in TABS else 0
+        if index + 1 < len(TABS):
+            self.show_tab(TABS[index + 1])
+        else:
+            self.hide()
+
+    def show_article(self, store: Any, article: Article) -> None:
+        """Tell each tab's widget which article is open."""
+        for widget_id in ("entities-pane", "notes-pane"):
+            for widget in self.query(f"#{widget_id}"):
+                method = getattr(widget, "show_article", None)
+                if callable(method):
+                    try:
+                        method(store, article)
+                    except Exception as error:  # a pane's failure is not fatal
+                        self.notify(f"The side pane could not show this article: {error}.")
