@@ -1,0 +1,151 @@
+"""Layout engine speed: prints each figure next to its target (issue 8).
+
+Run: .venv/bin/python benchmarks/bench_layout.py [--size-mb 1.0]
+
+Text: the shared corpus (../shared/corpus/saudinewsnet-300.jsonl) repeated to the size, or the
+seed article repeated when the corpus is absent. Figures:
+- full layout of every paragraph at width 80, cold (fresh caches) and warm (word cache full,
+  paragraph cache cleared), target <= 1.0 s and faster than the naive pipeline;
+- the naive pipeline `get_display(reshape(text))` on the same text;
+- one screenful (the paragraphs filling 50 lines) of an article not seen before, target <= 5 ms;
+- `reader render` vs `fribidi --nobreak` on the same file, when fribidi is installed, aim <= 10x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared"
+sys.path.insert(0, str(ROOT))
+
+from arabic_reshaper import reshape  # noqa: E402
+from bidi import get_display  # noqa: E402
+
+from reader import layout as layout_module  # noqa: E402
+from reader.layout import layout  # noqa: E402
+
+
+def source_paragraphs() -> list[str]:
+    """Real Arabic paragraphs: the shared corpus, else the seed article."""
+    corpus = SHARED / "corpus" / "saudinewsnet-300.jsonl"
+    paragraphs: list[str] = []
+    if corpus.exists():
+        for line in corpus.read_text(encoding="utf-8").splitlines():
+            content = json.loads(line)["content"]
+            paragraphs.extend(p.strip() for p in content.splitlines() if p.strip())
+    else:
+        seed = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+        paragraphs = [p for p in seed.read_text(encoding="utf-8").splitlines() if p.strip()]
+    return paragraphs
+
+
+def sized(paragraphs: list[str], size_mb: float) -> list[str]:
+    """Paragraphs repeated until their UTF-8 size reaches `size_mb` megabytes."""
+    out: list[str] = []
+    total = 0
+    limit = int(size_mb * 1_000_000)
+    while total < limit:
+        for paragraph in paragraphs:
+            out.append(paragraph)
+            total += len(paragraph.encode("utf-8")) + 1
+            if total >= limit:
+                break
+    return out
+
+
+def clear_caches() -> None:
+    """Fresh caches, as in a new process."""
+    layout_module._layout_cached.cache_clear()
+    layout_module._WORDS = layout_module._WordCache()
+
+
+def best_of(runs: int, func: object) -> float:
+    """Best wall time of `runs` calls of `func` (noisy shared machine)."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=float, default=1.0)
+    parser.add_argument("--width", type=int, default=80)
+    args = parser.parse_args()
+    width = args.width
+    paragraphs = sized(source_paragraphs(), args.size_mb)
+    text = "\n".join(paragraphs)
+    size = len(text.encode("utf-8"))
+    print(f"text: {size / 1e6:.2f} MB, {len(text)} characters, {len(paragraphs)} paragraphs")
+
+    def full() -> int:
+        return sum(len(layout(paragraph, width)) for paragraph in paragraphs)
+
+    def cold() -> None:
+        clear_caches()
+        full()
+
+    def warm_words() -> None:
+        layout_module._layout_cached.cache_clear()
+        full()
+
+    lines = full()
+    cold_time = best_of(2, cold)
+    warm_time = best_of(2, warm_words)
+    naive_time = best_of(2, lambda: get_display(reshape(text)))
+    print(f"lines laid out: {lines}")
+    print(f"full layout, cold caches:      {cold_time:.3f} s   (target <= 1.0 s)")
+    print(f"full layout, word cache warm:  {warm_time:.3f} s   (target <= 1.0 s)")
+    print(f"naive get_display(reshape()):  {naive_time:.3f} s   (ours must be faster)")
+    print(f"ours / naive (cold):           {cold_time / naive_time:.2f}x")
+
+    # One screenful: paragraphs of a fresh article until 50 lines are filled, cold caches.
+    fresh = source_paragraphs()[-400:]
+    times = []
+    for first in range(0, 300, 30):
+        clear_caches()
+        start = time.perf_counter()
+        filled = 0
+        for paragraph in fresh[first:]:
+            filled += len(layout(paragraph, width))
+            if filled >= 50:
+                break
+        times.append(time.perf_counter() - start)
+    times.sort()
+    print(
+        f"one screenful (50 lines), cold: median {times[len(times) // 2] * 1000:.2f} ms, "
+        f"worst {times[-1] * 1000:.2f} ms   (target <= 5 ms)"
+    )
+
+    fribidi = shutil.which("fribidi")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        reader_cmd = [sys.executable, "-m", "reader", "render", str(path), "--width", str(width)]
+        reader_time = best_of(
+            2, lambda: subprocess.run(reader_cmd, check=True, stdout=subprocess.DEVNULL)
+        )
+        print(f"reader render (whole process): {reader_time:.3f} s")
+        if fribidi:
+            fribidi_cmd = [fribidi, "--nobreak", str(path)]
+            fribidi_time = best_of(
+                2, lambda: subprocess.run(fribidi_cmd, check=True, stdout=subprocess.DEVNULL)
+            )
+            print(f"fribidi --nobreak:             {fribidi_time:.3f} s")
+            print(f"reader render / fribidi:       {reader_time / fribidi_time:.1f}x   (aim <= 10x)")
+        else:
+            print("fribidi not installed (apt-get install libfribidi-bin): ratio not measured")
+
+
+if __name__ == "__main__":
+    main()

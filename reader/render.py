@@ -1,0 +1,32 @@
+"""An article as the terminal should show it: the lines `reader render` prints.
+
+Kept apart from the command so the UI's end-to-end test can compare the app's screen with
+exactly these lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reader.layout import BidiMode, layout
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """The paragraphs of a plain-text article: its non-blank lines."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def render_lines(
+    paragraphs: Iterable[str], width: int, mode: BidiMode = "app", harakat: bool = True
+) -> list[str]:
+    """Screen lines for `paragraphs` at `width`: each line is its indent then its glyphs
+    (no trailing spaces), paragraphs separated by one blank line; blank paragraphs skipped."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        if not paragraph.strip():
+            continue
+        if out:
+            out.append("")
+        for line in layout(paragraph, width, mode, harakat=harakat):
+            out.append((" " * line.indent + line.text).rstrip())
+    return out
