@@ -1,0 +1,211 @@
+"""`reader export` (notes as Markdown, annotations as Web Annotation JSON) and `reader import`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.errors import ReaderError
+from reader.export import (
+    EntityLike,
+    article_markdown,
+    combined_markdown,
+    default_export_dir,
+    now_iso,
+    safe_filename,
+    target_path,
+    write_text_atomic,
+)
+from reader.models import Annotation, Article
+from reader.paths import resolve_db_path
+from reader.store import Store
+from reader.webanno import ImportReport, collection_text, import_file
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `export` and `import` subcommands."""
+    export = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="export notes as Markdown or annotations as Web Annotation JSON",
+        description=(
+            "Write the highlights and notes of the given articles (or --all) as Markdown, one "
+            "document per article, or as W3C Web Annotation JSON-LD. Without -o, files go to "
+            "the export folder (setting export_dir, else Documents/reader) and their paths are "
+            "printed. With -o a folder (existing, or ending in /), one file per article goes "
+            "there; with -o FILE, one document holds them all; -o - writes to standard output."
+        ),
+    )
+    export.add_argument(
+        "articles", nargs="*", metavar="ARTICLE_ID", help="article ids (or unique prefixes)"
+    )
+    export.add_argument("--all", action="store_true", help="every article that has highlights")
+    export.add_argument(
+        "--format",
+        choices=("md", "json"),
+        default="md",
+        help="md (default) or json (Web Annotation)",
+    )
+    export.add_argument("-o", "--output", metavar="PATH", help="a file, a folder, or - for stdout")
+    export.add_argument(
+        "--with-entities", action="store_true", help="add an Entities section (Markdown only)"
+    )
+    export.set_defaults(func=run_export)
+
+    imp = subparsers.add_parser(
+        "import",
+        parents=[common],
+        help="import annotations from Web Annotation JSON",
+        description=(
+            "Read W3C Web Annotation JSON(-LD) (from 'reader export --format json' or another "
+            "tool: one annotation, a list, a page or a collection), match each target source to "
+            "an article in the library and place its quote there. Importing a file twice adds "
+            "nothing. Prints how many were placed, orphaned (kept, but the quote was not found) "
+            "and skipped, and why."
+        ),
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", help="JSON files to import")
+    imp.set_defaults(func=run_import)
+
+
+# --- export ----------------------------------------------------------------------
+
+
+def _resolve_ids(store: Store, requested: Sequence[str], everything: bool) -> list[str]:
+    summaries = store.list_articles()
+    if everything:
+        if requested:
+            raise ReaderError("Give article ids or --all, not both.")
+        with_notes = [s.id for s in summaries if s.highlights]
+        if not with_notes:
+            raise ReaderError("No article in the library has highlights to export.")
+        return with_notes
+    if not requested:
+        raise ReaderError("Name the articles to export (ids from 'reader list'), or use --all.")
+    known = [s.id for s in summaries]
+    ids: list[str] = []
+    for wanted in requested:
+        if wanted in known:
+            ids.append(wanted)
+            continue
+        matches = [article_id for article_id in known if article_id.startswith(wanted)]
+        if len(matches) != 1:
+            problem = "No article" if not matches else f"{len(matches)} articles"
+            raise ReaderError(f"{problem} in the library with an id starting {wanted}.")
+        ids.append(matches[0])
+    return list(dict.fromkeys(ids))
+
+
+def _entities_for(store: Store, article: Article, extractor: Any) -> list[EntityLike]:
+    found: list[EntityLike] = extractor.extract(article.text, store.entity_corrections())
+    return found
+
+
+def _load_extractor() -> Any:
+    try:
+        module = importlib.import_module("reader.entities")
+    except ImportError as error:
+        raise ReaderError("Entity extraction is not available in this installation.") from error
+    return module.Extractor.load()
+
+
+def _is_folder(output: str) -> bool:
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Handler for `reader export`."""
+    if args.with_entities and args.format != "md":
+        raise ReaderError("--with-entities applies to Markdown export only.")
+    with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
+        for message in store.messages:
+            print(f"reader: {message}", file=sys.stderr)
+        ids = _resolve_ids(store, args.articles, args.all)
+        extractor = _load_extractor() if args.with_entities else None
+        items: list[tuple[Article, list[Annotation], list[EntityLike] | None]] = []
+        for article_id in ids:
+            article = store.get_article(article_id)
+            if article is None:
+                raise ReaderError(f"No article with id {article_id} in the library.")
+            entities = _entities_for(store, article, extractor) if extractor else None
+            items.append((article, store.annotations_for(article_id), entities))
+        exported_at = now_iso()
+        output: str | None = args.output
+        written: list[Path] = []
+        if args.format == "json":
+            text = collection_text([(a, notes) for a, notes, _ in items], exported_at=exported_at)
+            if output == "-":
+                _write_stdout(text + "\n")
+                return 0
+            if output is None or _is_folder(output):
+                folder = Path(output) if output else default_export_dir(store)
+                if len(items) == 1:
+                    path = target_path(folder, items[0][0], ".json")
+                else:
+                    path = folder / f"{safe_filename('reader annotations')}.json"
+            else:
+                path = Path(output)
+            write_text_atomic(path, text + "\n")
+            written.append(path)
+        elif output == "-" or (output is not None and not _is_folder(output)):
+            if len(items) == 1:
+                article, notes, entities = items[0]
+                text = article_markdown(article, notes, entities=entities, exported_at=exported_at)
+            else:
+                text = combined_markdown(items, exported_at=exported_at)
+            if output == "-":
+                _write_stdout(text)
+                return 0
+            path = Path(output)
+            write_text_atomic(path, text)
+            written.append(path)
+        else:
+            folder = Path(output) if output else default_export_dir(store)
+            taken: set[Path] = set()
+            for article, notes, entities in items:
+                path = target_path(folder, article, ".md", taken)
+                taken.add(path)
+                write_text_atomic(
+                    path,
+                    article_markdown(article, notes, entities=entities, exported_at=exported_at),
+                )
+                written.append(path)
+    for path in written:
+        print(path)
+    return 0
+
+
+# --- import ----------------------------------------------------------------------
+
+
+def _print_report(path: str, report: ImportReport) -> None:
+    print(
+        f"{path}: {report.placed} placed, {report.orphaned} orphaned "
+        f"(kept, but the quote was not found in the article), {len(report.skipped)} skipped."
+    )
+    for reason, count in report.reasons().most_common():
+        examples = [s.label for s in report.skipped if s.reason == reason][:3]
+        more = ", ..." if count > len(examples) else ""
+        print(f"  {count} skipped because {reason} ({', '.join(examples)}{more})")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Handler for `reader import`."""
+    with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
+        for message in store.messages:
+            print(f"reader: {message}", file=sys.stderr)
+        for name in args.files:
+            report = import_file(store, Path(name))
+            _print_report(name, report)
+    return 0

@@ -1,0 +1,542 @@
+"""Annotations as W3C Web Annotation JSON-LD, out and back in.
+
+Export writes an `AnnotationCollection` whose first (only) `AnnotationPage` holds
+every annotation: a `TextualBody` for the note (`purpose: commenting`), one per tag
+(`purpose: tagging`), the colour as a `styleClass` on the target (with a stylesheet
+defining it, as the model intends), and a target naming the article's source with
+a `TextQuoteSelector` (exact, prefix, suffix) and a `TextPositionSelector` (start,
+end in code points of the logical text).
+
+Import reads that back, and what other tools write following the model: a single
+annotation, a list, a page, or a collection with embedded `items`/`first.items`.
+Each annotation's target source is matched to an article in the library and its
+quote placed through `reader.anchors.reanchor` (the same re-anchoring that keeps
+highlights across article edits); what cannot be placed is kept as an orphan, and
+what cannot be used at all is skipped with a reason. Importing twice adds nothing:
+an id already in the library is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from reader import __version__
+from reader.anchors import reanchor
+from reader.errors import ReaderError
+from reader.models import Annotation, Article
+
+if TYPE_CHECKING:
+    from reader.store import Store
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+COLOUR_CLASS = "reader-colour-{}"
+_COLOUR_RE = re.compile(r"^reader-colou?r-([1-5])$")
+#: CSS for the five highlight colours, so other tools can show them (themes may differ).
+STYLESHEET = " ".join(
+    f".{COLOUR_CLASS.format(n)} {{ background-color: {css}; }}"
+    for n, css in enumerate(("#fff176", "#a5d6a7", "#90caf9", "#f48fb1", "#ffcc80"), 1)
+)
+_NAMESPACE = uuid.UUID("8e3f5d1c-59a4-4c39-9a43-1f0f3a3a4c11")
+"""Namespace for ids derived from content (annotations without an id, collections)."""
+
+
+# --- export --------------------------------------------------------------------
+
+
+def annotation_iri(annotation_id: str) -> str:
+    """The annotation's id as an IRI: `urn:uuid:` for our uuid4 hex ids."""
+    try:
+        return uuid.UUID(hex=annotation_id).urn
+    except ValueError:
+        return f"urn:reader:annotation:{annotation_id}"
+
+
+def source_iri(source: str) -> str:
+    """An article source as an IRI: URLs as they are, absolute file paths as file: URIs."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", source) and not re.match(r"^[A-Za-z]:[\\/]", source):
+        return source
+    path = Path(source)
+    return path.as_uri() if path.is_absolute() else source
+
+
+def annotation_json(annotation: Annotation, source: str) -> dict[str, Any]:
+    """One annotation in the Web Annotation model (with its own `@context`)."""
+    body: list[dict[str, Any]] = []
+    if annotation.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.note,
+                "format": "text/plain",
+                "purpose": "commenting",
+            }
+        )
+    body.extend(
+        {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags
+    )
+    selectors: list[dict[str, Any]] = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": annotation.quote,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+        }
+    ]
+    if not annotation.orphan:  # an orphan's old offsets point at nothing
+        selectors.append(
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
+        )
+    record: dict[str, Any] = {
+        "@context": ANNO_CONTEXT,
+        "id": annotation_iri(annotation.id),
+        "type": "Annotation",
+        "motivation": "commenting" if annotation.note else "highlighting",
+    }
+    if annotation.created:
+        record["created"] = annotation.created
+    if annotation.updated:
+        record["modified"] = annotation.updated
+    if body:
+        record["body"] = body
+    record["target"] = {
+        "type": "SpecificResource",
+        "source": source_iri(source),
+        "selector": selectors,
+        "styleClass": COLOUR_CLASS.format(annotation.color),
+    }
+    record["stylesheet"] = {"type": "CssStylesheet", "value": STYLESHEET}
+    return record
+
+
+def collection_json(
+    items: Sequence[tuple[Article, Sequence[Annotation]]], *, exported_at: str
+) -> dict[str, Any]:
+    """An `AnnotationCollection` with one embedded page holding every annotation."""
+    annotations = [
+        annotation_json(annotation, article.source)
+        for article, notes in items
+        for annotation in sorted(notes, key=lambda a: (a.orphan, a.start, a.end, a.id))
+    ]
+    seed = ",".join(str(a["id"]) for a in annotations)
+    collection_id = uuid.uuid5(_NAMESPACE, "collection:" + seed)
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": collection_id.urn,
+        "type": "AnnotationCollection",
+        "label": "Notes from reader",
+        "total": len(annotations),
+        "generated": exported_at,
+        "generator": {"type": "Software", "name": f"reader {__version__}"},
+        "first": {
+            "id": uuid.uuid5(collection_id, "page:0").urn,
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": annotations,
+        },
+    }
+
+
+def collection_text(
+    items: Sequence[tuple[Article, Sequence[Annotation]]], *, exported_at: str
+) -> str:
+    """`collection_json` as pretty UTF-8 JSON text (Arabic written as itself, not escaped)."""
+    return json.dumps(collection_json(items, exported_at=exported_at), ensure_ascii=False, indent=2)
+
+
+# --- reading the model ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One annotation read from a file, before it is matched to an article."""
+
+    id: str
+    source: str
+    exact: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    color: int = 1
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An item of the file that was not imported, and why (one plain sentence)."""
+
+    label: str
+    reason: str
+
+
+def _get(obj: dict[str, Any], key: str) -> Any:
+    """A JSON-LD property under its compact name or its `@` keyword form."""
+    return obj.get(key, obj.get("@" + key))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    return {
+        t.rsplit("#", 1)[-1].rsplit(":", 1)[-1]
+        for t in _as_list(_get(obj, "type"))
+        if isinstance(t, str)
+    }
+
+
+def _is_annotation(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("Annotation" in _types(obj) or "target" in obj)
+
+
+def _walk(data: Any, depth: int = 0) -> Iterator[Any]:
+    """Annotations (and non-annotations, to be reported) inside a document of any accepted shape."""
+    if depth > 8:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+        return
+    if not isinstance(data, dict) or _is_annotation(data):
+        yield data
+        return
+    if "items" in data:
+        yield from _walk(data["items"], depth + 1)
+    elif isinstance(data.get("first"), dict):
+        page: Any = data["first"]
+        seen = 0
+        while isinstance(page, dict) and seen < 10_000:
+            yield from _walk(page.get("items", []), depth + 1)
+            page = page.get("next")
+            seen += 1
+        if isinstance(page, str):
+            raise ReaderError(
+                f"The collection's next page is only named by its address ({page}); "
+                "reader imports pages written into the file."
+            )
+    elif isinstance(data.get("first"), str):
+        raise ReaderError(
+            f"The collection's pages are only named by their address ({data['first']}); "
+            "reader imports pages written into the file."
+        )
+    else:
+        yield data
+
+
+def _purposes(body: dict[str, Any]) -> set[str]:
+    return {p.rsplit(":", 1)[-1] for p in _as_list(body.get("purpose")) if isinstance(p, str)}
+
+
+def _text_value(body: dict[str, Any]) -> str | None:
+    value = _get(body, "value")
+    if isinstance(value, str):
+        return value
+    chars = body.get("chars")  # the older Open Annotation spelling
+    return chars if isinstance(chars, str) else None
+
+
+def _derived_id(obj: dict[str, Any]) -> str:
+    """A stable id for an annotation the file gives none, so importing it twice is a no-op."""
+    canonical = json.dumps(obj, sort_keys=True, ensure_ascii=False)
+    return uuid.uuid5(_NAMESPACE, canonical).hex
+
+
+def local_id(iri: str) -> str:
+    """Our annotation id for an annotation IRI: the uuid hex when it is one, else derived."""
+    text = iri.strip()
+    tail = text[len("urn:uuid:") :] if text.lower().startswith("urn:uuid:") else text
+    try:
+        return uuid.UUID(tail).hex
+    except ValueError:
+        pass
+    if text.startswith("urn:reader:annotation:"):
+        return text[len("urn:reader:annotation:") :]
+    return uuid.uuid5(_NAMESPACE, "iri:" + text).hex
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _read_selectors(target: dict[str, Any], incoming: Incoming) -> bool:
+    """Fill quote and position from a target's selectors; True when one was usable."""
+    found = False
+    for selector in _as_list(target.get("selector")):
+        if not isinstance(selector, dict):
+            continue
+        kinds = _types(selector)
+        if "TextQuoteSelector" in kinds and isinstance(selector.get("exact"), str):
+            incoming.exact = selector["exact"]
+            prefix, suffix = selector.get("prefix"), selector.get("suffix")
+            incoming.prefix = prefix if isinstance(prefix, str) else ""
+            incoming.suffix = suffix if isinstance(suffix, str) else ""
+            found = True
+        elif "TextPositionSelector" in kinds:
+            start, end = _int_or_none(selector.get("start")), _int_or_none(selector.get("end"))
+            if start is not None and end is not None and 0 <= start <= end:
+                incoming.start, incoming.end = start, end
+                found = True
+    return found
+
+
+def _source_of(target: Any) -> str:
+    if isinstance(target, str):
+        return target
+    if not isinstance(target, dict):
+        return ""
+    source = target.get("source")
+    if isinstance(source, dict):
+        source = _get(source, "id")
+    if isinstance(source, str):
+        return source
+    own = _get(target, "id")
+    return own if isinstance(own, str) else ""
+
+
+def parse_annotation(obj: Any, position: int) -> Incoming | Skipped:
+    """One item of a file as an `Incoming` annotation, or why it cannot be one."""
+    label = f"item {position}"
+    if not isinstance(obj, dict):
+        return Skipped(label, "it is not a JSON object")
+    raw_id = _get(obj, "id")
+    if isinstance(raw_id, str) and raw_id.strip():
+        label = raw_id
+        annotation_id = local_id(raw_id)
+    else:
+        annotation_id = _derived_id(obj)
+    if not _is_annotation(obj):
+        return Skipped(label, "it is not an annotation (no type Annotation and no target)")
+    targets = _as_list(obj.get("target"))
+    if not targets:
+        return Skipped(label, "it has no target")
+    incoming: Incoming | None = None
+    source = ""
+    for target in targets:
+        source = source or _source_of(target)
+        candidate = Incoming(id=annotation_id, source=_source_of(target))
+        if isinstance(target, dict) and _read_selectors(target, candidate) and candidate.source:
+            incoming = candidate
+            classes = _as_list(target.get("styleClass"))
+            for style in classes:
+                match = _COLOUR_RE.match(style) if isinstance(style, str) else None
+                if match:
+                    incoming.color = int(match.group(1))
+            break
+    if incoming is None:
+        if not source:
+            return Skipped(label, "its target names no source document")
+        return Skipped(label, "its target has no text quote or text position selector")
+    notes: list[str] = []
+    motivations = {m for m in _as_list(obj.get("motivation")) if isinstance(m, str)}
+    body_value = obj.get("bodyValue")
+    if isinstance(body_value, str) and body_value:
+        notes.append(body_value)
+    for body in _as_list(obj.get("body")):
+        if not isinstance(body, dict):
+            continue  # an external body (an IRI) carries no text to keep
+        value = _text_value(body)
+        if value is None:
+            continue
+        purposes = _purposes(body) or ({"tagging"} if motivations == {"tagging"} else set())
+        if "tagging" in purposes:
+            if value and value not in incoming.tags:
+                incoming.tags.append(value)
+        elif value:
+            notes.append(value)
+    incoming.note = "\n\n".join(notes)
+    created, modified = obj.get("created"), obj.get("modified")
+    incoming.created = created if isinstance(created, str) else ""
+    incoming.modified = modified if isinstance(modified, str) else ""
+    return incoming
+
+
+def parse_document(data: Any) -> list[Incoming | Skipped]:
+    """Every item of a Web Annotation document: annotations to import, or skips with reasons."""
+    return [parse_annotation(item, n) for n, item in enumerate(_walk(data), 1)]
+
+
+def load_document(path: Path) -> Any:
+    """Read a JSON(-LD) file; a missing or malformed file is a `ReaderError` naming it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise ReaderError(f"There is no file {path}.") from error
+    except OSError as error:
+        raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ReaderError(f"{path} is not UTF-8 text.") from error
+    except json.JSONDecodeError as error:
+        raise ReaderError(
+            f"{path} is not valid JSON (line {error.lineno}, column {error.colno})."
+        ) from error
+
+
+# --- matching and placing ------------------------------------------------------
+
+
+def source_keys(source: str) -> list[str]:
+    """Forms of a source that should find the same article (URL or file path variants)."""
+    text = source.strip()
+    keys = [text]
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        text = unquote(parts.path)
+        keys.append(text)
+        scheme = ""
+    if scheme in ("http", "https"):
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        path = parts.path.rstrip("/") or ""
+        keys.append(f"web:{host}{path}" + (f"?{parts.query}" if parts.query else ""))
+    elif not scheme or len(scheme) == 1:  # a path (or a Windows drive letter)
+        keys.append("path:" + os.path.normpath(text))
+    return keys
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What `import_annotations` did: counts and, for skips, one reason each."""
+
+    placed: int = 0
+    orphaned: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.placed + self.orphaned + len(self.skipped)
+
+    def reasons(self) -> Counter[str]:
+        """How many items were skipped for each reason."""
+        return Counter(skip.reason for skip in self.skipped)
+
+
+class _Library:
+    """Finds articles by target source, loading each article once."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._by_key: dict[str, str] = {}
+        for summary in store.list_articles():
+            for key in source_keys(summary.source):
+                self._by_key.setdefault(key, summary.id)
+        self._articles: dict[str, Article | None] = {}
+
+    def find(self, source: str) -> Article | None:
+        for key in source_keys(source):
+            article_id = self._by_key.get(key)
+            if article_id is not None:
+                if article_id not in self._articles:
+                    self._articles[article_id] = self._store.get_article(article_id)
+                return self._articles[article_id]
+        return None
+
+
+def _start_hint(incoming: Incoming, quote: str, text: str) -> int:
+    """Where to look for a quote with no position: where its context matches, else its first hit."""
+    if incoming.start is not None:
+        return incoming.start
+    for needle, shift in (
+        (incoming.prefix + quote + incoming.suffix, len(incoming.prefix)),
+        (incoming.prefix + quote, len(incoming.prefix)),
+        (quote + incoming.suffix, 0),
+    ):
+        if needle != quote:
+            pos = text.find(needle)
+            if pos != -1:
+                return pos + shift
+    pos = text.find(quote)
+    return max(pos, 0)
+
+
+def place(incoming: Incoming, article: Article) -> Annotation | Skipped:
+    """An `Incoming` annotation anchored in `article` (maybe as an orphan), or a skip."""
+    text = article.text
+    quote = incoming.exact
+    if quote is None:
+        start, end = incoming.start, incoming.end
+        if start is None or end is None or end > len(text) or start == end:
+            return Skipped(
+                annotation_iri(incoming.id),
+                "it has only a text position, and that position is not inside the article",
+            )
+        quote = text[start:end]
+    if not quote:
+        return Skipped(annotation_iri(incoming.id), "its quote is empty")
+    start = _start_hint(incoming, quote, text)
+    record = Annotation(
+        id=incoming.id,
+        article_id=article.id,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        prefix=incoming.prefix,
+        suffix=incoming.suffix,
+        color=incoming.color,
+        note=incoming.note,
+        tags=list(incoming.tags),
+        created=incoming.created,
+        updated=incoming.modified or incoming.created,
+    )
+    return reanchor(record, text)
+
+
+def import_annotations(store: Store, data: Any) -> ImportReport:
+    """Add the annotations of a Web Annotation document to the library; see the module doc."""
+    report = ImportReport()
+    library = _Library(store)
+    existing = {annotation.id for annotation in store.all_annotations()}
+    for item in parse_document(data):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        label = annotation_iri(item.id)
+        if item.id in existing:
+            report.skipped.append(
+                Skipped(label, "an annotation with this id is already in the library")
+            )
+            continue
+        article = library.find(item.source)
+        if article is None:
+            report.skipped.append(
+                Skipped(label, f"no article in the library has the source {item.source}")
+            )
+            continue
+        placed = place(item, article)
+        if isinstance(placed, Skipped):
+            report.skipped.append(placed)
+            continue
+        store.add_annotation(placed)
+        existing.add(placed.id)
+        if placed.orphan:
+            report.orphaned += 1
+        else:
+            report.placed += 1
+    return report
+
+
+def import_file(store: Store, path: Path) -> ImportReport:
+    """`import_annotations` on a JSON(-LD) file."""
+    return import_annotations(store, load_document(path))
