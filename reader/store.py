@@ -414,12 +414,8 @@ class Store:
         """Copy every database file except bodies into a new backup folder; prune old ones."""
         with self._locked():
             self.backups_dir.mkdir(exist_ok=True)
-            stamp = _stamp()
-            final = self.backups_dir / stamp
-            counter = 1
-            while final.exists():
-                counter += 1
-                final = self.backups_dir / f"{stamp}-{counter}"
+            # Microseconds keep names unique and in time order.
+            final = self.backups_dir / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             staging = self.backups_dir / f".staging-{final.name}"
             shutil.rmtree(staging, ignore_errors=True)
             sources = [
@@ -429,9 +425,9 @@ class Store:
             ]
             sources.extend(sorted(self.annotations_dir.glob("*.json")))
             for source in sources:
+                self._check_parses(source)
                 if not source.exists():
                     continue
-                self._check_parses(source)
                 target = staging / self._backup_relpath(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
@@ -592,6 +588,21 @@ class Store:
         """Save a new annotation (the caller sets its id); replaces one with the same id."""
         self._save_annotation(annotation)
 
+    def add_annotations(self, annotations: Iterable[Annotation]) -> None:
+        """Save many annotations: one lock, one write per article (imports, migrations)."""
+        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+        for annotation in annotations:
+            by_shard.setdefault(shard_name(annotation.article_id), {})[annotation.id] = asdict(
+                annotation
+            )
+        with self._locked():
+            for name, docs in by_shard.items():
+                db = self._shard(name)
+                with self._writing(db):
+                    db.keyed("annotations").put_many(docs)
+                for key in docs:
+                    self._annotation_home[key] = name
+
     def update_annotation(self, annotation: Annotation) -> None:
         """Save changes to an annotation (its note, colour, tags, anchor...)."""
         home = self._annotation_home.get(annotation.id)
@@ -734,8 +745,7 @@ def _migrate_0_to_1(store: Store) -> None:
         blocks = [Block(kind, text) for kind, text in doc.get("blocks", [])]
         articles.append(Article(blocks=blocks, **_pick(doc, _ARTICLE_FIELDS)))
     store.put_articles(articles)
-    for doc in legacy["annotations"].values():
-        store._save_annotation(_annotation_from(doc))
+    store.add_annotations(_annotation_from(doc) for doc in legacy["annotations"].values())
     for doc in legacy["feeds"].values():
         store.put_feed(_feed_from(doc))
     with store._writing(store._main):
