@@ -1,0 +1,158 @@
+"""Every highlight and note in the library, grouped by article; Enter opens one.
+
+Reached from the command palette ("All notes") or `A` in an article. Filters: `c` cycles
+the colour, `t` the tag. Quotes, notes and article titles are drawn through the layout
+engine so Arabic reads right. The screen returns the chosen annotation; `open_annotation`
+shows it in its article.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, ListView
+
+from reader.models import Annotation
+from reader.ui.widgets.note_editor import ShapedText
+from reader.ui.widgets.notes_pane import COLOURS, AnnotationItem, bidi_mode_of, matches
+
+#: At most this many entries are built at once (filters narrow the list).
+MAX_SHOWN = 500
+
+
+class AllNotesScreen(Screen[Annotation | None]):
+    """The notes of every article in one list."""
+
+    DEFAULT_CSS = """
+    AllNotesScreen #all-notes-summary {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    AllNotesScreen ListView {
+        height: 1fr;
+    }
+    AllNotesScreen .annotation-article {
+        text-style: bold;
+        color: $primary;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back"),
+        Binding("c", "cycle_colour", "Colour filter"),
+        Binding("t", "cycle_tag", "Tag filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.annotations: list[Annotation] = []
+        self.titles: dict[str, str] = {}
+        self.color_filter: int | None = None
+        self.tag_filter: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ShapedText("", id="all-notes-summary")
+        yield ListView(id="all-notes-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store: Any = getattr(self.app, "store", None)
+        if store is None:
+            return
+        order = {summary.id: index for index, summary in enumerate(store.list_articles())}
+        self.titles = {summary.id: summary.title for summary in store.list_articles()}
+        self.annotations = sorted(
+            store.all_annotations(),
+            key=lambda a: (order.get(a.article_id, len(order)), a.orphan, a.start, a.end),
+        )
+        self._redraw()
+
+    def filtered(self) -> list[Annotation]:
+        """The annotations passing the filters, grouped by article in library order."""
+        return [a for a in self.annotations if matches(a, self.color_filter, self.tag_filter)]
+
+    def tags(self) -> list[str]:
+        """Every tag in the library, sorted."""
+        return sorted({tag for a in self.annotations for tag in a.tags})
+
+    def _redraw(self) -> None:
+        mode = bidi_mode_of(self)
+        shown = self.filtered()
+        articles = len({a.article_id for a in self.annotations})
+        parts = [
+            f"{len(self.annotations)} highlight(s) in {articles} article(s)",
+            f"colour: {self.color_filter or 'all'} (c)",
+            f"tag: {self.tag_filter or 'all'} (t)",
+        ]
+        if len(shown) != len(self.annotations):
+            parts.append(f"showing {len(shown)}")
+        if len(shown) > MAX_SHOWN:
+            parts.append(f"first {MAX_SHOWN} listed")
+        summary = self.query_one("#all-notes-summary", ShapedText)
+        summary.mode = mode
+        summary.update(" · ".join(parts))
+        listing = self.query_one("#all-notes-list", ListView)
+        listing.clear()
+        items = []
+        previous = None
+        for annotation in shown[:MAX_SHOWN]:
+            heading = ""
+            if annotation.article_id != previous:
+                heading = self.titles.get(annotation.article_id, annotation.article_id)
+                previous = annotation.article_id
+            items.append(AnnotationItem(annotation, mode=mode, heading=heading))
+        listing.extend(items)
+        listing.focus()
+
+    def action_cycle_colour(self) -> None:
+        current = self.color_filter or 0
+        self.color_filter = (current + 1) % (COLOURS + 1) or None
+        self._redraw()
+
+    def action_cycle_tag(self) -> None:
+        tags = self.tags()
+        index = tags.index(self.tag_filter) + 1 if self.tag_filter in tags else 0
+        self.tag_filter = tags[index] if index < len(tags) else None
+        self._redraw()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(ListView.Selected, "#all-notes-list")
+    def _selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        item = event.item
+        if not isinstance(item, AnnotationItem):
+            return
+        if item.annotation.orphan:
+            self.notify("This highlight is an orphan: its text is no longer in the article.")
+            return
+        self.dismiss(item.annotation)
+
+
+async def open_annotation(app: App[Any], annotation: Annotation) -> None:
+    """Show `annotation` in its article: the open one, or its article opened on top."""
+    from reader.ui.widgets.highlight_view import ReadingView
+
+    views = [
+        view
+        for view in app.screen.query(ReadingView)
+        if view.article is not None and view.article.id == annotation.article_id
+    ]
+    if not views:
+        store: Any = getattr(app, "store", None)
+        article = store.get_article(annotation.article_id) if store is not None else None
+        if article is None:
+            app.notify("That article is no longer in the library.", severity="error")
+            return
+        from reader.ui.screens.article import ArticleScreen
+
+        await app.push_screen(ArticleScreen(article))
+        views = list(app.screen.query(ReadingView))
+    if views:
+        views[0].jump_to_annotation(annotation)

@@ -1,0 +1,158 @@
+"""The note editor dialog: a highlight's note, tags and colour; save, cancel or delete.
+
+The note and the tags are edited with `NoteEditor`, which shows Arabic shaped and
+right-to-left. The dialog returns a `NoteResult` (or None when cancelled); the caller
+saves it, so the dialog works for any highlight source and is easy to test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, RadioButton, RadioSet
+
+from reader.models import Annotation
+from reader.ui.widgets.note_editor import NoteEditor, ShapedText
+
+COLOURS = 5
+
+_TAG_SPLIT = re.compile(r"[,\u060c\n]+")
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags from what the user typed: separated by commas (Latin or Arabic) or new lines."""
+    tags: list[str] = []
+    for part in _TAG_SPLIT.split(text):
+        tag = " ".join(part.split())
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+@dataclass(slots=True)
+class NoteResult:
+    """What the user chose in the dialog."""
+
+    action: Literal["save", "delete"]
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    color: int = 1
+
+
+class NoteScreen(ModalScreen[NoteResult | None]):
+    """Edit a highlight's note, tags and colour."""
+
+    DEFAULT_CSS = """
+    NoteScreen {
+        align: center middle;
+    }
+    NoteScreen #note-dialog {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $panel;
+        padding: 0 1;
+    }
+    NoteScreen #note-quote {
+        max-height: 4;
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    NoteScreen #note-tags {
+        height: 3;
+    }
+    NoteScreen RadioSet {
+        layout: horizontal;
+        width: 100%;
+    }
+    NoteScreen #note-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    NoteScreen #note-buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(
+        self,
+        annotation: Annotation,
+        *,
+        mode: str = "app",
+        focus: Literal["note", "tags"] = "note",
+    ) -> None:
+        super().__init__()
+        self.annotation = annotation
+        self.mode = mode
+        self._focus = focus
+
+    def compose(self) -> ComposeResult:
+        annotation = self.annotation
+        with Vertical(id="note-dialog"):
+            yield Label("Highlight", classes="note-heading")
+            yield ShapedText(annotation.quote, mode=self.mode, id="note-quote")
+            yield Label("Note (Ctrl+S saves, Esc cancels)")
+            yield NoteEditor(annotation.note, mode=self.mode, id="note-text")
+            yield Label("Tags, separated by commas")
+            yield NoteEditor(", ".join(annotation.tags), mode=self.mode, id="note-tags")
+            with RadioSet(id="note-colour"):
+                for colour in range(1, COLOURS + 1):
+                    yield RadioButton(
+                        f"[$reader-highlight-{colour}-text on $reader-highlight-{colour}]"
+                        f" {colour} [/]",
+                        value=colour == annotation.color,
+                        id=f"note-colour-{colour}",
+                    )
+            with Horizontal(id="note-buttons"):
+                yield Button("Save", variant="primary", id="note-save")
+                yield Button("Delete", variant="error", id="note-delete")
+                yield Button("Cancel", id="note-cancel")
+
+    def on_mount(self) -> None:
+        target = "#note-tags" if self._focus == "tags" else "#note-text"
+        self.query_one(target, NoteEditor).focus()
+
+    def _colour(self) -> int:
+        pressed = self.query_one("#note-colour", RadioSet).pressed_index
+        return pressed + 1 if pressed >= 0 else self.annotation.color
+
+    def result(self) -> NoteResult:
+        """What saving now would return."""
+        return NoteResult(
+            action="save",
+            note=self.query_one("#note-text", NoteEditor).text.strip("\n"),
+            tags=parse_tags(self.query_one("#note-tags", NoteEditor).text),
+            color=self._colour(),
+        )
+
+    def action_save(self) -> None:
+        self.dismiss(self.result())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#note-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#note-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Button.Pressed, "#note-delete")
+    def _delete_pressed(self) -> None:
+        self.dismiss(NoteResult(action="delete", color=self.annotation.color))

@@ -1,0 +1,231 @@
+"""The Notes tab: an article's highlights in reading order, with quote, colour, tags and note.
+
+Quotes and notes are drawn through the layout engine (`ShapedText`) so Arabic reads
+right. Orphans (highlights whose text disappeared when the article changed) are
+listed last with their quote and note. Enter (or a click) on a placed highlight
+posts `NotesPane.Jump`; `c` cycles the colour filter, `t` the tag filter.
+
+`AnnotationList` is the list itself, shared with the all-notes screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label, ListItem, ListView
+
+from reader.models import Annotation, Article
+from reader.ui.widgets.note_editor import ShapedText
+
+COLOURS = 5
+
+#: At most this many highlights are listed at once (filters narrow the list).
+MAX_SHOWN = 300
+
+
+def bidi_mode_of(widget: Any) -> str:
+    """The app's bidi mode ("app" or "terminal"), "app" when the app does not say."""
+    try:
+        mode = getattr(widget.app, "bidi_mode", "app")
+    except Exception:
+        return "app"
+    return mode if mode in ("app", "terminal") else "app"
+
+
+def swatch(color: int) -> Content:
+    """A small block in highlight colour `color`, readable in every theme."""
+    return Content.from_markup(
+        f"[$reader-highlight-{color}-text on $reader-highlight-{color}] {color} [/]"
+    )
+
+
+class AnnotationItem(ListItem):
+    """One highlight in a list: colour and tags, the quote, the note."""
+
+    DEFAULT_CSS = """
+    AnnotationItem {
+        height: auto;
+        padding: 0 0 1 0;
+    }
+    AnnotationItem .annotation-quote {
+        max-height: 4;
+    }
+    AnnotationItem .annotation-note {
+        color: $text-muted;
+        max-height: 6;
+    }
+    """
+
+    def __init__(self, annotation: Annotation, *, mode: str, heading: str = "") -> None:
+        super().__init__()
+        self.annotation = annotation
+        self.mode = mode
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        annotation = self.annotation
+        if self.heading:
+            yield ShapedText(self.heading, mode=self.mode, classes="annotation-article")
+        header = swatch(annotation.color)
+        if annotation.orphan:
+            header = header + Content(" orphan: its text is no longer in the article")
+        yield Label(header, classes="annotation-header")
+        yield ShapedText(annotation.quote, mode=self.mode, classes="annotation-quote")
+        if annotation.tags:
+            yield ShapedText(
+                "# " + "  # ".join(annotation.tags), mode=self.mode, classes="annotation-tags"
+            )
+        if annotation.note:
+            yield ShapedText(annotation.note, mode=self.mode, classes="annotation-note")
+
+
+def ordered(annotations: Sequence[Annotation]) -> list[Annotation]:
+    """Reading order: placed highlights by position, then orphans."""
+    return sorted(annotations, key=lambda a: (a.orphan, a.start, a.end, a.created))
+
+
+def matches(annotation: Annotation, color: int | None, tag: str | None) -> bool:
+    """Whether an annotation passes the colour and tag filters (None = any)."""
+    return (color is None or annotation.color == color) and (tag is None or tag in annotation.tags)
+
+
+class NotesPane(Vertical):
+    """The Notes tab of the side pane."""
+
+    DEFAULT_CSS = """
+    NotesPane {
+        height: 1fr;
+    }
+    NotesPane #notes-filter {
+        color: $text-muted;
+        height: auto;
+    }
+    NotesPane ListView {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "cycle_colour", "Colour filter"),
+        Binding("t", "cycle_tag", "Tag filter"),
+    ]
+
+    class Jump(Message):
+        """The user chose a highlight: show it in the article."""
+
+        def __init__(self, annotation: Annotation) -> None:
+            super().__init__()
+            self.annotation = annotation
+
+    def __init__(self, id: str | None = None) -> None:  # noqa: A002 - Textual's parameter name
+        super().__init__(id=id)
+        self.store: Any = None
+        self.article: Article | None = None
+        self.annotations: list[Annotation] = []
+        self.color_filter: int | None = None
+        self.tag_filter: str | None = None
+        self._dirty = False
+
+    def on_resize(self) -> None:
+        """Shown again (or resized): build the list if it changed while hidden."""
+        if self._dirty:
+            self._redraw()
+
+    def compose(self) -> ComposeResult:
+        yield ShapedText("", id="notes-filter", mode="app")
+        yield ListView(id="notes-list")
+
+    def show_article(self, store: Any, article: Article) -> None:
+        """Called by the side pane when the open article changes."""
+        self.store = store
+        self.article = article
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the article's annotations from the store again and redraw."""
+        if self.store is None or self.article is None:
+            self.show_annotations([])
+            return
+        self.show_annotations(self.store.annotations_for(self.article.id))
+
+    def show_annotations(self, annotations: Sequence[Annotation]) -> None:
+        """Show these annotations (filters stay as they are)."""
+        self.annotations = ordered(annotations)
+        if self.tag_filter is not None and self.tag_filter not in self.tags():
+            self.tag_filter = None
+        self._redraw()
+
+    def tags(self) -> list[str]:
+        """Every tag used by the shown annotations, sorted."""
+        return sorted({tag for a in self.annotations for tag in a.tags})
+
+    def filtered(self) -> list[Annotation]:
+        """The annotations that pass the filters, in reading order."""
+        return [a for a in self.annotations if matches(a, self.color_filter, self.tag_filter)]
+
+    def set_filter(self, color: int | None = None, tag: str | None = None) -> None:
+        """Show only highlights of this colour and/or tag (None = any)."""
+        self.color_filter = color
+        self.tag_filter = tag
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """Rebuild the list now if the pane is on screen, else when it is next shown."""
+        self._dirty = True
+        if not self.is_mounted or not self.size.width:
+            return
+        self._dirty = False
+        mode = bidi_mode_of(self)
+        shown = self.filtered()
+        placed = sum(1 for a in self.annotations if not a.orphan)
+        orphans = len(self.annotations) - placed
+        parts = [f"{placed} highlight(s)"]
+        if orphans:
+            parts.append(f"{orphans} orphan(s)")
+        parts.append(f"colour: {self.color_filter or 'all'} (c)")
+        parts.append(f"tag: {self.tag_filter or 'all'} (t)")
+        if len(shown) != len(self.annotations):
+            parts.append(f"showing {len(shown)}")
+        if len(shown) > MAX_SHOWN:
+            parts.append(f"first {MAX_SHOWN} listed")
+        summary = self.query_one("#notes-filter", ShapedText)
+        summary.mode = mode
+        summary.update(" · ".join(parts))
+        listing = self.query_one("#notes-list", ListView)
+        listing.clear()
+        listing.extend(AnnotationItem(a, mode=mode) for a in shown[:MAX_SHOWN])
+
+    def action_cycle_colour(self) -> None:
+        current = self.color_filter or 0
+        self.set_filter((current + 1) % (COLOURS + 1) or None, self.tag_filter)
+
+    def action_cycle_tag(self) -> None:
+        tags = self.tags()
+        if not tags:
+            self.set_filter(self.color_filter, None)
+            return
+        index = tags.index(self.tag_filter) + 1 if self.tag_filter in tags else 0
+        self.set_filter(self.color_filter, tags[index] if index < len(tags) else None)
+
+    @on(ListView.Selected, "#notes-list")
+    def _selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        item = event.item
+        if not isinstance(item, AnnotationItem):
+            return
+        if item.annotation.orphan:
+            self.notify("This highlight is an orphan: its text is no longer in the article.")
+            return
+        self.post_message(self.Jump(item.annotation))
+        for widget in self.screen.query("*"):
+            jump = getattr(widget, "jump_to_annotation", None)
+            if callable(jump):
+                jump(item.annotation)
+                break

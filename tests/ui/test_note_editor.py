@@ -1,0 +1,257 @@
+"""The note editor: Arabic typed into it is drawn shaped and right-to-left, the cursor moves in
+logical order, and a note written in the dialog is saved and read back exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+from reader.anchors import make_annotation
+from reader.layout import layout
+from reader.models import Annotation, Article, Block
+from reader.store import Store
+from reader.ui.screens.note import NoteResult, NoteScreen, parse_tags
+from reader.ui.widgets.highlight_view import apply_note_result
+from reader.ui.widgets.note_editor import NoteEditor, ShapedText
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"
+
+WIDTH = 40  # app width; the editor's content is 36 cells (border 2, padding 2)
+NOTE = "هذا خبر مهم عن OpenAI"
+
+
+class EditorApp(App[None]):
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.initial = text
+
+    def compose(self) -> ComposeResult:
+        yield NoteEditor(self.initial, id="editor")
+
+    def on_mount(self) -> None:
+        self.query_one(NoteEditor).focus()
+
+
+async def _type(pilot: Pilot[None], text: str) -> None:
+    """Type `text` as a terminal would send it: one key event per character."""
+    for char in text:
+        if char == " ":
+            await pilot.press("space")
+        elif char == "\n":
+            await pilot.press("enter")
+        elif char.isalnum():
+            await pilot.press(char)
+        else:  # harakat and punctuation: the key event carries the character itself
+            pilot.app.post_message(events.Key(f"char_{ord(char):x}", char))
+            await pilot.pause()
+
+
+def _cursor_cells(editor: NoteEditor, row: int) -> list[int]:
+    """Columns of screen row `row` of the editor drawn with the cursor style (reverse)."""
+    strip = editor.render_line(row)
+    cells: list[int] = []
+    x = 0
+    for segment in strip:
+        if segment.style is not None and segment.style.reverse:
+            cells.extend(range(x, x + len(segment.text)))
+        x += len(segment.text)
+    return cells
+
+
+async def test_typed_arabic_is_kept_logical_and_drawn_shaped_right_to_left() -> None:
+    app = EditorApp()
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        await _type(pilot, NOTE)
+        assert editor.text == NOTE
+        assert editor.cursor == len(NOTE)
+        width = editor.content_size.width - 1
+        (line,) = layout(NOTE, width, "app")
+        row = editor.render_line(0).text
+        # Drawn exactly as the layout engine lays the note out, right-aligned.
+        assert row.rstrip() == " " * (line.indent + 1) + line.text
+        assert row.rstrip().endswith(line.text)
+        assert line.text != NOTE  # shaped and reordered, not the logical string
+        assert "OpenAI" in row  # the Latin run still reads left to right
+        # At the end of the note the cursor is one cell past the paragraph's end, which in a
+        # right-to-left line is just left of its leftmost glyph.
+        assert _cursor_cells(editor, 0) == [line.indent]
+
+
+async def test_cursor_is_drawn_on_the_cell_of_its_logical_offset() -> None:
+    app = EditorApp(NOTE)
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        width = editor.content_size.width - 1
+        (line,) = layout(NOTE, width, "app")
+        x0 = line.indent + 1
+        for offset in (0, NOTE.index("خبر"), NOTE.index("OpenAI"), NOTE.index("AI")):
+            editor.cursor = offset
+            editor.refresh()
+            await pilot.pause()
+            expected = [x0 + cell for cell in line.logical_to_cells(offset)]
+            assert expected
+            assert _cursor_cells(editor, 0) == expected[:1]
+
+
+async def test_left_moves_forward_in_a_right_to_left_line() -> None:
+    app = EditorApp("عربي\nEnglish")
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        editor.cursor = 0
+        await pilot.press("left")
+        assert editor.cursor == 1
+        await pilot.press("right")
+        assert editor.cursor == 0
+        editor.cursor = len("عربي\n")
+        await pilot.press("right")
+        assert editor.cursor == len("عربي\n") + 1  # left-to-right line: right is forward
+        await pilot.press("left", "left")
+        assert editor.cursor == len("عربي")
+        await pilot.press("home")
+        assert editor.cursor == 0
+        await pilot.press("end")
+        assert editor.cursor == len("عربي")
+
+
+async def test_cursor_steps_over_harakat_and_backspace_removes_one_mark() -> None:
+    app = EditorApp()
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        await _type(pilot, "كَتَبَ")
+        assert editor.text == "كَتَبَ"
+        await pilot.press("backspace")
+        assert editor.text == "كَتَب"
+        await pilot.press("right")  # backward in an RTL line: over ب
+        assert editor.cursor == 4
+        await pilot.press("right")  # over تَ as one step
+        assert editor.cursor == 2
+        await pilot.press("delete")  # deletes تَ with its mark
+        assert editor.text == "كَب"
+
+
+async def test_enter_backspace_delete_and_wrapping() -> None:
+    long_note = " ".join(["كلمة"] * 20)
+    app = EditorApp()
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        await _type(pilot, "سطر\nثان")
+        assert editor.text == "سطر\nثان"
+        await pilot.press("up")
+        assert editor.cursor <= len("سطر")
+        editor.text = long_note
+        editor.cursor = len(long_note)
+        await pilot.pause()
+        width = editor.content_size.width - 1
+        lines = layout(long_note, width, "app")
+        assert len(lines) > 1
+        for y, line in enumerate(lines):
+            assert editor.render_line(y).text.rstrip() == " " * (line.indent + 1) + line.text
+        await pilot.press("up")
+        row, _ = editor.cursor_position()
+        assert row == len(lines) - 2
+        await pilot.press("ctrl+home")
+        assert editor.cursor == 0
+        await pilot.press("delete")
+        assert editor.text == long_note[1:]
+
+
+async def test_shaped_text_draws_through_the_layout_engine() -> None:
+    class ShapedApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ShapedText(NOTE + "\nسطر ثان")
+
+    app = ShapedApp()
+    async with app.run_test(size=(WIDTH, 8)):
+        shaped = app.query_one(ShapedText)
+        assert shaped.size.height == 2
+        (line,) = layout(NOTE, WIDTH, "app")
+        assert shaped.render_line(0).text.rstrip() == " " * line.indent + line.text
+
+
+def test_tags_split_on_latin_and_arabic_commas() -> None:
+    assert parse_tags("سياسة، تقنية, economy\n سياسة ,,") == ["سياسة", "تقنية", "economy"]
+
+
+class DialogApp(App[None]):
+    def __init__(self, annotation: Annotation) -> None:
+        super().__init__()
+        self.annotation = annotation
+        self.results: list[NoteResult | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(NoteScreen(self.annotation), self.results.append)
+
+
+def _seed_article() -> Article:
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return Article(
+        id="seed", title=lines[0], source=str(SEED), blocks=[Block("paragraph", x) for x in lines]
+    )
+
+
+def _annotation(**changes: object) -> Annotation:
+    fields: dict[str, object] = {
+        "id": "a" * 32,
+        "article_id": "art",
+        "start": 0,
+        "end": 4,
+        "quote": "نص مقتبس",
+        "color": 2,
+    }
+    fields.update(changes)
+    return Annotation(**fields)  # type: ignore[arg-type]
+
+
+async def test_dialog_returns_note_tags_and_colour() -> None:
+    app = DialogApp(_annotation(tags=["قديم"]))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _type(pilot, "ملاحظتي: الرقم 97.400 مهم")
+        await pilot.press("tab")  # to the tags editor
+        await pilot.press("end")
+        await _type(pilot, "، جديد")
+        await pilot.click("#note-colour-4")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == [
+        NoteResult(action="save", note="ملاحظتي: الرقم 97.400 مهم", tags=["قديم", "جديد"], color=4)
+    ]
+
+
+async def test_dialog_cancel_and_delete() -> None:
+    app = DialogApp(_annotation(note="باقية"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _type(pilot, "لن تحفظ")
+        await pilot.press("escape")
+        await pilot.pause()
+        app.push_screen(NoteScreen(app.annotation), app.results.append)
+        await pilot.pause()
+        await pilot.click("#note-delete")
+        await pilot.pause()
+    assert app.results == [None, NoteResult(action="delete", color=2)]
+
+
+async def test_arabic_note_is_saved_to_the_store_and_read_back(tmp_path: Path) -> None:
+    article = _seed_article()
+    start = article.text.index("OpenAI")
+    note = "ملاحظة عربية: يريد ماسك شراء OpenAI\nسطر ثانٍ"
+    db = tmp_path / "db.json"
+    with Store.open(db) as store:
+        store.put_article(article)
+        annotation = make_annotation(article, start, start + 6)
+        store.add_annotation(annotation)
+        app = DialogApp(annotation)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await _type(pilot, note)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        (result,) = app.results
+        assert result is not None
+        apply_note_result(store, annotation, result)
+    with Store.open(db) as store:
+        (saved,) = store.annotations_for(article.id)
+    assert saved.note == note
+    assert saved.quote == "OpenAI"
