@@ -1,0 +1,412 @@
+"""The library against a real store in tmp_path and a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from reader.anchors import make_annotation
+from reader.articles import article_id_for, clean_text
+from reader.errors import ReaderError
+from reader.library import (
+    add_feed,
+    add_targets,
+    ensure_seeded,
+    open_target,
+    refresh_feeds,
+    remove_feed,
+    subscribe,
+)
+from reader.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+CORPUS = ROOT / ".." / "shared" / "corpus" / "saudinewsnet-300.jsonl"
+SEED_TITLE = "سام ألتمان يرفض عرض ماسك لشراء OpenAI بسخرية"
+
+GOOD_FIXTURE_ARTICLES = 17
+"""Articles in tests/fixtures/articles that parse: 11 single-article files, 3 files of 2."""
+BAD_FIXTURES = {"binary.txt", "empty.txt", "broken.jsonl"}
+
+
+def rss(items: list[tuple[str, str, str]]) -> bytes:
+    """An RSS 2.0 document with (guid, link, title) items."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>"
+        f"<description>نص الخبر: {title}.</description></item>"
+        for guid, link, title in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>أخبار محلية</title><link>https://example.com/</link>{body}</channel></rss>"
+    ).encode()
+
+
+@dataclass
+class Site:
+    """What the test server serves: path -> (status, body, headers); counts hits."""
+
+    routes: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)
+    hits: Counter[str] = field(default_factory=Counter)
+    base: str = ""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+    site: Site
+
+    def do_GET(self) -> None:
+        self.site.hits[self.path] += 1
+        status, body, headers = self.site.routes.get(self.path, (404, b"missing", {}))
+        etag = headers.get("ETag")
+        if status == 200 and etag and self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    state = Site()
+    handler = type("Handler", (_Handler,), {"site": state})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "db" / "reader.json")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ------------------------------------------------------------------------ files
+
+
+def test_folder_import_reports_bad_files_and_imports_the_rest(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "inbox"
+    shutil.copytree(FIXTURES, folder)
+    (folder / "nested" / "deeper").mkdir(parents=True)
+    (folder / "nested" / "deeper" / "note.txt").write_text(
+        "ملاحظة مهمة\nنص الملاحظة في مجلد فرعي عميق.", encoding="utf-8"
+    )
+    (folder / ".hidden.txt").write_text("لا يجب استيراده.", encoding="utf-8")
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    calls: list[tuple[int, int, str]] = []
+
+    report = add_targets(store, [str(folder)], lambda d, t, label: calls.append((d, t, label)))
+
+    failed = {Path(target).name: reason for target, reason in report.failed}
+    assert set(failed) == BAD_FIXTURES
+    for name, reason in failed.items():
+        assert name in reason and reason.endswith(".") and "\n" not in reason
+    assert len(report.added) == GOOD_FIXTURE_ARTICLES + 1
+    assert store.article_count() == GOOD_FIXTURE_ARTICLES + 1
+    titles = {summary.title for summary in store.list_articles()}
+    assert "ملاحظة مهمة" in titles
+    assert "ok" not in titles  # broken.jsonl's valid first line was not half-imported
+    assert len(calls) == 18  # 14 good files, 3 bad ones, the nested note; png and hidden skipped
+    assert calls[-1][:2] == (18, 18)
+
+
+def test_re_adding_is_idempotent(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("عنوان\nفقرة أولى من المقال.", encoding="utf-8")
+    first = add_targets(store, [str(path)])
+    again = add_targets(store, [str(path)])
+    assert len(first.added) == 1 and not first.updated
+    assert (len(again.added), len(again.updated), len(again.unchanged)) == (0, 0, 1)
+    assert store.article_count() == 1
+    stored = store.get_article(article_id_for(str(path.resolve())))
+    assert stored is not None and stored.added == first.added[0].added
+
+
+def test_changed_source_updates_text_and_reanchors_annotations(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text("عنوان القصة\nبدأت القصة في مدينة صغيرة على البحر.", encoding="utf-8")
+    [article] = add_targets(store, [str(path)]).added
+    start = article.text.index("مدينة صغيرة")
+    annotation = make_annotation(article, start, start + len("مدينة صغيرة"), note="مكان")
+    store.add_annotation(annotation)
+
+    path.write_text(
+        "عنوان القصة\nفقرة جديدة في البداية تغير المواضع.\nبدأت القصة في مدينة صغيرة على البحر.",
+        encoding="utf-8",
+    )
+    report = add_targets(store, [str(path)])
+
+    assert len(report.updated) == 1 and not report.added and report.orphaned == 0
+    assert store.article_count() == 1
+    stored = store.get_article(article.id)
+    assert stored is not None
+    assert stored.text.startswith("فقرة جديدة في البداية")
+    assert stored.added == article.added
+    [moved] = store.annotations_for(article.id)
+    assert moved.start > annotation.start
+    assert stored.text[moved.start : moved.end] == "مدينة صغيرة"
+    assert not moved.orphan and moved.note == "مكان"
+
+
+def test_missing_paths_and_bad_urls_are_reported(tmp_path: Path, store: Store) -> None:
+    report = add_targets(store, [str(tmp_path / "ghost.txt"), "ftp://example.com/x"])
+    assert [reason for _, reason in report.failed] == [
+        f"{tmp_path / 'ghost.txt'} does not exist.",
+        "ftp://example.com/x is not an http or https URL.",
+    ]
+    assert store.article_count() == 0
+
+
+def test_ensure_seeded_imports_once_and_deleted_seeds_stay_deleted(store: Store) -> None:
+    seeded = ensure_seeded(store)
+    assert [article.title for article in seeded] == [SEED_TITLE]
+    assert store.article_count() == 1
+    assert ensure_seeded(store) == []
+    store.delete_article(seeded[0].id)
+    assert ensure_seeded(store) == []
+    assert store.article_count() == 0
+
+
+def test_open_target_adds_a_file_and_refuses_a_folder(tmp_path: Path, store: Store) -> None:
+    article = open_target(store, str(FIXTURES / "guide.md"))
+    assert article.title == "دليل القراءة السريعة"
+    assert article.added
+    assert open_target(store, str(FIXTURES / "guide.md")).id == article.id
+    assert store.article_count() == 1
+    with pytest.raises(ReaderError, match="is a folder"):
+        open_target(store, str(tmp_path))
+    with pytest.raises(ReaderError, match=r"binary\.txt is a binary file"):
+        open_target(store, str(FIXTURES / "binary.txt"))
+
+
+# ------------------------------------------------------------------------ the web
+
+
+def test_open_target_url_fetches_once(site: Site, store: Store) -> None:
+    site.routes["/solar"] = (
+        200,
+        (FIXTURES / "solar.html").read_bytes(),
+        {"Content-Type": "text/html; charset=utf-8"},
+    )
+    url = f"{site.base}/solar"
+    article = open_target(store, url)
+    assert article.title == "الطاقة الشمسية تتوسع في دول الخليج"
+    assert article.source == url and article.id == article_id_for(url)
+    assert open_target(store, url).id == article.id
+    assert site.hits["/solar"] == 1
+
+
+def test_bad_url_is_one_sentence(site: Site, store: Store) -> None:
+    with pytest.raises(ReaderError) as caught:
+        open_target(store, f"{site.base}/gone")
+    assert str(caught.value) == f"{site.base}/gone answered 404 Not Found."
+    assert store.article_count() == 0
+
+
+def test_feed_url_is_offered_then_refreshed_conditionally(site: Site, store: Store) -> None:
+    items = [("g1", "https://example.com/1", "الأول"), ("g2", "https://example.com/2", "الثاني")]
+    site.routes["/feed"] = (200, rss(items), {"Content-Type": "application/rss+xml", "ETag": '"1"'})
+    url = f"{site.base}/feed"
+
+    report = add_targets(store, [url])
+    assert len(report.added) == 2
+    [offer] = report.feeds
+    assert (offer.url, offer.title, offer.etag) == (url, "أخبار محلية", '"1"')
+    assert store.get_feed(url) is None  # offered, not yet subscribed
+    feed = subscribe(store, offer)
+    assert set(feed.seen) >= {"g1", "g2", "https://example.com/1", "https://example.com/2"}
+
+    unchanged = refresh_feeds(store)
+    assert unchanged.results[0].not_modified and unchanged.new_articles == []
+
+    site.routes["/feed"] = (
+        200,
+        rss(
+            [
+                ("g3", "https://example.com/3", "الثالث"),
+                ("g2-renamed", "https://example.com/2", "الثاني"),  # same link, new guid
+                ("g1", "https://example.com/1-moved", "الأول"),  # same guid, new link
+                *items,
+            ]
+        ),
+        {"Content-Type": "application/rss+xml", "ETag": '"2"'},
+    )
+    progress: list[tuple[int, int, str]] = []
+    fresh = refresh_feeds(store, lambda d, t, label: progress.append((d, t, label)))
+    assert [article.title for article in fresh.new_articles] == ["الثالث"]
+    assert fresh.results[0].new == 1 and not fresh.failed
+    assert progress == [(1, 1, url)]
+    assert store.article_count() == 3
+    updated = store.get_feed(url)
+    assert updated is not None and updated.etag == '"2"' and "g3" in updated.seen
+    assert refresh_feeds(store).results[0].not_modified
+
+
+def test_one_failing_feed_does_not_stop_the_others(site: Site, store: Store) -> None:
+    site.routes["/good"] = (200, rss([("a", "https://example.com/a", "خبر")]), {})
+    site.routes["/bad"] = (200, rss([("b", "https://example.com/b", "آخر")]), {})
+    add_feed(store, f"{site.base}/good")
+    add_feed(store, f"{site.base}/bad")
+    del site.routes["/bad"]
+    site.routes["/good"] = (
+        200,
+        rss([("a", "https://example.com/a", "خبر"), ("c", "https://example.com/c", "جديد")]),
+        {},
+    )
+    report = refresh_feeds(store)
+    by_url = {result.url: result for result in report.results}
+    assert by_url[f"{site.base}/bad"].error == f"{site.base}/bad answered 404 Not Found."
+    assert by_url[f"{site.base}/good"].new == 1 and not by_url[f"{site.base}/good"].error
+    assert [result.url for result in report.failed] == [f"{site.base}/bad"]
+
+
+def test_feed_add_checks_it_is_a_feed_and_remove_unsubscribes(site: Site, store: Store) -> None:
+    site.routes["/page"] = (
+        200,
+        (FIXTURES / "solar.html").read_bytes(),
+        {"Content-Type": "text/html"},
+    )
+    site.routes["/atom"] = (
+        200,
+        (FIXTURES / "culture.atom").read_bytes(),
+        {"Content-Type": "application/atom+xml"},
+    )
+    with pytest.raises(ReaderError) as caught:
+        add_feed(store, f"{site.base}/page")
+    assert str(caught.value) == f"{site.base}/page is not an RSS or Atom feed."
+    feed, report = add_feed(store, f"{site.base}/atom")
+    assert feed.title == "مدونة الثقافة" and len(report.added) == 2
+    assert [f.url for f in store.list_feeds()] == [f"{site.base}/atom"]
+    remove_feed(store, f"{site.base}/atom")
+    assert store.list_feeds() == [] and store.article_count() == 2
+    with pytest.raises(ReaderError, match="You are not subscribed to"):
+        remove_feed(store, f"{site.base}/atom")
+
+
+# ------------------------------------------------------------------------ the CLI
+
+
+def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_add_list_and_bad_files(tmp_path: Path) -> None:
+    db = tmp_path / "cli" / "reader.json"
+    added = run_cli(db, "add", str(FIXTURES))
+    assert added.returncode == 1
+    assert f"Added {GOOD_FIXTURE_ARTICLES} articles." in added.stdout
+    errors = added.stderr.strip().splitlines()
+    assert len(errors) == 3 and all(line.startswith("reader: ") for line in errors)
+    assert any("binary.txt is a binary file, not text." in line for line in errors)
+    assert "Traceback" not in added.stderr
+
+    listed = run_cli(db, "list", "--json")
+    assert listed.returncode == 0
+    rows = json.loads(listed.stdout)
+    assert len(rows) == GOOD_FIXTURE_ARTICLES
+    assert {"id", "title", "source", "published", "added", "highlights"} <= set(rows[0])
+    assert "دليل القراءة السريعة" in {row["title"] for row in rows}
+
+    table = run_cli(db, "list")
+    assert table.returncode == 0
+    assert f"Library ({GOOD_FIXTURE_ARTICLES} articles)" in table.stdout
+    assert "Highlights" in table.stdout and "2024-05-01" in table.stdout
+
+    missing = run_cli(db, "add", str(tmp_path / "nope.md"))
+    assert missing.returncode == 1
+    assert missing.stderr == f"reader: {tmp_path / 'nope.md'} does not exist.\n"
+
+
+def test_cli_feeds_subscribe_list_refresh_remove(tmp_path: Path, site: Site) -> None:
+    db = tmp_path / "cli" / "reader.json"
+    site.routes["/feed"] = (
+        200,
+        rss([("x1", "https://example.com/x1", "خبر")]),
+        {"Content-Type": "application/rss+xml", "ETag": '"v"'},
+    )
+    url = f"{site.base}/feed"
+    offered = run_cli(db, "add", url)
+    assert offered.returncode == 0
+    assert f"{url} is a feed" in offered.stdout
+    assert json.loads(run_cli(db, "feed", "list", "--json").stdout) == []
+
+    subscribed = run_cli(db, "add", "--subscribe", url)
+    assert subscribed.returncode == 0 and f"Subscribed to أخبار محلية ({url})." in subscribed.stdout
+    feeds = json.loads(run_cli(db, "feed", "list", "--json").stdout)
+    assert [row["url"] for row in feeds] == [url]
+
+    refreshed = run_cli(db, "refresh")
+    assert refreshed.returncode == 0 and "أخبار محلية: not modified." in refreshed.stdout
+
+    site.routes["/feed"] = (500, b"boom", {})
+    failing = run_cli(db, "refresh")
+    assert failing.returncode == 1
+    assert failing.stderr == f"reader: {url} answered 500 Internal Server Error.\n"
+
+    removed = run_cli(db, "feed", "remove", url)
+    assert removed.returncode == 0
+    again = run_cli(db, "feed", "remove", url)
+    assert again.returncode == 1 and again.stderr == f"reader: You are not subscribed to {url}.\n"
+
+
+# ------------------------------------------------------------------------ corpus
+
+
+@pytest.mark.corpus
+def test_corpus_import_keeps_every_article_text(store: Store) -> None:
+    if not CORPUS.is_file():
+        pytest.skip("../shared/corpus is absent")
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    report = add_targets(store, [str(CORPUS)])
+    assert not report.failed
+    assert len(report.added) == store.article_count() == 300
+    for record in records:
+        stored = store.get_article(article_id_for(record["url"], record["url"]))
+        assert stored is not None
+        assert squash(stored.text) == squash(clean_text(record["content"]))
+    assert len(add_targets(store, [str(CORPUS)]).unchanged) == 300
