@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from reader.errors import ReaderError
 from reader.models import Article, Block, BlockKind, Direction
+from reader.sanitize import sanitize
 
 MAX_BYTES = 50 * 1024 * 1024
 """Files and downloads larger than this are refused (50 MB)."""
@@ -64,32 +65,22 @@ def article_id_for(source: str, entry_id: str = "") -> str:
 
 # ---------------------------------------------------------------------- cleaning
 
-_ESCAPE_RE = re.compile(
-    r"""
-    \x1b\[[0-?]*[ -/]*[@-~]                 # CSI: colours, cursor moves
-  | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?      # OSC: titles, hyperlinks
-  | \x1b[PX^_][^\x1b]*(?:\x1b\\)?           # DCS, SOS, PM, APC strings
-  | \x1b[ -/]*[0-~]                         # other two-character escapes
-  | \x9b[0-?]*[ -/]*[@-~]                   # 8-bit CSI
-    """,
-    re.VERBOSE,
-)
 _LINE_BREAK_RE = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
-_SPACE_CONTROL_RE = re.compile(r"[\t\x0b\x0c]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
+_SPACE_CONTROL_RE = re.compile(r"[\x0b\x0c]")
 
 
 def clean_text(text: str) -> str:
     """Logical text safe to store: escape sequences and control characters removed.
 
-    Line breaks of every kind become "\\n" and tabs become spaces; all other
-    C0/C1 controls (and stray byte-order marks) are dropped. Format characters
-    that carry meaning in Arabic text (ZWJ, ZWNJ, bidi marks) are kept.
+    `reader.sanitize.sanitize` does the removal (shared with the layout engine);
+    before it, every kind of line break becomes "\\n" and vertical tab / form
+    feed a space, so words they separated stay apart; stray byte-order marks go.
+    Format characters that carry meaning in Arabic text (ZWJ, ZWNJ, bidi
+    marks) are kept.
     """
-    text = _ESCAPE_RE.sub("", text)
     text = _LINE_BREAK_RE.sub("\n", text)
     text = _SPACE_CONTROL_RE.sub(" ", text)
-    return _CONTROL_RE.sub("", text)
+    return sanitize(text).replace("\ufeff", "")
 
 
 def _block(kind: BlockKind, text: str) -> Block | None:

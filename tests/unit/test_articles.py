@@ -170,7 +170,7 @@ def test_control_characters_and_escape_sequences_are_removed() -> None:
 def test_clean_text_keeps_arabic_format_characters() -> None:
     text = "لا\u200cإله \u200fRTL\u200e \u202bمضمن\u202c"
     assert clean_text(text) == text
-    assert clean_text("a\tb\r\nc\x1b[1md\x9b2Je\x00") == "a b\ncde"
+    assert clean_text("a\tb\r\nc\x1b[1md\x9b2Je\x00f\x0cg\u2028h") == "a   b\ncdef g\nh"
 
 
 # ------------------------------------------------------------------------ encodings
