@@ -104,6 +104,18 @@ class ReaderApp(App[None]):
             self.push_screen(LibraryScreen())
         self._ready_to_save = True
 
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """An SVG screenshot whose text a viewer draws cell by cell, as the terminal did.
+
+        Arabic on screen is already in visual order (app mode) or is meant to be shown as a
+        plain terminal shows it (terminal mode); without `bidi-override` an SVG viewer would
+        run the bidi algorithm again and reverse every Arabic run.
+        """
+        svg = super().export_screenshot(title=title, simplify=simplify)
+        return svg.replace(
+            "<style>", "<style>\n    text { unicode-bidi: bidi-override; direction: ltr; }", 1
+        )
+
     # ---------------------------------------------------------------- screens
 
     def open_article(self, article_id: str) -> None:

@@ -17,6 +17,7 @@ from reader.errors import ReaderError
 from reader.models import Article
 from reader.ui.screens.library import short_source
 from reader.ui.widgets.article_view import ArticleView, display_lines
+from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.side_pane import SidePane
 
 if TYPE_CHECKING:
@@ -41,15 +42,18 @@ class ArticleHeader(Vertical):
     def show(self, article: Article, mode: str, width: int) -> None:
         """Fill in the header for `article` (title shaped like the body)."""
         rtl = article.direction == "rtl"
+        self.set_class(rtl, "-rtl")
         lines = display_lines(article.title or "(untitled)", max(10, width), mode)  # type: ignore[arg-type]
-        title = Text("\n".join(line.strip() for line in lines), justify="right" if rtl else "left")
+        title = Text("\n".join(line.strip() for line in lines))
+        for static in self.query(Static):
+            static.styles.width = width
         self.query_one("#article-title", Static).update(title)
         parts = [short_source(article.source)]
         if article.author:
             parts.append(article.author)
         if article.published:
             parts.append(article.published[:10])
-        meta = Text(" · ".join(part for part in parts if part), justify="right" if rtl else "left")
+        meta = Text(" · ".join(part for part in parts if part))
         self.query_one("#article-meta", Static).update(meta)
 
 
@@ -61,8 +65,8 @@ class ArticleScreen(Screen[None]):
         Binding("slash", "find", "Find", id="article.find"),
         Binding("n", "find_next", "Next match", id="article.find_next"),
         Binding("N", "find_previous", "Previous match", id="article.find_previous"),
-        Binding("left_square_bracket", "previous_article", "Prev article", id="article.previous"),
-        Binding("right_square_bracket", "next_article", "Next article", id="article.next"),
+        Binding("left_square_bracket", "previous_article", "Prev", id="article.previous"),
+        Binding("right_square_bracket", "next_article", "Next", id="article.next"),
         Binding("i", "toggle_pane", "Entities/Notes", id="article.pane"),
         Binding("e", "export", "Export", id="article.export"),
     ]
@@ -89,7 +93,7 @@ class ArticleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="article-header")
         with Horizontal(id="article-body"):
-            yield ArticleView(
+            yield ReadingView(  # ArticleView + cursor, selection, highlights (issue 5)
                 mode=self.reader.bidi_mode,
                 harakat=self.reader.harakat,
                 reading_width=self.reader.reading_width,
@@ -124,7 +128,7 @@ class ArticleScreen(Screen[None]):
 
     def _refresh_header(self) -> None:
         header = self.query_one(ArticleHeader)
-        width = min(self.reader.reading_width, max(10, self.size.width - 4))
+        width = min(self.reader.reading_width, max(10, self.size.width - 1))
         header.show(self.article, self.reader.bidi_mode, width)
 
     def on_resize(self) -> None:

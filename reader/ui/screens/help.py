@@ -44,13 +44,14 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, sections: list[tuple[str, type[DOMNode]]]) -> None:
         super().__init__()
         self._sections = sections
+        self.rows: list[tuple[str, str, str, str]] = []
+        """(section, keys, description, binding id) as listed, for tests and the palette."""
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 2))
         table.add_column("Key", no_wrap=True)
         table.add_column("Does")
         table.add_column("Id", style="dim", no_wrap=True)
-        keys_seen: dict[str, str] = {}
         for title, bindings in binding_rows(self._sections):
             table.add_row(Text(title, style="bold underline"), "", "")
             grouped: dict[str, list[Binding]] = {}
@@ -59,8 +60,9 @@ class HelpScreen(ModalScreen[None]):
             for action_bindings in grouped.values():
                 keys = ", ".join(self.app.get_key_display(b) for b in action_bindings)
                 first = action_bindings[0]
-                keys_seen[keys] = first.description
-                table.add_row(keys, first.description, first.id or "")
+                binding_id = next((b.id for b in action_bindings if b.id), "")
+                self.rows.append((title, keys, first.description, binding_id))
+                table.add_row(keys, first.description, binding_id)
             table.add_row("", "", "")
         table.add_row("ctrl+p", "Command palette: every action by name", "")
         with VerticalScroll(id="help-body"):

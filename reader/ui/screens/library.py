@@ -57,7 +57,9 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
-        yield Input(placeholder="Type to filter by title or source…", id="filter")
+        yield Input(
+            placeholder="Type to filter by title or source…", id="filter", select_on_focus=False
+        )
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

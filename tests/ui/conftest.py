@@ -1,0 +1,86 @@
+"""Fixtures for the UI tests: a fixed library in tmp_path, and apps built by the real factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reader.articles import parse_path
+from reader.models import Article, Block
+from reader.store import Store
+from reader.ui.app import ReaderApp, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+
+
+def english_article() -> Article:
+    """A short left-to-right article, older than the seed."""
+    return Article(
+        id="english0000000001",
+        title="Markets steady as investors wait",
+        source="https://example.com/news/markets",
+        blocks=[
+            Block(
+                "paragraph", "Stocks were little changed on Monday as investors waited for news."
+            ),
+            Block("heading", "Oil prices"),
+            Block("paragraph", "Oil rose slightly after a week of losses, traders said."),
+        ],
+        published="2025-01-05",
+        added="2025-01-05T08:00:00",
+        language="en",
+        direction="ltr",
+    )
+
+
+def arabic_short_article() -> Article:
+    """A short Arabic article, the oldest in the library."""
+    return Article(
+        id="arabic0000000002",
+        title="الطقس في الرياض",
+        source="https://example.com/ar/weather",
+        blocks=[
+            Block("paragraph", "يتوقع أن تكون درجات الحرارة مرتفعة في الرياض هذا الأسبوع."),
+            Block("paragraph", "وقالت الأرصاد إن الرياح ستكون معتدلة."),
+        ],
+        published="2024-12-01",
+        added="2024-12-01T08:00:00",
+    )
+
+
+def seed_article() -> Article:
+    """The shipped seed article with fixed dates (so screens do not depend on the clock)."""
+    article = parse_path(SEED)[0]
+    article.published = "2025-02-11"
+    article.added = "2025-02-11T09:00:00"
+    return article
+
+
+@pytest.fixture(autouse=True)
+def _no_env_bidi(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's READER_BIDI must not change what the tests see."""
+    monkeypatch.delenv("READER_BIDI", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database holding the seed article and two short ones (newest first: seed, en, ar)."""
+    path = tmp_path / "reader.json"
+    store = Store.open(path)
+    for article in (seed_article(), english_article(), arabic_short_article()):
+        store.put_article(article)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def app_factory(db_path: Path) -> Callable[..., ReaderApp]:
+    """Builds apps on the fixed library through the real factory."""
+
+    def build(**kwargs: object) -> ReaderApp:
+        return make_app(db_path, seed=False, **kwargs)  # type: ignore[arg-type]
+
+    return build

@@ -1,0 +1,343 @@
+"""Pilot tests of the reader app: library, navigation, find, pane, themes, bidi, positions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import DataTable, Input
+
+from reader.errors import ReaderError
+from reader.store import Store
+from reader.ui.app import ReaderApp, make_app
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.library import LibraryScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.side_pane import SidePane
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"
+
+SIZE = (100, 40)
+Factory = Callable[..., ReaderApp]
+
+
+def row_titles(app: ReaderApp) -> list[str]:
+    table = app.screen.query_one(DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def open_seed(app: ReaderApp, pilot: object) -> ArticleView:
+    """From the library (seed is the newest, so first), open it."""
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, ArticleScreen)
+    return app.screen.query_one(ArticleView)
+
+
+async def test_library_lists_newest_first_and_filters_as_you_type(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        table = app.screen.query_one(DataTable)
+        assert [key.value for key in table.rows] == [
+            app.store.list_articles()[0].id,
+            "english0000000001",
+            "arabic0000000002",
+        ]
+        assert table.get_row_at(1)[1] == "example.com"
+        assert table.get_row_at(1)[2] == "2025-01-05"
+        # Typing Arabic on the list starts the filter; harakat and alef forms are folded.
+        await pilot.press(*"الرياض")
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "الرياض"
+        assert [key.value for key in table.rows] == ["arabic0000000002"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.article.id == "arabic0000000002"
+
+
+async def test_escape_clears_filter(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"markets")
+        await pilot.pause()
+        assert len(app.screen.query_one(DataTable).rows) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen.query_one(DataTable).rows) == 3
+
+
+async def test_scroll_keys(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 24)) as pilot:
+        view = await open_seed(app, pilot)
+        height = view.scrollable_content_region.height
+        assert view.scroll_offset.y == 0
+        await pilot.press("j", "down")
+        assert view.scroll_offset.y == 2
+        await pilot.press("k")
+        assert view.scroll_offset.y == 1
+        await pilot.press("pagedown")
+        assert view.scroll_offset.y == 1 + height
+        await pilot.press("pageup")
+        assert view.scroll_offset.y == 1
+        await pilot.press("space")
+        assert view.scroll_offset.y == 1 + height
+        await pilot.press("G")
+        assert view.scroll_offset.y == view.max_scroll_y > 0
+        # The last line on screen is the article's last text.
+        assert view.visible_range()[1] == len(app.screen.article.text)
+        await pilot.press("g")
+        assert view.scroll_offset.y == 0
+        await pilot.press("end")
+        assert view.scroll_offset.y == view.max_scroll_y
+        await pilot.press("home")
+        assert view.visible_range()[0] == 0
+
+
+async def test_mouse_wheel_scrolls(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        for _ in range(3):
+            view.post_message(events.MouseScrollDown(view, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroll_offset.y > 0
+
+
+async def test_previous_next_article_and_escape_back(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        await pilot.press("right_square_bracket")
+        assert screen.article.id == "english0000000001"
+        await pilot.press("right_square_bracket")
+        assert screen.article.id == "arabic0000000002"
+        await pilot.press("right_square_bracket")  # already the last: stays
+        assert screen.article.id == "arabic0000000002"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert screen.article.id == app.store.list_articles()[0].id
+        assert screen.article.title == "سام ألتمان يرفض عرض ماسك لشراء OpenAI بسخرية"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_find_is_arabic_aware_and_n_moves(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        text = app.screen.article.text
+        await pilot.press("slash", *"openai", "enter")
+        await pilot.pause()
+        found = view.marks("find")
+        assert len(found) == text.count("OpenAI")
+        assert all(text[start:end] == "OpenAI" for start, end, _ in found)
+        current = view.marks("find-current")
+        assert len(current) == 1 and current[0][:2] == found[0][:2]
+        await pilot.press("n")
+        assert view.marks("find-current")[0][:2] == found[1][:2]
+        await pilot.press("N", "N")
+        assert view.marks("find-current")[0][:2] == found[-1][:2]
+        # The current match is on screen after jumping to the last one.
+        start = found[-1][0]
+        visible = view.visible_range()
+        assert visible[0] <= start < visible[1]
+        # Without harakat, the search still finds the word written with tanween (اقتراحًا).
+        await pilot.press("slash")
+        search = app.screen.query_one("#find-input", Input)
+        search.value = "اقتراحا"
+        await pilot.pause()
+        spans = view.marks("find")
+        assert [text[s:e] for s, e, _ in spans] == ["اقتراحًا"]
+        # Escape closes the bar, then clears the marks, then goes back.
+        await pilot.press("escape")
+        assert view.marks("find")
+        await pilot.press("escape")
+        assert view.marks("find") == [] and view.marks("find-current") == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_side_pane_cycles_with_one_key(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        pane = app.screen.query_one(SidePane)
+        full_width = view.size.width
+        assert not pane.is_open
+        await pilot.press("i")
+        await pilot.pause()
+        assert pane.is_open and pane.active_tab == "entities"
+        assert view.size.width < full_width  # the pane takes room beside the text
+        await pilot.press("i")
+        await pilot.pause()
+        assert pane.is_open and pane.active_tab == "notes"
+        await pilot.press("i")
+        await pilot.pause()
+        assert not pane.is_open
+        assert view.size.width == full_width
+
+
+async def test_theme_switching_is_remembered(app_factory: Factory, db_path: Path) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "dark"
+        assert app.has_class("theme-dark")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        second = app.theme
+        assert second != "dark" and second in app.reader_themes
+        assert app.has_class(f"theme-{second}") and not app.has_class("theme-dark")
+        # The palette offers every theme.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Theme: sepia")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.theme == "sepia"
+        assert app.theme_variables["reader-highlight-1"] == "#f2d675"
+    again = app_factory()
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.theme == "sepia"
+    overridden = app_factory(theme="high-contrast")
+    async with overridden.run_test(size=SIZE) as pilot:
+        assert overridden.theme == "high-contrast"
+
+
+def test_unknown_theme_is_a_plain_error(db_path: Path) -> None:
+    with pytest.raises(ReaderError, match="no theme called 'neon'"):
+        make_app(db_path, seed=False, theme="neon")
+
+
+async def test_broken_saved_theme_falls_back_with_a_notice(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        store.set_setting("theme", "vanished")
+    app = make_app(db_path, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "dark"
+        assert any("vanished" in n.message for n in app._notifications)
+
+
+async def test_bidi_mode_switch_and_precedence(
+    app_factory: Factory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        first = view.line_texts()[0].strip()
+        logical = app.screen.article.blocks[0].text
+        assert view.mode == "app"
+        assert first.split()[0] != logical.split()[0]  # shaped and reordered
+        await pilot.press("b")
+        await pilot.pause()
+        assert view.mode == "terminal"
+        # Terminal mode: the logical text itself, for a terminal that does its own bidi.
+        assert logical.startswith(view.line_texts()[0].strip())
+    with Store.open(db_path) as store:
+        assert store.get_setting("bidi_mode") == "terminal"
+    assert app_factory().bidi_mode == "terminal"
+    monkeypatch.setenv("READER_BIDI", "app")
+    assert app_factory().bidi_mode == "app"
+    assert app_factory(bidi="terminal").bidi_mode == "terminal"
+
+
+async def test_reading_position_is_remembered(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        await pilot.press("pagedown", "j", "j")
+        position = view.top_offset()
+        assert position > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(ArticleView).top_offset() == position
+    again = app_factory()
+    async with again.run_test(size=SIZE) as pilot:
+        view = await open_seed(again, pilot)
+        assert view.top_offset() == position
+
+
+async def test_opening_a_target_skips_the_library(app_factory: Factory) -> None:
+    app = app_factory(target=str(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert "ماسك" in app.screen.article.text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_help_lists_every_binding(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await open_seed(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = {(description, binding_id) for _, _, description, binding_id in app.screen.rows}
+        for cls in (ReaderApp, ArticleScreen, ArticleView, LibraryScreen):
+            for binding in cls.BINDINGS:
+                assert (binding.description, binding.id) in listed  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+
+
+async def test_palette_offers_every_bound_action(app_factory: Factory) -> None:
+    from reader.ui.commands import ReaderCommands
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(app, pilot)
+        provider = ReaderCommands(app.screen)
+        names = [name for name, _, _ in provider._commands()]
+        for binding in ArticleScreen.BINDINGS + ArticleView.BINDINGS + ReaderApp.BINDINGS:
+            if binding.action in ("find_next", "find_previous"):  # type: ignore[union-attr]
+                continue  # offered only while there are matches
+            assert binding.description in names  # type: ignore[union-attr]
+        assert {"Theme: dark", "Theme: sepia", "Bidi mode: terminal"} <= set(names)
+
+
+async def test_store_messages_become_notifications(tmp_path: Path) -> None:
+    db = tmp_path / "reader.json"
+    db.write_text("{ this is not json", encoding="utf-8")
+    app = make_app(db, seed=False)
+    messages = list(app._messages)
+    assert messages, "a corrupt database must be reported"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any(message in shown for message in messages)
+
+
+async def test_export_key_names_the_file(
+    app_factory: Factory, db_path: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "exports"
+    with Store.open(db_path) as store:
+        store.set_setting("export_dir", str(out))
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        files = list(out.glob("*.md"))
+        assert len(files) == 1
+        assert any(str(files[0]) in n.message for n in app._notifications)
