@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -146,6 +147,7 @@ class AtomicJSONStorage(Storage):
         self._sig: Signature | None = None
         self._batch_depth = 0
         self._dirty = False
+        self._mutex = threading.RLock()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -184,9 +186,15 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> Data | None:
         """The whole database, from cache when the file is unchanged (TinyDB may mutate it)."""
-        if self._batch_depth == 0:
-            self.refresh()
-        return self._data
+        with self._mutex:
+            if self._batch_depth == 0:
+                self.refresh()
+            return self._data
+
+    @property
+    def signature(self) -> Signature | None:
+        """The signature of the file version the cache holds (None when not loaded)."""
+        return self._sig
 
     @property
     def exists(self) -> bool:
@@ -222,20 +230,21 @@ class AtomicJSONStorage(Storage):
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group TinyDB operations into one atomic write (the caller holds the file lock)."""
-        if self._batch_depth == 0:
-            self.refresh()
-        self._batch_depth += 1
-        try:
-            yield
-        except BaseException:
-            self._batch_depth -= 1
+        with self._mutex:
             if self._batch_depth == 0:
-                self._dirty = False
-                self.invalidate()
-            raise
-        self._batch_depth -= 1
-        if self._batch_depth == 0 and self._dirty:
-            self._flush()
+                self.refresh()
+            self._batch_depth += 1
+            try:
+                yield
+            except BaseException:
+                self._batch_depth -= 1
+                if self._batch_depth == 0:
+                    self._dirty = False
+                    self.invalidate()
+                raise
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._dirty:
+                self._flush()
 
     def delete(self) -> None:
         """Remove the file (durably) and forget it."""

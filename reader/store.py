@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -51,10 +52,12 @@ from reader.storage import (
     AtomicJSONStorage,
     CorruptFileError,
     KeyedTinyDB,
+    Signature,
     atomic_write,
     encode_json,
     open_tinydb,
     read_json_file,
+    signature,
 )
 
 #: The layout and record shapes this version writes. Bump it with a migration below.
@@ -162,6 +165,8 @@ class Store:
         self._read_only_reason = ""
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._thread_lock = threading.RLock()
+        self._counts: dict[str, list[Any]] | None = None
         self._main = open_tinydb(path, self._recover)
         self._library = open_tinydb(self.folder / "library.json", self._recover)
         self._feeds = open_tinydb(self.folder / "feeds.json", self._recover)
@@ -193,6 +198,8 @@ class Store:
         return self.folder / "backups"
 
     def _open(self) -> None:
+        if self.path.is_dir():
+            raise StoreError(f"The database path {self.path} is a folder, not a database file.")
         try:
             for folder in (self.path.parent, self.annotations_dir, self.bodies_dir):
                 folder.mkdir(parents=True, exist_ok=True)
@@ -222,6 +229,10 @@ class Store:
         except CorruptFileError as error:
             raise StoreError(
                 f"The database file {error.path} is damaged: {error.reason}."
+            ) from error
+        except OSError as error:
+            raise StoreError(
+                f"Cannot open the database {self.path}: {error.strerror or error}."
             ) from error
 
     def close(self) -> None:
@@ -268,6 +279,8 @@ class Store:
             return
         if self.read_only or version == SCHEMA_VERSION:
             return
+        if self.path.exists():
+            self.make_backup()  # the file as it was before migrating, in case a step fails
         while version < SCHEMA_VERSION:
             MIGRATIONS[version](self)
             version += 1
@@ -279,28 +292,33 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the database's lock file (re-entrant within this store)."""
-        if self._lock_fd is None:
-            raise StoreError(f"The database {self.path} is closed.")
-        if self._lock_depth == 0:
-            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-            while True:
-                try:
-                    fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"The database {self.path} is locked by another reader process; "
-                            "close it and try again."
-                        ) from None
-                    time.sleep(0.005)
-        self._lock_depth += 1
-        try:
-            yield
-        finally:
-            self._lock_depth -= 1
+        with self._thread_lock:
+            if self._lock_fd is None:
+                raise StoreError(f"The database {self.path} is closed.")
             if self._lock_depth == 0:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                self._flock(self._lock_fd)
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+                if self._lock_depth == 0:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _flock(self, fd: int) -> None:
+        """Take the exclusive lock on the lock file, waiting up to LOCK_TIMEOUT_SECONDS."""
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"The database {self.path} is locked by another reader process; "
+                        "close it and try again."
+                    ) from None
+                time.sleep(0.002)
 
     @contextlib.contextmanager
     def _writing(self, *dbs: KeyedTinyDB) -> Iterator[None]:
@@ -324,6 +342,8 @@ class Store:
         for candidate in candidates:
             with contextlib.suppress(OSError):
                 candidate.unlink()
+        for staging in self.backups_dir.glob(".staging-*"):
+            shutil.rmtree(staging, ignore_errors=True)
 
     # -- corruption and backups --------------------------------------------------------------
 
@@ -411,58 +431,96 @@ class Store:
             )
 
     def make_backup(self) -> Path:
-        """Copy every database file except bodies into a new backup folder; prune old ones."""
+        """Copy every database file except bodies into a new backup folder; prune old ones.
+
+        A file unchanged since the previous backup (same signature, per that
+        backup's manifest) is hard-linked from it instead of copied, so a backup
+        costs little when only a few files changed. Backup copies are never
+        modified, so sharing them between backups is safe.
+        """
         with self._locked():
             self.backups_dir.mkdir(exist_ok=True)
+            previous = self._backups()
+            reuse: dict[str, list[int]] = {}
+            if previous:
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    reuse = json.loads((previous[0] / "manifest.json").read_bytes())["files"]
             # Microseconds keep names unique and in time order.
             final = self.backups_dir / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             staging = self.backups_dir / f".staging-{final.name}"
             shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            (staging / "d" / "annotations").mkdir(parents=True)
             sources = [
                 self.path,
                 self._library.atomic_storage.path,
                 self._feeds.atomic_storage.path,
             ]
             sources.extend(sorted(self.annotations_dir.glob("*.json")))
+            manifest: dict[str, list[int]] = {}
             for source in sources:
-                self._check_parses(source)
-                if not source.exists():
+                rel = self._backup_relpath(source)
+                try:
+                    sig = list(signature(os.stat(source)))
+                except FileNotFoundError:
                     continue
-                target = staging / self._backup_relpath(source)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-            staging.mkdir(parents=True, exist_ok=True)
+                target = staging / rel
+                if reuse.get(str(rel)) == sig:
+                    try:
+                        os.link(previous[0] / rel, target)
+                        manifest[str(rel)] = sig
+                        continue
+                    except OSError:
+                        pass
+                copied = self._copy_checked(source, target)
+                if copied is not None:
+                    manifest[str(rel)] = list(copied)
+            (staging / "manifest.json").write_bytes(encode_json({"files": manifest}))
             os.replace(staging, final)
             for old in self._backups()[self.backups_kept :]:
                 shutil.rmtree(old, ignore_errors=True)
             self._collect_bodies()
             return final
 
-    def _check_parses(self, path: Path) -> None:
-        """Recover `path` first if it is damaged, so backups only hold good copies."""
-        try:
-            read_json_file(path)
-        except CorruptFileError:
-            self._recover(path)
+    def _copy_checked(self, source: Path, target: Path) -> Signature | None:
+        """Copy `source` if it parses (recovering it first if not); its signature, or None."""
+        for _attempt in range(3):
+            try:
+                with open(source, "rb") as handle:
+                    sig = signature(os.fstat(handle.fileno()))
+                    raw = handle.read()
+            except FileNotFoundError:
+                return None
+            try:
+                if isinstance(json.loads(raw), dict):
+                    target.write_bytes(raw)
+                    return sig
+            except ValueError:
+                pass
+            self._recover(source)
+        return None
 
     def _collect_bodies(self) -> None:
         """Delete bodies no article refers to, in the library or in any backup of it."""
         referenced: set[str] = set()
-        libraries = [self._library.atomic_storage.path]
-        libraries.extend(b / self._backup_relpath(libraries[0]) for b in self._backups())
-        for library in libraries:
+        live = self._library.atomic_storage.read() or {}
+        referenced.update(str(d.get("body", "")) for d in live.get("articles", {}).values())
+        seen: set[int] = set()
+        rel = self._backup_relpath(self._library.atomic_storage.path)
+        for backup in self._backups():
             try:
-                loaded = read_json_file(library)
+                loaded = read_json_file(backup / rel)
             except CorruptFileError:
                 return  # be safe: collect nothing while any library copy is unreadable
-            if loaded is None:
+            if loaded is None or loaded[1][0] in seen:
                 continue
+            seen.add(loaded[1][0])
             for doc in loaded[0].get("articles", {}).values():
                 referenced.add(str(doc.get("body", "")))
-        for body in self.bodies_dir.glob("*.json"):
-            if body.stem not in referenced:
+        for body in os.scandir(self.bodies_dir):
+            if body.name.endswith(".json") and body.name[:-5] not in referenced:
                 with contextlib.suppress(OSError):
-                    body.unlink()
+                    os.unlink(body.path)
 
     # -- articles ----------------------------------------------------------------------------
 
@@ -574,14 +632,57 @@ class Store:
         except FileNotFoundError:
             return []
 
+    @property
+    def _counts_path(self) -> Path:
+        return self.folder / "counts-cache.json"
+
     def _annotation_counts(self) -> dict[str, int]:
+        """Annotations per article id, without parsing files that did not change.
+
+        `counts-cache.json` remembers, per annotation file, the signature it had
+        and its article id and count. A file whose (inode, size, mtime_ns) still
+        matches is not read; the cache is only a hint and is rebuilt if damaged.
+        """
+        with self._thread_lock:
+            if self._counts is None:
+                try:
+                    loaded = read_json_file(self._counts_path)
+                except (CorruptFileError, OSError):
+                    loaded = None
+                self._counts = loaded[0] if loaded and isinstance(loaded[0], dict) else {}
+            known = self._counts
+            fresh: dict[str, list[Any]] = {}
+            try:
+                entries = list(os.scandir(self.annotations_dir))
+            except FileNotFoundError:
+                entries = []
+            for entry in entries:
+                if not entry.name.endswith(".json") or entry.name.startswith("."):
+                    continue
+                name = entry.name[:-5]
+                try:
+                    sig = list(signature(entry.stat()))
+                except FileNotFoundError:
+                    continue
+                hint = known.get(name)
+                if isinstance(hint, list) and len(hint) == 5 and hint[:3] == sig:
+                    fresh[name] = hint
+                    continue
+                docs = self._shard_docs(name)
+                read_sig = self._shard(name).atomic_storage.signature
+                if read_sig is None:
+                    continue
+                first = next(iter(docs.values()), {})
+                fresh[name] = [*read_sig, str(first.get("article_id", name)), len(docs)]
+            if fresh != known:
+                self._counts = fresh
+                if not self.read_only:
+                    with contextlib.suppress(OSError):
+                        atomic_write(self._counts_path, encode_json(fresh), durable=False)
         counts: dict[str, int] = {}
-        for name in self._shard_names():
-            docs = self._shard_docs(name)
-            if docs:
-                first = next(iter(docs.values()))
-                article_id = str(first.get("article_id", name))
-                counts[article_id] = counts.get(article_id, 0) + len(docs)
+        for _ino, _size, _mtime, article_id, count in fresh.values():
+            if count:
+                counts[article_id] = counts.get(article_id, 0) + count
         return counts
 
     def add_annotation(self, annotation: Annotation) -> None:

@@ -255,3 +255,39 @@ def test_annotations_round_trip_any_text(tmp_path: Path, annotations: list[Annot
         for article_id in {a.article_id for a in annotations}:
             starts = [a.start for a in again.annotations_for(article_id)]
             assert starts == sorted(starts)
+
+
+def test_library_counts_follow_other_writers(db_path: Path) -> None:
+    with Store.open(db_path) as one, Store.open(db_path) as two:
+        one.put_article(make_article("a1"))
+        assert one.list_articles()[0].highlights == 0
+        two.add_annotation(make_annotation("h1"))
+        two.add_annotation(make_annotation("h2", start=4))
+        assert one.list_articles()[0].highlights == 2
+        two.delete_annotation("h1")
+        assert one.list_articles()[0].highlights == 1
+    cache = db_path.with_name("reader.json.d") / "counts-cache.json"
+    assert cache.exists()
+    cache.write_text("not json", encoding="utf-8")
+    with Store.open(db_path) as again:
+        assert again.list_articles()[0].highlights == 1
+        assert again.messages == []
+
+
+def test_threads_sharing_one_store_lose_nothing(store: Store) -> None:
+    import threading
+
+    store.put_article(make_article())
+
+    def work(prefix: str) -> None:
+        for n in range(25):
+            store.add_annotation(make_annotation(f"{prefix}{n}", start=n))
+            store.set_setting(f"last:{prefix}", n)
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in "abcd"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.annotations_for("a1")) == 100
+    assert [store.get_setting(f"last:{p}") for p in "abcd"] == [24] * 4

@@ -427,3 +427,44 @@ def test_read_only_folder_gives_one_sentence_and_keeps_data(tmp_path: Path) -> N
     with Store.open(db) as store:
         assert [a.id for a in store.annotations_for("a1")] == ["h1"]
         assert store.get_setting("theme") == "dark"
+
+
+def test_backup_links_unchanged_files_and_copies_changed_ones(tmp_path: Path) -> None:
+    db = tmp_path / "reader.json"
+    with Store.open(db) as store:
+        for article_id in ("a1", "a2"):
+            store.put_article(_article(article_id))
+            store.add_annotation(
+                Annotation(id=f"h-{article_id}", article_id=article_id, start=0, end=2, quote="نص")
+            )
+        first = store.make_backup()
+        store.add_annotation(Annotation(id="h-new", article_id="a2", start=1, end=2, quote="ص"))
+        second = store.make_backup()
+    unchanged = "d/annotations/a1.json"
+    changed = "d/annotations/a2.json"
+    assert (first / unchanged).stat().st_ino == (second / unchanged).stat().st_ino
+    assert (first / changed).stat().st_ino != (second / changed).stat().st_ino
+    live = tmp_path / "reader.json.d" / "annotations" / "a2.json"
+    assert (second / changed).read_bytes() == live.read_bytes()
+    assert "h-new" not in (first / changed).read_text(encoding="utf-8")
+
+
+def test_unreferenced_bodies_are_collected_at_backup(tmp_path: Path) -> None:
+    db = tmp_path / "reader.json"
+    bodies = tmp_path / "reader.json.d" / "bodies"
+    with Store.open(db) as store:
+        store.put_article(_article("a1"))
+        store.make_backup()
+        store.put_article(
+            Article(id="a1", title="ت", source="x", blocks=[Block("paragraph", "نص جديد")])
+        )
+        assert len(list(bodies.iterdir())) == 2
+        for _ in range(Store.backups_kept):
+            store.make_backup()  # the old body is still named by the first backups
+        assert len(list(bodies.iterdir())) == 1
+        article = store.get_article("a1")
+        assert article is not None and article.text == "نص جديد"
+        store.delete_article("a1")
+        for _ in range(Store.backups_kept + 1):
+            store.make_backup()
+        assert list(bodies.iterdir()) == []
