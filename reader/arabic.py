@@ -72,14 +72,15 @@ def is_mark(char: str) -> bool:
     return char in _MARKS or char == TATWEEL
 
 
+_DROPPED = _MARKS | {TATWEEL}
+_TABLE: dict[int, str | None] = {ord(m): None for m in _MARKS | {TATWEEL}} | {
+    ord(k): v for k, v in _REPLACE.items()
+}
+
+
 def fold_char(char: str) -> str:
     """The folded form of one character: "" for marks and tatweel, else 1+ characters."""
-    if is_mark(char):
-        return ""
-    replaced = _REPLACE.get(char)
-    if replaced is not None:
-        return replaced
-    return char.lower() if char.isascii() else char.casefold()
+    return char.translate(_TABLE).casefold()
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -88,19 +89,25 @@ def fold(text: str) -> tuple[str, list[int]]:
     The map has one entry more than the folded text: its last entry is `len(text)`, so the
     end offset of a match maps too.
     """
-    out: list[str] = []
-    index_map: list[int] = []
-    for index, char in enumerate(text):
-        folded = fold_char(char)
-        out.append(folded)
-        index_map.extend([index] * len(folded))
+    stripped = text.translate(_TABLE)
+    folded = stripped.casefold()
+    if len(folded) == len(stripped):  # the usual case: no character folds to two
+        index_map = [i for i, char in enumerate(text) if char not in _DROPPED]
+    else:
+        parts: list[str] = []
+        index_map = []
+        for index, char in enumerate(text):
+            part = fold_char(char)
+            parts.append(part)
+            index_map.extend([index] * len(part))
+        folded = "".join(parts)
     index_map.append(len(text))
-    return "".join(out), index_map
+    return folded, index_map
 
 
 def fold_plain(text: str) -> str:
     """`fold` without the index map, for keys and comparisons."""
-    return "".join(fold_char(char) for char in text)
+    return text.translate(_TABLE).casefold()
 
 
 def _span_end(text: str, last: int) -> int:

@@ -1,0 +1,284 @@
+"""Tokens and CRF features shared by the entity extractor and its training script.
+
+The training script (`python -m reader.ner_train`) and the run-time extractor must compute
+exactly the same features, so both import them from here. Tokens follow ANERcorp's
+convention: words keep their clitics, punctuation is split off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader import gazetteers as gz
+from reader.arabic import fold_plain
+
+#: Numbers with decimal/thousands separators, words (letters, digits, marks, tatweel), or
+#: one other non-space character.
+_TOKEN_RE = re.compile(
+    r"[0-9\u0660-\u0669\u06F0-\u06F9]+(?:[.,\u066B\u066C][0-9\u0660-\u0669\u06F0-\u06F9]+)*"
+    r"|[^\W_]+(?:[\u064B-\u065F\u0670\u0640\w]|[-'’](?=\w))*"
+    r"|[\u064B-\u065F\u0670]+"
+    r"|\S",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the text with its logical offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` into word, number and punctuation tokens with their offsets."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+_SENTENCE_END = frozenset(".!?؟\n")
+
+
+def sentences(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Token index ranges of sentences: cut after . ! ? ؟ tokens and at line breaks."""
+    out: list[tuple[int, int]] = []
+    first = 0
+    for index, token in enumerate(tokens):
+        if index > first and "\n" in text[tokens[index - 1].end : token.start]:
+            out.append((first, index))
+            first = index
+        if token.text in _SENTENCE_END:
+            out.append((first, index + 1))
+            first = index + 1
+    if first < len(tokens):
+        out.append((first, len(tokens)))
+    return out
+
+
+_ARTICLE_PREFIXES = ("وبال", "وكال", "وفال", "فبال", "وال", "بال", "فال", "كال", "ال")
+_SHORT_CLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+
+
+def stem_variants(folded: str) -> list[str]:
+    """Readings of a folded word without its proclitics, definite article restored.
+
+    والسعوديه -> [السعوديه, سعوديه]; للامم -> [الامم]; بمايكروسوفت -> [مايكروسوفت].
+    """
+    out: list[str] = []
+    if not folded or folded[0] not in "وبفكال":
+        return out
+    for prefix in _ARTICLE_PREFIXES:
+        if folded.startswith(prefix) and len(folded) - len(prefix) >= 2:
+            rest = folded[len(prefix) :]
+            out.extend(["ال" + rest, rest])
+            break
+    if folded.startswith("لل") and len(folded) > 4:
+        out.append("ال" + folded[2:])
+        out.append(folded[2:])
+    for clitic in _SHORT_CLITICS:
+        if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
+            out.append(folded[len(clitic) :])
+    return out
+
+
+def _fold_set(*groups: Sequence[str]) -> frozenset[str]:
+    return frozenset(fold_plain(entry) for group in groups for entry in group)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Folded gazetteers: multiword entries by type, plus single-word cue sets."""
+
+    entries: dict[tuple[str, ...], str]
+    """Folded token tuple -> type (PERSON, ORG, LOC, MISC)."""
+    lengths: dict[str, tuple[int, ...]]
+    """First folded token of an entry -> the entry lengths starting with it, longest first."""
+    max_len: int
+    given: frozenset[str]
+    ambiguous_given: frozenset[str]
+    links: frozenset[str]
+    titles: frozenset[str]
+    org_triggers: frozenset[str]
+    loc_triggers: frozenset[str]
+    say_verbs: frozenset[str]
+    months: frozenset[str]
+    currencies: frozenset[str]
+    scales: frozenset[str]
+    not_entities: frozenset[str]
+    stopwords: frozenset[str]
+    money_context: frozenset[str]
+
+    @classmethod
+    def build(cls) -> Lexicon:
+        """Fold the lists in `reader.gazetteers` into lookup tables."""
+        entries: dict[tuple[str, ...], str] = {}
+        # Lowest priority first: later groups overwrite an ambiguous entry.
+        for group, kind in (
+            (gz.MEDIA, "ORG"),
+            (gz.REGIONS, "LOC"),
+            (gz.CITIES, "LOC"),
+            (gz.COUNTRIES, "LOC"),
+            (gz.MISC_NAMES, "MISC"),
+            (gz.INTERNATIONAL_BODIES, "ORG"),
+            (gz.COMPANIES, "ORG"),
+            (gz.PEOPLE, "PERSON"),
+        ):
+            for entry in group:
+                key = tuple(fold_plain(t.text) for t in tokenize(entry))
+                entries[key] = kind
+        months = _fold_set(gz.GREGORIAN_MONTHS, gz.HIJRI_MONTHS) | {
+            fold_plain(m).split()[0] for m in gz.LEVANTINE_MONTHS
+        }
+        lengths: dict[str, set[int]] = {}
+        for key in entries:
+            lengths.setdefault(key[0], set()).add(len(key))
+        return cls(
+            entries=entries,
+            lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+            max_len=max(len(key) for key in entries),
+            given=_fold_set(gz.GIVEN_NAMES),
+            ambiguous_given=_fold_set(gz.AMBIGUOUS_GIVEN),
+            links=_fold_set(gz.NAME_LINKS),
+            titles=frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES),
+            org_triggers=_fold_set(gz.ORG_TRIGGERS),
+            loc_triggers=_fold_set(gz.LOC_TRIGGERS),
+            say_verbs=_fold_set(gz.SAY_VERBS),
+            months=months,
+            currencies=_fold_set(gz.CURRENCIES),
+            scales=_fold_set(gz.SCALES),
+            not_entities=_fold_set(gz.NOT_ENTITIES),
+            stopwords=_fold_set(gz.STOPWORDS),
+            money_context=_fold_set(gz.MONEY_CONTEXT),
+        )
+
+    def first_token_readings(self, folded: str) -> list[tuple[str, bool]]:
+        """The word itself, then its clitic-free readings; flag says a clitic was removed."""
+        return [(folded, False)] + [(v, True) for v in stem_variants(folded)]
+
+    def match(self, folded: Sequence[str], index: int) -> tuple[int, str, bool] | None:
+        """Longest gazetteer entry starting at `folded[index]`: (length, type, clitic?)."""
+        best: tuple[int, str, bool] | None = None
+        available = len(folded) - index
+        for reading, clitic in self.first_token_readings(folded[index]):
+            for length in self.lengths.get(reading, ()):
+                if length > available or (best is not None and length <= best[0]):
+                    continue
+                kind = self.entries.get((reading, *folded[index + 1 : index + length]))
+                if kind is not None:
+                    best = (length, kind, clitic)
+                    break
+        return best
+
+
+def gazetteer_tags(lexicon: Lexicon, folded: Sequence[str]) -> list[str]:
+    """BIO tags from the longest gazetteer matches, e.g. B-LOC, I-LOC, O."""
+    tags = ["O"] * len(folded)
+    index = 0
+    while index < len(folded):
+        found = lexicon.match(folded, index)
+        if found is None:
+            index += 1
+            continue
+        length, kind, _ = found
+        tags[index] = "B-" + kind
+        for k in range(index + 1, index + length):
+            tags[k] = "I-" + kind
+        index += length
+    return tags
+
+
+def _shape(word: str) -> str:
+    """Coarse script/shape class of a token."""
+    if word.isdigit():
+        return "digit"
+    if any(c.isdigit() for c in word):
+        return "alnum"
+    if word.isascii() and word.isalpha():
+        if word.isupper():
+            return "LATIN_UPPER"
+        if word[0].isupper():
+            return "Latin_cap"
+        return "latin_lower" if word.islower() else "laTin_mixed"
+    if all(not c.isalnum() for c in word):
+        return "punct"
+    return "arabic"
+
+
+def _word_cues(lexicon: Lexicon, folded: str, variants: Sequence[str]) -> list[str]:
+    """Membership of a folded word (or its clitic-free stem) in the cue sets."""
+    cues: list[str] = []
+    readings = [folded, *variants]
+    for name, group in (
+        ("given", lexicon.given),
+        ("title", lexicon.titles),
+        ("orgtrig", lexicon.org_triggers),
+        ("loctrig", lexicon.loc_triggers),
+        ("say", lexicon.say_verbs),
+        ("month", lexicon.months),
+        ("link", lexicon.links),
+    ):
+        if folded in group:
+            cues.append(name)
+        elif any(r in group for r in readings[1:]):
+            cues.append(name + "~")
+    return cues
+
+
+def sentence_features(
+    lexicon: Lexicon,
+    words: Sequence[str],
+    folded: Sequence[str] | None = None,
+    gaz: Sequence[str] | None = None,
+) -> list[list[str]]:
+    """CRF features (as 'name=value' strings) for every word of one sentence.
+
+    `folded` and `gaz` (the words folded, their gazetteer tags) may be passed when the
+    caller has them already.
+    """
+    if folded is None:
+        folded = [fold_plain(w) for w in words]
+    if gaz is None:
+        gaz = gazetteer_tags(lexicon, folded)
+    variants = [stem_variants(f) for f in folded]
+    stems = [(v or [f])[-1] for f, v in zip(folded, variants, strict=True)]
+    cues = [_word_cues(lexicon, f, v) for f, v in zip(folded, variants, strict=True)]
+    shapes = [_shape(w) for w in words]
+    n = len(words)
+    out: list[list[str]] = []
+    for i in range(n):
+        f = folded[i]
+        feats = [
+            "bias",
+            "w=" + f,
+            "stem=" + stems[i],
+            "shape=" + shapes[i],
+            "len=" + str(min(len(f), 8)),
+            "gaz=" + gaz[i],
+        ]
+        for k in (1, 2, 3):
+            if len(f) > k:
+                feats.append(f"p{k}=" + f[:k])
+                feats.append(f"s{k}=" + f[-k:])
+        if f.startswith("ال"):
+            feats.append("al")
+        feats.extend("cue=" + c for c in cues[i])
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < n:
+                feats.append(f"w{offset}=" + folded[j])
+                feats.append(f"gaz{offset}=" + gaz[j])
+                feats.append(f"shape{offset}=" + shapes[j])
+                feats.extend(f"cue{offset}=" + c for c in cues[j])
+                if offset in (-1, 1):
+                    feats.append(f"stem{offset}=" + stems[j])
+                    feats.append(f"s2{offset}=" + folded[j][-2:])
+            else:
+                feats.append(f"w{offset}=<pad>")
+        if i > 0:
+            feats.append("bi-1=" + folded[i - 1] + "|" + f)
+        if i + 1 < n:
+            feats.append("bi+1=" + f + "|" + folded[i + 1])
+        out.append(feats)
+    return out
