@@ -40,7 +40,7 @@ def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
     """--bidi wins, then $READER_BIDI, then the saved setting, then `app`."""
     for value in (cli_value, os.environ.get(BIDI_ENV), saved):
         if value in BIDI_MODES:
-            return value  # type: ignore[return-value]
+            return value
     return "app"
 
 

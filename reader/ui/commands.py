@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
+    from reader.ui.app import BidiMode, ReaderApp
 
 
 class ReaderCommands(Provider):
@@ -36,10 +36,11 @@ class ReaderCommands(Provider):
             commands.append(
                 (f"Theme: {name}", "switch the colour theme", partial(app.set_theme, name))
             )
-        for mode, help_text in (
+        modes: tuple[tuple[BidiMode, str], ...] = (
             ("app", "shape and reorder Arabic in the app"),
             ("terminal", "leave bidi to a bidi-aware terminal"),
-        ):
+        )
+        for mode, help_text in modes:
             commands.append((f"Bidi mode: {mode}", help_text, partial(app.set_bidi_mode, mode)))
         commands.append(("Help: list every key", "key: ?", app.action_help))
         return commands
