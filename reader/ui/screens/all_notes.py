@@ -107,6 +107,8 @@ class AllNotesScreen(Screen[Annotation | None]):
                 previous = annotation.article_id
             items.append(AnnotationItem(annotation, mode=mode, heading=heading))
         listing.extend(items)
+        if items:
+            listing.index = 0
         listing.focus()
 
     def action_cycle_colour(self) -> None:

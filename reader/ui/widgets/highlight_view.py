@@ -216,7 +216,10 @@ class ReadingView(ArticleView):
         """Move the cursor by a word, sentence or paragraph; Left is forward in RTL text."""
         if not self._text:
             return
-        cursor = self._ensure_cursor()
+        if self.cursor is None:  # the first motion shows the cursor where reading is
+            self.move_cursor(self._ensure_cursor())
+            return
+        cursor = self.cursor
         if key in ("left", "right"):
             forward = (key == "left") == self._rtl_at(cursor)
         else:
@@ -289,7 +292,7 @@ class ReadingView(ArticleView):
         self.capture_mouse()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._drag_from is None or not event.button:
+        if self._drag_from is None:
             return
         offset = self.offset_at(event.x, event.y, clamp=True)
         if offset is not None:
@@ -307,13 +310,15 @@ class ReadingView(ArticleView):
         if offset == start and self.selection is None:
             self.move_cursor(offset)  # a click: move the cursor there
             return
-        self._drag_to(offset)
+        self._drag_to(offset, start)
         self.move_cursor(offset)
 
-    def _drag_to(self, offset: int) -> None:
+    def _drag_to(self, offset: int, start: int | None = None) -> None:
         """Select from where the drag started to `offset`, both characters included."""
-        assert self._drag_from is not None
-        low, high = sorted((self._drag_from, offset))
+        origin = self._drag_from if start is None else start
+        if origin is None:
+            return
+        low, high = sorted((origin, offset))
         self._anchor = None
         self._set_selection(low, high + 1)
 
@@ -352,6 +357,9 @@ class ReadingView(ArticleView):
         self.annotations.append(annotation)
         self.annotations.sort(key=lambda a: (a.orphan, a.start, a.end))
         self.action_clear_selection()
+        if self.cursor is None or not start <= self.cursor < end:
+            self.cursor = start  # so n, t, d and 1-5 act on the new highlight
+            self._draw_cursor()
         self._notes_changed()
         return annotation
 
