@@ -23,6 +23,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
@@ -69,14 +70,22 @@ class EntityLike(Protocol):
 
 # Whitespace CommonMark strips at the edges of a paragraph or line (mdTrim's set).
 _EDGE_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_EDGE_CHARS = frozenset(
+    "\t\n\x0b\x0c\r \xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+)
 _LEADING_RE = re.compile(f"^[{_EDGE_SPACE}]+")
 _TRAILING_RE = re.compile(f"[{_EDGE_SPACE}]+$")
 # Inline syntax of CommonMark, GFM and Obsidian: emphasis, code, links, HTML, entities,
-# tags (#), math ($), strikethrough (~), tables (|), highlights (==), comments (%%).
-_INLINE_RE = re.compile(r"[\\`*_\[\]<>&#$~|]|=(?==)|(?<==)=|%(?=%)|(?<=%)%|\r")
+# tags (#), math ($), strikethrough (~), tables (|); CR is kept as a reference because
+# CommonMark turns a raw CR into a line ending.
+_INLINE_RE = re.compile(r"[\\`*_\[\]<>&#$~|\r]")
+_INLINE_MAP = {c: "\\" + c for c in "\\`*_[]<>&#$~|"} | {"\r": "&#13;"}
+# Obsidian highlights (==) and comments (%%): escaped only when doubled.
+_DOUBLED_RE = re.compile(r"={2,}|%{2,}")
 # What could open a block at the start of a line: headings, quotes, lists, thematic
 # breaks, setext underlines, fences, HTML blocks, tables, ordered lists (1. or 1)).
-_LINE_START_RE = re.compile(r"^(?:[-+=]|(\d{1,9})([.)]))")
+_LINE_START_RE = re.compile(r"^(?:[-+=]|([0-9]{1,9})([.)]))")
 
 
 def _reference(char: str) -> str:
@@ -88,27 +97,36 @@ def _reference(char: str) -> str:
 
 
 def _escape_inline(text: str) -> str:
-    """Backslash-escape inline syntax (and write CR as a reference, which CommonMark keeps)."""
-    return _INLINE_RE.sub(lambda m: "&#13;" if m.group() == "\r" else "\\" + m.group(), text)
+    """Backslash-escape inline syntax (and write CR as a reference)."""
+    escaped = _INLINE_RE.sub(lambda m: _INLINE_MAP[m.group()], text)
+    if "==" in escaped or "%%" in escaped:
+        escaped = _DOUBLED_RE.sub(lambda m: "".join("\\" + c for c in m.group()), escaped)
+    return escaped
 
 
 def _escape_line(line: str) -> str:
     """One line of user text, safe anywhere a line of paragraph text may stand."""
     if not line:
         return ""
-    lead = _LEADING_RE.match(line)
-    head = lead.group() if lead else ""
-    trail = _TRAILING_RE.search(line, len(head))
-    tail = trail.group() if trail else ""
-    core = line[len(head) : len(line) - len(tail)]
+    if line[0] in _EDGE_CHARS or line[-1] in _EDGE_CHARS:
+        lead = _LEADING_RE.match(line)
+        head = lead.group() if lead else ""
+        trail = _TRAILING_RE.search(line, len(head))
+        tail = trail.group() if trail else ""
+        core = line[len(head) : len(line) - len(tail)]
+    else:
+        head = tail = ""
+        core = line
     escaped = _escape_inline(core)
-    if not head and not escaped.startswith("\\"):
+    if not head and (core[:1] in "-+=" or "0" <= core[:1] <= "9") and not escaped.startswith("\\"):
         start = _LINE_START_RE.match(core)
         if start and start.group(1):  # "1." or "1)": escape the delimiter
             cut = len(start.group(1))
             escaped = escaped[:cut] + "\\" + escaped[cut:]
         elif start:
             escaped = "\\" + escaped
+    if not head and not tail:
+        return escaped
     return "".join(map(_reference, head)) + escaped + "".join(map(_reference, tail))
 
 
@@ -132,31 +150,24 @@ def escape_inline_line(text: str) -> str:
     return "&#10;".join(_escape_line(line) for line in text.split("\n")) if text else ""
 
 
+# Characters a YAML double-quoted scalar must escape: quote, backslash, everything YAML
+# does not count as printable, and the line breaks YAML 1.1 would fold (NEL, LS, PS).
+_YAML_ESCAPE_RE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+_YAML_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _YAML_NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}"
+
+
 def yaml_string(value: str) -> str:
     """`value` as a YAML double-quoted scalar that any YAML 1.1/1.2 parser reads back exactly."""
-    out = ['"']
-    for char in value:
-        code = ord(char)
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif (
-            code < 0x20
-            or 0x7F <= code <= 0x9F
-            or code in (0x2028, 0x2029, 0xFEFF)
-            or 0xD800 <= code <= 0xDFFF
-            or code in (0xFFFE, 0xFFFF)
-        ):
-            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    return '"' + _YAML_ESCAPE_RE.sub(_yaml_escape, value) + '"'
 
 
 # --- the document --------------------------------------------------------------
@@ -412,8 +423,6 @@ def target_path(
 
 def now_iso() -> str:
     """The current UTC time, ISO 8601 to the second (for exported-at)."""
-    from datetime import UTC, datetime
-
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 

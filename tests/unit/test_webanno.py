@@ -133,8 +133,12 @@ def test_export_follows_the_web_annotation_model(store: Store) -> None:
     # A highlight without note or tags has no body.
     bare = next(item for item in page["items"] if item["id"].endswith("0002"))
     assert "body" not in bare and bare["motivation"] == "highlighting"
-    # JSON text keeps Arabic as itself.
-    assert QUOTE in collection_text([(article, notes)], exported_at=EXPORTED_AT)
+    # The JSON text is that same document, with Arabic written as itself.
+    text = collection_text([(article, notes)], exported_at=EXPORTED_AT)
+    assert json.loads(text) == data
+    assert QUOTE in text
+    empty = collection_text([(article, [])], exported_at=EXPORTED_AT)
+    assert json.loads(empty)["first"]["items"] == []
 
 
 def test_file_sources_become_file_uris_and_orphans_lose_their_position(tmp_path: Path) -> None:
