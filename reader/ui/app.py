@@ -109,9 +109,11 @@ class ReaderApp(App[None]):
 
         Arabic on screen is already in visual order (app mode) or is meant to be shown as a
         plain terminal shows it (terminal mode); without `bidi-override` an SVG viewer would
-        run the bidi algorithm again and reverse every Arabic run.
+        run the bidi algorithm again and reverse every Arabic run. Segments are never merged
+        (`simplify` is ignored): a merged run of margin and Arabic text is stretched as a whole
+        by the viewer and the text no longer lines up with its cells.
         """
-        svg = super().export_screenshot(title=title, simplify=simplify)
+        svg = super().export_screenshot(title=title, simplify=False)
         return svg.replace(
             "<style>", "<style>\n    text { unicode-bidi: bidi-override; direction: ltr; }", 1
         )
