@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
 from reader.export import (
@@ -25,6 +24,9 @@ from reader.models import Annotation, Article
 from reader.paths import resolve_db_path
 from reader.store import Store
 from reader.webanno import ImportReport, collection_text, import_file
+
+if TYPE_CHECKING:
+    from reader.entities import Extractor
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -101,17 +103,8 @@ def _resolve_ids(store: Store, requested: Sequence[str], everything: bool) -> li
     return list(dict.fromkeys(ids))
 
 
-def _entities_for(store: Store, article: Article, extractor: Any) -> list[EntityLike]:
-    found: list[EntityLike] = extractor.extract(article.text, store.entity_corrections())
-    return found
-
-
-def _load_extractor() -> Any:
-    try:
-        module = importlib.import_module("reader.entities")
-    except ImportError as error:
-        raise ReaderError("Entity extraction is not available in this installation.") from error
-    return module.Extractor.load()
+def _entities_for(store: Store, article: Article, extractor: Extractor) -> list[EntityLike]:
+    return list(extractor.extract(article.text, store.entity_corrections()))
 
 
 def _is_folder(output: str) -> bool:
@@ -132,7 +125,11 @@ def run_export(args: argparse.Namespace) -> int:
         for message in store.messages:
             print(f"reader: {message}", file=sys.stderr)
         ids = _resolve_ids(store, args.articles, args.all)
-        extractor = _load_extractor() if args.with_entities else None
+        extractor: Extractor | None = None
+        if args.with_entities:
+            from reader.entities import Extractor  # loaded only when asked for: it reads a model
+
+            extractor = Extractor.load()
         items: list[tuple[Article, list[Annotation], list[EntityLike] | None]] = []
         for article_id in ids:
             article = store.get_article(article_id)

@@ -621,3 +621,43 @@ def test_cli_export_markdown(tmp_path: Path) -> None:
         assert out.returncode == 1
         assert out.stderr.startswith("reader: ") and message in out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_cli_with_entities_lists_what_the_extractor_finds(tmp_path: Path) -> None:
+    from reader.entities import Extractor
+
+    db = tmp_path / "db" / "reader.json"
+    article = seed_article()
+    with Store.open(db) as store:
+        store.put_article(article)
+        for annotation in seed_annotations(article):
+            store.add_annotation(annotation)
+    out = run_reader(db, "export", article.id, "--with-entities", "-o", "-", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    entities = Extractor.load().extract(article.text)
+    assert entities, "the seed article names people and organisations"
+    tokens = MD.parse(out.stdout[out.stdout.index("## Entities") :])
+    listed: dict[str, list[str]] = {}
+    heading = ""
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h3":
+            heading = children_text(tokens[i + 1].children or [])
+        elif token.type == "inline" and tokens[i - 1].type == "paragraph_open":
+            listed.setdefault(heading, []).append(children_text(token.children or []))
+    names = {
+        "PERSON": "People",
+        "ORG": "Organisations",
+        "LOC": "Places",
+        "MONEY": "Money",
+        "DATE": "Dates",
+        "MISC": "Other",
+    }
+    expected: dict[str, list[str]] = {}
+    for entity in entities:
+        count = len(entity.mentions)
+        label = f"{entity.name} ({count} mention{'' if count == 1 else 's'})"
+        expected.setdefault(names.get(entity.type, entity.type), []).append(label)
+    assert listed == expected
+    assert any("ماسك" in item for item in listed.get("People", []))
+    out = run_reader(db, "export", article.id, "--with-entities", "--format", "json", cwd=tmp_path)
+    assert out.returncode == 1 and "Markdown" in out.stderr
