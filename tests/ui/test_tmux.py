@@ -1,0 +1,109 @@
+"""The real app in a real terminal (tmux): the article lines on screen are `reader render`'s."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from rich.cells import get_character_cell_size
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"
+WIDTH, HEIGHT = 120, 50
+READING_WIDTH = 80
+
+pytestmark = pytest.mark.slow
+
+
+UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def _tmux(socket: str, *args: str) -> str:
+    result = subprocess.run(
+        ["tmux", "-u", "-L", socket, *args],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+        env={**os.environ, **UTF8},
+    )
+    return result.stdout
+
+
+def _cells(row: str, start: int, end: int) -> str:
+    """The characters of `row` drawn in cells [start, end) (combining marks take no cell)."""
+    out: list[str] = []
+    cell = 0
+    for char in row:
+        width = get_character_cell_size(char)
+        if start <= cell < end:
+            out.append(char)
+        cell += width
+    return "".join(out)
+
+
+def _render(env: dict[str, str]) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "render", str(SEED), "--width", str(READING_WIDTH)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+    )
+    return result.stdout.rstrip("\n").split("\n")
+
+
+def test_screen_lines_equal_reader_render(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    env = {**os.environ, **UTF8}
+    env.pop("READER_BIDI", None)
+    env.pop("READER_DB", None)
+    expected = _render(env)
+    first = expected[0].strip()
+    socket = f"reader-test-{uuid.uuid4().hex[:8]}"
+    command = (
+        f"env -u READER_BIDI LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+        f"{sys.executable} -m reader --db {tmp_path / 'reader.json'} {SEED}"
+    )
+    _tmux(socket, "new-session", "-d", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    try:
+        rows: list[str] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            rows = _tmux(socket, "capture-pane", "-p").split("\n")
+            if any(first in row for row in rows):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the article did not appear on screen:\n" + "\n".join(rows))
+        top = next(index for index, row in enumerate(rows) if first in row)
+        # The column is centred: find the margin from the first line's position.
+        indent = len(expected[0]) - len(expected[0].lstrip())
+        margin = rows[top].index(first) - indent
+        assert margin == (WIDTH - 1 - READING_WIDTH) // 2  # one cell for the scrollbar
+        # Every row from there to the footer (the last row) is an article line.
+        body = [
+            _cells(row, margin, margin + READING_WIDTH).rstrip() for row in rows[top : HEIGHT - 1]
+        ]
+        shown = min(len(body), len(expected))
+        assert shown >= 40
+        assert body[:shown] == expected[:shown]
+        _tmux(socket, "send-keys", "q")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if subprocess.run(
+                ["tmux", "-L", socket, "has-session"], capture_output=True, timeout=10
+            ).returncode:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("q did not quit the app")
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
