@@ -63,9 +63,6 @@ from reader.storage import (
 #: The layout and record shapes this version writes. Bump it with a migration below.
 SCHEMA_VERSION = 1
 
-#: How long another process may hold the lock before we give up with a StoreError.
-LOCK_TIMEOUT_SECONDS = 15.0
-
 _SAFE_NAME = re.compile(r"[a-z0-9_-]{1,100}")
 _ARTICLE_FIELDS = frozenset(f.name for f in fields(Article)) - {"blocks"}
 _ANNOTATION_FIELDS = frozenset(f.name for f in fields(Annotation))
@@ -149,7 +146,17 @@ def _describe_os_error(error: OSError, where: Path) -> str:
 
 
 class Store:
-    """The reader's database: open it, call the methods, close it (or use `with`)."""
+    """The reader's database: open it, call the methods, close it (or use `with`).
+
+    `path` is the main file and `folder` (`path` + ".d") holds the rest.
+    `messages` collects one-sentence notices for the UI/CLI: damaged files moved
+    aside and restored, a newer schema or a read-only folder. `read_only` is True
+    after either of the last two; every write then raises StoreError.
+    Safe to share between threads; several processes may open the same database.
+    """
+
+    #: How long to wait for another process's write before giving up with a StoreError.
+    lock_timeout_seconds: float = 15.0
 
     #: Make a rolling backup on open when the newest one is older than this.
     backup_interval_seconds: float = 3600.0
@@ -306,8 +313,8 @@ class Store:
                     fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def _flock(self, fd: int) -> None:
-        """Take the exclusive lock on the lock file, waiting up to LOCK_TIMEOUT_SECONDS."""
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        """Take the exclusive lock on the lock file, waiting up to `lock_timeout_seconds`."""
+        deadline = time.monotonic() + self.lock_timeout_seconds
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

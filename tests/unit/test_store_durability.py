@@ -468,3 +468,30 @@ def test_unreferenced_bodies_are_collected_at_backup(tmp_path: Path) -> None:
         for _ in range(Store.backups_kept + 1):
             store.make_backup()
         assert list(bodies.iterdir()) == []
+
+
+def test_a_stuck_lock_gives_a_sentence_not_a_hang(tmp_path: Path) -> None:
+    import fcntl
+
+    class Impatient(Store):
+        lock_timeout_seconds = 0.2
+
+    db = tmp_path / "reader.json"
+    with Impatient.open(db) as store:
+        holder = os.open(tmp_path / "reader.json.d" / "lock", os.O_RDWR)
+        try:
+            fcntl.flock(holder, fcntl.LOCK_EX)
+            began = time.monotonic()
+            with pytest.raises(StoreError, match="locked by another reader process"):
+                store.set_setting("k", 1)
+            assert time.monotonic() - began < 5
+            assert store.get_setting("k") is None
+        finally:
+            os.close(holder)
+        store.set_setting("k", 2)
+        assert store.get_setting("k") == 2
+
+
+def test_a_folder_as_database_path_gives_a_sentence(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        Store.open(tmp_path)
