@@ -92,7 +92,7 @@ async def test_keyboard_selection_with_openai_inside_arabic(tmp_path: Path) -> N
         assert annotation.quote == text[annotation.start : annotation.end] == PHRASE
         assert annotation.color == 3
         assert view.selection is None
-        assert view.marks("highlight") == [(start, start + len(PHRASE), "$reader-highlight-3")]
+        assert view.highlight_marks() == [(start, start + len(PHRASE), "$reader-highlight-3")]
 
 
 async def test_mouse_drag_selects_the_swept_logical_span(tmp_path: Path) -> None:
@@ -217,11 +217,11 @@ async def test_colour_change_delete_and_undo(tmp_path: Path) -> None:
         assert recoloured.id == annotation.id and recoloured.color == 5
         await pilot.press("d")
         assert _stored(app, view) == []
-        assert view.marks("highlight") == []
+        assert view.highlight_marks() == []
         await pilot.press("u")
         (restored,) = _stored(app, view)
         assert restored.id == annotation.id and restored.quote == annotation.quote
-        assert view.marks("highlight") == [(restored.start, restored.end, "$reader-highlight-5")]
+        assert view.highlight_marks() == [(restored.start, restored.end, "$reader-highlight-5")]
 
 
 async def test_overlapping_highlights(tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ async def test_overlapping_highlights(tmp_path: Path) -> None:
         await pilot.press("2")
         quotes = {x.quote for x in _stored(app, view)}
         assert quotes == {text[a - 6 : a + 6], text[a : a + 19]}
-        assert len(view.marks("highlight")) == 2
+        assert len(view.highlight_marks()) == 2
 
 
 async def test_note_on_a_highlight_is_written_in_arabic_and_read_back(tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ async def test_orphans_are_listed_with_quote_and_note(tmp_path: Path) -> None:
         app.open_article("orphaned")
         await pilot.pause()
         view = _view(app)
-        assert view.marks("highlight") == []  # never drawn on the wrong text
+        assert view.highlight_marks() == []  # never drawn on the wrong text
         await pilot.press("i", "i")
         await pilot.pause()
         (item,) = app.screen.query_one(NotesPane).query(AnnotationItem)

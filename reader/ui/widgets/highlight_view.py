@@ -118,6 +118,7 @@ class ReadingView(ArticleView):
         self._selecting = False
         self._drag_from: int | None = None
         self._undo: list[Annotation] = []
+        self._fresh: set[str] = set()
 
     # ------------------------------------------------------------------ the article
 
@@ -154,15 +155,29 @@ class ReadingView(ArticleView):
 
     # ------------------------------------------------------------------ drawing
 
+    @staticmethod
+    def _spans(annotations: list[Annotation]) -> list[tuple[int, int, str]]:
+        return [
+            (a.start, a.end, f"$reader-highlight-{a.color}")
+            for a in annotations
+            if not a.orphan and a.end > a.start
+        ]
+
     def _draw_highlights(self) -> None:
-        self.set_marks(
-            "highlight",
-            [
-                (a.start, a.end, f"$reader-highlight-{a.color}")
-                for a in self.annotations
-                if not a.orphan and a.end > a.start
-            ],
-        )
+        """Draw every highlight in the "highlight" layer (on load, delete, recolour)."""
+        self._fresh.clear()
+        self.set_marks("highlight-new", [])
+        self.set_marks("highlight", self._spans(self.annotations))
+
+    def _draw_fresh(self) -> None:
+        """Draw highlights made since the last full draw in their own small layer, so making
+        one repaints only its lines however many the article has."""
+        fresh = [a for a in self.annotations if a.id in self._fresh]
+        self.set_marks("highlight-new", self._spans(fresh))
+
+    def highlight_marks(self) -> list[tuple[int, int, str]]:
+        """Every highlight span drawn now, sorted: (start, end, style)."""
+        return sorted(self.marks("highlight") + self.marks("highlight-new"))
 
     def _draw_cursor(self) -> None:
         if self.cursor is None or not self._text:
@@ -177,9 +192,10 @@ class ReadingView(ArticleView):
             spans = [(self.selection[0], self.selection[1], "$reader-selection")]
         self.set_marks("selection", spans)
 
-    def _notes_changed(self) -> None:
-        """Tell the Notes tab (if any) that this article's annotations changed."""
-        self._draw_highlights()
+    def _notes_changed(self, *, redraw: bool = True) -> None:
+        """Redraw the highlights and tell the Notes tab (if any) that they changed."""
+        if redraw:
+            self._draw_highlights()
         try:
             panes = list(self.screen.query(NotesPane))
         except Exception:
@@ -343,25 +359,42 @@ class ReadingView(ArticleView):
         self.notify(str(error), severity="error")
 
     def create_highlight(self, colour: int) -> Annotation | None:
-        """Turn the selection into a highlight of `colour` and save it."""
-        store = self.store
-        if self.selection is None or self.article is None or store is None:
+        """Turn the selection into a highlight of `colour`: drawn at once, saved right after.
+
+        The store write runs after the next screen refresh, so the highlight appears without
+        waiting for the disk; if saving fails it is taken away again and the error shown.
+        """
+        if self.selection is None or self.article is None or self.store is None:
             return None
         start, end = self.selection
         try:
             annotation = make_annotation(self.article, start, end, color=colour)
-            store.add_annotation(annotation)
         except ReaderError as error:
             self._save_failed(error)
             return None
         self.annotations.append(annotation)
         self.annotations.sort(key=lambda a: (a.orphan, a.start, a.end))
+        self._fresh.add(annotation.id)
         self.action_clear_selection()
         if self.cursor is None or not start <= self.cursor < end:
             self.cursor = start  # so n, t, d and 1-5 act on the new highlight
             self._draw_cursor()
-        self._notes_changed()
+        self._draw_fresh()
+        self.call_after_refresh(self._persist_new, annotation)
         return annotation
+
+    def _persist_new(self, annotation: Annotation) -> None:
+        """Save a highlight made by `create_highlight`; undo it on the screen if that fails."""
+        if all(a.id != annotation.id for a in self.annotations):
+            return  # deleted again before it was saved
+        try:
+            self.store.add_annotation(annotation)
+        except ReaderError as error:
+            self.annotations = [a for a in self.annotations if a.id != annotation.id]
+            self._notes_changed()
+            self._save_failed(error)
+            return
+        self._notes_changed(redraw=False)
 
     def action_highlight(self, colour: int) -> None:
         """Highlight the selection in `colour`, or recolour the highlight under the cursor."""
