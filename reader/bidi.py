@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -56,22 +57,35 @@ def _default_class(cp: int) -> str:
     return "L"
 
 
-class _ClassTable(dict[int, str]):
-    """`str.translate` table from code point to class code, filled on first use (a memo)."""
-
-    def __missing__(self, cp: int) -> str:
-        name = unicodedata.bidirectional(chr(cp)) or _default_class(cp)
-        code = _CODES[name]
-        self[cp] = code
-        return code
+def _class_of(char: str) -> str:
+    """Class code of one character."""
+    return _CODES[unicodedata.bidirectional(char) or _default_class(ord(char))]
 
 
-_CLASS_TABLE = _ClassTable()
+@lru_cache(maxsize=1)
+def _bmp_table() -> list[str]:
+    """`str.translate` table: class code of every BMP code point, indexed by code point.
+
+    A list lookup is the fastest mapping `translate` accepts; code points above the BMP raise
+    IndexError there, which `translate` answers by keeping the character (fixed up below).
+    Built on first use (about 10 ms), then constant.
+    """
+    return [_class_of(chr(cp)) for cp in range(0x10000)]
+
+
+_UNMAPPED_RE = re.compile("[^LRAEstNcmbBSwo1-9]")
+
+
+def _unmapped(match: re.Match[str]) -> str:
+    return _class_of(match.group())
 
 
 def bidi_classes(text: str) -> str:
     """One class code per character of `text` (same length)."""
-    return text.translate(_CLASS_TABLE)
+    codes = text.translate(_bmp_table())
+    if not text.isascii() and _UNMAPPED_RE.search(codes):
+        codes = _UNMAPPED_RE.sub(_unmapped, codes)
+    return codes
 
 
 # --- Mirroring (BidiMirroring-15.0) and paired brackets (BidiBrackets-15.0) ----------------
@@ -207,6 +221,8 @@ _W7_RE = re.compile("L[^LRE]*E[^LR]*")
 _N1_R_RE = re.compile("(?<=[REN])[BSwo6789](?=[REN])")
 _N1_L_RE = re.compile("(?<=L)[BSwo6789](?=L)")
 _NI_RUN_RE = re.compile("[BSwo6789]+")
+_ALL_R_TABLE = str.maketrans("BSwo6789", "RRRRRRRR")
+_ALL_L_TABLE = str.maketrans("BSwo6789", "LLLLLLLL")
 
 
 def _level_table(level: int) -> bytes:
@@ -313,7 +329,7 @@ def resolve_sequence(classes: str, chars: str, level: int, sos: str, eos: str) -
         if "E" in s:  # W2
             s = _W2_RE.sub(_w2, s)
         s = s.replace("A", "R")  # W3
-    if "s" in s or "c" in s:  # W4
+    if ("s" in s or "c" in s) and ("E" in s or "N" in s):  # W4
         s = _W4_EN_RE.sub("E", s)
         s = _W4_AN_RE.sub("N", s)
     if "t" in s and "E" in s:  # W5
@@ -323,6 +339,10 @@ def resolve_sequence(classes: str, chars: str, level: int, sos: str, eos: str) -
         s = _W7_RE.sub(_w7, s)
     if "o" in s and _BRACKET_RE.search(chars):  # N0
         s = _n0(classes, chars, s, level)
+    if "L" not in s:  # N1: only R-like strong types (EN and AN count as R), sos/eos R too
+        return s[1:-1].translate(_ALL_R_TABLE)
+    if "R" not in s and "E" not in s and "N" not in s:
+        return s[1:-1].translate(_ALL_L_TABLE)
     s = _N1_R_RE.sub("R", s)  # N1 for the common single neutral
     s = _N1_L_RE.sub("L", s)
     if _NI_RUN_RE.search(s):  # N1 for longer runs, N2

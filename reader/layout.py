@@ -16,10 +16,13 @@ right-aligns RTL paragraphs. Logical text stays the truth: offsets index the cal
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.arabic_reshaper import HARAKAT_RE
@@ -99,8 +102,33 @@ _LAM_ALEF = (
     "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA BELOW",
     "ARABIC LIGATURE LAM WITH ALEF WITH MADDA ABOVE",
 )
+
+
 #: Only the lam-alef ligatures: every other one (ﷲ, ﷺ, two-letter forms) draws wider than a
 #: cell in terminal fonts, or not at all.
+class _FrozenConfig:
+    """The reshaper's settings read once into dicts.
+
+    `ArabicReshaper.reshape` looks its options up through configparser on every call (about
+    0.2 ms), more than shaping a paragraph takes; answering from a dict removes that cost.
+    """
+
+    def __init__(self, section: Any) -> None:
+        self._raw: dict[str, str] = dict(section)
+        self._booleans: dict[str, bool] = {}
+        for key in self._raw:
+            try:
+                self._booleans[key] = section.getboolean(key)
+            except ValueError:
+                continue
+
+    def get(self, key: str, fallback: str | None = None) -> str | None:
+        return self._raw.get(key.lower(), fallback)
+
+    def getboolean(self, key: str, fallback: bool | None = None) -> bool | None:
+        return self._booleans.get(key.lower(), fallback)
+
+
 _RESHAPER = ArabicReshaper(
     configuration={
         "language": "Arabic",
@@ -113,6 +141,7 @@ _RESHAPER = ArabicReshaper(
         **{name: name in _LAM_ALEF for name, _forms in LIGATURES},
     }
 )
+_RESHAPER.configuration = _FrozenConfig(_RESHAPER.configuration)
 _LAM_ALEF_FORMS = frozenset("\ufef5\ufef6\ufef7\ufef8\ufef9\ufefa\ufefb\ufefc")
 _ZWJ = "\u200d"
 _ZWNJ = "\u200c"
@@ -124,6 +153,10 @@ _NOT_DRAWN_CHARS = frozenset("\u200e\u200f\u061c")
 #: A glyph before it becomes a `Glyph`: (text, cells, start, end), offsets relative to a word.
 _Template = tuple[str, int, int, int]
 _Templates = tuple[_Template, ...]
+#: A word's glyph templates and their total cells.
+_Entry = tuple[_Templates, int]
+#: A wrapped line before reordering: (start, end, cells, glyphs in logical order).
+_Line = tuple[int, int, int, list[Glyph]]
 
 
 def _shape_many(words: list[str]) -> list[str]:
@@ -191,64 +224,92 @@ def _clusters(word: str, forms: dict[int, str] | None, harakat: bool) -> _Templa
     return tuple((str(g[0]), int(g[1]), int(g[2]), int(g[3])) for g in glyphs)
 
 
-def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Templates]:
-    """Glyph templates for each word (app mode shapes Arabic words in one batch)."""
+_PLAIN_ARABIC_RE = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")
+
+
+def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
+    """Glyph templates and total cells for each word (app mode shapes Arabic in one batch)."""
     if mode == "terminal":
-        return [_clusters(word, None, harakat) for word in words]
+        return [_entry(_clusters(word, None, harakat)) for word in words]
     arabic: list[int] = []
     letters_list: list[str] = []
     positions_list: list[list[int]] = []
     for number, word in enumerate(words):
         if not _ARABIC_RE.search(word):
             continue
-        classes = bidi_classes(word)
-        positions = [
-            index
-            for index, char in enumerate(word)
-            if char in (_ZWJ, _ZWNJ)
-            or not (
-                classes[index] in _NOT_DRAWN_CLASSES
-                or char in _NOT_DRAWN_CHARS
-                or HARAKAT_RE.match(char)
-            )
-        ]
+        if _PLAIN_ARABIC_RE.fullmatch(word):  # letters only: no marks, nothing hidden
+            positions = list(range(len(word)))
+            letters = word
+        else:
+            classes = bidi_classes(word)
+            positions = [
+                index
+                for index, char in enumerate(word)
+                if char in (_ZWJ, _ZWNJ)
+                or not (
+                    classes[index] in _NOT_DRAWN_CLASSES
+                    or char in _NOT_DRAWN_CHARS
+                    or HARAKAT_RE.match(char)
+                )
+            ]
+            letters = "".join(word[index] for index in positions)
         arabic.append(number)
         positions_list.append(positions)
-        letters_list.append("".join(word[index] for index in positions))
-    forms_by_word: dict[int, dict[int, str] | None] = {}
+        letters_list.append(letters)
+    entries: list[_Entry | None] = [None] * len(words)
     for number, letters, positions, shaped in zip(
         arabic, letters_list, positions_list, _shape_many(letters_list), strict=True
     ):
-        forms_by_word[number] = _forms(letters, positions, shaped)
+        word = words[number]
+        if len(shaped) == len(word) and letters is word:  # one glyph per letter
+            entries[number] = (
+                tuple((form, 1, index, index + 1) for index, form in enumerate(shaped)),
+                len(word),
+            )
+        else:
+            entries[number] = _entry(_clusters(word, _forms(letters, positions, shaped), harakat))
     return [
-        _clusters(word, forms_by_word.get(number), harakat) for number, word in enumerate(words)
+        entry if entry is not None else _entry(_clusters(word, None, harakat))
+        for word, entry in zip(words, entries, strict=True)
     ]
 
 
+def _entry(templates: _Templates) -> _Entry:
+    return templates, sum(template[1] for template in templates)
+
+
 class _WordCache:
-    """Glyph templates per (word, mode, harakat): words repeat, shaping is the slow part."""
+    """Glyph templates per word, mode and harakat: words repeat, shaping is the slow part.
+
+    A memo only (results never depend on what is cached); bounded by clearing when full.
+    """
 
     def __init__(self, limit: int = 200_000) -> None:
         self._limit = limit
-        self._entries: dict[tuple[str, BidiMode, bool], _Templates] = {}
+        self._entries: dict[tuple[BidiMode, bool], dict[str, _Entry]] = {}
 
-    def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[_Templates]:
-        """Templates for `words`, shaping the missing ones in one batch."""
-        entries = self._entries
-        missing = list({word for word in words if (word, mode, harakat) not in entries})
+    def prefetch(self, words: list[str], mode: BidiMode, harakat: bool) -> dict[str, _Entry]:
+        """Shape the words not cached yet, in one batch; returns the cache for mode/harakat."""
+        entries = self._entries.setdefault((mode, harakat), {})
+        missing = [word for word in dict.fromkeys(words) if word not in entries]
         if missing:
             if len(entries) + len(missing) > self._limit:
                 entries.clear()
-            for word, templates in zip(missing, _shape_words(missing, mode, harakat), strict=True):
-                entries[(word, mode, harakat)] = templates
-        return [entries[(word, mode, harakat)] for word in words]
+            entries.update(zip(missing, _shape_words(missing, mode, harakat), strict=True))
+        return entries
+
+    def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
+        """Entries for `words`, shaping the missing ones in one batch."""
+        entries = self.prefetch(words, mode, harakat)
+        return [entries[word] for word in words]
 
 
 _WORDS = _WordCache()
 
 # --- Wrapping and reordering --------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"[^ \t]+|[ \t]")
+_WORD_RE = re.compile(r"[^ \t]+")
+_MIRRORED_RE = re.compile("[" + re.escape("".join(MIRRORS)) + "]")
 
 
 def base_direction(text: str) -> bool:
@@ -256,9 +317,17 @@ def base_direction(text: str) -> bool:
     return paragraph_level(bidi_classes(neutralize(text))) == 1
 
 
+_NEW = object.__new__
+_SET_TEXT = vars(Glyph)["text"].__set__
+_SET_CELLS = vars(Glyph)["cells"].__set__
+_SET_START = vars(Glyph)["start"].__set__
+_SET_END = vars(Glyph)["end"].__set__
+
+
 def _new_glyph(text: str, cells: int, start: int, end: int) -> Glyph:
-    """Build a Glyph without the frozen dataclass's per-field `__setattr__` overhead."""
-    glyph = object.__new__(Glyph)
+    """Build a Glyph without the frozen dataclass's per-field `__setattr__` overhead
+    (hundreds of thousands are built for a long article)."""
+    glyph: Glyph = _NEW(Glyph)
     _SET_TEXT(glyph, text)
     _SET_CELLS(glyph, cells)
     _SET_START(glyph, start)
@@ -266,95 +335,123 @@ def _new_glyph(text: str, cells: int, start: int, end: int) -> Glyph:
     return glyph
 
 
-_SET_TEXT = vars(Glyph)["text"].__set__
-_SET_CELLS = vars(Glyph)["cells"].__set__
-_SET_START = vars(Glyph)["start"].__set__
-_SET_END = vars(Glyph)["end"].__set__
+def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
+    """Break the paragraph into lines in logical order: (start, end, cells, glyphs).
 
-
-def _wrap(
-    text: str, width: int, mode: BidiMode, harakat: bool
-) -> list[tuple[int, int, list[_Template]]]:
-    """Break the paragraph into lines in logical order: (start, end, glyphs with absolute
-    offsets). Spaces at a line's end are break spaces: covered by the line, not drawn."""
-    tokens = [(match.start(), match.group()) for match in _TOKEN_RE.finditer(text)]
-    words = [token for _start, token in tokens if token not in (" ", "\t")]
-    templates = iter(_WORDS.get_many(words, mode, harakat))
+    Breaks go at spaces; the spaces at a break belong to the line before it but are not drawn.
+    A word wider than the line is cut between glyphs. This loop builds every glyph of an
+    article, so it is written for speed (local names, no helper calls per glyph).
+    """
+    matches = list(_WORD_RE.finditer(text))
+    entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
     tab_cells = min(TAB_SIZE, width)
-    lines: list[tuple[int, int, list[_Template]]] = []
-    current: list[_Template] = []
+    new, glyph_type = _NEW, Glyph
+    set_text, set_cells, set_start, set_end = _SET_TEXT, _SET_CELLS, _SET_START, _SET_END
+    lines: list[_Line] = []
+    current: list[Glyph] = []
+    append = current.append
     used = 0
-    pending: list[_Template] = []
-    pending_cells = 0
     line_start = 0
-    for start, token in tokens:
-        if token == " ":
-            pending.append((" ", 1, start, start + 1))
-            pending_cells += 1
-            continue
-        if token == "\t":
-            pending.append((" " * tab_cells, tab_cells, start, start + 1))
-            pending_cells += tab_cells
-            continue
-        word = [(t, c, s + start, e + start) for t, c, s, e in next(templates)]
-        cells = sum(template[1] for template in word)
-        if used + pending_cells + cells <= width:
-            current.extend(pending)
-            current.extend(word)
-            used += pending_cells + cells
+    previous_end = 0
+    for match, (templates, cells) in zip(matches, entries, strict=True):
+        start, end = match.span()
+        gap = start - previous_end
+        gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start) if gap else 0
+        if used + gap_cells + cells <= width and (current or not gap):
+            for offset in range(previous_end, start):
+                glyph = new(glyph_type)
+                if text[offset] == "\t":
+                    set_text(glyph, " " * tab_cells)
+                    set_cells(glyph, tab_cells)
+                else:
+                    set_text(glyph, " ")
+                    set_cells(glyph, 1)
+                set_start(glyph, offset)
+                set_end(glyph, offset + 1)
+                append(glyph)
+            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                glyph = new(glyph_type)
+                set_text(glyph, glyph_text)
+                set_cells(glyph, glyph_cells)
+                set_start(glyph, glyph_start + start)
+                set_end(glyph, glyph_end + start)
+                append(glyph)
+            used += gap_cells + cells
         else:
             if current:
-                lines.append((line_start, start, current))
+                lines.append((line_start, start, used, current))
                 line_start = start
                 current = []
+                append = current.append
                 used = 0
-            for glyph in word:
-                if used + glyph[1] > width and current:
-                    lines.append((line_start, glyph[2], current))
-                    line_start = glyph[2]
+            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                if used + glyph_cells > width and current:  # a word wider than the line
+                    lines.append((line_start, glyph_start + start, used, current))
+                    line_start = glyph_start + start
                     current = []
+                    append = current.append
                     used = 0
-                current.append(glyph)
-                used += glyph[1]
-        pending = []
-        pending_cells = 0
-    lines.append((line_start, len(text), current))
+                append(_new_glyph(glyph_text, glyph_cells, glyph_start + start, glyph_end + start))
+                used += glyph_cells
+        previous_end = end
+    lines.append((line_start, len(text), used, current))
     return lines
+
+
+def _visual(
+    glyphs: list[Glyph], levels: bytearray, classes: str, text: str, para: int, span: range
+) -> list[Glyph]:
+    """One line's glyphs in visual order: L1 for tabs, L4 mirroring, L2 reordering."""
+    line_levels = [levels[glyph.start] for glyph in glyphs]
+    if text.find("\t", span.start, span.stop) >= 0:  # L1: tabs, and spaces before them
+        reset = False
+        for k in range(len(glyphs) - 1, -1, -1):
+            code = classes[glyphs[k].start]
+            if code == "S":
+                reset = True
+            elif code != "w":
+                reset = False
+            if reset:
+                line_levels[k] = para
+    if _MIRRORED_RE.search(text, span.start, span.stop):  # L4
+        for k, glyph in enumerate(glyphs):
+            if line_levels[k] & 1 and glyph.text[0] in MIRRORS:
+                mirrored = MIRRORS[glyph.text[0]] + glyph.text[1:]
+                glyphs[k] = _new_glyph(mirrored, glyph.cells, glyph.start, glyph.end)
+    return reorder(glyphs, line_levels)
 
 
 @lru_cache(maxsize=8192)
 def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tuple[VisualLine, ...]:
+    """The layout itself; cached because the UI lays out the same paragraphs on every scroll."""
     visible = neutralize(text)
     classes = bidi_classes(visible)
     para = paragraph_level(classes)
     rtl = para == 1
     width = max(width, 1)
     wrapped = _wrap(visible, width, mode, harakat)
-    levels = resolve_levels(visible, classes, para) if mode == "app" else None
-    mirrors = MIRRORS
     result: list[VisualLine] = []
-    for line_start, line_end, glyphs in wrapped:
+    levels = resolve_levels(visible, classes, para) if mode == "app" else None
+    for line_start, line_end, used, glyphs in wrapped:
         if levels is not None and glyphs:
-            line_levels = [levels[glyph[2]] for glyph in glyphs]
-            # L1: tabs, and spaces before them, go to the paragraph level.
-            if "\t" in visible[line_start:line_end]:
-                reset = False
-                for k in range(len(glyphs) - 1, -1, -1):
-                    code = classes[glyphs[k][2]]
-                    if code == "S":
-                        reset = True
-                    elif code != "w":
-                        reset = False
-                    if reset:
-                        line_levels[k] = para
-            for k, glyph in enumerate(glyphs):  # L4
-                if line_levels[k] & 1 and glyph[0][0] in mirrors:
-                    glyphs[k] = (mirrors[glyph[0][0]] + glyph[0][1:], *glyph[1:])
-            glyphs = reorder(glyphs, line_levels)
-        line = tuple(_new_glyph(*glyph) for glyph in glyphs)
-        used = sum(glyph[1] for glyph in glyphs)
-        indent = max(width - used, 0) if rtl else 0
-        result.append(VisualLine(line, indent, line_start, line_end, rtl))
+            segment = levels[line_start:line_end]
+            if (
+                segment.count(segment[0]) == len(segment)
+                and visible.find("\t", line_start, line_end) < 0
+            ):  # one level: nothing to mix
+                if segment[0] & 1:
+                    if _MIRRORED_RE.search(visible, line_start, line_end):
+                        glyphs = _visual(
+                            glyphs, levels, classes, visible, para, range(line_start, line_end)
+                        )
+                    else:
+                        glyphs.reverse()
+            else:
+                glyphs = _visual(
+                    glyphs, levels, classes, visible, para, range(line_start, line_end)
+                )
+        indent = width - used if rtl and used < width else 0
+        result.append(VisualLine(tuple(glyphs), indent, line_start, line_end, rtl))
     return tuple(result)
 
 
@@ -363,4 +460,34 @@ def layout(
 ) -> list[VisualLine]:
     """Lay out one logical paragraph (no newlines) in `width` cells: its screen lines, top to
     bottom in reading order. Offsets in the result index `text` as given."""
-    return list(_layout_cached(text, width, mode, harakat))
+    with _no_gc():
+        return list(_layout_cached(text, width, mode, harakat))
+
+
+def layout_many(
+    paragraphs: Sequence[str], width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[list[VisualLine]]:
+    """`layout` of each paragraph, shaping the new words of all of them in one batch first."""
+    with _no_gc():
+        words: list[str] = []
+        for paragraph in paragraphs:
+            words.extend(_WORD_RE.findall(neutralize(paragraph)))
+        _WORDS.prefetch(words, mode, harakat)
+        return [list(_layout_cached(text, width, mode, harakat)) for text in paragraphs]
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cycle collector while building glyphs.
+
+    Layout allocates hundreds of thousands of small acyclic objects; with the collector on,
+    its passes over them cost more than the layout itself. The previous state is restored.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.layout import BidiMode, layout
+from reader.layout import BidiMode, layout_many
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -21,12 +21,10 @@ def render_lines(
 ) -> list[str]:
     """Screen lines for `paragraphs` at `width`: each line is its indent then its glyphs
     (no trailing spaces), paragraphs separated by one blank line; blank paragraphs skipped."""
+    kept = [paragraph for paragraph in paragraphs if paragraph.strip()]
     out: list[str] = []
-    for paragraph in paragraphs:
-        if not paragraph.strip():
-            continue
+    for lines in layout_many(kept, width, mode, harakat=harakat):
         if out:
             out.append("")
-        for line in layout(paragraph, width, mode, harakat=harakat):
-            out.append((" " * line.indent + line.text).rstrip())
+        out.extend((" " * line.indent + line.text).rstrip() for line in lines)
     return out

@@ -1,0 +1,94 @@
+"""UAX #9 conformance of reader.bidi: the committed subset always, the full file when present."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.bidi import (
+    REMOVED,
+    bidi_classes,
+    line_levels,
+    mirror,
+    paragraph_level,
+    reorder,
+    resolve_levels,
+    visual_order,
+)
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "bidi" / "BidiCharacterTest-subset.txt"
+FULL_FILE_PLACES = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "unicode" / "BidiCharacterTest.txt",
+    Path("/usr/share/unicode/BidiCharacterTest.txt"),
+)
+
+
+def run_case(line: str) -> str | None:
+    """Check one BidiCharacterTest line; None if it passes, else a description."""
+    fields = line.split(";")
+    text = "".join(chr(int(code, 16)) for code in fields[0].split())
+    direction = int(fields[1])
+    classes = bidi_classes(text)
+    para = paragraph_level(classes, None if direction == 2 else direction)
+    levels = line_levels(classes, resolve_levels(text, classes, para), 0, len(text), para)
+    got_levels = " ".join("x" if level == REMOVED else str(level) for level in levels)
+    got_order = " ".join(str(index) for index in visual_order(levels))
+    if para != int(fields[2]) or got_levels != fields[3] or got_order != fields[4].strip():
+        return f"{line}\n  got para {para}; levels {got_levels}; order {got_order}"
+    return None
+
+
+def cases(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def test_committed_subset_passes() -> None:
+    subset = cases(FIXTURE)
+    assert len(subset) > 300
+    failures = [failure for line in subset if (failure := run_case(line))]
+    assert failures == []
+
+
+def test_full_conformance_file() -> None:
+    path = next((place for place in FULL_FILE_PLACES if place.exists()), None)
+    if path is None:
+        pytest.skip("BidiCharacterTest.txt not found (../shared/unicode or unicode-data)")
+    start = time.perf_counter()
+    all_cases = cases(path)
+    failures = [failure for line in all_cases if (failure := run_case(line))]
+    assert len(all_cases) == 91_707
+    assert failures[:5] == [] and len(failures) == 0
+    assert time.perf_counter() - start < 110
+
+
+def test_paragraph_level_first_strong_skips_isolates() -> None:
+    assert paragraph_level(bidi_classes("hello مرحبا")) == 0
+    assert paragraph_level(bidi_classes("123 مرحبا hello")) == 1
+    assert paragraph_level(bidi_classes("\u2067hello\u2069 مرحبا")) == 1  # RLI..PDI skipped
+    assert paragraph_level(bidi_classes("123 ...")) == 0  # no strong character: LTR
+    assert paragraph_level(bidi_classes("مرحبا"), 0) == 0  # an explicit direction wins
+
+
+def test_mixed_arabic_paragraph_levels() -> None:
+    text = "قال OpenAI إن 97.400 (مثال)"
+    classes = bidi_classes(text)
+    levels = resolve_levels(text, classes, paragraph_level(classes))
+    assert list(levels[4:10]) == [2] * 6  # the Latin name
+    assert list(levels[14:20]) == [2] * 6  # the number with its dot
+    assert levels[21] == levels[26] == 1  # the brackets take the paragraph's direction
+
+
+def test_mirror_and_reorder() -> None:
+    assert mirror("(") == ")" and mirror("«") == "»" and mirror("a") == "a"
+    assert reorder(list("abcd"), [1, 1, 1, 1]) == list("dcba")
+    assert reorder(list("abcd"), [0, 0, 0, 0]) == list("abcd")
+    # An LTR run (level 2) inside RTL text keeps its order.
+    assert reorder(list("abXYc"), [1, 1, 2, 2, 1]) == list("cXYba")
+
+
+def test_classes_cover_astral_and_unassigned_code_points() -> None:
+    assert bidi_classes("a\U0001f600\U00010900") == "LoR"  # emoji ON, Phoenician R
+    assert bidi_classes("\u08b5") == "A"  # unassigned in an Arabic block defaults to AL
