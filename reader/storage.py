@@ -58,6 +58,11 @@ def encode_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def is_tinydb_data(value: Any) -> bool:
+    """Whether a parsed file has TinyDB's shape: an object of tables, each an object."""
+    return isinstance(value, dict) and all(isinstance(table, dict) for table in value.values())
+
+
 def signature(stat: os.stat_result) -> Signature:
     """What identifies one version of a file: inode, size and nanosecond mtime."""
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
@@ -139,6 +144,7 @@ class AtomicJSONStorage(Storage):
         self,
         path: str | os.PathLike[str],
         on_corrupt: Callable[[Path], None] | None = None,
+        mutex: threading.RLock | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
@@ -147,7 +153,8 @@ class AtomicJSONStorage(Storage):
         self._sig: Signature | None = None
         self._batch_depth = 0
         self._dirty = False
-        self._mutex = threading.RLock()
+        # Shared with the owner (the Store) so its lock and ours can never be taken in two orders.
+        self._mutex = mutex if mutex is not None else threading.RLock()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -162,8 +169,8 @@ class AtomicJSONStorage(Storage):
         for _attempt in range(8):
             try:
                 loaded = read_json_file(self.path)
-                if loaded is not None and not isinstance(loaded[0], dict):
-                    raise CorruptFileError(self.path, "not a JSON object")
+                if loaded is not None and not is_tinydb_data(loaded[0]):
+                    raise CorruptFileError(self.path, "not a TinyDB database")
             except CorruptFileError:
                 if self._on_corrupt is None:
                     raise
@@ -312,6 +319,10 @@ class KeyedTinyDB(TinyDB):
         return storage
 
 
-def open_tinydb(path: Path, on_corrupt: Callable[[Path], None] | None = None) -> KeyedTinyDB:
+def open_tinydb(
+    path: Path,
+    on_corrupt: Callable[[Path], None] | None = None,
+    mutex: threading.RLock | None = None,
+) -> KeyedTinyDB:
     """A TinyDB over `AtomicJSONStorage` at `path` (the file is created on first write)."""
-    return KeyedTinyDB(path, on_corrupt=on_corrupt, storage=AtomicJSONStorage)
+    return KeyedTinyDB(path, on_corrupt=on_corrupt, mutex=mutex, storage=AtomicJSONStorage)

@@ -55,6 +55,7 @@ from reader.storage import (
     Signature,
     atomic_write,
     encode_json,
+    is_tinydb_data,
     open_tinydb,
     read_json_file,
     signature,
@@ -174,11 +175,15 @@ class Store:
         self._lock_depth = 0
         self._thread_lock = threading.RLock()
         self._counts: dict[str, list[Any]] | None = None
-        self._main = open_tinydb(path, self._recover)
-        self._library = open_tinydb(self.folder / "library.json", self._recover)
-        self._feeds = open_tinydb(self.folder / "feeds.json", self._recover)
+        self._main = self._tinydb(path)
+        self._library = self._tinydb(self.folder / "library.json")
+        self._feeds = self._tinydb(self.folder / "feeds.json")
         self._shards: dict[str, KeyedTinyDB] = {}
         self._annotation_home: dict[str, str] = {}
+
+    def _tinydb(self, path: Path) -> KeyedTinyDB:
+        """A TinyDB file of this store: recovers damage, shares the store's thread lock."""
+        return open_tinydb(path, self._recover, self._thread_lock)
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -378,7 +383,7 @@ class Store:
         with self._locked():
             try:
                 loaded = read_json_file(path)
-                if loaded is None or isinstance(loaded[0], dict):
+                if loaded is None or is_tinydb_data(loaded[0]):
                     return  # another process already dealt with it
             except CorruptFileError:
                 pass
@@ -395,7 +400,7 @@ class Store:
         if restored_from:
             self.messages.append(
                 f"{path} was damaged (not valid JSON), so it was moved aside to {aside} "
-                f"and restored from the backup made {restored_from}."
+                f"and restored from the backup of {restored_from}."
             )
         else:
             self.messages.append(
@@ -410,12 +415,16 @@ class Store:
             candidate = backup / rel
             try:
                 raw = candidate.read_bytes()
-                if not isinstance(json.loads(raw), dict):
+                if not is_tinydb_data(json.loads(raw)):
                     continue
             except (OSError, ValueError):
                 continue
             atomic_write(path, raw)
-            return backup.name
+            try:
+                made = datetime.strptime(backup.name[:15], "%Y%m%d-%H%M%S")
+            except ValueError:
+                return backup.name
+            return made.strftime("%Y-%m-%d %H:%M")
         return ""
 
     def _backup_if_due(self) -> None:
@@ -499,7 +508,7 @@ class Store:
             except FileNotFoundError:
                 return None
             try:
-                if isinstance(json.loads(raw), dict):
+                if is_tinydb_data(json.loads(raw)):
                     target.write_bytes(raw)
                     return sig
             except ValueError:
@@ -618,7 +627,7 @@ class Store:
     def _shard(self, name: str) -> KeyedTinyDB:
         db = self._shards.get(name)
         if db is None:
-            db = open_tinydb(self.annotations_dir / f"{name}.json", self._recover)
+            db = self._tinydb(self.annotations_dir / f"{name}.json")
             self._shards[name] = db
         return db
 
