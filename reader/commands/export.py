@@ -188,9 +188,14 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _print_report(path: str, report: ImportReport) -> None:
     print(
-        f"{path}: {report.placed} placed, {report.orphaned} orphaned "
-        f"(kept, but the quote was not found in the article), {len(report.skipped)} skipped."
+        f"{path}: {report.placed} placed, {report.orphaned} orphaned, "
+        f"{len(report.skipped)} skipped."
     )
+    if report.orphaned:
+        print(
+            f"  {report.orphaned} orphaned: kept with their notes, but the quote was not found "
+            "in the article's current text."
+        )
     for reason, count in report.reasons().most_common():
         examples = [s.label for s in report.skipped if s.reason == reason][:3]
         more = ", ..." if count > len(examples) else ""

@@ -425,3 +425,19 @@ def test_cli_export_json_then_import(tmp_path: Path) -> None:
     bad.write_text("[1, 2", encoding="utf-8")
     out = run_reader(second, "import", str(bad), cwd=tmp_path)
     assert out.returncode == 1 and out.stderr.startswith("reader: ") and "bad.json" in out.stderr
+
+
+def test_cli_import_reports_orphans(tmp_path: Path) -> None:
+    first, second = tmp_path / "one" / "reader.json", tmp_path / "two" / "reader.json"
+    with Store.open(first) as store:
+        article, notes = annotated(store)
+    changed = seed_article()
+    changed.blocks = [b for b in changed.blocks if "مايكروسوفت" not in b.text]
+    with Store.open(second) as store:
+        store.put_article(changed)
+    path = tmp_path / "notes.json"
+    path.write_text(collection_text([(article, notes)], exported_at=EXPORTED_AT), encoding="utf-8")
+    out = run_reader(second, "import", str(path), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert f"{path}: 2 placed, 1 orphaned, 0 skipped." in out.stdout
+    assert "1 orphaned: kept with their notes" in out.stdout
