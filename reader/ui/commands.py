@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reader.ui.screens.all_notes import open_all_notes
+
 if TYPE_CHECKING:
     from reader.ui.app import BidiMode, ReaderApp
 
@@ -43,6 +45,9 @@ class ReaderCommands(Provider):
         for mode, help_text in modes:
             commands.append((f"Bidi mode: {mode}", help_text, partial(app.set_bidi_mode, mode)))
         commands.append(("Help: list every key", "key: ?", app.action_help))
+        commands.append(
+            ("All notes", "highlights and notes of every article", partial(open_all_notes, app))
+        )
         return commands
 
     async def discover(self) -> Hits:

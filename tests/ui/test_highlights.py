@@ -330,3 +330,97 @@ async def test_all_notes_view_opens_the_highlight(tmp_path: Path) -> None:
         await pilot.pause()
         view = _view(app)
         assert view.cursor == target
+
+
+async def test_tags_key_edits_tags_and_notes_pane_filters_by_tag(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = _view(app)
+        text = view.text
+        first = text.index("OpenAI")
+        view.select_span(first, first + 6)
+        await pilot.press("1", "t")
+        assert isinstance(app.screen, NoteScreen)
+        for char in "تقنية":
+            await pilot.press(char)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        second = text.index("ChatGPT")
+        view.select_span(second, second + 7)
+        await pilot.press("1")
+        tagged = [a for a in _stored(app, view) if a.tags]
+        assert [(a.quote, a.tags) for a in tagged] == [("OpenAI", ["تقنية"])]
+        await pilot.press("i", "i")
+        await pilot.pause()
+        pane = app.screen.query_one(NotesPane)
+        assert len(pane.query(AnnotationItem)) == 2
+        pane.action_cycle_tag()
+        await pilot.pause()
+        assert pane.tag_filter == "تقنية"
+        assert [i.annotation.quote for i in pane.query(AnnotationItem)] == ["OpenAI"]
+        pane.action_cycle_tag()
+        await pilot.pause()
+        assert pane.tag_filter is None and len(pane.query(AnnotationItem)) == 2
+
+
+async def test_left_moves_back_in_a_left_to_right_article(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    english = Article(
+        id="en",
+        title="English",
+        source="en",
+        language="en",
+        direction="ltr",
+        blocks=[Block("paragraph", "One two three. Four five.")],
+    )
+    with Store.open(db) as store:
+        store.put_article(english)
+    app = make_app(db, seed=False, theme="dark")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_article("en")
+        await pilot.pause()
+        view = _view(app)
+        await pilot.press("right")
+        assert view.cursor == 0
+        await pilot.press("right", "right")
+        assert view.cursor == len("One two ")
+        await pilot.press("left")
+        assert view.cursor == len("One ")
+        await pilot.press("shift+right")
+        assert view.cursor == len("One two three. ")
+
+
+async def test_n_is_next_match_while_find_is_active(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        view.select_span(0, 10)
+        await pilot.press("1")
+        view.set_marks("find", [(0, 5, "$reader-find")])
+        assert not view.check_action("note", ())
+        view.set_marks("find", [])
+        assert view.check_action("note", ())
+
+
+async def test_all_notes_from_the_palette_in_the_library(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    app = make_app(db, theme="dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        summaries = app.store.list_articles()
+        article = next(
+            a for a in (app.store.get_article(s.id) for s in summaries) if a and "OpenAI" in a.text
+        )
+        start = article.text.index("OpenAI")
+        app.store.add_annotation(make_annotation(article, start, start + 6, color=2))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for char in "All notes":
+            await pilot.press("space" if char == " " else char)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AllNotesScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _view(app).cursor == start

@@ -158,3 +158,13 @@ async def open_annotation(app: App[Any], annotation: Annotation) -> None:
         views = list(app.screen.query(ReadingView))
     if views:
         views[0].jump_to_annotation(annotation)
+
+
+def open_all_notes(app: App[Any]) -> None:
+    """Show the all-notes screen; the highlight chosen there is opened in its article."""
+
+    def done(annotation: Annotation | None) -> None:
+        if annotation is not None:
+            app.call_later(open_annotation, app, annotation)
+
+    app.push_screen(AllNotesScreen(), done)

@@ -513,13 +513,9 @@ class ReadingView(ArticleView):
 
     def action_all_notes(self) -> None:
         """List the highlights and notes of every article."""
-        from reader.ui.screens.all_notes import AllNotesScreen, open_annotation
+        from reader.ui.screens.all_notes import open_all_notes
 
-        def done(annotation: Annotation | None) -> None:
-            if annotation is not None:
-                self.app.call_later(open_annotation, self.app, annotation)
-
-        self.app.push_screen(AllNotesScreen(), done)
+        open_all_notes(self.app)
 
     # ------------------------------------------------------------------ key checks
 
