@@ -83,7 +83,8 @@ def _resolve_ids(store: Store, requested: Sequence[str], everything: bool) -> li
     if everything:
         if requested:
             raise ReaderError("Give article ids or --all, not both.")
-        with_notes = [s.id for s in summaries if s.highlights]
+        annotated = {annotation.article_id for annotation in store.all_annotations()}
+        with_notes = [s.id for s in summaries if s.id in annotated]
         if not with_notes:
             raise ReaderError("No article in the library has highlights to export.")
         return with_notes
