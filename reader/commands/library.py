@@ -171,8 +171,10 @@ def _print_add_summary(report: AddReport) -> None:
 
 
 def _ask(question: str) -> bool:
+    sys.stdout.write(question)  # input() would send it to stderr when readline is active
+    sys.stdout.flush()
     try:
-        answer = input(question)
+        answer = input()
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")

@@ -410,3 +410,93 @@ def test_corpus_import_keeps_every_article_text(store: Store) -> None:
         assert stored is not None
         assert squash(stored.text) == squash(clean_text(record["content"]))
     assert len(add_targets(store, [str(CORPUS)]).unchanged) == 300
+
+
+# ------------------------------------------------------------------------ list output
+
+
+def test_list_table_lines_fit_the_width_and_shape_arabic_on_a_terminal() -> None:
+    from rich.cells import cell_len
+
+    from reader.commands.library import _table_lines
+    from reader.models import ArticleSummary
+
+    long_title = "عنوان طويل جدا " * 12
+    rows = [
+        ArticleSummary("1", "مرحبا بالعالم", "/tmp/a.txt", "2024-01-02", "2024-03-04T00:00", 2),
+        ArticleSummary(
+            "2", long_title.strip(), "https://example.com/" + "x" * 200, "", "2024-05-06"
+        ),
+        ArticleSummary("3", "English title", "/tmp/b.txt", "", "2024-05-07T10:00:00"),
+    ]
+    logical = list(_table_lines(rows, 90, None))
+    assert {cell_len(line) for line in logical[1:]} == {90}
+    assert "مرحبا بالعالم" in logical[4] and "2024-01-02" in logical[4] and " 2 │" in logical[4]
+    assert "…" in logical[5] and "x" * 20 + " │" in logical[5]  # source keeps its end
+    assert "2024-05-06" in logical[5]
+
+    shaped = list(_table_lines(rows, 90, "app"))
+    assert {cell_len(line) for line in shaped[1:]} == {90}
+    arabic_cell = shaped[4].split("│")[1]
+    assert "مرحبا" not in arabic_cell  # presentation forms, in visual order
+    assert any("\ufe70" <= ch <= "\ufeff" for ch in arabic_cell)
+    assert arabic_cell.startswith("  ") and arabic_cell.endswith(" ")  # right-aligned
+    assert shaped[6].split("│")[1].startswith(" English title")
+
+    plain = list(_table_lines(rows, 90, "terminal"))
+    assert "مرحبا بالعالم │" in plain[4]  # logical text, right-aligned for the terminal
+
+
+def test_cli_list_counts_highlights(tmp_path: Path) -> None:
+    db = tmp_path / "hl" / "reader.json"
+    assert run_cli(db, "add", str(FIXTURES / "guide.md")).returncode == 0
+    store = Store.open(db)
+    try:
+        [summary] = store.list_articles()
+        article = store.get_article(summary.id)
+        assert article is not None
+        store.add_annotation(make_annotation(article, 0, 7))
+        store.add_annotation(make_annotation(article, 10, 15))
+    finally:
+        store.close()
+    [row] = json.loads(run_cli(db, "list", "--json").stdout)
+    assert row["highlights"] == 2 and row["title"] == "دليل القراءة السريعة"
+
+
+def test_cli_add_asks_before_subscribing_on_a_terminal(tmp_path: Path, site: Site) -> None:
+    import select
+
+    site.routes["/feed"] = (200, rss([("t1", "https://example.com/t1", "خبر")]), {})
+    url = f"{site.base}/feed"
+    db = tmp_path / "tty" / "reader.json"
+    master, slave = os.openpty()
+    env = {**os.environ, "READER_DB": str(db), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reader", "add", url],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while b"Subscribe? [y/N]" not in seen:
+            ready, _, _ = select.select([master], [], [], 60)
+            assert ready, f"no prompt, got {seen!r}"
+            seen += os.read(master, 4096)
+        os.write(master, b"y\n")
+        while process.poll() is None:
+            ready, _, _ = select.select([master], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:
+                    break
+        process.wait(timeout=60)
+    finally:
+        os.close(master)
+    assert process.returncode == 0
+    assert f"Subscribed to أخبار محلية ({url})." in seen.decode("utf-8", "replace")
+    feeds = json.loads(run_cli(db, "feed", "list", "--json").stdout)
+    assert [row["url"] for row in feeds] == [url]
