@@ -107,9 +107,9 @@ def _feed_from(doc: dict[str, Any]) -> Feed:
     return Feed(**values)
 
 
-def _summary_from(doc: dict[str, Any], highlights: int) -> ArticleSummary:
+def _summary_from(key: str, doc: dict[str, Any], highlights: int) -> ArticleSummary:
     return ArticleSummary(
-        id=doc["id"],
+        id=key,
         title=doc.get("title", ""),
         source=doc.get("source", ""),
         published=doc.get("published", ""),
@@ -575,11 +575,18 @@ class Store:
                 f"The saved text of article {article_id} ({path}) is missing; "
                 "add the article again from its source."
             )
-        return [Block(kind, text) for kind, text in loaded[0]]
+        try:
+            return [Block(str(kind), str(text)) for kind, text in loaded[0]]  # type: ignore[arg-type]
+        except (TypeError, ValueError) as error:
+            raise StoreError(
+                f"The saved text of article {article_id} ({path}) is damaged; "
+                "add the article again from its source."
+            ) from error
 
     def _article_from(self, doc: dict[str, Any]) -> Article:
         values = _pick(doc, _ARTICLE_FIELDS)
-        return Article(blocks=self._read_body(str(doc.get("body", "")), doc["id"]), **values)
+        body = self._read_body(str(doc.get("body", "")), str(doc.get("id", "")))
+        return Article(blocks=body, **values)
 
     def get_article(self, article_id: str) -> Article | None:
         """The article with its body, or None."""
@@ -612,7 +619,7 @@ class Store:
         """Every article without its body, newest first (published, else added)."""
         counts = self._annotation_counts()
         summaries = [
-            _summary_from(doc, counts.get(key, 0))
+            _summary_from(key, doc, counts.get(key, 0))
             for key, doc in (self._library.atomic_storage.read() or {}).get("articles", {}).items()
         ]
         summaries.sort(key=lambda s: (s.published or s.added, s.added), reverse=True)
