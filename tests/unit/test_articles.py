@@ -416,3 +416,19 @@ def test_corpus_articles_keep_their_text() -> None:
         assert article.source == record["url"]
         assert article.direction == "rtl"
         assert "&quot;" not in article.title
+
+
+def test_windows_1256_web_page_and_a_page_with_little_text() -> None:
+    page = (
+        '<html><head><meta charset="windows-1256"><title>صفحة</title></head>'
+        "<body><p>نص قصير بترميز ويندوز العربي.</p></body></html>"
+    ).encode("cp1256")
+    [article] = parse_bytes(page, source="https://example.com/a", content_type="text/html")
+    assert article.title == "صفحة"
+    assert article.text == "نص قصير بترميز ويندوز العربي."
+    with pytest.raises(ReaderError, match=r"https://example\.com/empty has no article text\."):
+        parse_bytes(
+            b"<html><body><script>x()</script></body></html>",
+            source="https://example.com/empty",
+            content_type="text/html",
+        )
