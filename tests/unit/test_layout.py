@@ -1,0 +1,281 @@
+"""The layout engine: shaping, wrapping in logical order, per-line bidi, maps, safety."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from pathlib import Path
+
+from arabic_reshaper import ArabicReshaper
+from bidi import get_display
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len, get_character_cell_size
+
+from reader.layout import Glyph, VisualLine, base_direction, layout, layout_many
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+
+#: Same joining as the engine (lam-alef only), used as an independent oracle.
+REFERENCE_RESHAPER = ArabicReshaper(
+    configuration={
+        "delete_harakat": True,
+        "support_ligatures": True,
+        "ARABIC LIGATURE ALLAH": False,
+    }
+)
+
+FORMAT_CHARS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def seed_paragraphs() -> list[str]:
+    return [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def visual(text: str) -> str:
+    """Shape and reorder one line with the references (python-bidi does not mirror)."""
+    return str(get_display(REFERENCE_RESHAPER.reshape(text)))
+
+
+# --- Examples ---------------------------------------------------------------------------
+
+
+def test_rtl_lines_read_top_to_bottom_and_right_aligned() -> None:
+    paragraph = seed_paragraphs()[0]
+    lines = layout(paragraph, 40)
+    assert len(lines) > 3
+    assert all(line.rtl for line in lines)
+    assert lines[0].start == 0 and lines[-1].end == len(paragraph)
+    for line in lines:
+        assert line.indent + line.width == 40
+        # The rightmost glyph draws the line's first logical character: RTL reading order.
+        assert line.glyphs[-1].start == line.start
+    first_word = paragraph.split()[0]
+    assert lines[0].text.endswith(visual(first_word))
+
+
+def test_latin_names_and_numbers_stay_intact_and_ltr() -> None:
+    paragraphs = seed_paragraphs()
+    shown = "\n".join(line.text for p in paragraphs for line in layout(p, 40))
+    for token in ("OpenAI", "ChatGPT", "2015", "97.400", "9.740"):
+        assert token in shown, token
+
+
+def test_differs_from_the_naive_pipeline_that_reads_bottom_up() -> None:
+    paragraph = seed_paragraphs()[1]
+    ours = [line.text for line in layout(paragraph, 40)]
+    naive = textwrap.wrap(visual(paragraph), 40)
+    assert len(ours) > 2 and len(naive) > 2
+    first_word, last_word = visual(paragraph.split()[0]), visual(paragraph.split()[-1])
+    assert first_word in ours[0] and last_word in ours[-1]
+    # The naive pipeline puts the end of the paragraph on its first line.
+    assert last_word in naive[0] and first_word in naive[-1]
+    assert ours != naive
+
+
+def test_single_line_matches_python_bidi_on_plain_mixed_text() -> None:
+    text = "قال ماسك إن OpenAI تأسست في 2015 برأس مال 97.400 دولار"
+    (line,) = layout(text, 200)
+    assert line.text == visual(text)
+
+
+def test_lam_alef_is_one_glyph_and_no_word_ligatures() -> None:
+    (line,) = layout("لا الله", 20)
+    assert "\ufdf2" not in line.text  # no ﷲ, which is wider than a cell
+    lam_alef = [glyph for glyph in line.glyphs if glyph.end - glyph.start == 2]
+    assert [glyph.text for glyph in lam_alef] == ["\ufefb"]
+    assert lam_alef[0].start == 0 and lam_alef[0].cells == 1
+
+
+def test_harakat_follow_their_letter_or_are_dropped() -> None:
+    word = "عَلَمٌ"
+    (line,) = layout(word, 20)
+    assert [glyph.text[1:] for glyph in line.glyphs] == ["\u064c", "\u064e", "\u064e"]
+    assert [(glyph.start, glyph.end) for glyph in line.glyphs] == [(4, 6), (2, 4), (0, 2)]
+    (bare,) = layout(word, 20, harakat=False)
+    assert all(len(glyph.text) == 1 for glyph in bare.glyphs)
+    assert [(glyph.start, glyph.end) for glyph in bare.glyphs] == [(4, 6), (2, 4), (0, 2)]
+
+
+def test_zwnj_breaks_joining_and_zwj_forces_it() -> None:
+    (apart,) = layout("ب\u200cب", 10)
+    assert apart.text == "\ufe8f\ufe8f"  # two isolated behs, ZWNJ not drawn
+    (joined,) = layout("ب\u200d", 10)
+    assert joined.text == "\ufe91"  # initial form, ZWJ not drawn
+
+
+def test_brackets_are_mirrored_in_rtl_runs() -> None:
+    (line,) = layout("مرحبا (عالم)", 30)
+    assert line.text == "(" + visual("عالم") + ") " + visual("مرحبا")
+    (ltr,) = layout("see (this) now", 30)
+    assert ltr.text == "see (this) now"
+
+
+def test_terminal_mode_keeps_logical_text_but_wraps_and_aligns() -> None:
+    paragraph = seed_paragraphs()[0]
+    lines = layout(paragraph, 40, "terminal")
+    assert "".join(line.text + " " for line in lines).strip() == paragraph
+    assert all(line.indent + line.width == 40 for line in lines)
+    assert lines[0].glyphs[0].start == 0  # logical order, left to right
+
+
+def test_controls_and_escapes_never_reach_the_screen() -> None:
+    text = "abc\x1b[31mred\x1b[0m \x1b]0;new title\x07ok\x00\x07 \u202bمرحبا\u202c \u200fx"
+    lines = layout(text, 80)
+    shown = "".join(line.text for line in lines)
+    assert not any(unicodedata.category(char) == "Cc" for char in shown)
+    assert not FORMAT_CHARS & set(shown)
+    assert "31m" not in shown and "title" not in shown
+    assert "abcred" in shown and "ok" in shown
+
+
+def test_tabs_expand_and_wide_characters_take_two_cells() -> None:
+    (line,) = layout("a\tb", 20)
+    assert line.text == "a    b" and line.width == 6
+    lines = layout("中文字", 3)
+    assert [line.text for line in lines] == ["中", "文", "字"]
+    assert all(glyph.cells == 2 for line in lines for glyph in line.glyphs)
+
+
+def test_long_word_breaks_between_clusters_only() -> None:
+    word = "عَلَّمَكُمْ" * 3
+    lines = layout(word, 4)
+    assert len(lines) > 2
+    for line in lines:
+        assert line.width <= 4
+        for glyph in line.glyphs:
+            assert get_character_cell_size(glyph.text[0]) > 0  # starts with its letter
+
+
+def test_cell_and_offset_maps() -> None:
+    (line,) = layout("abc مرحبا", 20)
+    assert line.text == "abc " + visual("مرحبا")
+    assert line.cell_to_logical(0) == 0
+    assert line.cell_to_logical(4) == 8  # the leftmost Arabic cell is the word's last letter
+    assert line.logical_to_cells(4) == [8]
+    assert line.logical_to_cells(99) == []
+    assert line.cell_to_logical(99) is None and line.cell_to_logical(-1) is None
+
+
+def test_empty_and_blank_paragraphs() -> None:
+    assert layout("", 10) == [VisualLine((), 0, 0, 0, False)]
+    (line,) = layout("   ", 10)
+    assert (line.start, line.end, line.width) == (0, 3, 0)  # trailing spaces are not drawn
+
+
+def test_base_direction_and_layout_many() -> None:
+    assert base_direction("123 مرحبا") is True
+    assert base_direction("hello مرحبا") is False
+    paragraphs = seed_paragraphs()[:3]
+    assert layout_many(paragraphs, 50) == [layout(p, 50) for p in paragraphs]
+
+
+def test_glyph_is_an_immutable_record() -> None:
+    glyph = layout("ab", 5)[0].glyphs[0]
+    assert glyph == Glyph("a", 1, 0, 1)
+    try:
+        glyph.text = "x"  # type: ignore[misc]
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("Glyph must be frozen")
+
+
+# --- Properties -------------------------------------------------------------------------
+
+ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"
+HARAKAT = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+PIECES = st.one_of(
+    st.text(alphabet=ARABIC, min_size=1, max_size=8),
+    st.text(alphabet="abcXYZ", min_size=1, max_size=8),
+    st.text(alphabet="0123456789", min_size=1, max_size=5),
+    st.sampled_from(
+        ["لا", "لأ", " ", " ", "  ", "(", ")", "[", "]", "«", "»", ".", ",", "،", "-", "%", "$"]
+    ),
+    st.sampled_from(list(HARAKAT)),
+    st.sampled_from(
+        ["\t", "中", "😀", "\u200c", "\u200d", "\u200f", "\u2067", "\u2069", "\x1b[1m"]
+    ),
+    st.sampled_from(["\x00", "\x07", "\x85", "\u202b", "\u202c", "\u0300"]),
+)
+PARAGRAPHS = st.lists(PIECES, min_size=0, max_size=25).map("".join)
+
+
+def not_drawn(text: str, index: int) -> bool:
+    """Characters allowed to have no glyph: zero-width, controls, formats and spaces."""
+    char = text[index]
+    return (
+        get_character_cell_size(char) == 0
+        or unicodedata.category(char) in ("Cc", "Cf")
+        or char in " \t"
+        or text.rfind("\x1b", 0, index + 1) >= max(0, index - 3)  # inside an escape sequence
+    )
+
+
+def check_layout(text: str, width: int, mode: str, harakat: bool) -> None:
+    lines = layout(text, width, mode, harakat=harakat)  # type: ignore[arg-type]
+    assert lines
+    assert lines[0].start == 0 and lines[-1].end == len(text)
+    owner: dict[int, Glyph] = {}
+    for line, following in zip(lines, [*lines[1:], None], strict=True):
+        if following is not None:
+            assert line.end == following.start
+        assert line.indent + line.width <= max(width, 2)
+        assert line.rtl == base_direction(text)
+        for glyph in line.glyphs:
+            assert glyph.text and glyph.cells == cell_len(glyph.text)
+            assert glyph.cells in (1, 2) or glyph.text == " " * glyph.cells
+            assert line.start <= glyph.start < glyph.end <= line.end
+            assert not any(unicodedata.category(char) == "Cc" for char in glyph.text)
+            assert not FORMAT_CHARS & set(glyph.text)
+            assert get_character_cell_size(glyph.text[0]) > 0  # marks follow their base
+            for index in range(glyph.start, glyph.end):
+                assert index not in owner, "a character drawn twice"
+                owner[index] = glyph
+        for cell in range(line.width):
+            offset = line.cell_to_logical(cell)
+            assert offset is not None
+            assert cell in line.logical_to_cells(offset)
+    for index in range(len(text)):
+        assert index in owner or not_drawn(text, index), (index, text[index])
+
+
+@settings(max_examples=150, deadline=None)
+@given(PARAGRAPHS, st.integers(min_value=2, max_value=30), st.booleans())
+def test_layout_properties_app_mode(text: str, width: int, harakat: bool) -> None:
+    check_layout(text, width, "app", harakat)
+
+
+@settings(max_examples=60, deadline=None)
+@given(PARAGRAPHS, st.integers(min_value=2, max_value=30))
+def test_layout_properties_terminal_mode(text: str, width: int) -> None:
+    check_layout(text, width, "terminal", True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=ARABIC, min_size=1, max_size=8),
+            st.text(alphabet="abcXYZ", min_size=1, max_size=8),
+            st.text(alphabet="0123456789", min_size=1, max_size=5),
+            st.sampled_from([".", ",", "،", "-", "%", "+", "/", ":"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_one_line_matches_python_bidi(pieces: list[str]) -> None:
+    """Levels and reordering agree with python-bidi's Rust core on bracket-free text."""
+    text = " ".join(pieces)
+    (line,) = layout(text, 500)
+    assert line.text == visual(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(PARAGRAPHS, st.integers(min_value=2, max_value=30))
+def test_lines_in_order_cover_the_paragraph(text: str, width: int) -> None:
+    """Reading the lines' logical spans top to bottom gives back the paragraph."""
+    lines = layout(text, width)
+    assert "".join(text[line.start : line.end] for line in lines) == text
