@@ -53,6 +53,21 @@ SUPPORTED_SUFFIXES = (
 # --------------------------------------------------------------------------- ids
 
 
+_GLOBAL_ID_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|urn:|tag:)", re.IGNORECASE)
+
+
+def scoped_entry_id(entry_id: str, scope: str) -> str:
+    """An entry id that is unique beyond its feed or file.
+
+    URLs, `urn:` and `tag:` ids are global already; a bare id such as "1" or
+    "news-1" is only unique inside its feed, so it is prefixed with the feed URL
+    (or file) to keep two feeds' "1" from overwriting each other.
+    """
+    if not entry_id or _GLOBAL_ID_RE.match(entry_id):
+        return entry_id
+    return f"{scope}#{entry_id}"
+
+
 def article_id_for(source: str, entry_id: str = "") -> str:
     """A stable 16-hex-digit id: from the entry id when there is one, else the source.
 
@@ -356,8 +371,12 @@ def finish_article(
     feed_url: str = "",
     declared_language: str = "",
     drop_title_heading: bool = True,
+    id_key: str = "",
 ) -> Article:
-    """Title, language and id for parsed blocks; refuses an article with no text."""
+    """Title, language and id for parsed blocks; refuses an article with no text.
+
+    The id comes from `id_key` (a scoped entry id), else `entry_id`, else `id_source`.
+    """
     if not blocks:
         raise ReaderError(f"{label} has no article text.")
     title = clean_text(html.unescape(meta.get("title", ""))).replace("\n", " ").strip()
@@ -379,7 +398,7 @@ def finish_article(
     body = "\n".join(block.text for block in blocks)
     language, direction = detect_language(body, meta.get("language", declared_language))
     return Article(
-        id=article_id_for(id_source, entry_id),
+        id=article_id_for(id_source, id_key or entry_id),
         title=title,
         source=meta.get("source", "") or source,
         blocks=blocks,
@@ -769,7 +788,8 @@ def _record_article(
     if not content.strip():
         raise ReaderError(f"{where} has no content or text field.")
     url = _as_text(_first(record, _URL_KEYS)).strip()
-    entry_id = url or _as_text(_first(record, _ID_KEYS)).strip() or f"{source}#{index + 1}"
+    own_id = scoped_entry_id(_as_text(_first(record, _ID_KEYS)).strip(), source)
+    entry_id = url or own_id or f"{source}#{index + 1}"
     meta = {
         "title": _as_text(_first(record, _TITLE_KEYS)),
         "author": _as_text(_first(record, _AUTHOR_KEYS)),

@@ -20,6 +20,7 @@ from reader.articles import (
     detect_kind,
     finish_article,
     html_to_blocks,
+    scoped_entry_id,
 )
 from reader.errors import ReaderError
 from reader.models import Article, Block
@@ -111,6 +112,7 @@ def parse_feed(data: bytes, *, url: str, label: str = "") -> ParsedFeed:
             meta={key: value for key, value in meta.items() if value},
             entry_id=entry_id,
             feed_url=url,
+            id_key=scoped_entry_id(entry_id, url),
             declared_language=language,
             drop_title_heading=True,
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.articles import article_id_for, parse_path
+from reader.articles import article_id_for, parse_path, scoped_entry_id
 from reader.errors import ReaderError
 from reader.feeds import discover_feed_links, entry_keys, looks_like_feed, parse_feed
 
@@ -22,7 +22,7 @@ def test_rss_entries_become_articles() -> None:
     assert first.title == "إطلاق قمر صناعي عربي جديد"
     assert first.source == "https://example.com/news/1"
     assert first.entry_id == "news-1"
-    assert first.id == article_id_for("https://example.com/news/1", "news-1")
+    assert first.id == article_id_for("", f"{FEED_URL}#news-1")  # a bare guid is per feed
     assert first.feed_url == FEED_URL
     assert first.author == "علي حسن"
     assert first.published == "2024-01-15T10:00:00+00:00"
@@ -104,3 +104,17 @@ def test_discover_feed_links_in_a_page() -> None:
         "https://example.com/feed.rss",
         "https://other.example/atom",
     ]
+
+
+def test_bare_guids_are_scoped_to_their_feed_and_global_ids_are_not() -> None:
+    data = (FIXTURES / "tech.rss").read_bytes()
+    one = parse_feed(data, url="https://one.example/rss").articles[0]
+    two = parse_feed(data, url="https://two.example/rss").articles[0]
+    assert one.entry_id == two.entry_id == "news-1"
+    assert one.id != two.id
+    atom = (FIXTURES / "culture.atom").read_bytes()
+    a = parse_feed(atom, url="https://one.example/atom").articles[0]
+    b = parse_feed(atom, url="https://mirror.example/atom").articles[0]
+    assert a.id == b.id == article_id_for("", "urn:uuid:entry-book-fair")
+    assert scoped_entry_id("https://x.example/1", "feed") == "https://x.example/1"
+    assert scoped_entry_id("7", "https://f.example/rss") == "https://f.example/rss#7"
