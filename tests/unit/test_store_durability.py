@@ -116,7 +116,7 @@ def test_sigkill_at_random_moments_loses_no_acked_write(tmp_path: Path) -> None:
     rng = random.Random(20260101)
     all_lines: list[str] = []
     deadline = time.monotonic() + 20
-    kills = 0
+    kills = mid_write = 0
     while kills < 25 and time.monotonic() < deadline:
         process = start_writer(db, f"w{kills}")
         acks = Acks(process)
@@ -127,12 +127,16 @@ def test_sigkill_at_random_moments_loses_no_acked_write(tmp_path: Path) -> None:
         assert process.returncode == -signal.SIGKILL
         all_lines.extend(acks.join())
         kills += 1
+        if any(tmp_path.rglob("*.tmp")):
+            mid_write += 1  # killed between creating a temp file and renaming it
         with Store.open(db) as store:
             assert store.messages == []
             check_acked(store, all_lines)
         leftovers = [p.name for p in tmp_path.rglob("*.tmp")]
         assert leftovers == []  # swept by the open above
+    print(f"{kills} kills, {mid_write} in the middle of a write")
     assert kills >= 10
+    assert mid_write >= 1
     with Store.open(db) as store:
         assert check_acked(store, all_lines) > 50
 
