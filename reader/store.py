@@ -55,6 +55,7 @@ from reader.storage import (
     Signature,
     atomic_write,
     encode_json,
+    fsync_dir,
     is_tinydb_data,
     open_tinydb,
     read_json_file,
@@ -393,8 +394,16 @@ class Store:
                 counter += 1
                 aside = path.with_name(f"{path.name}.corrupt-{_stamp()}-{counter}")
             try:
-                os.replace(path, aside)
+                # Link first, then replace or remove: a crash in between leaves the damaged
+                # file in place to be found again, never a database with its file missing.
+                try:
+                    os.link(path, aside)
+                except OSError:
+                    shutil.copyfile(path, aside)
                 restored_from = self._restore_from_backup(path)
+                if not restored_from:
+                    os.unlink(path)
+                fsync_dir(path.parent)
             except OSError as error:
                 raise StoreError(_describe_os_error(error, path.parent)) from error
         if restored_from:
@@ -890,6 +899,7 @@ def _migrate_0_to_1(store: Store) -> None:
             correction.id = correction.id or uuid.uuid4().hex
             corrections[correction.id] = asdict(correction)
         current["corrections"] = corrections
+        current.setdefault("meta", {})["schema"] = {"version": 1}  # same write: no half-done step
         storage.write(current)
 
 
