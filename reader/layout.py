@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.arabic_reshaper import HARAKAT_RE
+from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, MEDIAL
 from arabic_reshaper.ligatures import LIGATURES
 from rich.cells import get_character_cell_size
 
@@ -106,43 +107,24 @@ _LAM_ALEF = (
 
 #: Only the lam-alef ligatures: every other one (ﷲ, ﷺ, two-letter forms) draws wider than a
 #: cell in terminal fonts, or not at all.
-class _FrozenConfig:
-    """The reshaper's settings read once into dicts.
-
-    `ArabicReshaper.reshape` looks its options up through configparser on every call (about
-    0.2 ms), more than shaping a paragraph takes; answering from a dict removes that cost.
-    """
-
-    def __init__(self, section: Any) -> None:
-        self._raw: dict[str, str] = dict(section)
-        self._booleans: dict[str, bool] = {}
-        for key in self._raw:
-            try:
-                self._booleans[key] = section.getboolean(key)
-            except ValueError:
-                continue
-
-    def get(self, key: str, fallback: str | None = None) -> str | None:
-        return self._raw.get(key.lower(), fallback)
-
-    def getboolean(self, key: str, fallback: bool | None = None) -> bool | None:
-        return self._booleans.get(key.lower(), fallback)
+RESHAPER_CONFIGURATION: dict[str, Any] = {
+    "language": "Arabic",
+    "delete_harakat": True,  # harakat are stripped and re-attached here, keeping offsets
+    "shift_harakat_position": False,
+    "delete_tatweel": False,
+    "support_zwj": True,
+    "use_unshaped_instead_of_isolated": False,
+    "support_ligatures": True,
+    **{name: name in _LAM_ALEF for name, _forms in LIGATURES},
+}
 
 
-_RESHAPER = ArabicReshaper(
-    configuration={
-        "language": "Arabic",
-        "delete_harakat": True,  # we strip and re-attach harakat ourselves, keeping offsets
-        "shift_harakat_position": False,
-        "delete_tatweel": False,
-        "support_zwj": True,
-        "use_unshaped_instead_of_isolated": False,
-        "support_ligatures": True,
-        **{name: name in _LAM_ALEF for name, _forms in LIGATURES},
-    }
-)
-_RESHAPER.configuration = _FrozenConfig(_RESHAPER.configuration)
-_LAM_ALEF_FORMS = frozenset("\ufef5\ufef6\ufef7\ufef8\ufef9\ufefa\ufefb\ufefc")
+def reference_reshaper() -> ArabicReshaper:
+    """arabic-reshaper configured as this engine shapes: `_join` makes the same decisions
+    from the same tables, faster (the tests compare the two on every word they try)."""
+    return ArabicReshaper(configuration=RESHAPER_CONFIGURATION)
+
+
 _ZWJ = "\u200d"
 _ZWNJ = "\u200c"
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -159,46 +141,70 @@ _Entry = tuple[_Templates, int]
 _Line = tuple[int, int, int, list[Glyph]]
 
 
-def _shape_many(words: list[str]) -> list[str]:
-    """Reshape words (harakat and invisible characters already removed) in one call.
+#: letter -> (its four forms, joins the letter before, joins the letter after, has a medial
+#: form): arabic-reshaper's own table, read once.
+_JOINING: dict[str, tuple[tuple[str, str, str, str], bool, bool, bool]] = {
+    letter: (
+        forms,
+        bool(forms[FINAL] or forms[MEDIAL]),
+        bool(forms[INITIAL] or forms[MEDIAL]),
+        bool(forms[MEDIAL]),
+    )
+    for letter, forms in LETTERS_ARABIC.items()
+}
+_LAM_ALEF_TABLE: dict[str, tuple[str, str, str, str]] = {
+    match: forms for name, (match, forms) in LIGATURES if name in _LAM_ALEF
+}
+_LAM_ALEF_RE = re.compile("|".join(_LAM_ALEF_TABLE))
 
-    One `reshape` call mostly reads its configuration, and joining never crosses a space, so
-    a batch joined by spaces shapes exactly like the words one by one, far faster. Words with
-    ZWJ are shaped alone: the reshaper drops ZWJ, which shifts its ligature positions.
+
+def _join(letters: str) -> list[str]:
+    """Joining forms and lam-alef ligatures of one word, one string per letter ('' for the
+    alef merged into a ligature).
+
+    The same decisions as `ArabicReshaper.reshape` with our configuration, from the same
+    tables (tests compare the two), without its per-character overhead: `reshape` costs about
+    2 us a character, which made a fresh screenful of Arabic take 15 ms to shape.
+    `letters` holds no harakat (transparent to joining). ZWJ joins both ways and then is
+    dropped, as in the reshaper (whose own ZWJ handling misplaces lam-alef ligatures).
     """
-    batch = [word for word in words if _ZWJ not in word]
-    shaped_batch = iter(_RESHAPER.reshape(" ".join(batch)).split(" ") if batch else [])
-    return [_RESHAPER.reshape(word) if _ZWJ in word else next(shaped_batch) for word in words]
-
-
-def _forms(letters: str, positions: list[int], shaped: str) -> dict[int, str] | None:
-    """Map each logical position of `letters` to its shaped text ('' when merged or dropped).
-
-    Returns None if the reshaper's output cannot be aligned (then the word is drawn unshaped).
-    """
-    forms: dict[int, str] = {}
-    out = 0
-    index = 0
-    while index < len(letters):
-        letter = letters[index]
-        if letter == _ZWJ:
-            forms[positions[index]] = ""
-            index += 1
-            continue
-        if out >= len(shaped):
-            return None
-        form = shaped[out]
-        out += 1
-        if form in _LAM_ALEF_FORMS:
-            if letter != "\u0644" or index + 1 >= len(letters):
-                return None
-            forms[positions[index]] = form
-            forms[positions[index + 1]] = ""
-            index += 2
-            continue
-        forms[positions[index]] = "" if letter == _ZWNJ else form
-        index += 1
-    return forms if out == len(shaped) else None
+    out: list[str] = []
+    kinds: list[int] = []  # form used for each letter; -1 for a character not in the tables
+    previous = None
+    for letter in letters:
+        entry = _JOINING.get(letter)
+        if entry is None:
+            kinds.append(-1)
+            out.append(letter)
+        elif (
+            previous is None
+            or not entry[1]
+            or not previous[2]
+            or (kinds[-1] == FINAL and not previous[3])
+        ):
+            kinds.append(ISOLATED)
+            out.append(entry[0][ISOLATED])
+        else:
+            kinds[-1] = INITIAL if kinds[-1] == ISOLATED else MEDIAL
+            out[-1] = previous[0][kinds[-1]]
+            kinds.append(FINAL)
+            out.append(entry[0][FINAL])
+        previous = entry
+    if _ZWJ in letters:
+        out = ["" if letter == _ZWJ else form for letter, form in zip(letters, out, strict=True)]
+    if "\u0644" in letters:
+        for match in _LAM_ALEF_RE.finditer(letters):
+            at = match.start()
+            first, second = kinds[at], kinds[at + 1]
+            if first in (ISOLATED, INITIAL):
+                form = ISOLATED if second in (ISOLATED, FINAL) else INITIAL
+            else:
+                form = FINAL if second in (ISOLATED, FINAL) else MEDIAL
+            ligature = _LAM_ALEF_TABLE[match.group()][form]
+            if ligature:
+                out[at] = ligature
+                out[at + 1] = ""
+    return out
 
 
 def _clusters(word: str, forms: dict[int, str] | None, harakat: bool) -> _Templates:
@@ -228,18 +234,21 @@ _PLAIN_ARABIC_RE = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")
 
 
 def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
-    """Glyph templates and total cells for each word (app mode shapes Arabic in one batch)."""
+    """Glyph templates and total cells for each word (shaped in app mode)."""
     if mode == "terminal":
         return [_entry(_clusters(word, None, harakat)) for word in words]
-    arabic: list[int] = []
-    letters_list: list[str] = []
-    positions_list: list[list[int]] = []
-    for number, word in enumerate(words):
+    entries: list[_Entry] = []
+    for word in words:
         if not _ARABIC_RE.search(word):
-            continue
-        if _PLAIN_ARABIC_RE.fullmatch(word):  # letters only: no marks, nothing hidden
-            positions = list(range(len(word)))
-            letters = word
+            entries.append(_entry(_clusters(word, None, harakat)))
+        elif _PLAIN_ARABIC_RE.fullmatch(word):  # letters only: no marks, nothing hidden
+            shaped = _join(word)
+            if "" in shaped:
+                entries.append(_entry(_clusters(word, dict(enumerate(shaped)), harakat)))
+            else:
+                entries.append(
+                    (tuple((form, 1, at, at + 1) for at, form in enumerate(shaped)), len(word))
+                )
         else:
             classes = bidi_classes(word)
             positions = [
@@ -253,25 +262,9 @@ def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry
                 )
             ]
             letters = "".join(word[index] for index in positions)
-        arabic.append(number)
-        positions_list.append(positions)
-        letters_list.append(letters)
-    entries: list[_Entry | None] = [None] * len(words)
-    for number, letters, positions, shaped in zip(
-        arabic, letters_list, positions_list, _shape_many(letters_list), strict=True
-    ):
-        word = words[number]
-        if len(shaped) == len(word) and letters is word:  # one glyph per letter
-            entries[number] = (
-                tuple((form, 1, index, index + 1) for index, form in enumerate(shaped)),
-                len(word),
-            )
-        else:
-            entries[number] = _entry(_clusters(word, _forms(letters, positions, shaped), harakat))
-    return [
-        entry if entry is not None else _entry(_clusters(word, None, harakat))
-        for word, entry in zip(words, entries, strict=True)
-    ]
+            forms = dict(zip(positions, _join(letters), strict=True))
+            entries.append(_entry(_clusters(word, forms, harakat)))
+    return entries
 
 
 def _entry(templates: _Templates) -> _Entry:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 import unicodedata
 from pathlib import Path
 
+import pytest
 from arabic_reshaper import ArabicReshaper
+from arabic_reshaper.arabic_reshaper import HARAKAT_RE
+from arabic_reshaper.letters import LETTERS_ARABIC
 from bidi import get_display
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
-from reader.layout import Glyph, VisualLine, base_direction, layout, layout_many
+from reader.layout import (
+    Glyph,
+    VisualLine,
+    _join,
+    base_direction,
+    layout,
+    layout_many,
+    reference_reshaper,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -25,6 +37,8 @@ REFERENCE_RESHAPER = ArabicReshaper(
         "ARABIC LIGATURE ALLAH": False,
     }
 )
+#: arabic-reshaper configured exactly as the engine's own joining.
+REFERENCE = reference_reshaper()
 
 FORMAT_CHARS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -279,3 +293,48 @@ def test_lines_in_order_cover_the_paragraph(text: str, width: int) -> None:
     """Reading the lines' logical spans top to bottom gives back the paragraph."""
     lines = layout(text, width)
     assert "".join(text[line.start : line.end] for line in lines) == text
+
+
+# --- Shaping agrees with arabic-reshaper ------------------------------------------------
+
+LETTERS = "".join(sorted(set(LETTERS_ARABIC) - {"\u200d"}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=LETTERS, min_size=1, max_size=6),
+            st.sampled_from(["لا", "لأ", "لإ", "لآ", "ـ", "\u200c", "a", "1", "لله"]),
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_join_matches_arabic_reshaper(word: str) -> None:
+    assert "".join(_join(word)) == REFERENCE.reshape(word)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet=ARABIC, min_size=1, max_size=5), st.just("\u200d")),
+        max_size=6,
+    ).map("".join)
+)
+def test_zwj_joins_like_arabic_reshaper_away_from_lam_alef(word: str) -> None:
+    if "ل" in word:
+        word = word.replace("ل", "ب")  # the reshaper misplaces lam-alef after a ZWJ
+    shaped = "".join(_join(word))
+    assert shaped == REFERENCE.reshape(word).replace("\u200d", "")
+
+
+def test_join_matches_arabic_reshaper_on_the_corpus() -> None:
+    corpus = ROOT / ".." / "shared" / "corpus" / "saudinewsnet-300.jsonl"
+    if not corpus.exists():
+        pytest.skip("../shared/corpus not present")
+    words: set[str] = set()
+    for record in corpus.read_text(encoding="utf-8").splitlines()[:60]:
+        words.update(json.loads(record)["content"].split())
+    letters = [HARAKAT_RE.sub("", word) for word in words if "\u200d" not in word]
+    mismatches = [w for w in letters if "".join(_join(w)) != REFERENCE.reshape(w)]
+    assert len(letters) > 1000 and mismatches == []
