@@ -255,9 +255,14 @@ def reanchor(annotation: Annotation, new_text: str) -> Annotation:
 
 
 def reanchor_article(store: AnnotationStore, old: Article, new: Article) -> ReanchorReport:
-    """Re-anchor every annotation of `old` to `new`'s text and save the changed ones."""
+    """Re-anchor every annotation of `old` to `new`'s text and save the changed ones.
+
+    Saved in one batch (`add_annotations`, which replaces by id) when the store has it and
+    the article keeps its id; else one `update_annotation` each.
+    """
     report = ReanchorReport()
     new_text = new.text
+    changed: list[Annotation] = []
     for annotation in store.annotations_for(old.id):
         moved = reanchor(annotation, new_text)
         moved.article_id = new.id
@@ -272,6 +277,12 @@ def reanchor_article(store: AnnotationStore, old: Article, new: Article) -> Rean
         else:
             report.moved += 1
         if moved != annotation:
-            store.update_annotation(moved)
+            changed.append(moved)
         report.annotations.append(moved)
+    save_many = getattr(store, "add_annotations", None)
+    if changed and old.id == new.id and callable(save_many):
+        save_many(changed)  # one write for the article instead of one per annotation
+    else:
+        for annotation in changed:
+            store.update_annotation(annotation)
     return report

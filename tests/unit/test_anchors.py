@@ -310,3 +310,46 @@ def test_reanchor_article_updates_the_store(tmp_path: Path) -> None:
         moved = stored[shift.id]
         assert new.text[moved.start : moved.end] == "مارك توبيروف"
         assert stored[keep.id].start == 0 and not stored[keep.id].orphan
+
+
+def test_reanchor_article_many_annotations_read_back_consistent(tmp_path: Path) -> None:
+    store_module = pytest.importorskip("reader.store")
+    article = _seed_article()
+    text = article.text
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    db = tmp_path / "db.json"
+    with store_module.Store.open(db) as store:
+        store.put_article(article)
+        store.add_annotations(
+            make_annotation(article, words[i][0], words[i + 2][1]) for i in range(0, 400, 2)
+        )
+        new_blocks = [Block("paragraph", "تمهيد قصير.")] + [
+            Block(b.kind, b.text.replace("OpenAI", "أوبن إيه آي")) for b in article.blocks
+        ]
+        new = Article(id=article.id, title=article.title, source=article.source, blocks=new_blocks)
+        report = reanchor_article(store, article, new)
+        assert report.total == 200 and report.moved > 150
+    with store_module.Store.open(db) as store:
+        saved = store.annotations_for(article.id)
+    assert len(saved) == 200
+    new_text = new.text
+    for annotation in saved:
+        if not annotation.orphan:
+            assert new_text[annotation.start : annotation.end] == annotation.quote
+            assert annotation.text_hash == text_hash(new_text)
+
+
+def test_reanchor_article_to_a_new_id_moves_the_annotations(tmp_path: Path) -> None:
+    store_module = pytest.importorskip("reader.store")
+    article = _seed_article()
+    start = article.text.index("ChatGPT")
+    with store_module.Store.open(tmp_path / "db.json") as store:
+        store.put_article(article)
+        store.add_annotation(make_annotation(article, start, start + 7))
+        new = Article(id="seed-2", title=article.title, source="y", blocks=list(article.blocks))
+        store.put_article(new)
+        report = reanchor_article(store, article, new)
+        assert report.placed == 1
+        assert store.annotations_for(article.id) == []
+        (moved,) = store.annotations_for("seed-2")
+        assert moved.quote == "ChatGPT" and moved.start == start
