@@ -201,29 +201,48 @@ def _articles_from_url(
     return parse_bytes(result.content, source=url, content_type=result.content_type), result
 
 
+SAVE_BATCH = 500
+"""Articles parsed before one store write: a folder of small files costs few index writes."""
+
+
 def add_targets(
     store: Store, targets: Sequence[str], progress: Progress | None = None
 ) -> AddReport:
     """Add files, folders (recursively), web pages and feeds; report each outcome.
 
-    Each file or URL is all-or-nothing; one failing does not stop the others.
+    Each file or URL is parsed whole before anything is saved (all-or-nothing);
+    one failing does not stop the others. Parsed articles are saved in batches.
     """
     report = AddReport()
     items = _expand(targets, report)
     total = len(items)
+    pending: list[tuple[str, list[Article]]] = []
+
+    def flush() -> None:
+        batch = [article for _, articles in pending for article in articles]
+        try:
+            save_articles(store, batch, report)
+        except ReaderError as error:
+            report.failed.extend((value, str(error)) for value, _ in pending)
+        pending.clear()
+
     for done, (kind, value) in enumerate(items, start=1):
         try:
             if kind == "url":
                 articles, _ = _articles_from_url(store, value, report)
             else:
                 articles = parse_path(Path(value))
-            save_articles(store, articles, report)
+            pending.append((value, articles))
         except ReaderError as error:
             report.failed.append((value, str(error)))
         except Exception as error:  # a third-party parser's bug must not stop a folder import
             report.failed.append((value, f"Could not import {value}: {error}."))
+        if sum(len(articles) for _, articles in pending) >= SAVE_BATCH:
+            flush()
         if progress is not None:
             progress(done, total, value)
+    if pending:
+        flush()
     return report
 
 
