@@ -13,6 +13,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,10 @@ WRITER = textwrap.dedent(
     ack("ready")
     if go:
         import os, time
+        give_up = time.monotonic() + 30  # never outlive a failed test by much
         while not os.path.exists(go):
+            if time.monotonic() > give_up:
+                sys.exit(3)
             time.sleep(0.001)
     for i in range(limit):
         kind = i % 4
@@ -82,13 +86,26 @@ class Acks:
         return self.lines
 
 
-def start_writer(db: Path, tag: str, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db), tag, *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@pytest.fixture
+def start_writer() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Starts writer processes and kills any still running when the test ends."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(db: Path, tag: str, *extra: str) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), tag, *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
 
 
 def check_acked(store: Store, lines: list[str]) -> int:
@@ -111,7 +128,9 @@ def check_acked(store: Store, lines: list[str]) -> int:
     return acked
 
 
-def test_sigkill_at_random_moments_loses_no_acked_write(tmp_path: Path) -> None:
+def test_sigkill_at_random_moments_loses_no_acked_write(
+    tmp_path: Path, start_writer: Callable[..., subprocess.Popen[str]]
+) -> None:
     db = tmp_path / "reader.json"
     rng = random.Random(20260101)
     all_lines: list[str] = []
@@ -141,7 +160,9 @@ def test_sigkill_at_random_moments_loses_no_acked_write(tmp_path: Path) -> None:
         assert check_acked(store, all_lines) > 50
 
 
-def test_two_processes_lose_none_of_each_others_writes(tmp_path: Path) -> None:
+def test_two_processes_lose_none_of_each_others_writes(
+    tmp_path: Path, start_writer: Callable[..., subprocess.Popen[str]]
+) -> None:
     db = tmp_path / "reader.json"
     go = tmp_path / "go"
     Store.open(db).close()
