@@ -148,22 +148,33 @@ def _context_score(annotation: Annotation, text: str, start: int, end: int) -> i
 
 
 def _exact(annotation: Annotation, text: str) -> int | None:
-    """Start of the exact quote nearest the old start; context agreement breaks ties."""
+    """Start of the exact quote nearest the old start; context agreement breaks ties.
+
+    Searches windows growing around the old position, so the cost follows the distance
+    moved rather than the article's length.
+    """
     quote = annotation.quote
-    best: tuple[int, int, int] | None = None
-    pos = text.find(quote)
-    while pos != -1:
-        key = (
-            abs(pos - annotation.start),
-            -_context_score(annotation, text, pos, pos + len(quote)),
-            pos,
-        )
-        if best is None or key < best:
-            best = key
-        elif pos > annotation.start and key[0] > best[0]:
-            break  # further hits are only further away
-        pos = text.find(quote, pos + 1)
-    return None if best is None else best[2]
+    old = max(0, min(annotation.start, len(text)))
+    reach = 256
+    while True:
+        lo = max(0, old - reach)
+        hi = min(len(text), old + reach + len(quote))
+        hits: list[int] = []
+        pos = text.find(quote, lo, hi)
+        while pos != -1:
+            hits.append(pos)
+            pos = text.find(quote, pos + 1, hi)
+        if hits:
+            nearest = min(abs(hit - old) for hit in hits)
+            if nearest <= reach or (lo == 0 and hi == len(text)):
+                tied = [hit for hit in hits if abs(hit - old) == nearest]
+                return max(
+                    tied,
+                    key=lambda hit: (_context_score(annotation, text, hit, hit + len(quote)), -hit),
+                )
+        if lo == 0 and hi == len(text):
+            return None
+        reach *= 4
 
 
 def _map_position(opcodes: Sequence[tuple[str, int, int, int, int]], pos: int, *, end: bool) -> int:
@@ -237,9 +248,14 @@ def _fuzzy(annotation: Annotation, text: str) -> tuple[int, int] | None:
     return None if best is None else (best[2], best[3])
 
 
-def reanchor(annotation: Annotation, new_text: str) -> Annotation:
-    """A copy of `annotation` placed in `new_text`, or marked orphan when it cannot be placed."""
-    digest = text_hash(new_text)
+def reanchor(annotation: Annotation, new_text: str, *, digest: str | None = None) -> Annotation:
+    """A copy of `annotation` placed in `new_text`, or marked orphan when it cannot be placed.
+
+    `digest` is `text_hash(new_text)` when the caller already has it (hashing a long text
+    costs more than placing an annotation).
+    """
+    if digest is None:
+        digest = text_hash(new_text)
     quote = annotation.quote
     start = annotation.start
     if quote and start >= 0 and new_text[start : start + len(quote)] == quote:
@@ -262,9 +278,10 @@ def reanchor_article(store: AnnotationStore, old: Article, new: Article) -> Rean
     """
     report = ReanchorReport()
     new_text = new.text
+    digest = text_hash(new_text)
     changed: list[Annotation] = []
     for annotation in store.annotations_for(old.id):
-        moved = reanchor(annotation, new_text)
+        moved = reanchor(annotation, new_text, digest=digest)
         moved.article_id = new.id
         if moved.orphan:
             report.orphaned += 1

@@ -353,3 +353,51 @@ def test_reanchor_article_to_a_new_id_moves_the_annotations(tmp_path: Path) -> N
         assert store.annotations_for(article.id) == []
         (moved,) = store.annotations_for("seed-2")
         assert moved.quote == "ChatGPT" and moved.start == start
+
+
+_SEED_WORDS = [
+    "ماسك",
+    "OpenAI",
+    "الشركة",
+    "97.400",
+    "مليون",
+    "،",
+    ".",
+    "\n",
+    "عرض",
+    "ألتمان",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 60), st.lists(st.sampled_from(_SEED_WORDS))),
+        min_size=1,
+        max_size=8,
+    ),
+    picks=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 120)), min_size=1, max_size=8),
+)
+def test_seed_article_random_edits_keep_quotes_or_orphan(
+    edits: list[tuple[float, int, list[str]]], picks: list[tuple[float, int]]
+) -> None:
+    article = _seed_article()
+    text = article.text
+    annotations = []
+    for where, length in picks:
+        start = int(where * (len(text) - 1))
+        annotations.append(make_annotation(article, start, min(len(text), start + length)))
+    new_text = text
+    for where, removed, words in edits:
+        i = int(where * len(new_text))
+        new_text = new_text[:i] + " ".join(words) + new_text[i + removed :]
+    for annotation in annotations:
+        result = reanchor(annotation, new_text)
+        if not result.orphan:
+            assert new_text[result.start : result.end] == result.quote
+            if result.quote != annotation.quote:
+                ratio = difflib.SequenceMatcher(None, annotation.quote, result.quote).ratio()
+                assert ratio >= FUZZY_MIN_RATIO
+        # Unchanged text that still occurs exactly once is found exactly.
+        elif new_text.count(annotation.quote) == 1:
+            raise AssertionError(f"orphaned although {annotation.quote!r} is still there")
