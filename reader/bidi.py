@@ -70,7 +70,12 @@ def _bmp_table() -> list[str]:
     IndexError there, which `translate` answers by keeping the character (fixed up below).
     Built on first use (about 10 ms), then constant.
     """
-    return [_class_of(chr(cp)) for cp in range(0x10000)]
+    names = map(unicodedata.bidirectional, map(chr, range(0x10000)))
+    table = [_CODES.get(name, "") for name in names]
+    for cp, code in enumerate(table):
+        if not code:
+            table[cp] = _CODES[_default_class(cp)]
+    return table
 
 
 _UNMAPPED_RE = re.compile("[^LRAEstNcmbBSwo1-9]")
@@ -516,33 +521,28 @@ def line_levels(classes: str, levels: Sequence[int], start: int, end: int, para:
     return out
 
 
+#: Runs of levels at or above a floor, for each floor: L2 finds its runs at C speed.
+_RUN_RES: tuple[re.Pattern[bytes], ...] = tuple(
+    re.compile(b"[" + re.escape(bytes([floor])) + b"-\xfe]+") for floor in range(MAX_DEPTH + 2)
+)
+
+
 def reorder(items: Sequence[T], levels: Sequence[int]) -> list[T]:
     """L2: `items` (one line, logical order) in visual order given their levels."""
     result = list(items)
     if not result:
         return result
     high = max(levels)
-    odd = [level for level in levels if level & 1]
-    if not odd:
+    low = min(levels)
+    if high == low:
+        if low & 1:
+            result.reverse()
         return result
-    low = min(odd)
-    if high == low and len(odd) == len(result):
-        result.reverse()
-        return result
-    current = list(levels)
-    n = len(result)
-    for floor in range(high, low - 1, -1):
-        i = 0
-        while i < n:
-            if current[i] >= floor:
-                j = i + 1
-                while j < n and current[j] >= floor:
-                    j += 1
-                result[i:j] = result[i:j][::-1]
-                current[i:j] = current[i:j][::-1]
-                i = j
-            else:
-                i += 1
+    current = bytearray(levels)
+    for floor in range(high, low - 1 if low & 1 else low, -1):  # down to the lowest odd level
+        for start, end in [match.span() for match in _RUN_RES[floor].finditer(current)]:
+            result[start:end] = result[start:end][::-1]
+            current[start:end] = current[start:end][::-1]
     return result
 
 

@@ -230,25 +230,34 @@ def _clusters(word: str, forms: dict[int, str] | None, harakat: bool) -> _Templa
     return tuple((str(g[0]), int(g[1]), int(g[2]), int(g[3])) for g in glyphs)
 
 
-_PLAIN_ARABIC_RE = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")
+#: Words made only of characters that are one cell, never marks and never hidden: the
+#: common case, which needs no cluster analysis (one glyph per character).
+_SIMPLE_WORD_RE = re.compile(
+    "[!-~\u00ab\u00bb\u060c\u061b\u061f\u0621-\u063a\u0640-\u064a"
+    "\u0660-\u066d\u0671-\u06d3\u06f0-\u06f9]+"
+)
 
 
 def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
     """Glyph templates and total cells for each word (shaped in app mode)."""
-    if mode == "terminal":
-        return [_entry(_clusters(word, None, harakat)) for word in words]
     entries: list[_Entry] = []
+    app = mode == "app"
     for word in words:
-        if not _ARABIC_RE.search(word):
+        if _SIMPLE_WORD_RE.fullmatch(word):
+            shaped = _join(word) if app and _ARABIC_RE.search(word) else word
+            if "" not in shaped:
+                templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(shaped)])
+                entries.append((templates, len(word)))
+            else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
+                merged: list[_Template] = []
+                for at, form in enumerate(shaped):
+                    if form:
+                        merged.append((form, 1, at, at + 1))
+                    else:
+                        merged[-1] = (merged[-1][0], 1, merged[-1][2], at + 1)
+                entries.append((tuple(merged), len(merged)))
+        elif not app or not _ARABIC_RE.search(word):
             entries.append(_entry(_clusters(word, None, harakat)))
-        elif _PLAIN_ARABIC_RE.fullmatch(word):  # letters only: no marks, nothing hidden
-            shaped = _join(word)
-            if "" in shaped:
-                entries.append(_entry(_clusters(word, dict(enumerate(shaped)), harakat)))
-            else:
-                entries.append(
-                    (tuple((form, 1, at, at + 1) for at, form in enumerate(shaped)), len(word))
-                )
         else:
             classes = bidi_classes(word)
             positions = [
@@ -293,8 +302,12 @@ class _WordCache:
 
     def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
         """Entries for `words`, shaping the missing ones in one batch."""
-        entries = self.prefetch(words, mode, harakat)
-        return [entries[word] for word in words]
+        entries = self._entries.setdefault((mode, harakat), {})
+        found = [entries.get(word) for word in words]
+        if None in found:
+            entries = self.prefetch(words, mode, harakat)
+            return [entries[word] for word in words]
+        return found  # type: ignore[return-value]  # no None left
 
 
 _WORDS = _WordCache()
@@ -346,14 +359,18 @@ def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
     used = 0
     line_start = 0
     previous_end = 0
+    tabs = "\t" in text
     for match, (templates, cells) in zip(matches, entries, strict=True):
         start, end = match.span()
         gap = start - previous_end
-        gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start) if gap else 0
+        if tabs and gap:
+            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
+        else:
+            gap_cells = gap
         if used + gap_cells + cells <= width and (current or not gap):
             for offset in range(previous_end, start):
                 glyph = new(glyph_type)
-                if text[offset] == "\t":
+                if tabs and text[offset] == "\t":
                     set_text(glyph, " " * tab_cells)
                     set_cells(glyph, tab_cells)
                 else:
