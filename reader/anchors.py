@@ -88,9 +88,16 @@ def make_annotation(
     color: int = 1,
     note: str = "",
     tags: Sequence[str] = (),
+    text: str | None = None,
+    digest: str | None = None,
 ) -> Annotation:
-    """A new annotation on `article.text[start:end]` with its quote, context and text hash."""
-    text = article.text
+    """A new annotation on `article.text[start:end]` with its quote, context and text hash.
+
+    `text` (`article.text`) and `digest` (its `text_hash`) may be passed by a caller that
+    keeps them, to save joining and hashing a long article for every highlight.
+    """
+    if text is None:
+        text = article.text
     if not 0 <= start < end <= len(text):
         raise ReaderError(
             f"The span {start}-{end} is not inside the text of article {article.id!r}."
@@ -107,7 +114,7 @@ def make_annotation(
         quote=text[start:end],
         prefix=prefix,
         suffix=suffix,
-        text_hash=text_hash(text),
+        text_hash=digest if digest is not None else text_hash(text),
         color=color,
         note=note,
         tags=list(tags),

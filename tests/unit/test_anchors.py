@@ -401,3 +401,16 @@ def test_seed_article_random_edits_keep_quotes_or_orphan(
         # Unchanged text that still occurs exactly once is found exactly.
         elif new_text.count(annotation.quote) == 1:
             raise AssertionError(f"orphaned although {annotation.quote!r} is still there")
+
+
+def test_make_annotation_with_the_callers_text_and_digest_is_the_same() -> None:
+    article = _seed_article()
+    text = article.text
+    plain = make_annotation(article, 10, 40)
+    given_ = make_annotation(article, 10, 40, text=text, digest=text_hash(text))
+    assert (plain.quote, plain.prefix, plain.suffix, plain.text_hash) == (
+        given_.quote,
+        given_.prefix,
+        given_.suffix,
+        given_.text_hash,
+    )

@@ -28,7 +28,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 
 from reader import motion
-from reader.anchors import make_annotation
+from reader.anchors import make_annotation, text_hash
 from reader.errors import ReaderError
 from reader.layout import base_direction
 from reader.models import Annotation, Article
@@ -119,6 +119,7 @@ class ReadingView(ArticleView):
         self._drag_from: int | None = None
         self._undo: list[Annotation] = []
         self._fresh: set[str] = set()
+        self._digest: str | None = None
 
     # ------------------------------------------------------------------ the article
 
@@ -131,6 +132,7 @@ class ReadingView(ArticleView):
         """Show `article` and its highlights; the cursor and selection start afresh."""
         super().set_article(article, offset)
         self._text = article.text
+        self._digest = None
         self.cursor = None
         self.selection = None
         self._anchor = None
@@ -368,7 +370,11 @@ class ReadingView(ArticleView):
             return None
         start, end = self.selection
         try:
-            annotation = make_annotation(self.article, start, end, color=colour)
+            if self._digest is None:
+                self._digest = text_hash(self._text)
+            annotation = make_annotation(
+                self.article, start, end, color=colour, text=self._text, digest=self._digest
+            )
         except ReaderError as error:
             self._save_failed(error)
             return None
