@@ -323,6 +323,8 @@ FILLER = textwrap.dedent(
             print("ann", ann.id, flush=True)
     except ReaderError as error:
         print("error", error, flush=True)
+        # The failed write must not linger in this process's cache either.
+        print("visible", len(store.annotations_for("a1")), flush=True)
     """
 )
 
@@ -342,6 +344,7 @@ def _assert_full_disk_handled(db: Path, lines: list[str]) -> None:
     assert "nothing already saved was lost" in errors[0]
     acked = [line.split()[1] for line in lines if line.startswith("ann ")]
     assert len(acked) > 5
+    assert f"visible {len(acked)}" in lines
     with Store.open(db) as store:
         assert {a.id for a in store.annotations_for("a1")} == set(acked)
         assert store.get_article("a1") is not None
@@ -410,6 +413,7 @@ def test_really_full_disk_gives_one_sentence_and_loses_nothing(tmp_path: Path) -
     assert len(errors) == 1 and "no room left on the disk" in errors[0]
     acked = {line.split()[1] for line in lines if line.startswith("ann ")}
     assert len(acked) > 5
+    assert f"visible {len(acked)}" in lines
     check = dict(line.split(" ", 1) for line in after.strip().splitlines())
     assert set(check["ids"].split()) == acked
     assert check["messages"] == "0"
