@@ -424,3 +424,18 @@ async def test_all_notes_from_the_palette_in_the_library(tmp_path: Path) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert _view(app).cursor == start
+
+
+async def test_a_click_moves_the_cursor_and_drops_the_selection(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        text = view.text
+        view.select_span(0, 10)
+        target = text.index("ChatGPT") + 2
+        await pilot.click(view, offset=_screen_cell(view, target))
+        assert view.selection is None
+        assert view.cursor == target
+        assert view.marks("cursor") == [
+            (text.index("ChatGPT"), text.index("ChatGPT") + 7, "$reader-cursor")
+        ]

@@ -325,8 +325,9 @@ class ReadingView(ArticleView):
         offset = self.offset_at(event.x, event.y, clamp=True)
         if offset is None:
             return
-        if offset == start and self.selection is None:
-            self.move_cursor(offset)  # a click: move the cursor there
+        if offset == start:  # a click, not a drag: drop any selection, cursor goes there
+            self.action_clear_selection()
+            self.move_cursor(offset)
             return
         self._drag_to(offset, start)
         self.move_cursor(offset)
