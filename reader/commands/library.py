@@ -284,8 +284,6 @@ def _fit(text: str, width: int, *, keep_end: bool = False) -> str:
 def _fit_visual(text: str, width: int, mode: str) -> str:
     """A title as the screen shows it: shaped and reordered by the layout engine (app mode),
     right-aligned when right-to-left, cut with "…" at its logical end."""
-    from reader.layout import layout
-
     cut = _cells(text) > width
     if cut:
         text = _cut(text, width - 1)
@@ -300,6 +298,8 @@ def _fit_visual(text: str, width: int, mode: str) -> str:
             text += "…"
         padding = " " * (width - _cells(text))
         return padding + text if rtl else text + padding
+    from reader.layout import layout
+
     bidi: Any = mode
     lines = layout(text, width - 1 if cut else width, bidi)
     if not lines:
