@@ -521,10 +521,10 @@ def line_levels(classes: str, levels: Sequence[int], start: int, end: int, para:
     return out
 
 
-#: Runs of levels at or above a floor, for each floor: L2 finds its runs at C speed.
-_RUN_RES: tuple[re.Pattern[bytes], ...] = tuple(
-    re.compile(b"[" + re.escape(bytes([floor])) + b"-\xfe]+") for floor in range(MAX_DEPTH + 2)
-)
+@lru_cache(maxsize=MAX_DEPTH + 2)
+def _run_re(floor: int) -> re.Pattern[bytes]:
+    """Runs of levels at or above `floor` (compiled on first use): L2 finds them at C speed."""
+    return re.compile(b"[" + re.escape(bytes([floor])) + b"-\xfe]+")
 
 
 def reorder(items: Sequence[T], levels: Sequence[int]) -> list[T]:
@@ -540,7 +540,7 @@ def reorder(items: Sequence[T], levels: Sequence[int]) -> list[T]:
         return result
     current = bytearray(levels)
     for floor in range(high, low - 1 if low & 1 else low, -1):  # down to the lowest odd level
-        for start, end in [match.span() for match in _RUN_RES[floor].finditer(current)]:
+        for start, end in [match.span() for match in _run_re(floor).finditer(current)]:
             result[start:end] = result[start:end][::-1]
             current[start:end] = current[start:end][::-1]
     return result

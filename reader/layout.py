@@ -67,12 +67,12 @@ class VisualLine:
     @property
     def text(self) -> str:
         """The characters to print after the indent."""
-        return "".join(glyph.text for glyph in self.glyphs)
+        return "".join([glyph.text for glyph in self.glyphs])
 
     @property
     def width(self) -> int:
         """Cells the glyphs take (without the indent)."""
-        return sum(glyph.cells for glyph in self.glyphs)
+        return sum([glyph.cells for glyph in self.glyphs])
 
     def cell_to_logical(self, cell: int) -> int | None:
         """Logical offset drawn at `cell` (counted from the first glyph, not the indent)."""
