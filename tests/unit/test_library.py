@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.anchors import make_annotation
 from reader.articles import article_id_for, clean_text
@@ -500,3 +502,32 @@ def test_cli_add_asks_before_subscribing_on_a_terminal(tmp_path: Path, site: Sit
     assert f"Subscribed to أخبار محلية ({url})." in seen.decode("utf-8", "replace")
     feeds = json.loads(run_cli(db, "feed", "list", "--json").stdout)
     assert [row["url"] for row in feeds] == [url]
+
+
+_CELL_ALPHABET = st.sampled_from(
+    [
+        *"ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+        *"\u064b\u064e\u064f\u0650\u0651\u0652\u0670",
+        *"abcXYZ019 .،-",
+        *"\u200c\u200f\u4e2d\u6587\uac00\U0001f600",
+    ]
+)
+"""Arabic letters and harakat, Latin, ZWNJ/RLM, CJK, an emoji (ZWJ left out: rich joins it
+with the following character into one grapheme, which terminals do not)."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_CELL_ALPHABET, max_size=120), st.integers(min_value=2, max_value=60))
+def test_fit_always_fills_exactly_the_cells_rich_measures(text: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    from reader.commands.library import _cells, _fit
+
+    assert _cells(text) == cell_len(text)
+    for keep_end in (False, True):
+        fitted = _fit(text, width, keep_end=keep_end)
+        assert cell_len(fitted) == width
+        if cell_len(text) <= width:
+            assert fitted.rstrip(" ") == text.rstrip(" ")
+        else:
+            assert "…" in fitted
