@@ -65,6 +65,10 @@ def _echo_agent(handler: BaseHTTPRequestHandler) -> None:
     )
 
 
+def _echo_path(handler: BaseHTTPRequestHandler) -> None:
+    _send(handler, 200, handler.path.encode("ascii"), {"Content-Type": "text/plain"})
+
+
 def _slow(handler: BaseHTTPRequestHandler) -> None:
     time.sleep(3)
     _send(handler, 200, b"too late")
@@ -120,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
 
     def do_GET(self) -> None:
-        route = ROUTES.get(self.path)
+        route = ROUTES.get(self.path) or (_echo_path if self.path.startswith("/echo/") else None)
         try:
             if route is None:
                 _send(self, 404, b"not found", {"Content-Type": "text/plain"})
@@ -244,3 +248,8 @@ def test_connection_refused_is_one_sentence() -> None:
 def test_is_url() -> None:
     assert is_url("https://example.com") and is_url("HTTP://example.com")
     assert not is_url("/home/user/file.txt") and not is_url("ftp://x")
+
+
+def test_arabic_url_path_is_percent_encoded(server: str) -> None:
+    result = fetch(f"{server}/echo/أخبار?q=بحث")
+    assert result.content == b"/echo/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1?q=%D8%A8%D8%AD%D8%AB"
