@@ -2,7 +2,9 @@
 
 Order of work (the order is what makes it correct):
 1. hide controls and escape sequences (same offsets, `reader.sanitize.neutralize`);
-2. shape each word (arabic-reshaper: joining forms, lam-alef ligatures, nothing wider) into
+2. shape each word with arabic-reshaper's joining tables (joining forms and lam-alef
+   ligatures only: nothing wider than a cell, no ﷲ; ZWJ/ZWNJ honoured; the same result as
+   `ArabicReshaper.reshape` configured by RESHAPER_CONFIGURATION, which the tests check) into
    glyphs, each a base character with its marks or a ligature, mapped to logical offsets;
 3. wrap in logical order on the glyphs' cell widths, breaking at spaces (a too-long word
    breaks between glyphs, never inside a ligature or between a letter and its harakat);
@@ -469,7 +471,14 @@ def layout(
     text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
 ) -> list[VisualLine]:
     """Lay out one logical paragraph (no newlines) in `width` cells: its screen lines, top to
-    bottom in reading order. Offsets in the result index `text` as given."""
+    bottom in reading order. Offsets in the result index `text` as given.
+
+    A paragraph always gives at least one line (an empty one for empty text). Lines never
+    exceed `width`, except that a wide character is never split: at width 1 it takes 2 cells.
+    Results are cached per (text, width, mode, harakat) and immutable.
+    """
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
     with _no_gc():
         return list(_layout_cached(text, width, mode, harakat))
 
@@ -478,6 +487,8 @@ def layout_many(
     paragraphs: Sequence[str], width: int, mode: BidiMode = "app", *, harakat: bool = True
 ) -> list[list[VisualLine]]:
     """`layout` of each paragraph, shaping the new words of all of them in one batch first."""
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
     with _no_gc():
         words: list[str] = []
         for paragraph in paragraphs:

@@ -178,6 +178,14 @@ def test_empty_and_blank_paragraphs() -> None:
     assert (line.start, line.end, line.width) == (0, 3, 0)  # trailing spaces are not drawn
 
 
+def test_bad_mode_and_tiny_widths() -> None:
+    with pytest.raises(ValueError, match="bidi mode"):
+        layout("abc", 10, "rtl")  # type: ignore[arg-type]
+    assert [line.text for line in layout("ab cd", 1)] == ["a", "b", "c", "d"]
+    assert [line.text for line in layout("ab", 0)] == ["a", "b"]  # treated as width 1
+    assert [line.width for line in layout("中文", 1)] == [2, 2]  # never split a wide char
+
+
 def test_base_direction_and_layout_many() -> None:
     assert base_direction("123 مرحبا") is True
     assert base_direction("hello مرحبا") is False
