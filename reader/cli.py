@@ -11,7 +11,7 @@ from reader import __version__
 from reader.errors import ReaderError
 
 #: Modules under `reader.commands`, each registering one or more subcommands.
-COMMAND_MODULES: tuple[str, ...] = ("library", "render", "export")
+COMMAND_MODULES: tuple[str, ...] = ("library", "render", "export", "entities")
 
 BIDI_MODES = ("app", "terminal")
 

@@ -7,9 +7,11 @@ convention: words keep their clitics, punctuation is split off.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from reader import gazetteers as gz
 from reader.arabic import fold_plain
@@ -62,25 +64,33 @@ _SHORT_CLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل"
 
 
 def stem_variants(folded: str) -> list[str]:
-    """Readings of a folded word without its proclitics, definite article restored.
+    """Readings of a folded word without its proclitics; the definite article is kept.
 
-    والسعوديه -> [السعوديه, سعوديه]; للامم -> [الامم]; بمايكروسوفت -> [مايكروسوفت].
+    والسعوديه -> [السعوديه]; للامم -> [الامم]; بمايكروسوفت -> [مايكروسوفت]. A bare
+    "ال" is never stripped: a name written without the article never takes it.
     """
     out: list[str] = []
-    if not folded or folded[0] not in "وبفكال":
+    if not folded or folded[0] not in "وبفكل":
         return out
-    for prefix in _ARTICLE_PREFIXES:
+    for prefix in _ARTICLE_PREFIXES[:-1]:
         if folded.startswith(prefix) and len(folded) - len(prefix) >= 2:
-            rest = folded[len(prefix) :]
-            out.extend(["ال" + rest, rest])
+            out.append("ال" + folded[len(prefix) :])
             break
     if folded.startswith("لل") and len(folded) > 4:
         out.append("ال" + folded[2:])
-        out.append(folded[2:])
     for clitic in _SHORT_CLITICS:
         if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
             out.append(folded[len(clitic) :])
     return out
+
+
+def base_form(folded: str) -> str:
+    """A folded word without proclitics and article: the part names and nouns share."""
+    variants = stem_variants(folded)
+    stem = variants[0] if variants else folded
+    if stem.startswith("ال") and len(stem) > 4:
+        return stem[2:]
+    return stem
 
 
 def _fold_set(*groups: Sequence[str]) -> frozenset[str]:
@@ -98,6 +108,8 @@ class Lexicon:
     max_len: int
     given: frozenset[str]
     ambiguous_given: frozenset[str]
+    given_taa: frozenset[str]
+    """Folded given names written with taa marbuta (نادية), which a final haa must not match."""
     links: frozenset[str]
     titles: frozenset[str]
     org_triggers: frozenset[str]
@@ -140,6 +152,7 @@ class Lexicon:
             max_len=max(len(key) for key in entries),
             given=_fold_set(gz.GIVEN_NAMES),
             ambiguous_given=_fold_set(gz.AMBIGUOUS_GIVEN),
+            given_taa=_fold_set([g for g in gz.GIVEN_NAMES if g.endswith("ة")]),
             links=_fold_set(gz.NAME_LINKS),
             titles=frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES),
             org_triggers=_fold_set(gz.ORG_TRIGGERS),
@@ -209,7 +222,7 @@ def _shape(word: str) -> str:
 def _word_cues(lexicon: Lexicon, folded: str, variants: Sequence[str]) -> list[str]:
     """Membership of a folded word (or its clitic-free stem) in the cue sets."""
     cues: list[str] = []
-    readings = [folded, *variants]
+    readings = [folded, *variants, base_form(folded)]
     for name, group in (
         ("given", lexicon.given),
         ("title", lexicon.titles),
@@ -242,7 +255,7 @@ def sentence_features(
     if gaz is None:
         gaz = gazetteer_tags(lexicon, folded)
     variants = [stem_variants(f) for f in folded]
-    stems = [(v or [f])[-1] for f, v in zip(folded, variants, strict=True)]
+    stems = [base_form(f) for f in folded]
     cues = [_word_cues(lexicon, f, v) for f, v in zip(folded, variants, strict=True)]
     shapes = [_shape(w) for w in words]
     n = len(words)
@@ -257,10 +270,11 @@ def sentence_features(
             "len=" + str(min(len(f), 8)),
             "gaz=" + gaz[i],
         ]
-        for k in (1, 2, 3):
+        for k in (1, 2, 3, 4):
             if len(f) > k:
-                feats.append(f"p{k}=" + f[:k])
                 feats.append(f"s{k}=" + f[-k:])
+            if len(stems[i]) > k:
+                feats.append(f"p{k}=" + stems[i][:k])
         if f.startswith("ال"):
             feats.append("al")
         feats.extend("cue=" + c for c in cues[i])
@@ -271,8 +285,8 @@ def sentence_features(
                 feats.append(f"gaz{offset}=" + gaz[j])
                 feats.append(f"shape{offset}=" + shapes[j])
                 feats.extend(f"cue{offset}=" + c for c in cues[j])
+                feats.append(f"stem{offset}=" + stems[j])
                 if offset in (-1, 1):
-                    feats.append(f"stem{offset}=" + stems[j])
                     feats.append(f"s2{offset}=" + folded[j][-2:])
             else:
                 feats.append(f"w{offset}=<pad>")
@@ -282,3 +296,24 @@ def sentence_features(
             feats.append("bi+1=" + f + "|" + folded[i + 1])
         out.append(feats)
     return out
+
+
+def feature_signature(lexicon: Lexicon) -> str:
+    """A hash of everything the CRF features depend on: this module and the cue lists.
+
+    Stored beside the model when it is trained; a mismatch means the model must be rebuilt
+    (`python -m reader.ner_train`).
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for part in (
+        sorted(lexicon.entries.items()),
+        sorted(lexicon.given),
+        sorted(lexicon.links),
+        sorted(lexicon.titles),
+        sorted(lexicon.org_triggers),
+        sorted(lexicon.loc_triggers),
+        sorted(lexicon.say_verbs),
+        sorted(lexicon.months),
+    ):
+        digest.update(repr(part).encode("utf-8"))
+    return digest.hexdigest()[:16]

@@ -1,0 +1,189 @@
+"""Entity extraction: quality on held-out ANERcorp sentences, and speed.
+
+Quality: exact span and type (PERSON/ORG/LOC/MISC against ANERcorp's PERS/ORG/LOC/MISC)
+on the last tenth of ../shared/anercorp/ANERcorp_train.txt, which `reader.ner_train`
+never trains on. Scored sentence by sentence, for the plain CRF and for the extractor's
+tagging (CRF + gazetteers + rules). `--dev` scores a model trained with `--dev` on the
+development part instead, for tuning without looking at the held-out part.
+
+Speed: model load, the seed article after load, and the 300-article corpus.
+
+    .venv/bin/python benchmarks/bench_entities.py [--dev --model /tmp/dev.crfsuite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared"
+sys.path.insert(0, str(ROOT))
+
+from reader.entities import MODEL_PATH, Extractor, bio_spans  # noqa: E402
+from reader.ner_features import sentence_features  # noqa: E402
+from reader.ner_train import read_conll, split_dev, split_holdout  # noqa: E402
+
+TYPES = ("PERS", "ORG", "LOC", "MISC")
+
+
+def score(
+    sentences: Sequence[list[tuple[str, str]]], tagger: Callable[[list[str]], list[str]]
+) -> tuple[Counter[tuple[str, str]], Counter[str]]:
+    """Counts of true/false positives and false negatives, by type and in total."""
+    per_type: Counter[tuple[str, str]] = Counter()
+    total: Counter[str] = Counter()
+    for sentence in sentences:
+        words = [w for w, _ in sentence]
+        gold = set(bio_spans([t for _, t in sentence]))
+        predicted = set(bio_spans(tagger(words)))
+        for kind, spans in (
+            ("tp", gold & predicted),
+            ("fp", predicted - gold),
+            ("fn", gold - predicted),
+        ):
+            total[kind] += len(spans)
+            for span in spans:
+                per_type[(span[2], kind)] += 1
+    return per_type, total
+
+
+def article_mode(
+    sentences: Sequence[list[tuple[str, str]]], extractor: Extractor, window: int
+) -> tuple[Counter[tuple[str, str]], Counter[str]]:
+    """Score `Extractor.extract` on runs of `window` consecutive sentences taken as articles.
+
+    ANERcorp keeps its sentences in article order but does not mark where articles end,
+    so a run approximates an article; this measures the article-level steps (a name found
+    once is tagged everywhere, surnames of full names). Mentions map back to the tokens
+    they overlap; money, dates and percentages are not ANERcorp entities and are skipped.
+    """
+    per_type: Counter[tuple[str, str]] = Counter()
+    total: Counter[str] = Counter()
+    back = {"PERSON": "PERS", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
+    for first in range(0, len(sentences), window):
+        chunk = sentences[first : first + window]
+        lines: list[str] = []
+        places: list[tuple[int, int, int, int]] = []  # (start, end, sentence, token)
+        offset = 0
+        for number, sentence in enumerate(chunk):
+            words = []
+            for index, (word, _) in enumerate(sentence):
+                places.append((offset, offset + len(word), number, index))
+                words.append(word)
+                offset += len(word) + 1
+            lines.append(" ".join(words))
+        text = "\n".join(lines)
+        gold = {
+            (number, *span)
+            for number, s in enumerate(chunk)
+            for span in bio_spans([t for _, t in s])
+        }
+        predicted = set()
+        for entity in extractor.extract(text):
+            if entity.type not in back or any(c.isdigit() for c in entity.name):
+                continue
+            for mention in entity.mentions:
+                hit = [p for p in places if p[0] < mention.end and mention.start < p[1]]
+                if hit and hit[0][2] == hit[-1][2]:
+                    predicted.add((hit[0][2], hit[0][3], hit[-1][3] + 1, back[entity.type]))
+        for kind, spans in (
+            ("tp", gold & predicted),
+            ("fp", predicted - gold),
+            ("fn", gold - predicted),
+        ):
+            total[kind] += len(spans)
+            for span in spans:
+                per_type[(span[3], kind)] += 1
+    return per_type, total
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def report(name: str, per_type: Counter[tuple[str, str]], total: Counter[str]) -> float:
+    """Print one scorer's figures; return its F1."""
+    p, r, f = prf(total["tp"], total["fp"], total["fn"])
+    print(f"{name}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   (target F1 >= 0.80)")
+    for kind in TYPES:
+        tp, fp, fn = per_type[(kind, "tp")], per_type[(kind, "fp")], per_type[(kind, "fn")]
+        kp, kr, kf = prf(tp, fp, fn)
+        print(f"    {kind:<5} P {kp:.3f}  R {kr:.3f}  F1 {kf:.3f}   (gold {tp + fn})")
+    return f
+
+
+def best_of(runs: int, action: Callable[[], object]) -> float:
+    """Best wall time of `runs` runs, in seconds."""
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dev", action="store_true", help="score the development part")
+    parser.add_argument("--model", type=Path, default=MODEL_PATH)
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--window", type=int, default=10, help="sentences per pseudo-article")
+    args = parser.parse_args()
+
+    corpus = SHARED / "anercorp" / "ANERcorp_train.txt"
+    extractor = Extractor.load(args.model)
+    if corpus.is_file():
+        training, part = split_holdout(read_conll(corpus))
+        label = "held-out"
+        if args.dev:
+            _, part = split_dev(training)
+            label = "dev"
+        tokens = sum(len(s) for s in part)
+        print(f"ANERcorp {label} part: {len(part)} sentences, {tokens} tokens")
+        lexicon = extractor._lexicon
+        tagger = extractor._tagger
+        report(
+            "  plain CRF               ",
+            *score(part, lambda words: list(tagger.tag(sentence_features(lexicon, words)))),
+        )
+        report("  extractor, by sentence  ", *score(part, extractor.tag_words))
+        report(
+            f"  extractor, runs of {args.window} sentences as articles",
+            *article_mode(part, extractor, args.window),
+        )
+    else:
+        print(f"ANERcorp not found at {corpus}: quality not measured")
+
+    if args.no_speed:
+        return 0
+    load = best_of(5, lambda: Extractor.load(args.model))
+    print(f"load: {load * 1000:.0f} ms   (target <= 300 ms)")
+    seed = (ROOT / "seeds" / "000_23062d0d2c77e25f.txt").read_text(encoding="utf-8")
+    extractor.extract(seed)
+    seed_time = best_of(10, lambda: extractor.extract(seed))
+    print(f"seed article ({len(seed)} chars): {seed_time * 1000:.1f} ms   (target <= 30 ms)")
+    articles_file = SHARED / "corpus" / "saudinewsnet-300.jsonl"
+    if articles_file.is_file():
+        texts = [
+            json.loads(line).get("content", "")
+            for line in articles_file.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        chars = sum(len(t) for t in texts)
+        whole = best_of(2, lambda: [extractor.extract(t) for t in texts])
+        print(f"corpus: {len(texts)} articles, {chars} chars in {whole:.2f} s   (target <= 10 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""`reader entities PATH [--json]`: the people, places, organisations, money and dates named."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from reader.entities import ENTITY_TYPES, Entity, Extractor
+from reader.errors import ReaderError
+from reader.models import Article, EntityCorrection
+from reader.paths import resolve_db_path
+
+TYPE_HEADINGS = {
+    "PERSON": "People",
+    "ORG": "Organisations",
+    "LOC": "Places",
+    "MONEY": "Money",
+    "DATE": "Dates",
+    "MISC": "Other",
+}
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `entities` subcommand."""
+    parser = subparsers.add_parser(
+        "entities",
+        parents=[common],
+        help="list the entities an article names",
+        description=(
+            "Print the people, organisations, places, money amounts, dates and other names an "
+            "article mentions, grouped by type with mention counts, most mentioned first. "
+            "Corrections saved in the database (from the Entities tab) are applied when the "
+            "database exists. With --json, print a list of objects with type, name and "
+            "mentions (start and end offsets into the article text, and the text); a file "
+            "holding several articles adds an 'article' id to each object."
+        ),
+    )
+    parser.add_argument("path", metavar="PATH", help="article file (text, Markdown, HTML, JSON)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=run)
+
+
+def _articles(path: Path) -> list[Article]:
+    """The articles in `path`, parsed the way the library imports them."""
+    from reader.articles import parse_path
+
+    return parse_path(path)
+
+
+def _corrections(args: argparse.Namespace) -> list[EntityCorrection]:
+    """The reader's saved corrections; none when there is no database yet (never create one)."""
+    db = resolve_db_path(getattr(args, "db", None))
+    if not db.is_file():
+        return []
+    from reader.store import Store
+
+    store = Store.open(db)
+    try:
+        return store.entity_corrections()
+    finally:
+        store.close()
+
+
+def entity_json(entity: Entity) -> dict[str, Any]:
+    """The JSON shape of one entity."""
+    return {
+        "type": entity.type,
+        "name": entity.name,
+        "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in entity.mentions],
+    }
+
+
+def _print_table(entities: list[Entity]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not entities:
+        console.print("No entities found.")
+        return
+    order = {kind: index for index, kind in enumerate(ENTITY_TYPES)}
+    groups: dict[str, list[Entity]] = {}
+    for entity in entities:
+        groups.setdefault(entity.type, []).append(entity)
+    for kind in sorted(groups, key=lambda k: order.get(k, len(order))):
+        table = Table(title=TYPE_HEADINGS.get(kind, kind), title_justify="left", box=None)
+        table.add_column("Mentions", justify="right")
+        table.add_column("Name")
+        for entity in groups[kind]:
+            table.add_row(str(len(entity.mentions)), entity.name)
+        console.print(table)
+        console.print()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Extract and print; bad paths raise `ReaderError`."""
+    path = Path(args.path).expanduser()
+    articles = _articles(path)
+    if not articles:
+        raise ReaderError(f"{path} holds no article.")
+    extractor = Extractor.load()
+    corrections = _corrections(args)
+    results = [(article, extractor.extract(article.text, corrections)) for article in articles]
+    if args.json:
+        if len(results) == 1:
+            payload: list[dict[str, Any]] = [entity_json(e) for e in results[0][1]]
+        else:
+            payload = [
+                {"article": article.id, **entity_json(e)}
+                for article, found in results
+                for e in found
+            ]
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for article, found in results:
+        if len(results) > 1:
+            print(f"# {article.title or article.id}")
+        _print_table(found)
+    return 0

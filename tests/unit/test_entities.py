@@ -1,0 +1,318 @@
+"""Entity extraction: the seed article's cast, Arabic details, grouping, corrections, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.entities import MODEL_PATH, Entity, Extractor, bio_spans
+from reader.models import EntityCorrection
+from reader.ner_features import Lexicon, feature_signature
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+SHARED = ROOT / ".." / "shared"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor.load()
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def by_name(entities: list[Entity]) -> dict[str, Entity]:
+    return {e.name: e for e in entities}
+
+
+def names(entities: list[Entity], kind: str) -> set[str]:
+    return {e.name for e in entities if e.type == kind}
+
+
+def assert_offsets(entities: list[Entity], text: str) -> None:
+    for entity in entities:
+        assert entity.mentions, entity
+        for mention in entity.mentions:
+            assert 0 <= mention.start < mention.end <= len(text)
+            assert text[mention.start : mention.end] == mention.text
+
+
+# -- the seed article: the list a careful reader writes -------------------------------------
+
+# Read from the article: the people, organisations, places, products/projects, money
+# amounts and years it names.
+SEED_PEOPLE = {"إيلون ماسك", "سام ألتمان", "مارك توبيروف"}
+SEED_ORGS = {"OpenAI", "xAI", "SoftBank", "Oracle", "مايكروسوفت", "تويتر", "X"}
+SEED_PLACES = {"الولايات المتحدة"}
+SEED_OTHER = {"ChatGPT", "ستارجيت"}
+SEED_MONEY = {"97.400 مليون", "9.740 مليار دولار", "500.000 مليون"}
+# Vague amounts the article also names ("بملايين الدولارات", "مليارات الدولارات").
+SEED_MONEY_VAGUE = {"ملايين الدولارات", "مليارات الدولارات"}
+SEED_DATES = {"2015", "2018"}
+
+
+def test_seed_people_organisations_places(extractor: Extractor, seed_text: str) -> None:
+    entities = extractor.extract(seed_text)
+    assert names(entities, "PERSON") == SEED_PEOPLE
+    assert names(entities, "ORG") == SEED_ORGS
+    assert names(entities, "LOC") == SEED_PLACES
+    assert names(entities, "MISC") == SEED_OTHER
+
+
+def test_seed_money_and_years(extractor: Extractor, seed_text: str) -> None:
+    entities = extractor.extract(seed_text)
+    assert SEED_MONEY <= names(entities, "MONEY") <= SEED_MONEY | SEED_MONEY_VAGUE
+    assert names(entities, "DATE") == SEED_DATES
+
+
+def test_seed_nothing_else(extractor: Extractor, seed_text: str) -> None:
+    entities = extractor.extract(seed_text)
+    allowed = (
+        SEED_PEOPLE
+        | SEED_ORGS
+        | SEED_PLACES
+        | SEED_OTHER
+        | SEED_MONEY
+        | SEED_MONEY_VAGUE
+        | SEED_DATES
+    )
+    assert {e.name for e in entities} <= allowed
+    assert len({e.name for e in entities}) == len(entities), "one entity per name"
+
+
+def test_seed_mentions_grouped(extractor: Extractor, seed_text: str) -> None:
+    entities = by_name(extractor.extract(seed_text))
+    musk = entities["إيلون ماسك"]
+    # Every ماسك, plus the misspelt مسك in "التابعة لمسك".
+    assert len(musk.mentions) == seed_text.count("ماسك") + 1
+    assert {m.text for m in musk.mentions} == {"إيلون ماسك", "ماسك", "مسك"}
+    altman = entities["سام ألتمان"]
+    assert len(altman.mentions) == seed_text.count("ألتمان")
+    assert {m.text for m in altman.mentions} == {"سام ألتمان", "ألتمان"}
+    assert len(entities["OpenAI"].mentions) == seed_text.count("OpenAI")
+    assert len(entities["مايكروسوفت"].mentions) == seed_text.count("مايكروسوفت")
+
+
+def test_seed_sorted_by_mentions(extractor: Extractor, seed_text: str) -> None:
+    entities = extractor.extract(seed_text)
+    counts = [len(e.mentions) for e in entities]
+    assert counts == sorted(counts, reverse=True)
+    assert {entities[0].name, entities[1].name} == {"إيلون ماسك", "OpenAI"}
+
+
+def test_seed_proclitics_left_out(extractor: Extractor, seed_text: str) -> None:
+    entities = extractor.extract(seed_text)
+    assert_offsets(entities, seed_text)
+    softbank = by_name(entities)["SoftBank"].mentions[0]
+    assert seed_text[softbank.start - 1] == "و"
+    assert softbank.text == "SoftBank"
+    for entity in entities:
+        for mention in entity.mentions:
+            assert not mention.text.startswith(("وماسك", "لمسك", "وألتمان", "لشركة", "و "))
+
+
+# -- Arabic details --------------------------------------------------------------------------
+
+
+def test_proclitic_on_arabic_name(extractor: Extractor) -> None:
+    text = "استثمرت مايكروسوفت في المشروع، ثم قالت الصحيفة إن الصفقة مرتبطة بمايكروسوفت وحدها."
+    found = by_name(extractor.extract(text))
+    assert [m.text for m in found["مايكروسوفت"].mentions] == ["مايكروسوفت", "مايكروسوفت"]
+    second = found["مايكروسوفت"].mentions[1]
+    assert text[second.start - 1] == "ب"
+
+
+def test_company_word_alone_is_not_an_entity(extractor: Extractor) -> None:
+    text = "قال الرئيس إن الشركة ستعلن النتائج بعد اجتماع مجلس الإدارة، وإن لشركة أخرى رأيا."
+    assert extractor.extract(text) == []
+
+
+def test_money_with_arabic_indic_digits_and_separators(extractor: Extractor) -> None:
+    text = "وقعت الشركة صفقة بقيمة ٩٫٧٤ مليار دولار، وأخرى بقيمة 1,500 ريال، ودفعت $5 مليون."
+    money = names(extractor.extract(text), "MONEY")
+    assert money == {"٩٫٧٤ مليار دولار", "1,500 ريال", "$5 مليون"}
+
+
+def test_dates_in_both_month_families_and_hijri(extractor: Extractor) -> None:
+    text = (
+        "وصل الوفد في 12 يناير 2024، وغادر في 3 كانون الثاني 2020، "
+        "وعاد في 15 رمضان 1445 هـ، وكان قد زار البلد في عام ٢٠١٨."
+    )
+    dates = names(extractor.extract(text), "DATE")
+    assert dates == {"12 يناير 2024", "3 كانون الثاني 2020", "15 رمضان 1445 هـ", "٢٠١٨"}
+
+
+def test_percentages(extractor: Extractor) -> None:
+    text = "ارتفعت الأسعار بنسبة 5% هذا الشهر، وبنسبة ٣٫٥ في المئة في الشهر الماضي."
+    found = {(e.type, e.name) for e in extractor.extract(text)}
+    assert ("MISC", "5%") in found
+    assert ("MISC", "٣٫٥ في المئة") in found
+
+
+def test_a_number_alone_is_not_money(extractor: Extractor) -> None:
+    text = "يسكن المدينة 5 ملايين نسمة، وفيها 300 مدرسة."
+    assert names(extractor.extract(text), "MONEY") == set()
+
+
+def test_name_tagged_once_is_tagged_everywhere(extractor: Extractor) -> None:
+    text = "قال الوزير السعودي خالد الفالح إن الإنتاج سيرتفع. وأضاف الفالح أن الأسواق مستقرة."
+    people = [e for e in extractor.extract(text) if e.type == "PERSON"]
+    assert len(people) == 1
+    assert people[0].name == "خالد الفالح"
+    assert [m.text for m in people[0].mentions] == ["خالد الفالح", "الفالح"]
+
+
+def test_places_and_bodies_from_gazetteer(extractor: Extractor) -> None:
+    text = "اجتمع مجلس الأمن في نيويورك لبحث الوضع في السودان، وحضر ممثل عن الأمم المتحدة."
+    found = {(e.type, e.name) for e in extractor.extract(text)}
+    assert ("LOC", "نيويورك") in found
+    assert ("LOC", "السودان") in found
+    assert ("ORG", "الأمم المتحدة") in found
+
+
+def test_harakat_do_not_split_an_entity(extractor: Extractor) -> None:
+    text = "زار إيلون ماسك القاهرة. ثم قال مَاسِك إنه سعيد."
+    musk = [e for e in extractor.extract(text) if e.type == "PERSON"]
+    assert len(musk) == 1
+    assert [m.text for m in musk[0].mentions] == ["إيلون ماسك", "مَاسِك"]
+
+
+def test_empty_text(extractor: Extractor) -> None:
+    assert extractor.extract("") == []
+    assert extractor.extract("   \n  ") == []
+
+
+def test_bio_spans() -> None:
+    assert bio_spans(["B-PERS", "I-PERS", "O", "B-LOC", "B-LOC", "I-ORG"]) == [
+        (0, 2, "PERS"),
+        (3, 4, "LOC"),
+        (4, 5, "LOC"),
+        (5, 6, "ORG"),
+    ]
+
+
+def test_tag_words_matches_corpus_labels(extractor: Extractor) -> None:
+    tags = extractor.tag_words(["وقال", "كوفي", "أنان", "في", "نيويورك", "."])
+    assert bio_spans(tags) == [(1, 3, "PERS"), (4, 5, "LOC")]
+
+
+def test_shipped_model_matches_current_features() -> None:
+    provenance = json.loads(MODEL_PATH.with_name(MODEL_PATH.name + ".json").read_text("utf-8"))
+    assert provenance["feature_signature"] == feature_signature(Lexicon.build()), (
+        "features or gazetteers changed: rebuild with python -m reader.ner_train"
+    )
+    assert provenance["held_out_sentences"] > 0
+
+
+def test_missing_model_is_a_reader_error(tmp_path: Path) -> None:
+    from reader.errors import ReaderError
+
+    with pytest.raises(ReaderError, match=r"python -m reader\.ner_train"):
+        Extractor.load(tmp_path / "none.crfsuite")
+
+
+# -- the reader's corrections -----------------------------------------------------------------
+
+
+def test_correction_hide(extractor: Extractor, seed_text: str) -> None:
+    entities = extractor.extract(seed_text, [EntityCorrection("hide", "تويتر")])
+    assert "تويتر" not in by_name(entities)
+
+
+def test_correction_retype_and_rename(extractor: Extractor, seed_text: str) -> None:
+    entities = by_name(
+        extractor.extract(
+            seed_text,
+            [
+                EntityCorrection("retype", "ستارجيت", type="ORG"),
+                EntityCorrection("rename", "إيلون ماسك", target="Elon Musk"),
+            ],
+        )
+    )
+    assert entities["ستارجيت"].type == "ORG"
+    assert "Elon Musk" in entities and "إيلون ماسك" not in entities
+    assert len(entities["Elon Musk"].mentions) == seed_text.count("ماسك") + 1
+
+
+def test_correction_merge(extractor: Extractor, seed_text: str) -> None:
+    plain = by_name(extractor.extract(seed_text))
+    merged = by_name(extractor.extract(seed_text, [EntityCorrection("merge", "X", target="تويتر")]))
+    assert "X" not in merged
+    assert len(merged["تويتر"].mentions) == len(plain["تويتر"].mentions) + len(plain["X"].mentions)
+
+
+def test_correction_add_matches_by_surface_name(extractor: Extractor) -> None:
+    text = "أعلن مجلس الإدارة خطته. ثم قال مجلس الإدارة إن الخطة جاهزة."
+    entities = extractor.extract(text, [EntityCorrection("add", "مجلس الادارة", type="ORG")])
+    added = by_name(entities)["مجلس الادارة"]
+    assert added.type == "ORG"
+    assert [m.text for m in added.mentions] == ["مجلس الإدارة", "مجلس الإدارة"]
+    assert_offsets(entities, text)
+
+
+# -- real articles ----------------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_corpus_articles_offsets_and_no_titles_alone(extractor: Extractor) -> None:
+    corpus = SHARED / "corpus" / "saudinewsnet-300.jsonl"
+    if not corpus.is_file():
+        pytest.skip("../shared/corpus is not here")
+    lines = corpus.read_text(encoding="utf-8").splitlines()[:40]
+    titles = {"الرئيس", "الملك", "الأمير", "الشيخ", "الوزير", "الشركة", "مجلس الإدارة"}
+    for line in lines:
+        text = json.loads(line)["content"]
+        entities = extractor.extract(text)
+        assert_offsets(entities, text)
+        assert not titles & {e.name for e in entities}
+        counts = [len(e.mentions) for e in entities]
+        assert counts == sorted(counts, reverse=True)
+
+
+# -- command line -----------------------------------------------------------------------------
+
+
+def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "READER_DB": str(tmp_path / "db.json")}
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_cli_json(tmp_path: Path, seed_text: str) -> None:
+    result = run_cli("entities", str(SEED), "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert {item["name"] for item in payload if item["type"] == "PERSON"} == SEED_PEOPLE
+    for item in payload:
+        assert set(item) == {"type", "name", "mentions"}
+        for mention in item["mentions"]:
+            assert seed_text[mention["start"] : mention["end"]] == mention["text"]
+    assert not (tmp_path / "db.json").exists(), "listing entities must not create a database"
+
+
+def test_cli_table(tmp_path: Path) -> None:
+    result = run_cli("entities", str(SEED), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "People" in result.stdout and "إيلون ماسك" in result.stdout
+    assert "Money" in result.stdout
+
+
+def test_cli_missing_file(tmp_path: Path) -> None:
+    result = run_cli("entities", str(tmp_path / "nope.txt"), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("reader: ")
+    assert "Traceback" not in result.stderr
