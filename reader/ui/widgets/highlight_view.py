@@ -144,6 +144,18 @@ class ReadingView(ArticleView):
             self.annotations = list(store.annotations_for(article.id))
         self._draw_highlights()
 
+    def configure(
+        self,
+        *,
+        mode: Any = None,
+        harakat: bool | None = None,
+        reading_width: int | None = None,
+    ) -> None:
+        """Lay out again (bidi mode, harakat, width); the Notes tab follows the bidi mode."""
+        super().configure(mode=mode, harakat=harakat, reading_width=reading_width)
+        if mode is not None:
+            self._notes_changed(redraw=False)
+
     def _store_or_none(self) -> Any:
         try:
             return self.store

@@ -396,6 +396,7 @@ class ShapedText(Widget):
 
     DEFAULT_CSS = """
     ShapedText {
+        width: 1fr;
         height: auto;
     }
     """
