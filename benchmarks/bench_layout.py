@@ -117,9 +117,9 @@ def main() -> None:
         full()
 
     lines = full()
-    cold_time = best_of(2, cold)
-    warm_time = best_of(2, warm_words)
-    naive_time = best_of(2, lambda: get_display(reshape(text)))
+    cold_time = best_of(4, cold)
+    warm_time = best_of(4, warm_words)
+    naive_time = best_of(4, lambda: get_display(reshape(text)))
     print(f"lines laid out: {lines}")
     show("full layout, cold caches:", cold_time, "(target <= 1.0 s)")
     show("full layout, word cache warm:", warm_time, "(target <= 1.0 s)")
@@ -141,7 +141,7 @@ def main() -> None:
         return time.process_time() - start
 
     cold_screens, known_screens = [], []
-    for first in range(0, 300, 30):
+    for first in range(0, 400, 20):
         clear_caches()
         cold_screens.append(screenful(first))
         layout_module._layout_cached.cache_clear()
