@@ -13,6 +13,8 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -231,17 +233,35 @@ _WIDE = (
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
     "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd"
 )
-_ZERO_RE = re.compile(f"[{_ZERO_WIDTH}]")
-_WIDE_RE = re.compile(f"[{_WIDE}]")
-_STRONG_RE = re.compile(
-    "[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
-)
-"""A strong letter: the first one gives a title's direction (UAX #9 P2, without isolates)."""
-_SPECIAL_RE = re.compile(f"[{_ZERO_WIDTH}{_WIDE}]")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """Character classes for cell widths; compiled on first use so `reader list --json`
+    and the other commands do not pay for them at start-up."""
+
+    zero: re.Pattern[str]
+    wide: re.Pattern[str]
+    special: re.Pattern[str]
+    strong: re.Pattern[str]
+    """A strong letter: the first one gives a title's direction (UAX #9 P2, no isolates)."""
+
+
+@cache
+def _patterns() -> _Patterns:
+    return _Patterns(
+        zero=re.compile(f"[{_ZERO_WIDTH}]"),
+        wide=re.compile(f"[{_WIDE}]"),
+        special=re.compile(f"[{_ZERO_WIDTH}{_WIDE}]"),
+        strong=re.compile(
+            "[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
+        ),
+    )
 
 
 def _char_cells(char: str) -> int:
-    return 0 if _ZERO_RE.match(char) else 2 if _WIDE_RE.match(char) else 1
+    patterns = _patterns()
+    return 0 if patterns.zero.match(char) else 2 if patterns.wide.match(char) else 1
 
 
 def _cells(text: str) -> int:
@@ -250,14 +270,15 @@ def _cells(text: str) -> int:
     A regex count rather than `rich.cells.cell_len`, which costs ~0.1 ms per Arabic string
     and made a 5,000-row list miss its half-second target.
     """
-    if not _SPECIAL_RE.search(text):
+    patterns = _patterns()
+    if not patterns.special.search(text):
         return len(text)
-    return len(text) - len(_ZERO_RE.findall(text)) + len(_WIDE_RE.findall(text))
+    return len(text) - len(patterns.zero.findall(text)) + len(patterns.wide.findall(text))
 
 
 def _cut(text: str, width: int) -> str:
     """The longest start of `text` within `width` cells (marks stay with their letter)."""
-    if not _SPECIAL_RE.search(text):
+    if not _patterns().special.search(text):
         return text[:width]
     used = 0
     for index, char in enumerate(text):
@@ -292,7 +313,7 @@ def _fit_visual(text: str, width: int, mode: str) -> str:
             text = text[:space]
     if mode == "terminal":
         # The terminal shapes and reorders itself: only right-align right-to-left titles.
-        strong = _STRONG_RE.search(text)
+        strong = _patterns().strong.search(text)
         rtl = strong is not None and strong.group() >= "\u0590"
         if cut:
             text += "…"
