@@ -1,0 +1,72 @@
+"""The Entities tab on its own: grouped list, selection message with spans, n/N jumps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.message import Message
+
+from reader.articles import parse_path
+from reader.models import EntityCorrection
+from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem, HeadingItem
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+
+
+class FakeStore:
+    """Only what the pane asks of the store."""
+
+    def __init__(self, corrections: list[EntityCorrection]) -> None:
+        self._corrections = corrections
+
+    def entity_corrections(self) -> list[EntityCorrection]:
+        return list(self._corrections)
+
+
+class PaneApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[Message] = []
+
+    def compose(self) -> ComposeResult:
+        yield EntitiesPane(id="entities-pane")
+
+    def on_entities_pane_selected(self, message: EntitiesPane.Selected) -> None:
+        self.messages.append(message)
+
+    def on_entities_pane_jump(self, message: EntitiesPane.Jump) -> None:
+        self.messages.append(message)
+
+
+async def wait_for_items(pilot: object, pane: EntitiesPane) -> None:
+    await pane.app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_lists_entities_grouped_and_posts_spans() -> None:
+    article = parse_path(SEED)[0]
+    app = PaneApp()
+    async with app.run_test(size=(60, 40)) as pilot:
+        pane = app.query_one(EntitiesPane)
+        pane.show_article(FakeStore([EntityCorrection("hide", "تويتر")]), article)
+        await wait_for_items(pilot, pane)
+        headings = [item.kind for item in pane.query(HeadingItem)]
+        assert headings[:2] == ["PERSON", "ORG"]
+        names = [item.entity.name for item in pane.query(EntityItem)]
+        assert names[0] == "إيلون ماسك"
+        assert "تويتر" not in names
+        first = pane.query(EntityItem).first()
+        pane.select(first.entity)
+        await pilot.pause()
+        selected = [m for m in app.messages if isinstance(m, EntitiesPane.Selected)]
+        assert selected and selected[-1].entity.name == "إيلون ماسك"
+        spans = selected[-1].spans
+        assert len(spans) == article.text.count("ماسك") + 1
+        assert all(article.text[s:e] in {"إيلون ماسك", "ماسك", "مسك"} for s, e in spans)
+        pane.focus()
+        await pilot.press("n", "n", "N")
+        await pilot.pause()
+        jumps = [(m.start, m.end) for m in app.messages if isinstance(m, EntitiesPane.Jump)]
+        assert jumps == [spans[0], spans[1], spans[0]]
