@@ -439,3 +439,17 @@ async def test_a_click_moves_the_cursor_and_drops_the_selection(tmp_path: Path) 
         assert view.marks("cursor") == [
             (text.index("ChatGPT"), text.index("ChatGPT") + 7, "$reader-cursor")
         ]
+
+
+async def test_after_scrolling_away_the_cursor_starts_on_screen(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        await pilot.press("left", "left")
+        assert view.cursor is not None and view.cursor < 20
+        await pilot.press("pagedown", "pagedown")
+        start, end = view.visible_range()
+        assert view.cursor < start
+        await pilot.press("left")
+        assert start <= view.cursor < end
+        assert view.visible_range() == (start, end)  # no jump back

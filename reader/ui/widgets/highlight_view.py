@@ -219,22 +219,31 @@ class ReadingView(ArticleView):
 
     # ------------------------------------------------------------------ cursor motion
 
-    def _ensure_cursor(self) -> int:
+    def _cursor_on_screen(self) -> bool:
         if self.cursor is None:
-            start, end = self.visible_range()
-            following = motion.next_word(self._text, start) if start else 0
-            word = motion.word_at(self._text, start)
-            self.cursor = start if word is not None and word[0] == start else following
-            if self.cursor >= len(self._text) or (end and self.cursor >= end):
-                self.cursor = start
-        return self.cursor
+            return False
+        start, end = self.visible_range()
+        return start <= self.cursor < max(end, start + 1)
+
+    def _ensure_cursor(self) -> int:
+        """The cursor; when it has none or it was scrolled away, the first word on screen."""
+        if self.cursor is not None and self._cursor_on_screen():
+            return self.cursor
+        start, end = self.visible_range()
+        following = motion.next_word(self._text, start) if start else 0
+        word = motion.word_at(self._text, start)
+        cursor = start if word is not None and word[0] == start else following
+        if cursor >= len(self._text) or (end and cursor >= end):
+            cursor = start
+        self.cursor = cursor
+        return cursor
 
     def _rtl_at(self, offset: int) -> bool:
         start, end = motion.paragraph_at(self._text, offset)
         return base_direction(self._text[start:end])
 
     def move_cursor(self, offset: int) -> None:
-        """Put the reading cursor at `offset`, scrolling it into view; extends a selection."""
+        """Put the reading cursor at `offset`, scrolling it into view."""
         offset = max(0, min(offset, max(0, len(self._text) - 1)))
         self.cursor = offset
         self._draw_cursor()
@@ -246,10 +255,10 @@ class ReadingView(ArticleView):
         """Move the cursor by a word, sentence or paragraph; Left is forward in RTL text."""
         if not self._text:
             return
-        if self.cursor is None:  # the first motion shows the cursor where reading is
+        if not self._cursor_on_screen():  # the first motion shows the cursor where reading is
             self.move_cursor(self._ensure_cursor())
             return
-        cursor = self.cursor
+        cursor = self._ensure_cursor()
         if key in ("left", "right"):
             forward = (key == "left") == self._rtl_at(cursor)
         else:
