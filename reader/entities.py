@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 
@@ -300,7 +301,7 @@ class Extractor:
 
     # -- sentence level -----------------------------------------------------------------
 
-    def tag_words(self, words: Sequence[str]) -> list[str]:
+    def tag_words(self, words: Sequence[str], cache: dict[str, Any] | None = None) -> list[str]:
         """BIO tags over ANERcorp's PERS/ORG/LOC/MISC for one tokenized sentence.
 
         The CRF's tags, corrected by gazetteer matches and context rules; the benchmark
@@ -311,7 +312,8 @@ class Extractor:
         lexicon = self._lexicon
         folded = [fold_plain(w) for w in words]
         gaz = gazetteer_tags(lexicon, folded)
-        tags: list[str] = list(self._tagger.tag(sentence_features(lexicon, words, folded, gaz)))
+        features = sentence_features(lexicon, words, folded, gaz, cache)
+        tags: list[str] = list(self._tagger.tag(features))
         self._apply_gazetteer(tags, folded, gaz)
         self._apply_rules(tags, words, folded)
         self._drop_junk(tags, words, folded)
@@ -435,16 +437,17 @@ class Extractor:
         folded = [fold_plain(t.text) for t in tokens]
         numeric = self._numeric(text)
         spans: list[Span] = []
+        cache: dict[str, Any] = {}
         for first, last in sentences(text, tokens):
             words = [t.text for t in tokens[first:last]]
-            for start, end, kind in bio_spans(self.tag_words(words)):
+            for start, end, kind in bio_spans(self.tag_words(words, cache)):
                 spans.append((first + start, first + end, _FROM_CORPUS[kind]))
         spans = [s for s in spans if not _covers_numeric(tokens, s, numeric)]
         known = self._known_first | frozenset(folded[s[0]] for s in spans)
         doc = _Doc(
             tokens,
             folded,
-            [self._strip(t, f, known) for t, f in zip(tokens, folded, strict=True)],
+            self._strip_all(tokens, folded, known),
             [_base(f) for f in folded],
         )
         spans = self._propagate(doc, spans, numeric)
@@ -457,6 +460,19 @@ class Extractor:
             entity.mentions.sort(key=lambda m: m.start)
         entities.sort(key=lambda e: (-len(e.mentions), e.mentions[0].start))
         return entities
+
+    def _strip_all(
+        self, tokens: Sequence[Token], folded: Sequence[str], known: frozenset[str]
+    ) -> list[tuple[int, str, str]]:
+        """`_strip` for every token, once per distinct word."""
+        done: dict[str, tuple[int, str, str]] = {}
+        out: list[tuple[int, str, str]] = []
+        for token, word in zip(tokens, folded, strict=True):
+            result = done.get(token.text)
+            if result is None:
+                result = done[token.text] = self._strip(token, word, known)
+            out.append(result)
+        return out
 
     def _strip(self, token: Token, folded: str, known: frozenset[str]) -> tuple[int, str, str]:
         """(folded proclitic length to leave out, key word, display prefix) for a first token."""

@@ -239,55 +239,82 @@ def _word_cues(lexicon: Lexicon, folded: str, variants: Sequence[str]) -> list[s
     return cues
 
 
+_OFFSETS = (-2, -1, 1, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class _WordFeatures:
+    """The features a word brings by itself, and as each neighbour of another word."""
+
+    own: list[str]
+    around: dict[int, list[str]]
+
+
+def _word_features(lexicon: Lexicon, word: str, folded: str) -> _WordFeatures:
+    stem = base_form(folded)
+    cues = _word_cues(lexicon, folded, stem_variants(folded))
+    shape = _shape(word)
+    own = [
+        "bias",
+        "w=" + folded,
+        "stem=" + stem,
+        "shape=" + shape,
+        "len=" + str(min(len(folded), 8)),
+    ]
+    for k in (1, 2, 3, 4):
+        if len(folded) > k:
+            own.append(f"s{k}=" + folded[-k:])
+        if len(stem) > k:
+            own.append(f"p{k}=" + stem[:k])
+    if folded.startswith("ال"):
+        own.append("al")
+    own.extend("cue=" + c for c in cues)
+    around: dict[int, list[str]] = {}
+    for offset in _OFFSETS:
+        feats = [f"w{offset}=" + folded, f"shape{offset}=" + shape]
+        feats.extend(f"cue{offset}=" + c for c in cues)
+        feats.append(f"stem{offset}=" + stem)
+        if offset in (-1, 1):
+            feats.append(f"s2{offset}=" + folded[-2:])
+        around[offset] = feats
+    return _WordFeatures(own, around)
+
+
 def sentence_features(
     lexicon: Lexicon,
     words: Sequence[str],
     folded: Sequence[str] | None = None,
     gaz: Sequence[str] | None = None,
+    cache: dict[str, _WordFeatures] | None = None,
 ) -> list[list[str]]:
     """CRF features (as 'name=value' strings) for every word of one sentence.
 
     `folded` and `gaz` (the words folded, their gazetteer tags) may be passed when the
-    caller has them already.
+    caller has them already; `cache` (a dict the caller keeps for one article) saves
+    recomputing a repeated word's own features.
     """
     if folded is None:
         folded = [fold_plain(w) for w in words]
     if gaz is None:
         gaz = gazetteer_tags(lexicon, folded)
-    variants = [stem_variants(f) for f in folded]
-    stems = [base_form(f) for f in folded]
-    cues = [_word_cues(lexicon, f, v) for f, v in zip(folded, variants, strict=True)]
-    shapes = [_shape(w) for w in words]
+    if cache is None:
+        cache = {}
+    infos: list[_WordFeatures] = []
+    for word, f in zip(words, folded, strict=True):
+        info = cache.get(word)
+        if info is None:
+            info = cache[word] = _word_features(lexicon, word, f)
+        infos.append(info)
     n = len(words)
     out: list[list[str]] = []
     for i in range(n):
         f = folded[i]
-        feats = [
-            "bias",
-            "w=" + f,
-            "stem=" + stems[i],
-            "shape=" + shapes[i],
-            "len=" + str(min(len(f), 8)),
-            "gaz=" + gaz[i],
-        ]
-        for k in (1, 2, 3, 4):
-            if len(f) > k:
-                feats.append(f"s{k}=" + f[-k:])
-            if len(stems[i]) > k:
-                feats.append(f"p{k}=" + stems[i][:k])
-        if f.startswith("ال"):
-            feats.append("al")
-        feats.extend("cue=" + c for c in cues[i])
-        for offset in (-2, -1, 1, 2):
+        feats = [*infos[i].own, "gaz=" + gaz[i]]
+        for offset in _OFFSETS:
             j = i + offset
             if 0 <= j < n:
-                feats.append(f"w{offset}=" + folded[j])
+                feats.extend(infos[j].around[offset])
                 feats.append(f"gaz{offset}=" + gaz[j])
-                feats.append(f"shape{offset}=" + shapes[j])
-                feats.extend(f"cue{offset}=" + c for c in cues[j])
-                feats.append(f"stem{offset}=" + stems[j])
-                if offset in (-1, 1):
-                    feats.append(f"s2{offset}=" + folded[j][-2:])
             else:
                 feats.append(f"w{offset}=<pad>")
         if i > 0:
