@@ -255,3 +255,36 @@ async def test_arabic_note_is_saved_to_the_store_and_read_back(tmp_path: Path) -
         (saved,) = store.annotations_for(article.id)
     assert saved.note == note
     assert saved.quote == "OpenAI"
+
+
+async def test_long_notes_scroll_to_keep_the_cursor_visible() -> None:
+    app = EditorApp()
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        lines = [f"سطر رقم {n}" for n in range(12)]
+        await _type(pilot, "\n".join(lines))
+        height = editor.content_size.height
+        assert height < len(lines)
+        row, x = editor.cursor_position()
+        assert row == len(lines) - 1
+        # The last row is drawn at the bottom of the editor, with the cursor on it.
+        assert _cursor_cells(editor, height - 1) == [x]
+        width = editor.content_size.width - 1
+        assert (
+            editor.render_line(height - 1).text.strip() == layout(lines[-1], width, "app")[0].text
+        )
+        await pilot.press("ctrl+home")
+        assert editor.cursor_position()[0] == 0
+        assert _cursor_cells(editor, 0) != []
+
+
+async def test_a_click_puts_the_cursor_on_the_clicked_character() -> None:
+    app = EditorApp(NOTE)
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        (line,) = layout(NOTE, editor.content_size.width - 1, "app")
+        target = NOTE.index("OpenAI") + 1
+        cell = line.logical_to_cells(target)[0]
+        # Content starts after the border (1) and padding (1); RTL rows keep column 0 free.
+        await pilot.click(editor, offset=(2 + line.indent + 1 + cell, 1))
+        assert editor.cursor == target
