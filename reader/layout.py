@@ -137,8 +137,9 @@ _NOT_DRAWN_CHARS = frozenset("\u200e\u200f\u061c")
 #: A glyph before it becomes a `Glyph`: (text, cells, start, end), offsets relative to a word.
 _Template = tuple[str, int, int, int]
 _Templates = tuple[_Template, ...]
-#: A word's glyph templates and their total cells.
-_Entry = tuple[_Templates, int]
+#: A word's glyph templates and their total cells; a plain string stands for one one-cell
+#: glyph per character (the common case, kept compact and fast to expand).
+_Entry = tuple[_Templates | str, int]
 #: A wrapped line before reordering: (start, end, cells, glyphs in logical order).
 _Line = tuple[int, int, int, list[Glyph]]
 
@@ -248,8 +249,7 @@ def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry
         if _SIMPLE_WORD_RE.fullmatch(word):
             shaped = _join(word) if app and _ARABIC_RE.search(word) else word
             if "" not in shaped:
-                templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(shaped)])
-                entries.append((templates, len(word)))
+                entries.append(("".join(shaped), len(word)))
             else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
                 merged: list[_Template] = []
                 for at, form in enumerate(shaped):
@@ -381,13 +381,24 @@ def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
                 set_start(glyph, offset)
                 set_end(glyph, offset + 1)
                 append(glyph)
-            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
-                glyph = new(glyph_type)
-                set_text(glyph, glyph_text)
-                set_cells(glyph, glyph_cells)
-                set_start(glyph, glyph_start + start)
-                set_end(glyph, glyph_end + start)
-                append(glyph)
+            if isinstance(templates, str):
+                offset = start
+                for glyph_text in templates:
+                    glyph = new(glyph_type)
+                    set_text(glyph, glyph_text)
+                    set_cells(glyph, 1)
+                    set_start(glyph, offset)
+                    offset += 1
+                    set_end(glyph, offset)
+                    append(glyph)
+            else:
+                for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                    glyph = new(glyph_type)
+                    set_text(glyph, glyph_text)
+                    set_cells(glyph, glyph_cells)
+                    set_start(glyph, glyph_start + start)
+                    set_end(glyph, glyph_end + start)
+                    append(glyph)
             used += gap_cells + cells
         else:
             if current:
@@ -396,6 +407,8 @@ def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
                 current = []
                 append = current.append
                 used = 0
+            if isinstance(templates, str):
+                templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
             for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
                 if used + glyph_cells > width and current:  # a word wider than the line
                     lines.append((line_start, glyph_start + start, used, current))
