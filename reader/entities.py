@@ -394,7 +394,10 @@ class Extractor:
         for index in range(n):
             if tags[index] != "O":
                 continue
-            readings = [folded[index], *stem_variants(folded[index])]
+            # The word, or the word after و / ف (ومحمد); not after ل ب ك (لدينا is not دينا).
+            readings = [folded[index]]
+            if folded[index][:1] in ("و", "ف"):
+                readings.append(folded[index][1:])
             given = next((r for r in readings if r in lexicon.given), None)
             if given is None or (given in lexicon.given_taa and words[index].endswith("ه")):
                 continue  # ناديه (his club) is not نادية
@@ -416,7 +419,20 @@ class Extractor:
     def _drop_junk(self, tags: list[str], words: Sequence[str], folded: Sequence[str]) -> None:
         """Titles, common nouns and function words alone are not entities."""
         lexicon = self._lexicon
-        for start, end, _ in bio_spans(tags):
+        for start, end, kind in bio_spans(tags):
+            # Punctuation at either end is not part of a name ("إس ." -> "إس").
+            first, last = start, end
+            while first < last and not any(c.isalnum() for c in words[first]):
+                first += 1
+            while last > first and not any(c.isalnum() for c in words[last - 1]):
+                last -= 1
+            if (first, last) != (start, end):
+                for index in range(start, end):
+                    tags[index] = "O"
+                if first == last:
+                    continue
+                _write_span(tags, first, last, kind)
+                start, end = first, last
             text = " ".join(folded[start:end])
             stems = [text, *(stem_variants(text) if end - start == 1 else [])]
             junk = any(

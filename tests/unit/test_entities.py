@@ -273,6 +273,11 @@ def test_corpus_articles_offsets_and_no_titles_alone(extractor: Extractor) -> No
         entities = extractor.extract(text)
         assert_offsets(entities, text)
         assert not titles & {e.name for e in entities}
+        for entity in entities:
+            for mention in entity.mentions:
+                assert mention.text[0].isalnum() or mention.text[0] in "$€£¥", mention
+                last = mention.text.rstrip("ًٌٍَُِّْ")[-1]
+                assert last.isalnum() or last in "%٪", mention
         counts = [len(e.mentions) for e in entities]
         assert counts == sorted(counts, reverse=True)
 
