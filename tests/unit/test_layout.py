@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import textwrap
 import unicodedata
+import weakref
 from pathlib import Path
 
 import pytest
@@ -346,3 +348,30 @@ def test_join_matches_arabic_reshaper_on_the_corpus() -> None:
     letters = [HARAKAT_RE.sub("", word) for word in words if "\u200d" not in word]
     mismatches = [w for w in letters if "".join(_join(w)) != REFERENCE.reshape(w)]
     assert len(letters) > 1000 and mismatches == []
+
+
+def test_layout_leaves_the_cycle_collector_as_it_found_it() -> None:
+    class Node:
+        pass
+
+    node = Node()
+    node.loop = node  # type: ignore[attr-defined]
+    ref = weakref.ref(node)
+    del node  # cyclic garbage made before a layout
+    layout("نص للاختبار gc 1", 7)
+    assert gc.isenabled()
+    gc.collect()
+    assert ref() is None  # still collected: nothing leaked
+    gc.disable()
+    try:
+        layout("نص للاختبار gc 2", 7)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        layout("نص للاختبار gc 3", 7)
+        assert gc.get_freeze_count() == frozen  # a host's freeze is not undone
+    finally:
+        gc.unfreeze()
