@@ -94,6 +94,8 @@ def bidi_classes(text: str) -> str:
 
 
 # --- Mirroring (BidiMirroring-15.0) and paired brackets (BidiBrackets-15.0) ----------------
+# Pairs of characters (from, to), generated from the Unicode Character Database files of the
+# same names (© Unicode, Inc., Unicode License v3). Brackets: opening then closing bracket.
 _MIRROR_PAIRS = (
     "\u0028\u0029\u0029\u0028\u003c\u003e\u003e\u003c\u005b\u005d\u005d\u005b\u007b\u007d\u007d\u007b"
     "\u00ab\u00bb\u00bb\u00ab\u0f3a\u0f3b\u0f3b\u0f3a\u0f3c\u0f3d\u0f3d\u0f3c\u169b\u169c\u169c\u169b"
