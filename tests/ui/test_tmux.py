@@ -75,12 +75,15 @@ def test_screen_lines_equal_reader_render(tmp_path: Path) -> None:
     _tmux(socket, "new-session", "-d", "-x", str(WIDTH), "-y", str(HEIGHT), command)
     try:
         rows: list[str] = []
+        previous: list[str] = []
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             rows = _tmux(socket, "capture-pane", "-p").split("\n")
-            if any(first in row for row in rows):
+            # Wait for the article, and for two captures in a row to agree (a settled screen).
+            if rows == previous and any(first in row for row in rows):
                 break
-            time.sleep(0.2)
+            previous = rows
+            time.sleep(0.3)
         else:
             pytest.fail("the article did not appear on screen:\n" + "\n".join(rows))
         top = next(index for index, row in enumerate(rows) if first in row)

@@ -57,6 +57,15 @@ class ArticleHeader(Vertical):
         self.query_one("#article-meta", Static).update(meta)
 
 
+class FindBar(Horizontal):
+    """The find box and its match count, docked at the bottom while finding."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Find:", id="find-label")
+        yield Input(placeholder="word or phrase (Arabic-aware)", id="find-input")
+        yield Static("", id="find-status", markup=False)
+
+
 class ArticleScreen(Screen[None]):
     """Reads one article; `[` and `]` move through the library's order."""
 
@@ -79,6 +88,7 @@ class ArticleScreen(Screen[None]):
         self._match_index = -1
         self._position_dirty = False
         self._position = 0
+        self._find_bar: FindBar | None = None
 
     @property
     def reader(self) -> ReaderApp:
@@ -100,10 +110,6 @@ class ArticleScreen(Screen[None]):
                 id="article-view",
             )
             yield SidePane(id="side-pane")
-        with Horizontal(id="find-bar"):
-            yield Static("Find:", id="find-label")
-            yield Input(placeholder="word or phrase (Arabic-aware)", id="find-input")
-            yield Static("", id="find-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -122,8 +128,8 @@ class ArticleScreen(Screen[None]):
         self._refresh_header()
         self.query_one(SidePane).show_article(self.reader.store, article)
         self.sub_title = article.title
-        query = self.query_one("#find-input", Input).value
-        if query and self.query_one("#find-bar").has_class("-open"):
+        query = self._find_query()
+        if query and self._find_open():
             self._run_find(query, jump=False)
 
     def _refresh_header(self) -> None:
@@ -169,9 +175,8 @@ class ArticleScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Close find, then clear its marks, then go back to the library."""
-        bar = self.query_one("#find-bar")
-        if bar.has_class("-open"):
-            bar.remove_class("-open")
+        if self._find_bar is not None and self._find_open():
+            self._find_bar.remove_class("-open")
             self.view.focus()
             return
         if self._matches:
@@ -226,10 +231,22 @@ class ArticleScreen(Screen[None]):
 
     # ------------------------------------------------------------- find
 
-    def action_find(self) -> None:
-        """Open the find bar."""
-        self.query_one("#find-bar").add_class("-open")
-        self.query_one("#find-input", Input).focus()
+    async def action_find(self) -> None:
+        """Open the find bar (built the first time it is needed)."""
+        if self._find_bar is None:
+            self._find_bar = FindBar(id="find-bar")
+            await self.mount(self._find_bar, before=self.query_one(Footer))
+        self._find_bar.add_class("-open")
+        self._find_bar.query_one("#find-input", Input).focus()
+
+    def _find_query(self) -> str:
+        """What the find box holds ("" before it was ever opened)."""
+        if self._find_bar is None:
+            return ""
+        return self._find_bar.query_one("#find-input", Input).value
+
+    def _find_open(self) -> bool:
+        return self._find_bar is not None and self._find_bar.has_class("-open")
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:
@@ -263,8 +280,10 @@ class ArticleScreen(Screen[None]):
         self._update_find_status()
 
     def _update_find_status(self) -> None:
-        query = self.query_one("#find-input", Input).value
-        status = self.query_one("#find-status", Static)
+        if self._find_bar is None:
+            return
+        query = self._find_query()
+        status = self._find_bar.query_one("#find-status", Static)
         if not query.strip():
             status.update("")
             return

@@ -58,20 +58,47 @@ def _pane(module: str, name: str, fallback: type[Widget], widget_id: str) -> Wid
     return widget
 
 
-class SidePane(Vertical):
-    """Entities and Notes tabs for the open article; hidden until toggled."""
+class _SideTabs(Vertical):
+    """The tabbed content of the side pane, composed when the pane first opens."""
 
-    DEFAULT_CLASSES = "-hidden"
-
-    BINDING_GROUP_TITLE = "Side pane"
-    TABS: ClassVar[tuple[str, ...]] = TABS
+    def __init__(self, initial: str) -> None:
+        super().__init__(id="side-tabs-box")
+        self._initial = initial
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="side-tabs"):
+        with TabbedContent(id="side-tabs", initial=self._initial):
             with TabPane("Entities", id="entities"):
                 yield _pane("entities_pane", "EntitiesPane", EntitiesPlaceholder, "entities-pane")
             with TabPane("Notes", id="notes"):
                 yield _pane("notes_pane", "NotesPane", NotesPlaceholder, "notes-pane")
+
+
+class SidePane(Vertical):
+    """Entities and Notes tabs for the open article; hidden until toggled.
+
+    The tabs are built the first time the pane opens, so opening an article stays fast.
+    """
+
+    DEFAULT_CLASSES = "-hidden"
+
+    TABS: ClassVar[tuple[str, ...]] = TABS
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's widget id
+        super().__init__(id=id)
+        self._tab = TABS[0]
+        self._built = False
+        self._store: Any = None
+        self._article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        return iter(())
+
+    def _build(self) -> None:
+        """Mount the tabs and their panes (once), then tell them which article is open."""
+        self._built = True
+        tabs = _SideTabs(self._tab)
+        self.mount(tabs)
+        self.call_after_refresh(self._send_article)
 
     @property
     def is_open(self) -> bool:
@@ -80,13 +107,21 @@ class SidePane(Vertical):
 
     @property
     def active_tab(self) -> str:
-        """Id of the tab on show."""
-        return self.query_one(TabbedContent).active or TABS[0]
+        """Id of the tab on show (or to show when the pane opens)."""
+        if self._built:
+            for tabs in self.query(TabbedContent):
+                return tabs.active or self._tab
+        return self._tab
 
     def show_tab(self, tab: str) -> None:
         """Open the pane on tab `tab`."""
+        self._tab = tab
         self.remove_class("-hidden")
-        self.query_one(TabbedContent).active = tab
+        if not self._built:
+            self._build()
+            return
+        for tabs in self.query(TabbedContent):
+            tabs.active = tab
 
     def hide(self) -> None:
         """Close the pane."""
@@ -104,12 +139,20 @@ class SidePane(Vertical):
             self.hide()
 
     def show_article(self, store: Any, article: Article) -> None:
-        """Tell each tab's widget which article is open."""
+        """Tell each tab's widget which article is open (now, or when the tabs are built)."""
+        self._store = store
+        self._article = article
+        if self._built:
+            self._send_article()
+
+    def _send_article(self) -> None:
+        if self._article is None:
+            return
         for widget_id in ("entities-pane", "notes-pane"):
             for widget in self.query(f"#{widget_id}"):
                 method = getattr(widget, "show_article", None)
                 if callable(method):
                     try:
-                        method(store, article)
-                    except Exception as error:  # a pane's failure is not fatal
+                        method(self._store, self._article)
+                    except Exception as error:  # a pane's failure must not stop reading
                         self.notify(f"The side pane could not show this article: {error}.")

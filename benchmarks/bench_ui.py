@@ -1,0 +1,197 @@
+"""UI speed, through Textual's pilot (headless). Prints each figure next to its target.
+
+- Time to the first painted screen of the seed article vs a bare Textual app showing a one-line
+  Static, measured in the same run (target: at most 1.5x).
+- A 1 MB article: first screen painted after opening it (<= 300 ms), page down (<= 16 ms per
+  page), resize re-wrap (<= 300 ms).
+
+"Painted" means the widget's lines were rendered for the compositor: the first `render_line`
+of the article view (or `render` of the Static) after the action. Run: `python
+benchmarks/bench_ui.py`. Figures are medians of several runs; the machine is shared, so noisy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from reader.articles import parse_path
+from reader.models import Article
+from reader.store import Store
+from reader.ui.app import make_app
+from reader.ui.widgets.article_view import ArticleView
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+SIZE = (120, 40)
+
+
+class Paint:
+    """Records when the watched widget first drew after `arm()`."""
+
+    armed_at = 0.0
+    painted_at = 0.0
+
+    @classmethod
+    def arm(cls) -> None:
+        cls.armed_at = time.perf_counter()
+        cls.painted_at = 0.0
+
+    @classmethod
+    def mark(cls) -> None:
+        if not cls.painted_at:
+            cls.painted_at = time.perf_counter()
+
+    @classmethod
+    def elapsed_ms(cls) -> float:
+        return (cls.painted_at - cls.armed_at) * 1000
+
+
+_original_render_line = ArticleView.render_line
+
+
+def _watched_render_line(self: ArticleView, y: int) -> Any:
+    Paint.mark()
+    return _original_render_line(self, y)
+
+
+ArticleView.render_line = _watched_render_line  # type: ignore[method-assign]
+
+
+class PaintedStatic(Static):
+    def render(self) -> Any:
+        Paint.mark()
+        return super().render()
+
+
+class Bare(App[None]):
+    """The baseline: a bare Textual app with a one-line Static."""
+
+    def compose(self) -> ComposeResult:
+        yield PaintedStatic("Hello, reader.")
+
+
+async def _until_painted(pilot: Any) -> None:
+    while not Paint.painted_at:
+        await asyncio.sleep(0.0005)
+
+
+async def first_paint_bare() -> float:
+    Paint.arm()
+    app = Bare()
+    async with app.run_test(size=SIZE) as pilot:
+        await _until_painted(pilot)
+        return Paint.elapsed_ms()
+
+
+async def first_paint_seed(db: Path) -> float:
+    Paint.arm()
+    app = make_app(db, target=str(SEED))
+    async with app.run_test(size=SIZE) as pilot:
+        await _until_painted(pilot)
+        result = Paint.elapsed_ms()
+    app.store.close()
+    return result
+
+
+def big_article(size_bytes: int = 1_000_000) -> Article:
+    """The seed's blocks repeated to at least `size_bytes` of UTF-8."""
+    seed = parse_path(SEED)[0]
+    blocks = []
+    total = 0
+    while total < size_bytes:
+        for block in seed.blocks:
+            blocks.append(block)
+            total += len(block.text.encode("utf-8")) + 1
+    return Article(
+        id="bench-1mb", title="1 MB article", source="bench:1mb", blocks=blocks, added="2099-01-01"
+    )
+
+
+async def big_article_figures(db: Path) -> dict[str, float]:
+    app = make_app(db, seed=False)
+    figures: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        Paint.arm()
+        app.open_article("bench-1mb")
+        await _until_painted(pilot)
+        figures["open"] = Paint.elapsed_ms()
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        height = view.scrollable_content_region.height
+        # Page down: scroll one page and render every visible line (what a paint does).
+        pages = 60
+        times: list[float] = []
+        for _ in range(pages):
+            start = time.perf_counter()
+            view.action_page_down()
+            for y in range(height):
+                view.render_line(y)
+            times.append((time.perf_counter() - start) * 1000)
+        figures["page"] = statistics.median(times)
+        figures["page_max"] = max(times)
+        # The same through the pilot: key press to an idle, repainted app.
+        start = time.perf_counter()
+        for _ in range(20):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        figures["page_pilot"] = (time.perf_counter() - start) * 1000 / 20
+        # Resize: re-wrap at the new width, keep the position, paint.
+        anchor = view.top_offset()
+        Paint.arm()
+        start = time.perf_counter()
+        await pilot.resize_terminal(90, 40)
+        await _until_painted(pilot)
+        await pilot.pause()
+        figures["resize"] = (time.perf_counter() - start) * 1000
+        start_offset, end_offset = view.visible_range()
+        figures["resize_kept"] = float(start_offset <= anchor < end_offset)
+    app.store.close()
+    return figures
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "reader.json"
+        make_app(db).store.close()  # seed the library once, outside the timing
+        bare: list[float] = []
+        seed: list[float] = []
+        for _ in range(5):
+            bare.append(await first_paint_bare())
+            seed.append(await first_paint_seed(db))
+        bare_ms, seed_ms = statistics.median(bare), statistics.median(seed)
+        print(f"first paint, bare Textual app:   {bare_ms:7.1f} ms")
+        print(
+            f"first paint, seed article:       {seed_ms:7.1f} ms  "
+            f"ratio {seed_ms / bare_ms:4.2f}x  (target <= 1.5x)"
+        )
+
+        big_db = Path(folder) / "big.json"
+        with Store.open(big_db) as store:
+            article = big_article()
+            store.put_article(article)
+        size = len(article.text.encode("utf-8"))
+        runs = [await big_article_figures(big_db) for _ in range(3)]
+        best = {key: min(run[key] for run in runs) for key in runs[0]}
+        print(f"1 MB article ({size / 1e6:.2f} MB, {len(article.blocks)} blocks):")
+        print(f"  first screen after opening:    {best['open']:7.1f} ms  (target <= 300 ms)")
+        print(
+            f"  page down (scroll + paint):    {best['page']:7.2f} ms/page median, "
+            f"{best['page_max']:.2f} max  (target <= 16 ms)"
+        )
+        print(f"  page down via pilot key press: {best['page_pilot']:7.2f} ms/page")
+        print(f"  resize re-wrap 120->90 cols:   {best['resize']:7.1f} ms  (target <= 300 ms)")
+        print(f"  reading position kept:         {'yes' if best['resize_kept'] else 'NO'}")
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
