@@ -7,10 +7,16 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
-from reader.layout import BIDI_MODES, BidiMode
+
+if TYPE_CHECKING:
+    from reader.layout import BidiMode
+
+#: Same as `reader.layout.BIDI_MODES`; repeated so registering the command (which every
+#: `reader` run does) does not import the layout engine and its dependencies.
+BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
 
 BIDI_ENV = "READER_BIDI"
 DEFAULT_WIDTH = 80
