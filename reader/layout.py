@@ -247,7 +247,10 @@ def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry
     app = mode == "app"
     for word in words:
         if _SIMPLE_WORD_RE.fullmatch(word):
-            shaped = _join(word) if app and _ARABIC_RE.search(word) else word
+            if not (app and _ARABIC_RE.search(word)):
+                entries.append((word, len(word)))
+                continue
+            shaped = _join(word)
             if "" not in shaped:
                 entries.append(("".join(shaped), len(word)))
             else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
@@ -292,24 +295,34 @@ class _WordCache:
         self._limit = limit
         self._entries: dict[tuple[BidiMode, bool], dict[str, _Entry]] = {}
 
-    def prefetch(self, words: list[str], mode: BidiMode, harakat: bool) -> dict[str, _Entry]:
-        """Shape the words not cached yet, in one batch; returns the cache for mode/harakat."""
+    def prefetch(self, words: list[str], mode: BidiMode, harakat: bool) -> None:
+        """Shape the words not cached yet, in one batch."""
         entries = self._entries.setdefault((mode, harakat), {})
-        missing = [word for word in dict.fromkeys(words) if word not in entries]
-        if missing:
-            if len(entries) + len(missing) > self._limit:
-                entries.clear()
-            entries.update(zip(missing, _shape_words(missing, mode, harakat), strict=True))
-        return entries
+        self._shape([word for word in dict.fromkeys(words) if word not in entries], mode, harakat)
 
     def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
         """Entries for `words`, shaping the missing ones in one batch."""
         entries = self._entries.setdefault((mode, harakat), {})
         found = [entries.get(word) for word in words]
-        if None in found:
-            entries = self.prefetch(words, mode, harakat)
-            return [entries[word] for word in words]
-        return found  # type: ignore[return-value]  # no None left
+        if None not in found:
+            return found  # type: ignore[return-value]  # no None left
+        missing = [word for word, entry in zip(words, found, strict=True) if entry is None]
+        fresh = self._shape(list(dict.fromkeys(missing)), mode, harakat)
+        return [
+            entry if entry is not None else fresh[word]
+            for word, entry in zip(words, found, strict=True)
+        ]
+
+    def _shape(self, words: list[str], mode: BidiMode, harakat: bool) -> dict[str, _Entry]:
+        """Shape `words`, cache them and return them (from a local dict, which a concurrent
+        clear of the cache cannot empty)."""
+        fresh = dict(zip(words, _shape_words(words, mode, harakat), strict=True))
+        if fresh:
+            entries = self._entries.setdefault((mode, harakat), {})
+            if len(entries) + len(fresh) > self._limit:
+                entries.clear()
+            entries.update(fresh)
+        return fresh
 
 
 _WORDS = _WordCache()

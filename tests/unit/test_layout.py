@@ -22,6 +22,7 @@ from reader.layout import (
     Glyph,
     VisualLine,
     _join,
+    _WordCache,
     base_direction,
     layout,
     layout_many,
@@ -375,3 +376,14 @@ def test_layout_leaves_the_cycle_collector_as_it_found_it() -> None:
         assert gc.get_freeze_count() == frozen  # a host's freeze is not undone
     finally:
         gc.unfreeze()
+
+
+def test_word_cache_stays_bounded_and_correct() -> None:
+    cache = _WordCache(limit=4)
+    first = cache.get_many(["مرحبا", "abc", "لا", "مرحبا"], "app", True)
+    assert first[0] == first[3] == ("\ufee3\ufeae\ufea3\ufe92\ufe8e", 5)
+    assert first[1] == ("abc", 3)
+    assert first[2] == ((("\ufefb", 1, 0, 2),), 1)  # lam-alef: one glyph, two characters
+    second = cache.get_many(["x", "y", "z", "لا"], "app", True)
+    assert second[3] == first[2]
+    assert all(len(entries) <= 4 for entries in cache._entries.values())
