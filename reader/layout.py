@@ -173,25 +173,28 @@ def _join(letters: str) -> list[str]:
     """
     out: list[str] = []
     kinds: list[int] = []  # form used for each letter; -1 for a character not in the tables
+    joining = _JOINING.get
     previous = None
+    kind = -1  # the previous letter's form, as in `kinds[-1]`
     for letter in letters:
-        entry = _JOINING.get(letter)
+        entry = joining(letter)
         if entry is None:
-            kinds.append(-1)
+            kind = -1
             out.append(letter)
         elif (
             previous is None
             or not entry[1]
             or not previous[2]
-            or (kinds[-1] == FINAL and not previous[3])
+            or (kind == FINAL and not previous[3])
         ):
-            kinds.append(ISOLATED)
+            kind = ISOLATED
             out.append(entry[0][ISOLATED])
-        else:
-            kinds[-1] = INITIAL if kinds[-1] == ISOLATED else MEDIAL
-            out[-1] = previous[0][kinds[-1]]
-            kinds.append(FINAL)
+        else:  # joins the previous letter, which now joins forward too
+            kinds[-1] = before = INITIAL if kind == ISOLATED else MEDIAL
+            out[-1] = previous[0][before]
+            kind = FINAL
             out.append(entry[0][FINAL])
+        kinds.append(kind)
         previous = entry
     if _ZWJ in letters:
         out = ["" if letter == _ZWJ else form for letter, form in zip(letters, out, strict=True)]
