@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -20,11 +20,12 @@ from reader.paths import resolve_db_path
 from reader.store import Store
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.article import ArticleScreen
-from reader.ui.screens.help import HelpScreen
-from reader.ui.screens.library import LibraryScreen
 from reader.ui.themes import DEFAULT_THEME, ThemeSet, load_themes
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane
+
+if TYPE_CHECKING:
+    from reader.ui.screens.library import LibraryScreen
 
 BidiMode = Literal["app", "terminal"]
 BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
@@ -101,7 +102,7 @@ class ReaderApp(App[None]):
         if self._initial_article is not None:
             self.push_screen(ArticleScreen(self._initial_article))
         else:
-            self.push_screen(LibraryScreen())
+            self.push_screen(_library_screen())
         self._ready_to_save = True
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
@@ -133,10 +134,12 @@ class ReaderApp(App[None]):
         if len(self.screen_stack) > 2:
             self.pop_screen()
         else:
-            self.switch_screen(LibraryScreen())
+            self.switch_screen(_library_screen())
 
     def help_sections(self) -> list[tuple[str, type[DOMNode]]]:
         """Sections of the help screen: (title, class whose bindings it lists)."""
+        from reader.ui.screens.library import LibraryScreen
+
         sections: list[tuple[str, type[DOMNode]]] = [
             ("Everywhere", ReaderApp),
             ("Library", LibraryScreen),
@@ -152,6 +155,8 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key binding."""
+        from reader.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.help_sections()))
@@ -205,6 +210,13 @@ class ReaderApp(App[None]):
                 self.store.set_setting(key, value)
         except ReaderError as error:
             self.notify(str(error), severity="error")
+
+
+def _library_screen() -> LibraryScreen:
+    """A new library screen (imported when first needed: opening an article skips it)."""
+    from reader.ui.screens.library import LibraryScreen
+
+    return LibraryScreen()
 
 
 def make_app(

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from reader.ui.screens.all_notes import open_all_notes
-
 if TYPE_CHECKING:
     from reader.ui.app import BidiMode, ReaderApp
 
@@ -19,6 +17,8 @@ class ReaderCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         """(name, help, callback) for every command available now."""
+        from reader.ui.screens.all_notes import open_all_notes
+
         app: ReaderApp = self.app  # type: ignore[assignment]
         commands: list[tuple[str, str, Callable[[], object]]] = []
         seen: set[str] = set()

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Static
 from reader.arabic import find_all
 from reader.errors import ReaderError
 from reader.models import Article
-from reader.ui.screens.library import short_source
+from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import ArticleView, display_lines
 from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.side_pane import SidePane

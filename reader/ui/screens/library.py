@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlparse
 
 from rich.text import Text
 from textual import events, on
@@ -14,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from reader.arabic import fold_plain
 from reader.models import ArticleSummary
+from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import display_lines
 
 if TYPE_CHECKING:
@@ -21,13 +21,6 @@ if TYPE_CHECKING:
 
 #: Cells given to the title column; titles are shaped and cut to this.
 TITLE_WIDTH = 60
-
-
-def short_source(source: str) -> str:
-    """A URL's host or a path's file name: enough to recognise where an article came from."""
-    if "://" in source:
-        return urlparse(source).netloc or source
-    return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def short_date(summary: ArticleSummary) -> str:

@@ -371,7 +371,7 @@ class ArticleView(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render_virtual(virtual_y)
             self._strips[virtual_y] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._page_style())
 
     # ---------------------------------------------------------------- internals
 
@@ -492,7 +492,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _render_virtual(self, virtual_y: int) -> Strip:
         """Build the full-width strip for one virtual line."""
         width = self._content_width()
-        page = self.rich_style
+        page = self._page_style()
         if virtual_y < 0 or virtual_y >= self._total:
             return Strip.blank(width, page)
         block, row = self._locate(virtual_y)
@@ -507,6 +507,12 @@ class ArticleView(ScrollView, can_focus=True):
         pad = self._margin + line.indent
         segments: list[Segment] = [Segment(" " * pad, page)] if pad else []
         layers = self._layers_for(offset + line.start, offset + max(line.end, line.start + 1))
+        if not layers:  # the common case: one run of text in the block's style
+            segments.append(Segment(line.text, base))
+            used = pad + line.width
+            if used < width:
+                segments.append(Segment(" " * (width - used), page))
+            return Strip(segments, max(width, used))
         run_text: list[str] = []
         run_style: Style | None = None
         for glyph in line.glyphs:
@@ -543,12 +549,19 @@ class ArticleView(ScrollView, can_focus=True):
         found.sort(key=lambda item: item[0])
         return [spans for _, spans in found]
 
+    def _page_style(self) -> Style:
+        """The view's own style (margins, blank lines), resolved once per style update."""
+        style = self._styles.get("\x00page")
+        if style is None:
+            style = self._styles["\x00page"] = self.rich_style
+        return style
+
     def _block_style(self, kind: BlockKind) -> Style:
         """Text style of a block kind: the view's style plus its component class."""
-        key = f"block:{kind}"
+        key = f"\x00block:{kind}"
         style = self._styles.get(key)
         if style is None:
-            style = self.rich_style
+            style = self._page_style()
             if kind == "heading":
                 style = style + self.get_component_rich_style("article-view--heading", partial=True)
             elif kind == "quote":

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from reader.models import Article
 
@@ -66,6 +66,9 @@ class _SideTabs(Vertical):
         self._initial = initial
 
     def compose(self) -> ComposeResult:
+        # Imported here: tabs cost import time nobody should pay before opening the pane.
+        from textual.widgets import TabbedContent, TabPane
+
         with TabbedContent(id="side-tabs", initial=self._initial):
             with TabPane("Entities", id="entities"):
                 yield _pane("entities_pane", "EntitiesPane", EntitiesPlaceholder, "entities-pane")
@@ -109,8 +112,8 @@ class SidePane(Vertical):
     def active_tab(self) -> str:
         """Id of the tab on show (or to show when the pane opens)."""
         if self._built:
-            for tabs in self.query(TabbedContent):
-                return tabs.active or self._tab
+            for tabs in self.query("#side-tabs"):
+                return str(getattr(tabs, "active", "") or self._tab)
         return self._tab
 
     def show_tab(self, tab: str) -> None:
@@ -120,8 +123,8 @@ class SidePane(Vertical):
         if not self._built:
             self._build()
             return
-        for tabs in self.query(TabbedContent):
-            tabs.active = tab
+        for tabs in self.query("#side-tabs"):
+            tabs.active = tab  # type: ignore[attr-defined]
 
     def hide(self) -> None:
         """Close the pane."""
