@@ -309,6 +309,22 @@ def test_cli_json(tmp_path: Path, seed_text: str) -> None:
     assert not (tmp_path / "db.json").exists(), "listing entities must not create a database"
 
 
+def test_cli_applies_saved_corrections(tmp_path: Path) -> None:
+    from reader.store import Store
+
+    store = Store.open(tmp_path / "db.json")
+    try:
+        store.add_entity_correction(EntityCorrection("hide", "تويتر"))
+        store.add_entity_correction(EntityCorrection("retype", "ستارجيت", type="ORG"))
+    finally:
+        store.close()
+    result = run_cli("entities", str(SEED), "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = {item["name"]: item["type"] for item in json.loads(result.stdout)}
+    assert "تويتر" not in found
+    assert found["ستارجيت"] == "ORG"
+
+
 def test_cli_table(tmp_path: Path) -> None:
     result = run_cli("entities", str(SEED), tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
