@@ -321,8 +321,10 @@ class Extractor:
 
     def _apply_gazetteer(self, tags: list[str], folded: Sequence[str], gaz: Sequence[str]) -> None:
         """Known names win where the CRF found nothing or only part of them."""
+        lexicon = self._lexicon
         for start, end, kind in bio_spans(gaz):
-            if folded[start].startswith("و") and tags[start].startswith("I-"):
+            conjunction = folded[start].startswith("و") and folded[start] not in lexicon.lengths
+            if conjunction and tags[start].startswith("I-"):
                 tags[start] = "B-" + tags[start][2:]  # "X وY": two names, not one
             overlapping = [s for s in bio_spans(tags) if s[0] < end and start < s[1]]
             latin = any(c.isascii() and c.isalpha() for f in folded[start:end] for c in f)
