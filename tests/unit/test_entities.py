@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -9,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.entities import MODEL_PATH, Entity, Extractor, bio_spans
+from reader.entities import ENTITY_TYPES, MODEL_PATH, Entity, Extractor, bio_spans
 from reader.models import EntityCorrection
 from reader.ner_features import Lexicon, feature_signature
 
@@ -183,6 +186,33 @@ def test_harakat_do_not_split_an_entity(extractor: Extractor) -> None:
     musk = [e for e in extractor.extract(text) if e.type == "PERSON"]
     assert len(musk) == 1
     assert [m.text for m in musk[0].mentions] == ["إيلون ماسك", "مَاسِك"]
+
+
+_SEED_SENTENCES = [
+    line for line in SEED.read_text(encoding="utf-8").replace(".", ".\n").splitlines() if line
+]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SEED_SENTENCES), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["ـ", "َ", "ً", "ّ"])), max_size=8),
+)
+def test_offsets_hold_for_any_text(sentences: list[str], marks: list[tuple[int, str]]) -> None:
+    extractor = Extractor.load()
+    # Sprinkle tatweel and harakat after letters: offsets must still index the text.
+    chars = list("\n".join(sentences))
+    for position, mark in marks:
+        position %= len(chars)
+        if "\u0621" <= chars[position] <= "\u064a":
+            chars[position] += mark
+    text = "".join(chars)
+    entities = extractor.extract(text)
+    assert_offsets(entities, text)
+    for entity in entities:
+        assert entity.type in ENTITY_TYPES
+        spans = sorted((m.start, m.end) for m in entity.mentions)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_empty_text(extractor: Extractor) -> None:
