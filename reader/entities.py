@@ -279,7 +279,11 @@ def _found(doc: _Doc, span: Span) -> _Found:
 
 
 class Extractor:
-    """The loaded model and gazetteers; `extract` is pure and reentrant."""
+    """The loaded model and gazetteers.
+
+    `extract` has no side effects, but the CRF tagger keeps state during a call: use one
+    Extractor from one thread at a time (load one per worker).
+    """
 
     def __init__(self, tagger: pycrfsuite.Tagger, lexicon: Lexicon) -> None:
         self._tagger = tagger
