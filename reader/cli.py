@@ -17,7 +17,7 @@ BIDI_MODES = ("app", "terminal")
 
 
 def _common_options() -> argparse.ArgumentParser:
-    """Options every subcommand accepts, so `reader SUB --db X` works as well as `reader --db X SUB`."""
+    """Options every subcommand accepts: `reader SUB --db X` works like `reader --db X SUB`."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--version", action="version", version=f"reader {__version__}", help="show the version"
@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _split_open_target(argv: list[str], parser: argparse.ArgumentParser) -> tuple[list[str], str | None]:
+def _split_open_target(
+    argv: list[str], parser: argparse.ArgumentParser
+) -> tuple[list[str], str | None]:
     """`reader PATH|URL` is shorthand for opening it: pull the target out before parsing."""
     commands = set()
     for action in parser._subparsers._group_actions if parser._subparsers else []:

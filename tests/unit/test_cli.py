@@ -13,7 +13,9 @@ from reader import __version__
 from reader.cli import build_parser
 
 
-def _subcommand_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _subcommand_paths(
+    parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
     paths: list[tuple[str, ...]] = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
