@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.entities import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
-from reader.models import Article, EntityCorrection
 from reader.paths import resolve_db_path
+
+if TYPE_CHECKING:  # the extractor and its model load only when the command runs
+    from reader.entities import Entity
+    from reader.models import Article, EntityCorrection
 
 TYPE_HEADINGS = {
     "PERSON": "People",
@@ -81,6 +83,8 @@ def _print_table(entities: list[Entity]) -> None:
     if not entities:
         console.print("No entities found.")
         return
+    from reader.entities import ENTITY_TYPES
+
     order = {kind: index for index, kind in enumerate(ENTITY_TYPES)}
     groups: dict[str, list[Entity]] = {}
     for entity in entities:
@@ -101,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     articles = _articles(path)
     if not articles:
         raise ReaderError(f"{path} holds no article.")
+    from reader.entities import Extractor
+
     extractor = Extractor.load()
     corrections = _corrections(args)
     results = [(article, extractor.extract(article.text, corrections)) for article in articles]

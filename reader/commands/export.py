@@ -10,23 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
-from reader.export import (
-    EntityLike,
-    article_markdown,
-    combined_markdown,
-    default_export_dir,
-    now_iso,
-    safe_filename,
-    target_path,
-    write_text_atomic,
-)
-from reader.models import Annotation, Article
 from reader.paths import resolve_db_path
-from reader.store import Store
-from reader.webanno import ImportReport, collection_text, import_file
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store, exporters and extractor load only when a command runs
     from reader.entities import Extractor
+    from reader.export import EntityLike
+    from reader.models import Annotation, Article
+    from reader.store import Store
+    from reader.webanno import ImportReport
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -120,6 +111,18 @@ def _write_stdout(text: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Handler for `reader export`."""
+    from reader.export import (
+        article_markdown,
+        combined_markdown,
+        default_export_dir,
+        now_iso,
+        safe_filename,
+        target_path,
+        write_text_atomic,
+    )
+    from reader.store import Store
+    from reader.webanno import collection_text
+
     if args.with_entities and args.format != "md":
         raise ReaderError("--with-entities applies to Markdown export only.")
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
@@ -205,6 +208,9 @@ def _print_report(path: str, report: ImportReport) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handler for `reader import`."""
+    from reader.store import Store
+    from reader.webanno import import_file
+
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
             print(f"reader: {message}", file=sys.stderr)
