@@ -341,3 +341,19 @@ async def test_export_key_names_the_file(
         files = list(out.glob("*.md"))
         assert len(files) == 1
         assert any(str(files[0]) in n.message for n in app._notifications)
+
+
+async def test_fast_typing_after_slash_lands_in_the_find_box(app_factory: Factory) -> None:
+    """Keys sent in one burst (a fast typist, tmux send-keys) must not run the view's bindings."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        await pilot.pause(0.2)
+        for key, character in [("slash", "/"), ("O", "O"), ("p", "p"), ("e", "e"), ("n", "n")]:
+            app.post_message(events.Key(key, character))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#find-input", Input).value == "Open"
+        assert len(view.marks("find")) == app.screen.article.text.count("OpenAI")
+        assert app.focused is view
+        assert isinstance(app.screen, ArticleScreen)  # no dialog opened by "n" or "enter"

@@ -69,14 +69,20 @@ def test_screen_lines_equal_reader_render(tmp_path: Path) -> None:
     first = expected[0].strip()
     socket = f"reader-test-{uuid.uuid4().hex[:8]}"
     command = (
-        f"env -u READER_BIDI LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+        # COLUMNS/LINES (set by other tests in this worker, say) would override the pane size.
+        f"env -u READER_BIDI -u COLUMNS -u LINES LANG=C.UTF-8 LC_ALL=C.UTF-8 "
         f"{sys.executable} -m reader --db {tmp_path / 'reader.json'} {SEED}"
     )
-    _tmux(socket, "new-session", "-d", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    size = ("-x", str(WIDTH), "-y", str(HEIGHT))
+    # Size the window again once the app runs (a SIGWINCH): on a loaded machine the app can
+    # start before tmux applies -x/-y and stay drawn for the 80x24 default.
+    _tmux(socket, "new-session", "-d", *size, command)
+    _tmux(socket, "resize-window", "-t", "0", *size)
     try:
         margin = (WIDTH - 1 - READING_WIDTH) // 2  # centred; one cell for the scrollbar
         rows: list[str] = []
         body: list[str] = []
+        polls = 0
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             rows = _tmux(socket, "capture-pane", "-p").split("\n")
@@ -90,10 +96,23 @@ def test_screen_lines_equal_reader_render(tmp_path: Path) -> None:
                 ]
                 if len(body) >= 40 and body == expected[: len(body)]:
                     break
+            polls += 1
+            if polls % 5 == 0:
+                # Still not right: the app may have missed the resize while starting up; wiggle
+                # the window so it gets a SIGWINCH now that it is listening.
+                _tmux(socket, "resize-window", "-t", "0", "-x", str(WIDTH - 1), "-y", str(HEIGHT))
+                _tmux(socket, "resize-window", "-t", "0", *size)
             time.sleep(0.3)
         else:
             shown = "\n".join(rows)
-            assert body == expected[: len(body)], f"screen never matched; last capture:\n{shown}"
+            diff = next(
+                (i for i, (a, b) in enumerate(zip(body, expected, strict=False)) if a != b), None
+            )
+            if diff is not None:
+                pytest.fail(
+                    f"row {diff} of the article differs:\n{body[diff]!r}\n{expected[diff]!r}\n"
+                    f"last capture:\n{shown}"
+                )
             pytest.fail(f"the article did not appear on screen:\n{shown}")
         _tmux(socket, "send-keys", "q")
         deadline = time.monotonic() + 10

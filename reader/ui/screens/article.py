@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -116,6 +116,16 @@ class ArticleScreen(Screen[None]):
         self._show(self.article)
         self.view.focus()
         self.set_interval(POSITION_SAVE_INTERVAL, self._save_position_if_moved)
+        # The find bar is built just after the first paint, so the article shows sooner and
+        # "/" followed by fast typing finds the box already there.
+        self.call_after_refresh(self._prepare_find_bar)
+
+    async def _prepare_find_bar(self) -> FindBar:
+        """Mount the (hidden) find bar once."""
+        if self._find_bar is None:
+            self._find_bar = FindBar(id="find-bar")
+            await self.mount(self._find_bar, before=self.query_one(Footer))
+        return self._find_bar
 
     def _show(self, article: Article) -> None:
         """Put `article` on screen at its remembered position."""
@@ -176,7 +186,7 @@ class ArticleScreen(Screen[None]):
     def action_back(self) -> None:
         """Close find, then clear its marks, then go back to the library."""
         if self._find_bar is not None and self._find_open():
-            self._find_bar.remove_class("-open")
+            self._find_bar.display = False
             self.view.focus()
             return
         if self._matches:
@@ -233,11 +243,36 @@ class ArticleScreen(Screen[None]):
 
     async def action_find(self) -> None:
         """Open the find bar (built the first time it is needed)."""
-        if self._find_bar is None:
-            self._find_bar = FindBar(id="find-bar")
-            await self.mount(self._find_bar, before=self.query_one(Footer))
-        self._find_bar.add_class("-open")
-        self._find_bar.query_one("#find-input", Input).focus()
+        bar = self._find_bar or await self._prepare_find_bar()
+        bar.display = True  # inline, at once: a box still hidden by CSS cannot take focus
+        # Focus now, not after the queued keys: "/" then fast typing must land in the box.
+        self.set_focus(bar.query_one("#find-input", Input))
+
+    async def on_key(self, event: events.Key) -> None:
+        """Open find on "/" at once, and send keys that reached the old focus to the box.
+
+        Key bindings run only after a key has bubbled up to the app, by which time a fast typist
+        (or a paste) has already sent the next keys to the article view; handling "/" here and
+        moving those keys into the box keeps "/word" from running the view's key bindings.
+        """
+        bar = self._find_bar
+        if bar is None:
+            return
+        box = bar.query_one("#find-input", Input)
+        if event.key == "slash" and self.focused is not box:
+            bar.display = True  # inline, at once: a box still hidden by CSS cannot take focus
+            self.set_focus(box)
+        elif self.focused is not box or not bar.display:
+            return
+        elif event.key == "enter":
+            # The box stops the keys it handles itself, so this one came from elsewhere.
+            await box.action_submit()
+        elif event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def _find_query(self) -> str:
         """What the find box holds ("" before it was ever opened)."""
@@ -246,7 +281,7 @@ class ArticleScreen(Screen[None]):
         return self._find_bar.query_one("#find-input", Input).value
 
     def _find_open(self) -> bool:
-        return self._find_bar is not None and self._find_bar.has_class("-open")
+        return self._find_bar is not None and self._find_bar.display
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:
