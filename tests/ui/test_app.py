@@ -59,6 +59,13 @@ async def test_library_lists_newest_first_and_filters_as_you_type(app_factory: F
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
         assert app.screen.article.id == "arabic0000000002"
+        # Back on the list, keys go to the list again: q quits rather than typing a "q".
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 async def test_escape_clears_filter(app_factory: Factory) -> None:

@@ -66,8 +66,9 @@ class LibraryScreen(Screen[None]):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        """Back from an article: counts may have changed."""
+        """Back from an article: counts may have changed; keys go to the list again."""
         self.reload()
+        self.query_one(DataTable).focus()
 
     def reload(self) -> None:
         """Read the article list from the store and show it through the filter."""
