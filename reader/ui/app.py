@@ -169,11 +169,26 @@ class ReaderApp(App[None]):
             return
         self.bidi_mode = mode
         self._save_setting("bidi_mode", mode)
+        self._relayout_screens()
+        self.notify(f"Bidi mode: {mode}", timeout=2)
+
+    def set_reading_width(self, width: int) -> None:
+        """Change the widest text column (cells), everywhere, and remember it."""
+        self.reading_width = max(20, width)
+        self._save_setting("reading_width", self.reading_width)
+        self._relayout_screens()
+
+    def set_harakat(self, show: bool) -> None:
+        """Show or hide Arabic diacritics, everywhere, and remember it."""
+        self.harakat = show
+        self._save_setting("harakat", show)
+        self._relayout_screens()
+
+    def _relayout_screens(self) -> None:
         for screen in self.screen_stack:
             apply = getattr(screen, "apply_bidi", None)
             if callable(apply):
                 apply()
-        self.notify(f"Bidi mode: {mode}", timeout=2)
 
     def action_toggle_bidi(self) -> None:
         """Flip between app and terminal bidi."""

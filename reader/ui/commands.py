@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from reader.ui.app import BidiMode, ReaderApp
 
 
+#: Reading widths the palette offers.
+READING_WIDTHS: tuple[int, ...] = (60, 72, 80, 100, 120)
+
+
 class ReaderCommands(Provider):
     """Offers each binding active on the current screen, each theme, and each bidi mode."""
 
@@ -44,6 +48,21 @@ class ReaderCommands(Provider):
         )
         for mode, help_text in modes:
             commands.append((f"Bidi mode: {mode}", help_text, partial(app.set_bidi_mode, mode)))
+        for width in READING_WIDTHS:
+            commands.append(
+                (
+                    f"Reading width: {width}",
+                    "widest text column, in cells",
+                    partial(app.set_reading_width, width),
+                )
+            )
+        commands.append(
+            (
+                "Harakat: hide" if app.harakat else "Harakat: show",
+                "Arabic diacritics",
+                partial(app.set_harakat, not app.harakat),
+            )
+        )
         commands.append(("Help: list every key", "key: ?", app.action_help))
         commands.append(
             ("All notes", "highlights and notes of every article", partial(open_all_notes, app))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual import events
 from textual.widgets import DataTable, Input
 
@@ -364,3 +365,48 @@ async def test_fast_typing_after_slash_lands_in_the_find_box(app_factory: Factor
         assert len(view.marks("find")) == app.screen.article.text.count("OpenAI")
         assert app.focused is view
         assert isinstance(app.screen, ArticleScreen)  # no dialog opened by "n" or "enter"
+
+
+async def test_reading_width_and_harakat_from_the_palette(
+    app_factory: Factory, db_path: Path
+) -> None:
+    from reader.ui.commands import ReaderCommands
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_seed(app, pilot)
+        commands = {name: callback for name, _, callback in ReaderCommands(app.screen)._commands()}
+        commands["Reading width: 60"]()
+        await pilot.pause()
+        assert view._wrap == 60
+        assert max(cell_len(line) for line in view.line_texts()) == 60
+        assert any("\u064b" <= ch <= "\u0652" for ch in "".join(view.line_texts()))
+        commands["Harakat: hide"]()
+        await pilot.pause()
+        assert not any("\u064b" <= ch <= "\u0652" for ch in "".join(view.line_texts()))
+    with Store.open(db_path) as store:
+        assert store.get_setting("reading_width") == 60
+        assert store.get_setting("harakat") is False
+
+
+async def test_entity_chosen_in_the_side_pane_is_marked(app_factory: Factory) -> None:
+    from reader.entities import Entity, Mention
+    from reader.ui.widgets.entities_pane import EntitiesPane
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        text = app.screen.article.text
+        spans = [(i, i + len("ألتمان")) for i in range(len(text)) if text.startswith("ألتمان", i)]
+        entity = Entity("سام ألتمان", "PERSON", [Mention(s, e, text[s:e]) for s, e in spans])
+        app.screen.post_message(EntitiesPane.Selected(entity, spans))
+        await pilot.pause()
+        assert [(s, e) for s, e, _ in view.marks("entity")] == spans
+        last = spans[-1][0]
+        app.screen.post_message(EntitiesPane.Jump(last, last + 6))
+        await pilot.pause()
+        start, end = view.visible_range()
+        assert start <= last < end
+        await pilot.press("escape")  # clears the entity marks before leaving
+        assert view.marks("entity") == []
+        assert isinstance(app.screen, ArticleScreen)

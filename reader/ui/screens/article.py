@@ -9,6 +9,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -151,8 +152,12 @@ class ArticleScreen(Screen[None]):
         self._refresh_header()
 
     def apply_bidi(self) -> None:
-        """The bidi mode changed: lay out the header and the body again."""
-        self.view.configure(mode=self.reader.bidi_mode)
+        """The bidi mode (or another layout setting) changed: lay out header and body again."""
+        self.view.configure(
+            mode=self.reader.bidi_mode,
+            harakat=self.reader.harakat,
+            reading_width=self.reader.reading_width,
+        )
         self._refresh_header()
         self._update_find_status()
 
@@ -191,6 +196,9 @@ class ArticleScreen(Screen[None]):
             return
         if self._matches:
             self._clear_find()
+            return
+        if self.view.marks("entity"):
+            self.view.set_marks("entity", [])
             return
         self.save_position()
         self.reader.show_library()
@@ -238,6 +246,35 @@ class ArticleScreen(Screen[None]):
             self.notify("Export is not available in this build.", severity="error")
             return
         self.notify(f"Exported to {path}", title="Export")
+
+    # ------------------------------------------------------------- side pane messages
+
+    def _reveal(self, offset: int) -> None:
+        """Scroll `offset` into the middle of the view unless it is on screen already."""
+        start, end = self.view.visible_range()
+        if not start <= offset < end:
+            self.view.scroll_to_offset(offset, center=True)
+
+    def on_entities_pane_selected(self, message: Message) -> None:
+        """An entity was chosen in the Entities tab: mark every mention of it."""
+        spans: list[tuple[int, int]] = list(getattr(message, "spans", []))
+        self.view.set_marks("entity", [(start, end, "$reader-entity") for start, end in spans])
+        if spans:
+            self._reveal(spans[0][0])
+
+    def on_entities_pane_jump(self, message: Message) -> None:
+        """Next/previous mention of the chosen entity."""
+        start = getattr(message, "start", None)
+        if isinstance(start, int):
+            self._reveal(start)
+
+    def on_notes_pane_jump(self, message: Message) -> None:
+        """A highlight was chosen in the Notes tab: show it."""
+        annotation = getattr(message, "annotation", None)
+        start = getattr(annotation, "start", None)
+        if isinstance(start, int) and not getattr(annotation, "orphan", False):
+            self._reveal(start)
+            self.view.focus()
 
     # ------------------------------------------------------------- find
 
