@@ -410,3 +410,29 @@ async def test_entity_chosen_in_the_side_pane_is_marked(app_factory: Factory) ->
         await pilot.press("escape")  # clears the entity marks before leaving
         assert view.marks("entity") == []
         assert isinstance(app.screen, ArticleScreen)
+
+
+async def test_switching_theme_redraws_marks_in_the_new_colours(app_factory: Factory) -> None:
+    from rich.color import Color
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        view.set_marks("find", [(0, 5, "$reader-find")])
+        await pilot.pause()
+
+        def first_mark_colour() -> Color | None:
+            for segment in view.render_line(0):
+                if segment.style and segment.text.strip() and segment.style.bgcolor:
+                    if segment.style.bgcolor != view.rich_style.bgcolor:
+                        return segment.style.bgcolor
+            return None
+
+        assert first_mark_colour() == Color.parse(
+            app.reader_themes["dark"].variables["reader-find"]
+        )
+        app.theme = "light"
+        await pilot.pause()
+        assert first_mark_colour() == Color.parse(
+            app.reader_themes["light"].variables["reader-find"]
+        )

@@ -103,7 +103,9 @@ class LibraryScreen(Screen[None]):
         total = len(self._summaries)
         label = f"Library — {total} article{'s' if total != 1 else ''}"
         if needle:
-            label += f", {shown} shown"
+            # The filter box shows Arabic unjoined (Textual's Input); echo it shaped here.
+            echo = display_lines(query.strip(), 40, mode)[0].strip()
+            label += f", {shown} shown for “{echo}”"
         self.query_one("#library-title", Static).update(label)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
