@@ -422,10 +422,11 @@ async def test_switching_theme_redraws_marks_in_the_new_colours(app_factory: Fac
         await pilot.pause()
 
         def first_mark_colour() -> Color | None:
+            page = view.rich_style.bgcolor
             for segment in view.render_line(0):
-                if segment.style and segment.text.strip() and segment.style.bgcolor:
-                    if segment.style.bgcolor != view.rich_style.bgcolor:
-                        return segment.style.bgcolor
+                style = segment.style
+                if style and segment.text.strip() and style.bgcolor and style.bgcolor != page:
+                    return style.bgcolor
             return None
 
         assert first_mark_colour() == Color.parse(
