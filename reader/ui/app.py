@@ -69,8 +69,12 @@ class ReaderApp(App[None]):
         reading_width: int = DEFAULT_READING_WIDTH,
         harakat: bool = True,
         messages: list[str] | None = None,
+        refresh_target: str | None = None,
+        seed: bool = True,
     ) -> None:
         super().__init__(css_path=[APP_CSS, *themes.css_paths])
+        self._refresh_target = refresh_target
+        self._seed = seed
         self.store = store
         """Where articles, notes and settings live."""
         self.bidi_mode: BidiMode = bidi_mode
@@ -104,6 +108,28 @@ class ReaderApp(App[None]):
         else:
             self.push_screen(_library_screen())
         self._ready_to_save = True
+        if self._refresh_target is not None:
+            self.set_timer(0.1, self._refresh_opened_article)
+
+    def _refresh_opened_article(self) -> None:
+        """After the first paint: seed a new library and re-read the file shown from the store."""
+        from reader import library
+
+        target, self._refresh_target = self._refresh_target, None
+        if target is None:
+            return
+        try:
+            if self._seed:
+                library.ensure_seeded(self.store)
+            fresh = library.open_target(self.store, target)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        for screen in self.screen_stack:
+            if not isinstance(screen, ArticleScreen) or screen.article.id != fresh.id:
+                continue
+            if screen.article.text != fresh.text or screen.article.title != fresh.title:
+                screen.replace_article(fresh)
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
         """An SVG screenshot whose text a viewer draws cell by cell, as the terminal did.
@@ -256,11 +282,18 @@ def make_app(
         names = ", ".join(themes.themes) or "none"
         store.close()
         raise ReaderError(f"There is no theme called '{theme}' (available: {names}).")
-    from reader import library
+    article = _stored_local_article(store, target) if target else None
+    refresh_target: str | None = None
+    if article is not None:
+        # Show the stored copy at once; re-reading the file (and first-run seeding) can wait
+        # until the article is on screen: the library module is slow to import.
+        refresh_target = target
+    else:
+        from reader import library
 
-    if seed:
-        library.ensure_seeded(store)
-    article = library.open_target(store, target) if target else None
+        if seed:
+            library.ensure_seeded(store)
+        article = library.open_target(store, target) if target else None
     saved_theme = store.get_setting("theme")
     chosen_theme = theme or (saved_theme if isinstance(saved_theme, str) else "") or DEFAULT_THEME
     width = store.get_setting("reading_width", DEFAULT_READING_WIDTH)
@@ -274,7 +307,19 @@ def make_app(
         reading_width=width if isinstance(width, int) and width >= 20 else DEFAULT_READING_WIDTH,
         harakat=harakat if isinstance(harakat, bool) else True,
         messages=messages,
+        refresh_target=refresh_target,
+        seed=seed,
     )
+
+
+def _stored_local_article(store: Store, target: str) -> Article | None:
+    """The library's copy of a local file named on the command line, if it has one."""
+    if "://" in target:
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    return store.find_article(source=str(path.resolve()))
 
 
 def run_app(args: Any) -> int:

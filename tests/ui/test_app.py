@@ -437,3 +437,27 @@ async def test_switching_theme_redraws_marks_in_the_new_colours(app_factory: Fac
         assert first_mark_colour() == Color.parse(
             app.reader_themes["light"].variables["reader-find"]
         )
+
+
+async def test_a_file_already_in_the_library_opens_from_the_store_then_refreshes(
+    app_factory: Factory, tmp_path: Path
+) -> None:
+    """`reader FILE` shows the stored copy at once and picks up an edited file just after."""
+    article_file = tmp_path / "note.txt"
+    article_file.write_text("عنوان أول\n\nنص المقالة الأول.\n", encoding="utf-8")
+    first = app_factory(target=str(article_file))  # not stored yet: imported before showing
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "نص المقالة الأول." in first.screen.article.text
+    article_file.write_text("عنوان أول\n\nنص المقالة بعد التعديل.\n", encoding="utf-8")
+    again = app_factory(target=str(article_file))
+    assert again._refresh_target == str(article_file)  # opened from the store, refresh pending
+    assert again._initial_article is not None
+    assert "نص المقالة الأول." in again._initial_article.text
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        screen = again.screen
+        assert isinstance(screen, ArticleScreen)
+        assert "نص المقالة بعد التعديل." in screen.article.text
+        assert screen.view.article is not None
+        assert "نص المقالة بعد التعديل." in screen.view.article.text

@@ -143,6 +143,11 @@ class ArticleScreen(Screen[None]):
         if query and self._find_open():
             self._run_find(query, jump=False)
 
+    def replace_article(self, article: Article) -> None:
+        """The same article changed on disk: show the new text near the same place."""
+        self.save_position()
+        self._show(article)
+
     def _refresh_header(self) -> None:
         header = self.query_one(ArticleHeader)
         width = min(self.reader.reading_width, max(10, self.size.width - 1))
