@@ -38,6 +38,15 @@ class ReaderCommands(Provider):
                     partial(app.run_action, binding.action, active.node),
                 )
             )
+        if hasattr(self.screen, "show_pane_tab"):  # an article: entity corrections (issue 6)
+            from reader.ui.widgets.entities_pane import PALETTE_ACTIONS, run_from_palette
+
+            for name, help_text, action in PALETTE_ACTIONS:
+                if name not in seen:
+                    seen.add(name)
+                    commands.append(
+                        (name, help_text, partial(run_from_palette, self.screen, action))
+                    )
         for name in app.reader_themes:
             commands.append(
                 (f"Theme: {name}", "switch the colour theme", partial(app.set_theme, name))

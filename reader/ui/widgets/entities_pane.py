@@ -11,11 +11,18 @@ Messages, for the article screen to wire:
   `view.set_marks("entity", [(s, e, "$reader-entity") for s, e in spans])`.
 - `EntitiesPane.Jump(start, end)`: `n` / `N` (shift+n) in the pane moved to the next or
   previous mention of the chosen entity; scroll the article there.
+
+The reader corrects the extraction here (issue 6, "Learning from the reader"): add the
+article's selected text as an entity, change an entity's type, rename it, merge it into
+another, hide it, list hidden ones to show them again, undo the last correction. Each
+correction is saved in the store at once (`store.add_entity_correction`) and the article is
+extracted again, so it shows at once and in every article opened later. The same actions are
+in the command palette (`PALETTE_ACTIONS`, `run_from_palette`) while an article is open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -23,10 +30,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Label, ListItem, ListView
 from textual.worker import get_current_worker
 
 from reader.entities import ENTITY_TYPES, Entity, Extractor
+from reader.errors import ReaderError
 from reader.models import Article, EntityCorrection
 from reader.ui.widgets.note_editor import ShapedText
 
@@ -123,17 +132,24 @@ class EntitiesPane(Vertical):
     }
     """
 
-    # No descriptions yet, so the generated help screen (and its snapshot) is unchanged
-    # until the article screen wires these; then describe them as "Next/Previous mention".
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_mention", show=False),
-        Binding("N", "previous_mention", show=False),
+        Binding("n", "next_mention", "Next mention", show=False, id="entities.next_mention"),
+        Binding(
+            "N", "previous_mention", "Previous mention", show=False, id="entities.previous_mention"
+        ),
+        Binding("a", "add_entity", "Add entity", id="entities.add"),
+        Binding("t", "retype_entity", "Entity type", id="entities.retype"),
+        Binding("r", "rename_entity", "Rename entity", id="entities.rename"),
+        Binding("m", "merge_entity", "Merge entity", id="entities.merge"),
+        Binding("x", "hide_entity", "Hide entity", id="entities.hide"),
+        Binding("H", "show_hidden", "Hidden entities", show=False, id="entities.hidden"),
+        Binding("u", "undo_correction", "Undo correction", show=False, id="entities.undo"),
     ]
 
     class Selected(Message):
-        """An entity was chosen: highlight its mentions."""
+        """An entity was chosen: highlight its mentions (None and no spans: clear them)."""
 
-        def __init__(self, entity: Entity, spans: list[tuple[int, int]]) -> None:
+        def __init__(self, entity: Entity | None, spans: list[tuple[int, int]]) -> None:
             super().__init__()
             self.entity = entity
             self.spans = spans
@@ -152,7 +168,12 @@ class EntitiesPane(Vertical):
         self.entities: list[Entity] = []
         self.selected: Entity | None = None
         self.mention_index = -1
+        self.store: Any = None
+        self.loaded = False
+        """Whether `entities` are those of `article` with the saved corrections."""
         self._extractor: Extractor | None = None
+        self._reselect: str | None = None
+        self._pending: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         yield Label("No article open.", id="entities-status")
@@ -161,16 +182,33 @@ class EntitiesPane(Vertical):
     def show_article(self, store: Any, article: Article) -> None:
         """Extract the article's entities in the background, then list them."""
         self.article = article
+        self.store = store
         self.selected = None
         self.mention_index = -1
-        corrections: list[EntityCorrection] = []
-        if store is not None:
-            try:
-                corrections = list(store.entity_corrections())
-            except Exception:  # a store without corrections still lists entities
-                corrections = []
+        self._reselect = None
+        self._start_extraction()
+
+    def _corrections(self) -> list[EntityCorrection]:
+        if self.store is None:
+            return []
+        try:
+            return list(self.store.entity_corrections())
+        except Exception:  # a store without corrections still lists entities
+            return []
+
+    def _start_extraction(self) -> None:
+        if self.article is None:
+            return
+        self.loaded = False
         self.query_one("#entities-status", Label).update("Finding entities…")
-        self._extract(article, corrections)
+        self._extract(self.article, self._corrections())
+
+    def when_ready(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the open article's entities are listed (now if they are)."""
+        if self.loaded:
+            callback()
+        else:
+            self._pending.append(callback)
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _extract(self, article: Article, corrections: list[EntityCorrection]) -> None:
@@ -203,7 +241,38 @@ class EntitiesPane(Vertical):
             items.extend(EntityItem(entity, mode=mode) for entity in members)
         view.extend(items)
         status = f"{len(entities)} entities" if entities else "No entities found."
+        hidden = sum(1 for c in self._corrections() if c.action == "hide")
+        if hidden:
+            status += f" ({hidden} hidden: H lists them)"
         self.query_one("#entities-status", Label).update(status)
+        self.loaded = True
+        wanted, self._reselect = self._reselect, None
+        if wanted is not None:
+            found = self.find(wanted)
+            if found is not None:
+                self.select(found)
+                index = next(
+                    (i for i, item in enumerate(items) if getattr(item, "entity", None) is found),
+                    None,
+                )
+                if index is not None:
+                    self.call_after_refresh(setattr, view, "index", index)
+            else:
+                self.selected = None
+                self.post_message(self.Selected(None, []))
+        pending, self._pending = self._pending, []
+        for callback in pending:
+            callback()
+
+    def find(self, name: str) -> Entity | None:
+        """The listed entity called `name` (or with a mention spelt so), if any."""
+        for entity in self.entities:
+            if entity.name == name:
+                return entity
+        for entity in self.entities:
+            if any(m.text == name for m in entity.mentions):
+                return entity
+        return None
 
     @on(ListView.Selected, "#entities-list")
     def _chosen(self, event: ListView.Selected) -> None:
@@ -233,3 +302,258 @@ class EntitiesPane(Vertical):
     def action_previous_mention(self) -> None:
         """Go to the previous mention of the chosen entity."""
         self._step(-1)
+
+    # ------------------------------------------------------------- the reader's corrections
+
+    def current_entity(self) -> Entity | None:
+        """The entity an action is about: the one under the list cursor while the list has
+        focus, else the chosen one, else the one under the list cursor."""
+        view = self.query_one("#entities-list", ListView)
+        item = view.highlighted_child
+        under_cursor = item.entity if isinstance(item, EntityItem) else None
+        focused = self.screen.focused if self.is_attached else None
+        if focused is view and under_cursor is not None:
+            return under_cursor
+        return self.selected or under_cursor
+
+    def _mode(self) -> str:
+        return _bidi_mode(self)
+
+    def _with_entity(self, title: str, then: Callable[[Entity], object]) -> None:
+        """Run `then` on the current entity, or on one the reader picks when none is."""
+        entity = self.current_entity()
+        if entity is not None:
+            then(entity)
+            return
+        if not self.entities:
+            self.notify("This article has no entities listed.", timeout=3)
+            return
+        from reader.ui.screens.entity_edit import PickScreen
+
+        choices = [(str(i), _label(e)) for i, e in enumerate(self.entities)]
+
+        def picked(key: str | None) -> None:
+            if key is not None:
+                then(self.entities[int(key)])
+
+        self.app.push_screen(PickScreen(title, choices, mode=self._mode()), picked)
+
+    def save_correction(self, correction: EntityCorrection, *, show: str = "") -> bool:
+        """Save `correction` in the store and extract the article again with it.
+
+        `show` names the entity to choose afterwards ("" clears the chosen entity's marks).
+        """
+        if self.store is None or not hasattr(self.store, "add_entity_correction"):
+            self.notify("There is no library to save the correction in.", severity="error")
+            return False
+        try:
+            self.store.add_entity_correction(correction)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return False
+        self._reselect = show
+        self._start_extraction()
+        return True
+
+    def _selection_text(self) -> str:
+        """The text selected in the article view beside this pane ("" when none)."""
+        from reader.ui.widgets.highlight_view import ReadingView
+
+        article = self.article
+        if article is None or not self.is_attached:
+            return ""
+        for view in self.screen.query(ReadingView):
+            if view.selection is not None:
+                start, end = view.selection
+                return article.text[start:end].strip(_TRIM)
+        return ""
+
+    def action_add_entity(self) -> None:
+        """Add the text selected in the article as an entity of a type the reader chooses."""
+        from reader.ui.screens.entity_edit import TypeScreen
+
+        name = " ".join(self._selection_text().split())
+        if not name:
+            self.notify(
+                "Select the name in the article first (v and the arrow keys, or the mouse).",
+                timeout=4,
+            )
+            return
+
+        def chosen(kind: str | None) -> None:
+            if kind is not None:
+                self.save_correction(EntityCorrection("add", name, type=kind), show=name)
+
+        self.app.push_screen(TypeScreen("Add entity", name, mode=self._mode()), chosen)
+
+    def action_retype_entity(self) -> None:
+        """Change the type of the current entity."""
+        from reader.ui.screens.entity_edit import TypeScreen
+
+        def ask(entity: Entity) -> None:
+            def chosen(kind: str | None) -> None:
+                if kind is not None and kind != entity.type:
+                    correction = EntityCorrection("retype", entity.name, type=kind)
+                    self.save_correction(correction, show=entity.name)
+
+            screen = TypeScreen("Entity type", entity.name, entity.type, mode=self._mode())
+            self.app.push_screen(screen, chosen)
+
+        self._with_entity("Change the type of which entity?", ask)
+
+    def action_rename_entity(self) -> None:
+        """Give the current entity another name."""
+        from reader.ui.screens.entity_edit import NameScreen
+
+        def ask(entity: Entity) -> None:
+            def chosen(name: str | None) -> None:
+                if name and name != entity.name:
+                    correction = EntityCorrection("rename", entity.name, target=name)
+                    self.save_correction(correction, show=name)
+
+            screen = NameScreen("Rename entity", entity.name, mode=self._mode())
+            self.app.push_screen(screen, chosen)
+
+        self._with_entity("Rename which entity?", ask)
+
+    def action_merge_entity(self) -> None:
+        """Merge the current entity into another one the reader picks (same type first)."""
+        from reader.ui.screens.entity_edit import PickScreen
+
+        def ask(entity: Entity) -> None:
+            others = [e for e in self.entities if e is not entity]
+            if not others:
+                self.notify("There is no other entity to merge into.", timeout=3)
+                return
+            others.sort(key=lambda e: e.type != entity.type)
+            choices = [(e.name, _label(e)) for e in others]
+
+            def chosen(target: str | None) -> None:
+                if target is not None:
+                    correction = EntityCorrection("merge", entity.name, target=target)
+                    self.save_correction(correction, show=target)
+
+            title = f"Merge “{shaped_name(entity.name, self._mode())}” into"
+            self.app.push_screen(PickScreen(title, choices, mode=self._mode()), chosen)
+
+        self._with_entity("Merge which entity?", ask)
+
+    def action_hide_entity(self) -> None:
+        """Hide the current entity in every article (H lists hidden ones, u undoes)."""
+
+        def hide(entity: Entity) -> None:
+            if self.save_correction(EntityCorrection("hide", entity.name)):
+                self.notify(
+                    f"Hidden: {shaped_name(entity.name, self._mode())}. "
+                    "u undoes; H lists hidden entities.",
+                    timeout=4,
+                )
+
+        self._with_entity("Hide which entity?", hide)
+
+    def action_show_hidden(self) -> None:
+        """List hidden entities; choosing one shows it again."""
+        from reader.ui.screens.entity_edit import PickScreen
+
+        hidden = [c for c in self._corrections() if c.action == "hide"]
+        if not hidden:
+            self.notify("No entity is hidden.", timeout=3)
+            return
+        choices = [(c.id, c.name) for c in hidden]
+
+        def chosen(correction_id: str | None) -> None:
+            if correction_id is not None:
+                self.remove_correction(correction_id)
+
+        screen = PickScreen(
+            "Hidden entities",
+            choices,
+            hint="Enter shows the entity again, Esc closes.",
+            mode=self._mode(),
+        )
+        self.app.push_screen(screen, chosen)
+
+    def action_undo_correction(self) -> None:
+        """Forget the most recent correction."""
+        corrections = self._corrections()
+        if not corrections:
+            self.notify("There is no correction to undo.", timeout=3)
+            return
+        last = corrections[-1]
+        if self.remove_correction(last.id):
+            self.notify(f"Undone: {describe(last, self._mode())}.", timeout=4)
+
+    def remove_correction(self, correction_id: str) -> bool:
+        """Forget a saved correction and extract the article again without it."""
+        if self.store is None:
+            return False
+        try:
+            removed = bool(self.store.remove_entity_correction(correction_id))
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return False
+        if removed:
+            self._reselect = self.selected.name if self.selected is not None else ""
+            self._start_extraction()
+        return removed
+
+
+_TRIM = " \t\n\u00a0.,:;!?\"'()[]{}«»،؛؟"
+
+
+def shaped_name(name: str, mode: str) -> str:
+    """`name` shaped for a one-line notice or title."""
+    from reader.ui.screens.entity_edit import shaped
+
+    return shaped(name, mode)
+
+
+def _label(entity: Entity) -> str:
+    """An entity as a picker line (logical text): name, type and mention count."""
+    return f"{entity.name} — {TYPE_HEADINGS.get(entity.type, entity.type)}, {len(entity.mentions)}"
+
+
+def describe(correction: EntityCorrection, mode: str = "app") -> str:
+    """A correction in a few words, for notices."""
+    name = shaped_name(correction.name, mode)
+    target = shaped_name(correction.target, mode) if correction.target else ""
+    return {
+        "add": f"add {name} as {correction.type}",
+        "retype": f"{name} is {correction.type}",
+        "rename": f"rename {name} to {target}",
+        "merge": f"merge {name} into {target}",
+        "hide": f"hide {name}",
+    }.get(correction.action, correction.action)
+
+
+#: (palette name, help, pane action) for every correction, offered while an article is open.
+PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Add entity",
+        "Entities: the text selected in the article, of a type you choose",
+        "add_entity",
+    ),
+    ("Entity type", "Entities: change the chosen entity's type", "retype_entity"),
+    ("Rename entity", "Entities: give the chosen entity another name", "rename_entity"),
+    ("Merge entity", "Entities: merge the chosen entity into another", "merge_entity"),
+    ("Hide entity", "Entities: hide the chosen entity in every article", "hide_entity"),
+    ("Hidden entities", "Entities: list hidden ones and show one again", "show_hidden"),
+    ("Undo correction", "Entities: forget the last correction", "undo_correction"),
+)
+
+
+def run_from_palette(screen: Screen[Any], action: str, tries: int = 40) -> None:
+    """Open the Entities tab of `screen` (an article screen) and run pane `action` there
+    once the article's entities are listed."""
+    pane = next(iter(screen.query(EntitiesPane)), None)
+    if pane is None:
+        show = getattr(screen, "show_pane_tab", None)
+        if callable(show) and tries == 40:
+            show("entities")
+        if tries > 0:  # the pane's tabs are built on first use: try again shortly
+            screen.set_timer(0.05, lambda: run_from_palette(screen, action, tries - 1))
+        return
+    show = getattr(screen, "show_pane_tab", None)
+    if callable(show):
+        show("entities")
+    pane.when_ready(lambda: getattr(pane, f"action_{action}")())
