@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article
+from reader.models import ENTITY_TYPE_LABELS, Annotation, Article
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -42,14 +42,7 @@ EXPORT_DIR_SETTING = "export_dir"
 MAX_NAME_BYTES = 200
 """File-name stem cap in UTF-8 bytes: leaves room for " (99)" and an extension under 255."""
 
-ENTITY_HEADINGS: Mapping[str, str] = {
-    "PERSON": "People",
-    "ORG": "Organisations",
-    "LOC": "Places",
-    "MONEY": "Money",
-    "DATE": "Dates",
-    "MISC": "Other",
-}
+ENTITY_HEADINGS: Mapping[str, str] = ENTITY_TYPE_LABELS
 """Section names for entity types, in the order they are written."""
 
 

@@ -114,6 +114,17 @@ class Feed:
     """Entry ids and links already imported."""
 
 
+ENTITY_TYPE_LABELS: dict[str, str] = {
+    "PERSON": "People",
+    "ORG": "Organisations",
+    "LOC": "Places",
+    "MONEY": "Money",
+    "DATE": "Dates",
+    "MISC": "Other",
+}
+"""What each entity type is called in lists and exports, in the order they are shown."""
+
+
 @dataclass(slots=True)
 class EntityCorrection:
     """A reader's correction to entity extraction, applied to every article."""

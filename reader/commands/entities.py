@@ -9,20 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
+from reader.models import ENTITY_TYPE_LABELS
 from reader.paths import resolve_db_path
 
 if TYPE_CHECKING:  # the extractor and its model load only when the command runs
     from reader.entities import Entity
     from reader.models import Article, EntityCorrection
 
-TYPE_HEADINGS = {
-    "PERSON": "People",
-    "ORG": "Organisations",
-    "LOC": "Places",
-    "MONEY": "Money",
-    "DATE": "Dates",
-    "MISC": "Other",
-}
+TYPE_HEADINGS = ENTITY_TYPE_LABELS
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
