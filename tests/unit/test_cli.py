@@ -81,3 +81,38 @@ def test_shipped_folders_exist() -> None:
 
     assert (seeds_dir() / "000_23062d0d2c77e25f.txt").is_file()
     assert themes_dir().is_dir()
+
+
+@pytest.mark.parametrize(
+    ("argv", "rest", "target"),
+    [
+        (["list"], ["list"], None),
+        (["--db", "x.json", "list", "--json"], ["--db", "x.json", "list", "--json"], None),
+        (["seeds/a.txt"], [], "seeds/a.txt"),
+        (
+            ["--db", "x.json", "--bidi", "terminal", "a.txt"],
+            ["--db", "x.json", "--bidi", "terminal"],
+            "a.txt",
+        ),
+        (
+            ["https://example.com/feed", "--theme", "light"],
+            ["--theme", "light"],
+            "https://example.com/feed",
+        ),
+        ([], [], None),
+    ],
+)
+def test_open_target_shorthand(argv: list[str], rest: list[str], target: str | None) -> None:
+    from reader.cli import _split_open_target
+
+    assert _split_open_target(argv, build_parser()) == (rest, target)
+
+
+def test_unknown_subcommand_like_word_is_a_target_and_missing_file_is_one_sentence(
+    tmp_path: Path,
+) -> None:
+    result = _run("--db", str(tmp_path / "db.json"), str(tmp_path / "missing.txt"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("reader: ")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
