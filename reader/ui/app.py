@@ -165,12 +165,14 @@ class ReaderApp(App[None]):
     def help_sections(self) -> list[tuple[str, type[DOMNode]]]:
         """Sections of the help screen: (title, class whose bindings it lists)."""
         from reader.ui.screens.library import LibraryScreen
+        from reader.ui.widgets.entities_pane import EntitiesPane
 
         sections: list[tuple[str, type[DOMNode]]] = [
             ("Everywhere", ReaderApp),
             ("Library", LibraryScreen),
             ("Article", ArticleScreen),
             ("Reading", ArticleView),
+            ("Entities tab", EntitiesPane),  # listed before the pane is first opened
         ]
         for widget in self.screen.query("*"):
             cls = type(widget)

@@ -17,6 +17,7 @@ from reader.entities import ENTITY_TYPES
 from reader.library import add_targets
 from reader.ui.app import ReaderApp
 from reader.ui.screens.entity_edit import NameScreen, PickScreen, TypeScreen
+from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
 from reader.ui.widgets.highlight_view import ReadingView
 
@@ -310,3 +311,25 @@ async def test_choosing_marks_every_mention_and_n_scrolls_to_them(app_factory: F
         assert seen == list(range(len(spans)))
         await pilot.press("N")
         assert pane.mention_index == len(spans) - 2
+
+
+async def test_help_lists_the_entity_keys_before_the_pane_is_opened(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {(keys, binding_id) for _, keys, _, binding_id in app.screen.rows}
+        for keys, binding_id in [
+            ("a", "entities.add"),
+            ("t", "entities.retype"),
+            ("r", "entities.rename"),
+            ("m", "entities.merge"),
+            ("x", "entities.hide"),
+            ("H", "entities.hidden"),
+            ("u", "entities.undo"),
+            ("n", "entities.next_mention"),
+            ("N", "entities.previous_mention"),
+        ]:
+            assert (keys, binding_id) in rows
+        assert not app.screen_stack[-2].query(EntitiesPane)  # the pane was never built

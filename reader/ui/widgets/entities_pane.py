@@ -36,17 +36,10 @@ from textual.worker import get_current_worker
 
 from reader.entities import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
-from reader.models import Article, EntityCorrection
+from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
 from reader.ui.widgets.note_editor import ShapedText
 
-TYPE_HEADINGS = {
-    "PERSON": "People",
-    "ORG": "Organisations",
-    "LOC": "Places",
-    "MONEY": "Money",
-    "DATE": "Dates",
-    "MISC": "Other",
-}
+TYPE_HEADINGS = ENTITY_TYPE_LABELS
 
 
 def grouped(entities: Sequence[Entity]) -> list[tuple[str, list[Entity]]]:
