@@ -211,7 +211,7 @@ async def test_merge_one_entity_into_another(app_factory: Factory, tmp_path: Pat
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, PickScreen)
-        keys = [key for key, _ in dialog.choices]
+        keys = [key for key, _, _ in dialog.choices]
         assert "تويتر" not in keys
         assert all(names(pane)[k] == "ORG" for k in keys[:5])  # same type first
         await pick_option(pilot, keys.index("X"))
@@ -249,7 +249,7 @@ async def test_hide_then_show_again_and_undo(app_factory: Factory, tmp_path: Pat
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, PickScreen)
-        assert [label for _, label in dialog.choices] == ["ملايين الدولارات"]
+        assert [name for _, name, _ in dialog.choices] == ["ملايين الدولارات"]
         await pilot.press("enter")
         await pilot.pause()
         assert app.store.entity_corrections() == []
@@ -285,7 +285,7 @@ async def test_palette_runs_a_correction_with_the_pane_closed(app_factory: Facto
         assert pane.loaded
         dialog = app.screen
         assert isinstance(dialog, PickScreen)
-        await pick_option(pilot, [label.split(" — ")[0] for _, label in dialog.choices].index("X"))
+        await pick_option(pilot, [name for _, name, _ in dialog.choices].index("X"))
         assert app.store.entity_corrections()[0].action == "hide"
         assert app.store.entity_corrections()[0].name == "X"
         await reextracted(pilot, pane)

@@ -154,7 +154,12 @@ class NameScreen(ModalScreen[str | None]):
 
 
 class PickScreen(ModalScreen[str | None]):
-    """Pick one of `choices` ((key, label) pairs, labels in logical order); returns its key."""
+    """Pick one of `choices`; returns its key.
+
+    Each choice is (key, name, detail): the name (logical text) is shaped on its own, after
+    the Latin detail ("Organisations, 4") in a column, so a line never mixes the two
+    directions in one bidi paragraph.
+    """
 
     DEFAULT_CSS = _DIALOG_CSS.format(cls="PickScreen")
 
@@ -165,7 +170,7 @@ class PickScreen(ModalScreen[str | None]):
     def __init__(
         self,
         title: str,
-        choices: Sequence[tuple[str, str]],
+        choices: Sequence[tuple[str, str, str]],
         *,
         hint: str = "Enter chooses, Esc cancels.",
         mode: str = "app",
@@ -179,9 +184,16 @@ class PickScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.heading, classes="dialog-title")
+            width = max((len(detail) for _, _, detail in self.choices), default=0)
             options = [
-                Option(Text(shaped(label, self.mode, 54)), id=str(index))
-                for index, (_, label) in enumerate(self.choices)
+                Option(
+                    Text.assemble(
+                        (f"{detail:<{width}}  " if width else "", "dim"),
+                        shaped(name, self.mode, max(10, 54 - width)),
+                    ),
+                    id=str(index),
+                )
+                for index, (_, name, detail) in enumerate(self.choices)
             ]
             if options:
                 yield OptionList(*options, id="pick-options")

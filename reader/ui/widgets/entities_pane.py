@@ -323,7 +323,7 @@ class EntitiesPane(Vertical):
             return
         from reader.ui.screens.entity_edit import PickScreen
 
-        choices = [(str(i), _label(e)) for i, e in enumerate(self.entities)]
+        choices = [(str(i), e.name, _detail(e)) for i, e in enumerate(self.entities)]
 
         def picked(key: str | None) -> None:
             if key is not None:
@@ -419,7 +419,7 @@ class EntitiesPane(Vertical):
                 self.notify("There is no other entity to merge into.", timeout=3)
                 return
             others.sort(key=lambda e: e.type != entity.type)
-            choices = [(e.name, _label(e)) for e in others]
+            choices = [(e.name, e.name, _detail(e)) for e in others]
 
             def chosen(target: str | None) -> None:
                 if target is not None:
@@ -452,7 +452,7 @@ class EntitiesPane(Vertical):
         if not hidden:
             self.notify("No entity is hidden.", timeout=3)
             return
-        choices = [(c.id, c.name) for c in hidden]
+        choices = [(c.id, c.name, "") for c in hidden]
 
         def chosen(correction_id: str | None) -> None:
             if correction_id is not None:
@@ -501,9 +501,9 @@ def shaped_name(name: str, mode: str) -> str:
     return shaped(name, mode)
 
 
-def _label(entity: Entity) -> str:
-    """An entity as a picker line (logical text): name, type and mention count."""
-    return f"{entity.name} — {TYPE_HEADINGS.get(entity.type, entity.type)}, {len(entity.mentions)}"
+def _detail(entity: Entity) -> str:
+    """An entity's type and mention count, for a picker line."""
+    return f"{TYPE_HEADINGS.get(entity.type, entity.type)}, {len(entity.mentions)}"
 
 
 def describe(correction: EntityCorrection, mode: str = "app") -> str:
