@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 
 from reader import motion
-from reader.anchors import make_annotation, text_hash
 from reader.errors import ReaderError
 from reader.layout import base_direction
 from reader.models import Annotation, Article
-from reader.ui.screens.note import NoteResult, NoteScreen
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.widgets.notes_pane import NotesPane, bidi_mode_of
+
+if TYPE_CHECKING:
+    # The note dialog, its editor and the Notes tab are imported where first used: opening
+    # an article (the first paint) should not pay for modules only a note or the pane needs.
+    from reader.ui.screens.note import NoteResult
 
 COLOURS = 5
 
@@ -210,6 +212,8 @@ class ReadingView(ArticleView):
         """Redraw the highlights and tell the Notes tab (if any) that they changed."""
         if redraw:
             self._draw_highlights()
+        from reader.ui.widgets.notes_pane import NotesPane
+
         try:
             panes = list(self.screen.query(NotesPane))
         except Exception:
@@ -388,6 +392,8 @@ class ReadingView(ArticleView):
         The store write runs after the next screen refresh, so the highlight appears without
         waiting for the disk; if saving fails it is taken away again and the error shown.
         """
+        from reader.anchors import make_annotation, text_hash
+
         if self.selection is None or self.article is None or self.store is None:
             return None
         start, end = self.selection
@@ -489,6 +495,9 @@ class ReadingView(ArticleView):
 
     def open_note(self, annotation: Annotation, focus: str = "note") -> None:
         """Open the note editor on `annotation`; its result is saved when it closes."""
+        from reader.ui.screens.note import NoteScreen
+        from reader.ui.widgets.notes_pane import bidi_mode_of
+
         store = self.store
 
         def done(result: NoteResult | None) -> None:
