@@ -8,13 +8,16 @@ Messages, for the article screen to wire:
 
 - `EntitiesPane.Selected(entity, spans)`: an entity was chosen (Enter or click). `spans` are
   its mentions' (start, end) offsets into `article.text`; highlight them, e.g.
-  `view.set_marks("entity", [(s, e, "$reader-entity") for s, e in spans])`.
+  `view.set_marks("entity", [(s, e, "$reader-entity") for s, e in spans])`. After a
+  correction the entity is chosen again, or `Selected(None, [])` clears the marks when it
+  is gone (hidden, merged away).
 - `EntitiesPane.Jump(start, end)`: `n` / `N` (shift+n) in the pane moved to the next or
   previous mention of the chosen entity; scroll the article there.
 
 The reader corrects the extraction here (issue 6, "Learning from the reader"): add the
 article's selected text as an entity, change an entity's type, rename it, merge it into
-another, hide it, list hidden ones to show them again, undo the last correction. Each
+another, hide it, list hidden ones to show them again, undo the last correction (keys
+a t r m x H u; the dialogs are in `reader.ui.screens.entity_edit`). Each
 correction is saved in the store at once (`store.add_entity_correction`) and the article is
 extracted again, so it shows at once and in every article opened later. The same actions are
 in the command palette (`PALETTE_ACTIONS`, `run_from_palette`) while an article is open.
@@ -314,6 +317,9 @@ class EntitiesPane(Vertical):
 
     def _with_entity(self, title: str, then: Callable[[Entity], object]) -> None:
         """Run `then` on the current entity, or on one the reader picks when none is."""
+        if not self.loaded and self.article is not None:  # still extracting: act when listed
+            self.when_ready(lambda: self._with_entity(title, then))
+            return
         entity = self.current_entity()
         if entity is not None:
             then(entity)
