@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from reader import __version__
 from reader.articles import MAX_BYTES
 from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 TIMEOUT_SECONDS = 20.0
@@ -77,6 +79,10 @@ def fetch(
     transport: httpx.BaseTransport | None = None,
 ) -> FetchResult:
     """GET `url` (conditionally when `etag`/`modified` are given) within every limit."""
+    # httpx (and the ssl stack it loads) costs 30-40 ms to import: paid here, when something
+    # is fetched, not by every command and screen that only needs `is_url` or `FetchResult`.
+    import httpx
+
     check_url(url)
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
     if etag:
