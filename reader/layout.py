@@ -496,6 +496,166 @@ def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tupl
     return tuple(result)
 
 
+# --- Lines as strings only ---------------------------------------------------------------
+
+#: One screen line without its glyphs: (indent, text, cells, rtl), the values of the
+#: `VisualLine` fields `indent`, `text`, `width` and `rtl` that `layout` gives for it.
+TextLine = tuple[int, str, int, bool]
+#: A wrapped line before reordering: (start, end, cells, glyph texts, glyph starts).
+_TextLine = tuple[int, int, int, list[str], list[int]]
+
+
+def _wrap_text(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_TextLine]:
+    """`_wrap` without `Glyph` objects: each line's glyph texts and logical starts in two
+    parallel lists (all the reordering reads). Same decisions as `_wrap`, line for line."""
+    matches = list(_WORD_RE.finditer(text))
+    entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    tab_cells = min(TAB_SIZE, width)
+    tab_text = " " * tab_cells
+    lines: list[_TextLine] = []
+    texts: list[str] = []
+    starts: list[int] = []
+    used = 0
+    line_start = 0
+    previous_end = 0
+    tabs = "\t" in text
+    for match, (templates, cells) in zip(matches, entries, strict=True):
+        start, end = match.span()
+        gap = start - previous_end
+        if tabs and gap:
+            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
+        else:
+            gap_cells = gap
+        if used + gap_cells + cells <= width and (texts or not gap):
+            if gap:
+                if tabs:
+                    texts.extend(
+                        [tab_text if char == "\t" else " " for char in text[previous_end:start]]
+                    )
+                else:
+                    texts.extend(" " * gap)
+                starts.extend(range(previous_end, start))
+            if isinstance(templates, str):
+                texts.extend(templates)
+                starts.extend(range(start, start + len(templates)))
+            else:
+                for glyph_text, _cells, glyph_start, _end in templates:
+                    texts.append(glyph_text)
+                    starts.append(glyph_start + start)
+            used += gap_cells + cells
+        else:
+            if texts:
+                lines.append((line_start, start, used, texts, starts))
+                line_start = start
+                texts = []
+                starts = []
+                used = 0
+            if isinstance(templates, str):
+                templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
+            for glyph_text, glyph_cells, glyph_start, _end in templates:
+                if used + glyph_cells > width and texts:  # a word wider than the line
+                    lines.append((line_start, glyph_start + start, used, texts, starts))
+                    line_start = glyph_start + start
+                    texts = []
+                    starts = []
+                    used = 0
+                texts.append(glyph_text)
+                starts.append(glyph_start + start)
+                used += glyph_cells
+        previous_end = end
+    lines.append((line_start, len(text), used, texts, starts))
+    return lines
+
+
+def _visual_text(
+    texts: list[str],
+    starts: list[int],
+    levels: bytearray,
+    classes: str,
+    text: str,
+    para: int,
+    span: range,
+) -> list[str]:
+    """`_visual` on glyph texts and starts: L1 for tabs, L4 mirroring, L2 reordering."""
+    line_levels = [levels[start] for start in starts]
+    if text.find("\t", span.start, span.stop) >= 0:  # L1: tabs, and spaces before them
+        reset = False
+        for k in range(len(starts) - 1, -1, -1):
+            code = classes[starts[k]]
+            if code == "S":
+                reset = True
+            elif code != "w":
+                reset = False
+            if reset:
+                line_levels[k] = para
+    if _MIRRORED_RE.search(text, span.start, span.stop):  # L4
+        for k, glyph_text in enumerate(texts):
+            if line_levels[k] & 1 and glyph_text[0] in MIRRORS:
+                texts[k] = MIRRORS[glyph_text[0]] + glyph_text[1:]
+    return reorder(texts, line_levels)
+
+
+def layout_text(
+    text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[TextLine]:
+    """`layout` as strings only: (indent, text, cells, rtl) of each line, equal to the
+    `indent`, `text`, `width` and `rtl` of `layout`'s lines (a property test checks it).
+
+    For callers that print lines and never map cells to offsets (`reader render`, the
+    library list): no `Glyph` is built, which makes most of a layout's cost.
+    """
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+    visible = neutralize(text)
+    classes = bidi_classes(visible)
+    para = paragraph_level(classes)
+    rtl = para == 1
+    width = max(width, 1)
+    wrapped = _wrap_text(visible, width, mode, harakat)
+    result: list[TextLine] = []
+    levels = resolve_levels(visible, classes, para) if mode == "app" else None
+    for line_start, line_end, used, texts, starts in wrapped:
+        if levels is not None and texts:
+            segment = levels[line_start:line_end]
+            if (
+                segment.count(segment[0]) == len(segment)
+                and visible.find("\t", line_start, line_end) < 0
+            ):  # one level: nothing to mix
+                if segment[0] & 1:
+                    if _MIRRORED_RE.search(visible, line_start, line_end):
+                        texts = _visual_text(
+                            texts,
+                            starts,
+                            levels,
+                            classes,
+                            visible,
+                            para,
+                            range(line_start, line_end),
+                        )
+                    else:
+                        texts.reverse()
+            else:
+                texts = _visual_text(
+                    texts, starts, levels, classes, visible, para, range(line_start, line_end)
+                )
+        indent = width - used if rtl and used < width else 0
+        result.append((indent, "".join(texts), used, rtl))
+    return result
+
+
+def layout_text_many(
+    paragraphs: Sequence[str], width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[list[TextLine]]:
+    """`layout_text` of each paragraph, shaping the new words of all of them in one batch."""
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+    words: list[str] = []
+    for paragraph in paragraphs:
+        words.extend(_WORD_RE.findall(neutralize(paragraph)))
+    _WORDS.prefetch(words, mode, harakat)
+    return [layout_text(text, width, mode, harakat=harakat) for text in paragraphs]
+
+
 def layout(
     text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
 ) -> list[VisualLine]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.layout import BidiMode, layout_many
+from reader.layout import BidiMode, layout_text_many
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -20,11 +20,15 @@ def render_lines(
     paragraphs: Iterable[str], width: int, mode: BidiMode = "app", harakat: bool = True
 ) -> list[str]:
     """Screen lines for `paragraphs` at `width`: each line is its indent then its glyphs
-    (no trailing spaces), paragraphs separated by one blank line; blank paragraphs skipped."""
+    (no trailing spaces), paragraphs separated by one blank line; blank paragraphs skipped.
+
+    Laid out as strings only (`layout_text_many`): the same lines as the glyph layout the
+    app draws, without building a `Glyph` per character.
+    """
     kept = [paragraph for paragraph in paragraphs if paragraph.strip()]
     out: list[str] = []
-    for lines in layout_many(kept, width, mode, harakat=harakat):
+    for lines in layout_text_many(kept, width, mode, harakat=harakat):
         if out:
             out.append("")
-        out.extend((" " * line.indent + line.text).rstrip() for line in lines)
+        out.extend((" " * indent + text).rstrip() for indent, text, _cells, _rtl in lines)
     return out

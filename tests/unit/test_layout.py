@@ -26,6 +26,8 @@ from reader.layout import (
     base_direction,
     layout,
     layout_many,
+    layout_text,
+    layout_text_many,
     reference_reshaper,
 )
 
@@ -304,6 +306,60 @@ def test_lines_in_order_cover_the_paragraph(text: str, width: int) -> None:
     """Reading the lines' logical spans top to bottom gives back the paragraph."""
     lines = layout(text, width)
     assert "".join(text[line.start : line.end] for line in lines) == text
+
+
+# --- The string-only path gives exactly the glyph path's lines -------------------------
+
+#: Everything PIECES has, plus brackets next to digits and Latin inside Arabic (mirroring and
+#: mixed levels on one line), several tabs, and words longer than any width tried.
+TEXT_PIECES = st.one_of(
+    PIECES,
+    st.sampled_from(["(1)", "[ab]", "«نص»", "\t\t", " \t", "١٢٣", "3.5%", "a(ب)c", "{x}"]),
+    st.text(alphabet=ARABIC + HARAKAT, min_size=10, max_size=40),
+    st.text(alphabet="abc中😀", min_size=10, max_size=30),
+)
+TEXT_PARAGRAPHS = st.lists(TEXT_PIECES, min_size=0, max_size=25).map("".join)
+
+
+def glyph_lines(
+    text: str, width: int, mode: str, harakat: bool
+) -> list[tuple[int, str, int, bool]]:
+    """The glyph path's lines as (indent, text, width, rtl)."""
+    lines = layout(text, width, mode, harakat=harakat)  # type: ignore[arg-type]
+    return [(line.indent, line.text, line.width, line.rtl) for line in lines]
+
+
+@settings(max_examples=250, deadline=None)
+@given(
+    TEXT_PARAGRAPHS,
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["app", "terminal"]),
+    st.booleans(),
+)
+def test_layout_text_equals_the_glyph_path(text: str, width: int, mode: str, harakat: bool) -> None:
+    """layout_text's (indent, text, cells, rtl) are the glyph layout's, line for line."""
+    expected = glyph_lines(text, width, mode, harakat)
+    assert layout_text(text, width, mode, harakat=harakat) == expected  # type: ignore[arg-type]
+    (many,) = layout_text_many([text], width, mode, harakat=harakat)  # type: ignore[arg-type]
+    assert many == expected
+
+
+def test_layout_text_equals_the_glyph_path_on_the_seed() -> None:
+    """Real Arabic news text, every width from 1 to 120, both modes, with and without harakat."""
+    paragraphs = seed_paragraphs()
+    for width in range(1, 121):
+        for mode in ("app", "terminal"):
+            for harakat in (True, False):
+                got = layout_text_many(paragraphs, width, mode, harakat=harakat)
+                for paragraph, lines in zip(paragraphs, got, strict=True):
+                    assert lines == glyph_lines(paragraph, width, mode, harakat), (width, mode)
+
+
+def test_layout_text_rejects_a_bad_mode() -> None:
+    with pytest.raises(ValueError, match="bidi mode"):
+        layout_text("abc", 10, "visual")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="bidi mode"):
+        layout_text_many(["abc"], 10, "visual")  # type: ignore[arg-type]
 
 
 # --- Shaping agrees with arabic-reshaper ------------------------------------------------
