@@ -501,20 +501,24 @@ def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tupl
 #: One screen line without its glyphs: (indent, text, cells, rtl), the values of the
 #: `VisualLine` fields `indent`, `text`, `width` and `rtl` that `layout` gives for it.
 TextLine = tuple[int, str, int, bool]
-#: A wrapped line before reordering: (start, end, cells, glyph texts, glyph starts).
-_TextLine = tuple[int, int, int, list[str], list[int]]
+#: A run of glyphs of one word (or gap) and the logical offset its templates count from: a
+#: string is one one-cell glyph per character, as in `_Entry`. Never empty.
+_Piece = tuple[_Templates | str, int]
+#: A wrapped line before reordering: (start, end, cells, its pieces in logical order).
+_TextLine = tuple[int, int, int, list[_Piece]]
 
 
 def _wrap_text(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_TextLine]:
-    """`_wrap` without `Glyph` objects: each line's glyph texts and logical starts in two
-    parallel lists (all the reordering reads). Same decisions as `_wrap`, line for line."""
+    """`_wrap` without `Glyph` objects: each line as word-sized pieces (a cached word's
+    templates and its offset), expanded to glyphs only for the lines that need reordering
+    glyph by glyph. Same decisions as `_wrap`, line for line."""
     matches = list(_WORD_RE.finditer(text))
     entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
     tab_cells = min(TAB_SIZE, width)
     tab_text = " " * tab_cells
     lines: list[_TextLine] = []
-    texts: list[str] = []
-    starts: list[int] = []
+    pieces: list[_Piece] = []
+    append = pieces.append
     used = 0
     line_start = 0
     previous_end = 0
@@ -526,45 +530,80 @@ def _wrap_text(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Te
             gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
         else:
             gap_cells = gap
-        if used + gap_cells + cells <= width and (texts or not gap):
+        if used + gap_cells + cells <= width and (pieces or not gap):
             if gap:
-                if tabs:
-                    texts.extend(
-                        [tab_text if char == "\t" else " " for char in text[previous_end:start]]
+                if tabs and "\t" in text[previous_end:start]:
+                    spaces = tuple(
+                        [
+                            (tab_text, tab_cells, at, at + 1)
+                            if char == "\t"
+                            else (" ", 1, at, at + 1)
+                            for at, char in enumerate(text[previous_end:start])
+                        ]
                     )
+                    append((spaces, previous_end))
                 else:
-                    texts.extend(" " * gap)
-                starts.extend(range(previous_end, start))
-            if isinstance(templates, str):
-                texts.extend(templates)
-                starts.extend(range(start, start + len(templates)))
-            else:
-                for glyph_text, _cells, glyph_start, _end in templates:
-                    texts.append(glyph_text)
-                    starts.append(glyph_start + start)
+                    append((" " * gap, previous_end))
+            if templates:
+                append((templates, start))
             used += gap_cells + cells
         else:
-            if texts:
-                lines.append((line_start, start, used, texts, starts))
+            if pieces:
+                lines.append((line_start, start, used, pieces))
                 line_start = start
-                texts = []
-                starts = []
+                pieces = []
+                append = pieces.append
                 used = 0
             if isinstance(templates, str):
                 templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
-            for glyph_text, glyph_cells, glyph_start, _end in templates:
-                if used + glyph_cells > width and texts:  # a word wider than the line
-                    lines.append((line_start, glyph_start + start, used, texts, starts))
+            for template in templates:
+                glyph_cells, glyph_start = template[1], template[2]
+                if used + glyph_cells > width and pieces:  # a word wider than the line
+                    lines.append((line_start, glyph_start + start, used, pieces))
                     line_start = glyph_start + start
-                    texts = []
-                    starts = []
+                    pieces = []
+                    append = pieces.append
                     used = 0
-                texts.append(glyph_text)
-                starts.append(glyph_start + start)
+                append(((template,), start))
                 used += glyph_cells
         previous_end = end
-    lines.append((line_start, len(text), used, texts, starts))
+    lines.append((line_start, len(text), used, pieces))
     return lines
+
+
+def _glyph_texts(pieces: list[_Piece]) -> tuple[list[str], list[int]]:
+    """The pieces' glyph texts and logical starts, glyph by glyph, in logical order."""
+    texts: list[str] = []
+    starts: list[int] = []
+    for content, base in pieces:
+        if isinstance(content, str):
+            texts.extend(content)
+            starts.extend(range(base, base + len(content)))
+        else:
+            for glyph_text, _cells, glyph_start, _end in content:
+                texts.append(glyph_text)
+                starts.append(glyph_start + base)
+    return texts, starts
+
+
+def _logical_text(pieces: list[_Piece]) -> str:
+    """The pieces' glyph texts in logical order, as one string."""
+    return "".join(
+        [
+            content if isinstance(content, str) else "".join([t[0] for t in content])
+            for content, _base in pieces
+        ]
+    )
+
+
+def _reversed_text(pieces: list[_Piece]) -> str:
+    """The pieces' glyphs in reverse order (a glyph's own characters keep theirs)."""
+    return "".join(
+        [
+            content[::-1] if isinstance(content, str) else "".join([t[0] for t in content[::-1]])
+            for content, _base in reversed(pieces)
+        ]
+    )
 
 
 def _visual_text(
@@ -614,32 +653,24 @@ def layout_text(
     wrapped = _wrap_text(visible, width, mode, harakat)
     result: list[TextLine] = []
     levels = resolve_levels(visible, classes, para) if mode == "app" else None
-    for line_start, line_end, used, texts, starts in wrapped:
-        if levels is not None and texts:
+    for line_start, line_end, used, pieces in wrapped:
+        if levels is None or not pieces:
+            line_text = _logical_text(pieces)
+        else:
             segment = levels[line_start:line_end]
             if (
                 segment.count(segment[0]) == len(segment)
                 and visible.find("\t", line_start, line_end) < 0
-            ):  # one level: nothing to mix
-                if segment[0] & 1:
-                    if _MIRRORED_RE.search(visible, line_start, line_end):
-                        texts = _visual_text(
-                            texts,
-                            starts,
-                            levels,
-                            classes,
-                            visible,
-                            para,
-                            range(line_start, line_end),
-                        )
-                    else:
-                        texts.reverse()
+                and not (segment[0] & 1 and _MIRRORED_RE.search(visible, line_start, line_end))
+            ):  # one level, nothing to mirror: the glyphs in (or against) logical order
+                line_text = _reversed_text(pieces) if segment[0] & 1 else _logical_text(pieces)
             else:
-                texts = _visual_text(
-                    texts, starts, levels, classes, visible, para, range(line_start, line_end)
-                )
+                texts, starts = _glyph_texts(pieces)
+                span = range(line_start, line_end)
+                visual = _visual_text(texts, starts, levels, classes, visible, para, span)
+                line_text = "".join(visual)
         indent = width - used if rtl and used < width else 0
-        result.append((indent, "".join(texts), used, rtl))
+        result.append((indent, line_text, used, rtl))
     return result
 
 
