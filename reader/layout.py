@@ -634,6 +634,41 @@ def _visual_text(
     return reorder(texts, line_levels)
 
 
+def _mixed_text(
+    pieces: list[_Piece], levels: bytearray, classes: str, text: str, para: int, span: range
+) -> str:
+    """A line whose glyphs are not all at one level, in visual order.
+
+    When each piece's glyphs share one level (the common case: a number or a Latin name in
+    Arabic) and the line holds no tab nor mirrored character, L2 moves each piece whole and
+    reverses it exactly when its level is odd, so pieces are reordered instead of glyphs.
+    Otherwise the line is expanded to glyphs for `_visual_text`.
+    """
+    if text.find("\t", span.start, span.stop) < 0 and not _MIRRORED_RE.search(
+        text, span.start, span.stop
+    ):
+        piece_levels: list[int] = []
+        parts: list[str] = []  # each piece in its own visual order
+        for content, base in pieces:
+            if isinstance(content, str):
+                segment = levels[base : base + len(content)]
+                level = segment[0]
+                if segment.count(level) != len(segment):
+                    break
+                parts.append(content[::-1] if level & 1 else content)
+            else:
+                level = levels[content[0][2] + base]
+                if any(levels[template[2] + base] != level for template in content):
+                    break
+                glyphs = content[::-1] if level & 1 else content
+                parts.append("".join([template[0] for template in glyphs]))
+            piece_levels.append(level)
+        else:
+            return "".join(reorder(parts, piece_levels))
+    texts, starts = _glyph_texts(pieces)
+    return "".join(_visual_text(texts, starts, levels, classes, text, para, span))
+
+
 def layout_text(
     text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
 ) -> list[TextLine]:
@@ -665,10 +700,8 @@ def layout_text(
             ):  # one level, nothing to mirror: the glyphs in (or against) logical order
                 line_text = _reversed_text(pieces) if segment[0] & 1 else _logical_text(pieces)
             else:
-                texts, starts = _glyph_texts(pieces)
                 span = range(line_start, line_end)
-                visual = _visual_text(texts, starts, levels, classes, visible, para, span)
-                line_text = "".join(visual)
+                line_text = _mixed_text(pieces, levels, classes, visible, para, span)
         indent = width - used if rtl and used < width else 0
         result.append((indent, line_text, used, rtl))
     return result

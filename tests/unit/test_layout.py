@@ -22,6 +22,7 @@ from reader.layout import (
     Glyph,
     VisualLine,
     _join,
+    _layout_cached,
     _WordCache,
     base_direction,
     layout,
@@ -324,8 +325,9 @@ TEXT_PARAGRAPHS = st.lists(TEXT_PIECES, min_size=0, max_size=25).map("".join)
 def glyph_lines(
     text: str, width: int, mode: str, harakat: bool
 ) -> list[tuple[int, str, int, bool]]:
-    """The glyph path's lines as (indent, text, width, rtl)."""
-    lines = layout(text, width, mode, harakat=harakat)  # type: ignore[arg-type]
+    """The glyph path's lines as (indent, text, width, rtl), laid out afresh: thousands of
+    them must not fill `layout`'s cache (other tests count what it holds)."""
+    lines = _layout_cached.__wrapped__(text, width, mode, harakat)
     return [(line.indent, line.text, line.width, line.rtl) for line in lines]
 
 
@@ -342,6 +344,36 @@ def test_layout_text_equals_the_glyph_path(text: str, width: int, mode: str, har
     assert layout_text(text, width, mode, harakat=harakat) == expected  # type: ignore[arg-type]
     (many,) = layout_text_many([text], width, mode, harakat=harakat)  # type: ignore[arg-type]
     assert many == expected
+
+
+#: Words between spaces, as in prose: lines that mix levels word by word (a number or a
+#: Latin name in Arabic), the case the string path reorders whole words for.
+WORDS_PARAGRAPHS = st.lists(
+    st.one_of(
+        st.text(alphabet=ARABIC, min_size=1, max_size=8),
+        st.text(alphabet=ARABIC + HARAKAT, min_size=1, max_size=8),
+        st.text(alphabet="abcXYZ", min_size=1, max_size=8),
+        st.text(alphabet="0123456789", min_size=1, max_size=5),
+        st.sampled_from(["لا", "سلام", "3.5", "%", "-", "،", ".", "٢٠٢٤", "(x)", "中文", "\t"]),
+    ),
+    min_size=1,
+    max_size=20,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    WORDS_PARAGRAPHS,
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["app", "terminal"]),
+    st.booleans(),
+)
+def test_layout_text_equals_the_glyph_path_on_prose(
+    text: str, width: int, mode: str, harakat: bool
+) -> None:
+    """The same on space-separated words of mixed direction."""
+    expected = glyph_lines(text, width, mode, harakat)
+    assert layout_text(text, width, mode, harakat=harakat) == expected  # type: ignore[arg-type]
 
 
 def test_layout_text_equals_the_glyph_path_on_the_seed() -> None:
