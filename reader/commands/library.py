@@ -302,15 +302,30 @@ def _fit(text: str, width: int, *, keep_end: bool = False) -> str:
     return text + " " * (width - cells)
 
 
-def _fit_visual(text: str, width: int, mode: str) -> str:
+def _fit_visual(
+    text: str, width: int, mode: str, memo: dict[tuple[str, bool], str] | None = None
+) -> str:
     """A title as the screen shows it: shaped and reordered by the layout engine (app mode),
-    right-aligned when right-to-left, cut with "…" at its logical end."""
+    right-aligned when right-to-left, cut with "…" at its logical end.
+
+    `memo` (one per table, same width and mode) keeps the result per cut title: titles
+    that differ only past the cut are laid out once."""
     cut = _cells(text) > width
     if cut:
         text = _cut(text, width - 1)
         space = text.rfind(" ")
         if space > width // 3:
             text = text[:space]
+    if memo is not None:
+        known = memo.get((text, cut))
+        if known is None:
+            known = memo[(text, cut)] = _fit_visual_cut(text, width, mode, cut)
+        return known
+    return _fit_visual_cut(text, width, mode, cut)
+
+
+def _fit_visual_cut(text: str, width: int, mode: str, cut: bool) -> str:
+    """`_fit_visual` of a title already cut (`cut`: "…" goes at its end)."""
     if mode == "terminal":
         # The terminal shapes and reorders itself: only right-align right-to-left titles.
         strong = _patterns().strong.search(text)
@@ -319,18 +334,18 @@ def _fit_visual(text: str, width: int, mode: str) -> str:
             text += "…"
         padding = " " * (width - _cells(text))
         return padding + text if rtl else text + padding
-    from reader.layout import layout
+    from reader.layout import layout_text
 
     bidi: Any = mode
-    lines = layout(text, width - 1 if cut else width, bidi)
+    # Strings only: the first line's text, cells and direction, without building glyphs.
+    lines = layout_text(text, width - 1 if cut else width, bidi)
     if not lines:
         return " " * width
-    line = lines[0]
-    body, used = line.text, line.width
+    _indent, body, used, rtl = lines[0]
     if cut or len(lines) > 1:
-        body = "…" + body if line.rtl else body + "…"
+        body = "…" + body if rtl else body + "…"
         used += 1
-    indent = width - used if line.rtl else 0
+    indent = width - used if rtl else 0
     return " " * indent + body + " " * (width - indent - used)
 
 
@@ -354,9 +369,10 @@ def _table_lines(summaries: list[Any], total_width: int, visual_mode: str | None
     names = ("Title", "Source", "Date", _HIGHLIGHTS_HEADER)
     yield "┃ " + " ┃ ".join(_fit(n, w) for n, w in zip(names, widths, strict=True)) + " ┃"
     yield rule("┡", "━", "╇", "┩")
+    memo: dict[tuple[str, bool], str] = {}
     for summary in summaries:
         if visual_mode is not None:
-            title = _fit_visual(summary.title, title_width, visual_mode)
+            title = _fit_visual(summary.title, title_width, visual_mode, memo)
         else:
             title = _fit(summary.title, title_width)
         date = (summary.published or summary.added)[:10]
