@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.layout import BidiMode, layout_text_many
+from reader.layout import BidiMode
+from reader.layout_text import layout_text_many
 
 
 def paragraphs_of(text: str) -> list[str]:

@@ -334,7 +334,7 @@ def _fit_visual_cut(text: str, width: int, mode: str, cut: bool) -> str:
             text += "…"
         padding = " " * (width - _cells(text))
         return padding + text if rtl else text + padding
-    from reader.layout import layout_text
+    from reader.layout_text import layout_text
 
     bidi: Any = mode
     # Strings only: the first line's text, cells and direction, without building glyphs.

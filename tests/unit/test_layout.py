@@ -27,10 +27,9 @@ from reader.layout import (
     base_direction,
     layout,
     layout_many,
-    layout_text,
-    layout_text_many,
     reference_reshaper,
 )
+from reader.layout_text import layout_text, layout_text_many
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
