@@ -69,8 +69,8 @@ def _bmp_table() -> list[str]:
     A list lookup is the fastest mapping `translate` accepts; code points above the BMP raise
     IndexError there, which `translate` answers by keeping the character (fixed up below).
     Built on first use, then constant, with C-level loops (`map`, `join`, a regex) but for
-    the ~1,500 code points the database does not know: on the way to an article's first
-    paint, so about 10 ms instead of 18.
+    the ~1,500 code points the database does not know: it is on the way to an article's
+    first paint (about 20% faster than a Python loop over the 65,536 code points).
     """
     codes = {**_CODES, "": "?"}  # "?": a code point Python's database does not know
     joined = "".join(
