@@ -18,7 +18,15 @@ from textual.widgets import Footer, ListView
 
 from reader.models import Annotation
 from reader.ui.widgets.note_editor import ShapedText
-from reader.ui.widgets.notes_pane import COLOURS, AnnotationItem, bidi_mode_of, matches
+from reader.ui.widgets.notes_pane import (
+    AnnotationItem,
+    all_tags,
+    bidi_mode_of,
+    filter_summary,
+    matches,
+    next_colour,
+    next_tag,
+)
 
 #: At most this many entries are built at once (filters narrow the list).
 MAX_SHOWN = 500
@@ -78,24 +86,24 @@ class AllNotesScreen(Screen[Annotation | None]):
 
     def tags(self) -> list[str]:
         """Every tag in the library, sorted."""
-        return sorted({tag for a in self.annotations for tag in a.tags})
+        return all_tags(self.annotations)
 
     def _redraw(self) -> None:
         mode = bidi_mode_of(self)
         shown = self.filtered()
         articles = len({a.article_id for a in self.annotations})
-        parts = [
-            f"{len(self.annotations)} highlight(s) in {articles} article(s)",
-            f"colour: {self.color_filter or 'all'} (c)",
-            f"tag: {self.tag_filter or 'all'} (t)",
-        ]
-        if len(shown) != len(self.annotations):
-            parts.append(f"showing {len(shown)}")
-        if len(shown) > MAX_SHOWN:
-            parts.append(f"first {MAX_SHOWN} listed")
         summary = self.query_one("#all-notes-summary", ShapedText)
         summary.mode = mode
-        summary.update(" · ".join(parts))
+        summary.update(
+            filter_summary(
+                [f"{len(self.annotations)} highlight(s) in {articles} article(s)"],
+                color=self.color_filter,
+                tag=self.tag_filter,
+                total=len(self.annotations),
+                shown=len(shown),
+                limit=MAX_SHOWN,
+            )
+        )
         listing = self.query_one("#all-notes-list", ListView)
         listing.clear()
         items = []
@@ -112,14 +120,11 @@ class AllNotesScreen(Screen[Annotation | None]):
         listing.focus()
 
     def action_cycle_colour(self) -> None:
-        current = self.color_filter or 0
-        self.color_filter = (current + 1) % (COLOURS + 1) or None
+        self.color_filter = next_colour(self.color_filter)
         self._redraw()
 
     def action_cycle_tag(self) -> None:
-        tags = self.tags()
-        index = tags.index(self.tag_filter) + 1 if self.tag_filter in tags else 0
-        self.tag_filter = tags[index] if index < len(tags) else None
+        self.tag_filter = next_tag(self.tags(), self.tag_filter)
         self._redraw()
 
     def action_close(self) -> None:

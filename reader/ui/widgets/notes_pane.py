@@ -96,6 +96,40 @@ def matches(annotation: Annotation, color: int | None, tag: str | None) -> bool:
     return (color is None or annotation.color == color) and (tag is None or tag in annotation.tags)
 
 
+def all_tags(annotations: Sequence[Annotation]) -> list[str]:
+    """Every tag the annotations use, sorted."""
+    return sorted({tag for a in annotations for tag in a.tags})
+
+
+def next_colour(color: int | None) -> int | None:
+    """The colour filter after `color`: 1, 2, ... COLOURS, then any (None)."""
+    return ((color or 0) + 1) % (COLOURS + 1) or None
+
+
+def next_tag(tags: Sequence[str], tag: str | None) -> str | None:
+    """The tag filter after `tag` in `tags`, then any (None)."""
+    index = tags.index(tag) + 1 if tag in tags else 0
+    return tags[index] if index < len(tags) else None
+
+
+def filter_summary(
+    head: Sequence[str],
+    *,
+    color: int | None,
+    tag: str | None,
+    total: int,
+    shown: int,
+    limit: int,
+) -> str:
+    """The status line over a notes list: counts, the filters and their keys, what is listed."""
+    parts = [*head, f"colour: {color or 'all'} (c)", f"tag: {tag or 'all'} (t)"]
+    if shown != total:
+        parts.append(f"showing {shown}")
+    if shown > limit:
+        parts.append(f"first {limit} listed")
+    return " · ".join(parts)
+
+
 class NotesPane(Vertical):
     """The Notes tab of the side pane."""
 
@@ -164,7 +198,7 @@ class NotesPane(Vertical):
 
     def tags(self) -> list[str]:
         """Every tag used by the shown annotations, sorted."""
-        return sorted({tag for a in self.annotations for tag in a.tags})
+        return all_tags(self.annotations)
 
     def filtered(self) -> list[Annotation]:
         """The annotations that pass the filters, in reading order."""
@@ -186,33 +220,30 @@ class NotesPane(Vertical):
         shown = self.filtered()
         placed = sum(1 for a in self.annotations if not a.orphan)
         orphans = len(self.annotations) - placed
-        parts = [f"{placed} highlight(s)"]
+        head = [f"{placed} highlight(s)"]
         if orphans:
-            parts.append(f"{orphans} orphan(s)")
-        parts.append(f"colour: {self.color_filter or 'all'} (c)")
-        parts.append(f"tag: {self.tag_filter or 'all'} (t)")
-        if len(shown) != len(self.annotations):
-            parts.append(f"showing {len(shown)}")
-        if len(shown) > MAX_SHOWN:
-            parts.append(f"first {MAX_SHOWN} listed")
+            head.append(f"{orphans} orphan(s)")
         summary = self.query_one("#notes-filter", ShapedText)
         summary.mode = mode
-        summary.update(" · ".join(parts))
+        summary.update(
+            filter_summary(
+                head,
+                color=self.color_filter,
+                tag=self.tag_filter,
+                total=len(self.annotations),
+                shown=len(shown),
+                limit=MAX_SHOWN,
+            )
+        )
         listing = self.query_one("#notes-list", ListView)
         listing.clear()
         listing.extend(AnnotationItem(a, mode=mode) for a in shown[:MAX_SHOWN])
 
     def action_cycle_colour(self) -> None:
-        current = self.color_filter or 0
-        self.set_filter((current + 1) % (COLOURS + 1) or None, self.tag_filter)
+        self.set_filter(next_colour(self.color_filter), self.tag_filter)
 
     def action_cycle_tag(self) -> None:
-        tags = self.tags()
-        if not tags:
-            self.set_filter(self.color_filter, None)
-            return
-        index = tags.index(self.tag_filter) + 1 if self.tag_filter in tags else 0
-        self.set_filter(self.color_filter, tags[index] if index < len(tags) else None)
+        self.set_filter(self.color_filter, next_tag(self.tags(), self.tag_filter))
 
     @on(ListView.Selected, "#notes-list")
     def _selected(self, event: ListView.Selected) -> None:
