@@ -129,6 +129,7 @@ class Lexicon:
         # Lowest priority first: later groups overwrite an ambiguous entry.
         for group, kind in (
             (gz.MEDIA, "ORG"),
+            (gz.SPORTS_CLUBS, "ORG"),
             (gz.REGIONS, "LOC"),
             (gz.CITIES, "LOC"),
             (gz.COUNTRIES, "LOC"),
