@@ -7,9 +7,12 @@ convention: words keep their clitics, punctuation is split off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,15 +66,17 @@ _ARTICLE_PREFIXES = ("وبال", "وكال", "وفال", "فبال", "وال", "
 _SHORT_CLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
 
-def stem_variants(folded: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def stem_variants(folded: str) -> tuple[str, ...]:
     """Readings of a folded word without its proclitics; the definite article is kept.
 
     والسعوديه -> [السعوديه]; للامم -> [الامم]; بمايكروسوفت -> [مايكروسوفت]. A bare
-    "ال" is never stripped: a name written without the article never takes it.
+    "ال" is never stripped: a name written without the article never takes it. Memoised:
+    every step of the extractor asks it of the same words (a pure function, so a cache).
     """
-    out: list[str] = []
     if not folded or folded[0] not in "وبفكل":
-        return out
+        return ()
+    out: list[str] = []
     for prefix in _ARTICLE_PREFIXES[:-1]:
         if folded.startswith(prefix) and len(folded) - len(prefix) >= 2:
             out.append("ال" + folded[len(prefix) :])
@@ -81,9 +86,10 @@ def stem_variants(folded: str) -> list[str]:
     for clitic in _SHORT_CLITICS:
         if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
             out.append(folded[len(clitic) :])
-    return out
+    return tuple(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def base_form(folded: str) -> str:
     """A folded word without proclitics and article: the part names and nouns share."""
     variants = stem_variants(folded)
@@ -121,6 +127,8 @@ class Lexicon:
     not_entities: frozenset[str]
     stopwords: frozenset[str]
     money_context: frozenset[str]
+    cues: dict[str, tuple[str, ...]]
+    """Folded word -> the names of the cue sets holding it (given, title, ...), for features."""
 
     @classmethod
     def build(cls) -> Lexicon:
@@ -130,10 +138,14 @@ class Lexicon:
         for group, kind in (
             (gz.MEDIA, "ORG"),
             (gz.SPORTS_CLUBS, "ORG"),
+            (gz.PLACES_MORE, "LOC"),
             (gz.REGIONS, "LOC"),
             (gz.CITIES, "LOC"),
             (gz.COUNTRIES, "LOC"),
+            (gz.MISC_MORE, "MISC"),
             (gz.MISC_NAMES, "MISC"),
+            (gz.ORGS_MORE, "ORG"),
+            (gz.GOVERNMENT_BODIES, "BODY"),
             (gz.INTERNATIONAL_BODIES, "ORG"),
             (gz.COMPANIES, "ORG"),
             (gz.PEOPLE, "PERSON"),
@@ -165,6 +177,18 @@ class Lexicon:
             not_entities=_fold_set(gz.NOT_ENTITIES),
             stopwords=_fold_set(gz.STOPWORDS),
             money_context=_fold_set(gz.MONEY_CONTEXT),
+            cues=_cue_index(
+                ("given", _fold_set(gz.GIVEN_NAMES)),
+                ("given_amb", _fold_set(gz.AMBIGUOUS_GIVEN)),
+                ("surname", _single_words(gz.SURNAMES)),
+                ("surname_amb", _single_words(gz.AMBIGUOUS_SURNAMES)),
+                ("title", frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES)),
+                ("orgtrig", _fold_set(gz.ORG_TRIGGERS)),
+                ("loctrig", _fold_set(gz.LOC_TRIGGERS)),
+                ("say", _fold_set(gz.SAY_VERBS)),
+                ("month", months),
+                ("link", _fold_set(gz.NAME_LINKS)),
+            ),
         )
 
     def first_token_readings(self, folded: str) -> list[tuple[str, bool]]:
@@ -203,6 +227,115 @@ def gazetteer_tags(lexicon: Lexicon, folded: Sequence[str]) -> list[str]:
     return tags
 
 
+def phrase_key(folded: str) -> str:
+    """A folded word as phrase tables key it: without proclitics, keeping the article."""
+    variants = stem_variants(folded)
+    return variants[0] if variants else folded
+
+
+#: The longest phrase a phrase table keeps, in tokens.
+PHRASE_MAX = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseTable:
+    """Names seen tagged in training data, with how often their words are tagged at all.
+
+    A CRF learns single words by heart but not where a multiword name starts and ends, nor
+    how reliable a name seen once is. At training time each part of the corpus gets the
+    table built from the other parts (so the CRF learns to trust it as it will be trusted on
+    new text); the shipped table is built from all the training sentences.
+    """
+
+    phrases: dict[tuple[str, ...], tuple[str, str]]
+    """Phrase keys -> (majority type, reliability: hi, mid or lo)."""
+    lengths: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def build(cls, sentences: Iterable[Sequence[tuple[str, str]]]) -> PhraseTable:
+        """The table of the entity phrases in tagged (word, BIO tag) sentences."""
+        keyed = [([phrase_key(fold_plain(w)) for w, _ in s], [t for _, t in s]) for s in sentences]
+        labels: dict[tuple[str, ...], Counter[str]] = {}
+        for keys, tags in keyed:
+            for start, end, kind in bio_spans(tags):
+                if end - start <= PHRASE_MAX:
+                    labels.setdefault(tuple(keys[start:end]), Counter())[kind] += 1
+        firsts: dict[str, set[int]] = {}
+        for phrase in labels:
+            firsts.setdefault(phrase[0], set()).add(len(phrase))
+        seen: Counter[tuple[str, ...]] = Counter()
+        for keys, _ in keyed:
+            for index, key in enumerate(keys):
+                for length in firsts.get(key, ()):
+                    phrase = tuple(keys[index : index + length])
+                    if phrase in labels:
+                        seen[phrase] += 1
+        phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        for phrase, counter in labels.items():
+            ratio = sum(counter.values()) / max(1, seen[phrase])
+            reliability = "hi" if ratio >= 0.6 else "mid" if ratio >= 0.25 else "lo"
+            phrases[phrase] = (counter.most_common(1)[0][0], reliability)
+        return cls.from_phrases(phrases)
+
+    @classmethod
+    def from_phrases(cls, phrases: dict[tuple[str, ...], tuple[str, str]]) -> PhraseTable:
+        lengths: dict[str, set[int]] = {}
+        for phrase in phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        return cls(phrases, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+
+    @classmethod
+    def empty(cls) -> PhraseTable:
+        return cls({}, {})
+
+    def dumps(self) -> str:
+        """JSON text of the table, one phrase a line, sorted (stable diffs)."""
+        rows = sorted([" ".join(k), *v] for k, v in self.phrases.items())
+        return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n"
+
+    @classmethod
+    def loads(cls, text: str) -> PhraseTable:
+        return cls.from_phrases({tuple(k.split(" ")): (t, r) for k, t, r in json.loads(text)})
+
+    def features(self, folded: Sequence[str]) -> list[list[str]]:
+        """Per word: the longest known phrase covering it, its position, type and reliability."""
+        keys = [phrase_key(f) for f in folded]
+        out: list[list[str]] = [[] for _ in keys]
+        index = 0
+        while index < len(keys):
+            for length in self.lengths.get(keys[index], ()):
+                found = self.phrases.get(tuple(keys[index : index + length]))
+                if found is None or index + length > len(keys):
+                    continue
+                kind, reliability = found
+                for j in range(index, index + length):
+                    place = "B" if j == index else "I"
+                    out[j] += [
+                        f"tg={place}-{kind}",
+                        f"tgr={place}-{kind}-{reliability}",
+                        f"tgn={min(length, 3)}",
+                    ]
+                index += length
+                break
+            else:
+                index += 1
+        return out
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, type) spans of BIO tags; a stray I- starts a span."""
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    kind = ""
+    for index, tag in enumerate([*tags, "O"]):
+        if start is not None and not (tag.startswith("I-") and tag[2:] == kind):
+            spans.append((start, index, kind))
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, kind = index, tag[2:]
+    return spans
+
+
 def _shape(word: str) -> str:
     """Coarse script/shape class of a token."""
     if word.isdigit():
@@ -220,24 +353,29 @@ def _shape(word: str) -> str:
     return "arabic"
 
 
+def _single_words(group: Sequence[str]) -> frozenset[str]:
+    """The one-word entries of a list, folded (a per-word cue cannot use the others)."""
+    return frozenset(f for f in (fold_plain(entry) for entry in group) if " " not in f)
+
+
+def _cue_index(*groups: tuple[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for name, words in groups:
+        for word in words:
+            index.setdefault(word, []).append(name)
+    return {word: tuple(names) for word, names in index.items()}
+
+
 def _word_cues(lexicon: Lexicon, folded: str, variants: Sequence[str]) -> list[str]:
-    """Membership of a folded word (or its clitic-free stem) in the cue sets."""
-    cues: list[str] = []
-    readings = [folded, *variants, base_form(folded)]
-    for name, group in (
-        ("given", lexicon.given),
-        ("title", lexicon.titles),
-        ("orgtrig", lexicon.org_triggers),
-        ("loctrig", lexicon.loc_triggers),
-        ("say", lexicon.say_verbs),
-        ("month", lexicon.months),
-        ("link", lexicon.links),
-    ):
-        if folded in group:
-            cues.append(name)
-        elif any(r in group for r in readings[1:]):
-            cues.append(name + "~")
-    return cues
+    """Cue sets holding a folded word ("given"), or only its clitic-free stem ("given~")."""
+    cues = lexicon.cues
+    exact = cues.get(folded, ())
+    out = list(exact)
+    for reading in (*variants, base_form(folded)):
+        for name in cues.get(reading, ()):
+            if name not in exact and name + "~" not in out:
+                out.append(name + "~")
+    return out
 
 
 _OFFSETS = (-2, -1, 1, 2)
@@ -287,12 +425,13 @@ def sentence_features(
     folded: Sequence[str] | None = None,
     gaz: Sequence[str] | None = None,
     cache: dict[str, _WordFeatures] | None = None,
+    phrases: PhraseTable | None = None,
 ) -> list[list[str]]:
     """CRF features (as 'name=value' strings) for every word of one sentence.
 
     `folded` and `gaz` (the words folded, their gazetteer tags) may be passed when the
     caller has them already; `cache` (a dict the caller keeps for one article) saves
-    recomputing a repeated word's own features.
+    recomputing a repeated word's own features; `phrases` adds the phrase-table features.
     """
     if folded is None:
         folded = [fold_plain(w) for w in words]
@@ -323,6 +462,9 @@ def sentence_features(
         if i + 1 < n:
             feats.append("bi+1=" + f + "|" + folded[i + 1])
         out.append(feats)
+    if phrases is not None:
+        for feats, extra in zip(out, phrases.features(folded), strict=True):
+            feats.extend(extra)
     return out
 
 
@@ -333,15 +475,6 @@ def feature_signature(lexicon: Lexicon) -> str:
     (`python -m reader.ner_train`).
     """
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for part in (
-        sorted(lexicon.entries.items()),
-        sorted(lexicon.given),
-        sorted(lexicon.links),
-        sorted(lexicon.titles),
-        sorted(lexicon.org_triggers),
-        sorted(lexicon.loc_triggers),
-        sorted(lexicon.say_verbs),
-        sorted(lexicon.months),
-    ):
+    for part in (sorted(lexicon.entries.items()), sorted(lexicon.cues.items())):
         digest.update(repr(part).encode("utf-8"))
     return digest.hexdigest()[:16]
