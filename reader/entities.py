@@ -227,13 +227,18 @@ class _Doc:
 def _split_people(doc: _Doc, spans: list[Span]) -> list[Span]:
     """Split a PERSON span that is two people side by side ("اتهم ماسك ألتمان").
 
-    A span splits when every word of it is, elsewhere in the article, a person's surname or
-    a one-word person mention; and before a word starting with و whose rest is such a name.
+    A span splits when every word of it is, elsewhere in the article, the surname of a full
+    name (not just a one-word mention: هيلاري alone and كلينتون alone do not make هيلاري
+    كلينتون two people); and before a word starting with و whose rest is, elsewhere, a
+    surname or a one-word person mention.
     """
     people = [(s, e) for s, e, k in spans if k == "PERSON"]
     singles: Counter[str] = Counter()
-    for _start, end in people:
+    surnames: Counter[str] = Counter()
+    for start, end in people:
         singles[doc.bases[end - 1]] += 1
+        if end - start > 1:
+            surnames[doc.bases[end - 1]] += 1
     out: list[Span] = []
     for start, end, kind in spans:
         if kind != "PERSON" or end - start < 2:
@@ -241,7 +246,7 @@ def _split_people(doc: _Doc, spans: list[Span]) -> list[Span]:
             continue
         words = doc.bases[start:end]
         own = Counter(words[-1:])
-        if all(singles[w] - own[w] > 0 for w in words):
+        if all(surnames[w] - own[w] > 0 for w in words):
             out.extend((i, i + 1, kind) for i in range(start, end))
             continue
         cut = start

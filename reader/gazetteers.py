@@ -12476,6 +12476,18 @@ STOPWORDS = _lines("""
 سنة
 الأول
 الثاني
+# Regnal and generational words: the last word of عبد الله الثاني is no surname.
+الثالث
+الرابع
+الخامس
+السادس
+السابع
+الثامن
+التاسع
+العاشر
+عشر
+الأب
+الابن
 شركة
 الشركة
 """)

@@ -173,6 +173,22 @@ def test_name_tagged_once_is_tagged_everywhere(extractor: Extractor) -> None:
     assert [m.text for m in people[0].mentions] == ["خالد الفالح", "الفالح"]
 
 
+def test_two_surnames_side_by_side_are_two_people(extractor: Extractor) -> None:
+    text = "التقى سام ألتمان بإيلون ماسك. ثم اتهم ماسك ألتمان بالخداع."
+    people = {e.name: e for e in extractor.extract(text) if e.type == "PERSON"}
+    assert set(people) == {"سام ألتمان", "إيلون ماسك"}
+    assert [m.text for m in people["إيلون ماسك"].mentions] == ["إيلون ماسك", "ماسك"]
+    assert [m.text for m in people["سام ألتمان"].mentions] == ["سام ألتمان", "ألتمان"]
+
+
+def test_a_full_name_is_not_split_by_its_parts_seen_alone(extractor: Extractor) -> None:
+    # هيلاري and كلينتون each appear alone, but neither is the surname of another full name.
+    text = "قالت هيلاري إنها ستترشح. وأيد كلينتون القرار. ودافعت هيلاري كلينتون عن خطتها."
+    people = [e for e in extractor.extract(text) if e.type == "PERSON"]
+    mentions = {m.text for e in people for m in e.mentions}
+    assert "هيلاري كلينتون" in mentions
+
+
 def test_places_and_bodies_from_gazetteer(extractor: Extractor) -> None:
     text = "اجتمع مجلس الأمن في نيويورك لبحث الوضع في السودان، وحضر ممثل عن الأمم المتحدة."
     found = {(e.type, e.name) for e in extractor.extract(text)}
