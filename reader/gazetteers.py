@@ -12093,6 +12093,16 @@ NAME_LINKS = _lines("""
 آل
 عبد
 ولد
+# Particles inside European names (رود فان نيستلروي, أورسولا فون دير لاين, دي ميستورا).
+فان
+فون
+دير
+دي
+دا
+دو
+ديل
+ماك
+سان
 """)
 
 #: Titles and roles before a person's name (they are never part of it).
@@ -12204,6 +12214,54 @@ ORG_TRIGGERS = _lines("""
 أكاديمية
 مستشفى
 محكمة
+""")
+
+#: Words that introduce an event, work or product name (بطولة العالم, طراز سي - ماكس,
+#: لوحة الموناليزا): a cue for the CRF's MISC, never an override.
+MISC_TRIGGERS = _lines("""
+بطولة
+بطولات
+كأس
+جائزة
+مهرجان
+معرض
+مؤتمر
+قمة
+منتدى
+أولمبياد
+دورة
+سباق
+رالي
+دوري
+طراز
+موديل
+نظام
+برنامج
+تطبيق
+متصفح
+لوحة
+رواية
+فيلم
+مسلسل
+كتاب
+ديوان
+أغنية
+ألبوم
+متحف
+عملية
+اتفاقية
+اتفاق
+معاهدة
+إعلان
+مبادرة
+خطة
+مشروع
+صاروخ
+طائرة
+دبابة
+فيروس
+إعصار
+عاصفة
 """)
 
 #: Words that start a place name (مدينة طوباس, محافظة جدة).

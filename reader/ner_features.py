@@ -108,20 +108,14 @@ class Lexicon:
     """Folded gazetteers: multiword entries by type, plus single-word cue sets."""
 
     entries: dict[tuple[str, ...], str]
-    """Folded token tuple -> type (PERSON, ORG, LOC, MISC)."""
+    """Folded token tuple -> type: PERSON, ORG, LOC, MISC, or BODY (government bodies, which
+    are a CRF cue but never override it)."""
     lengths: dict[str, tuple[int, ...]]
     """First folded token of an entry -> the entry lengths starting with it, longest first."""
     max_len: int
     given: frozenset[str]
-    ambiguous_given: frozenset[str]
-    given_taa: frozenset[str]
-    """Folded given names written with taa marbuta (نادية), which a final haa must not match."""
-    links: frozenset[str]
     titles: frozenset[str]
     org_triggers: frozenset[str]
-    loc_triggers: frozenset[str]
-    say_verbs: frozenset[str]
-    months: frozenset[str]
     currencies: frozenset[str]
     scales: frozenset[str]
     not_entities: frozenset[str]
@@ -164,14 +158,8 @@ class Lexicon:
             lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
             max_len=max(len(key) for key in entries),
             given=_fold_set(gz.GIVEN_NAMES),
-            ambiguous_given=_fold_set(gz.AMBIGUOUS_GIVEN),
-            given_taa=_fold_set([g for g in gz.GIVEN_NAMES if g.endswith("ة")]),
-            links=_fold_set(gz.NAME_LINKS),
             titles=frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES),
             org_triggers=_fold_set(gz.ORG_TRIGGERS),
-            loc_triggers=_fold_set(gz.LOC_TRIGGERS),
-            say_verbs=_fold_set(gz.SAY_VERBS),
-            months=months,
             currencies=_fold_set(gz.CURRENCIES),
             scales=_fold_set(gz.SCALES),
             not_entities=_fold_set(gz.NOT_ENTITIES),
@@ -188,6 +176,8 @@ class Lexicon:
                 ("say", _fold_set(gz.SAY_VERBS)),
                 ("month", months),
                 ("link", _fold_set(gz.NAME_LINKS)),
+                ("currency", _fold_set(gz.CURRENCIES)),
+                ("misctrig", _fold_set(gz.MISC_TRIGGERS)),
             ),
         )
 
