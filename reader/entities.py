@@ -24,7 +24,6 @@ from reader.errors import ReaderError
 from reader.models import EntityCorrection
 from reader.ner_features import (
     Lexicon,
-    PhraseTable,
     Token,
     bio_spans,
     gazetteer_tags,
@@ -35,11 +34,6 @@ from reader.ner_features import (
 )
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
-
-
-def phrase_table_path(model: Path) -> Path:
-    """The phrase table shipped beside a model: ner.crfsuite -> ner.phrases.json."""
-    return model.with_suffix(".phrases.json")
 
 
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "MONEY", "DATE", "MISC")
@@ -284,30 +278,23 @@ class Extractor:
     Extractor from one thread at a time (load one per worker).
     """
 
-    def __init__(
-        self, tagger: pycrfsuite.Tagger, lexicon: Lexicon, phrases: PhraseTable | None = None
-    ) -> None:
+    def __init__(self, tagger: pycrfsuite.Tagger, lexicon: Lexicon) -> None:
         self._tagger = tagger
         self._lexicon = lexicon
-        self._phrases = phrases or PhraseTable.empty()
         self._patterns = _Patterns.build(lexicon)
         self._known_first = frozenset(key[0] for key in lexicon.entries) | lexicon.given
 
     @classmethod
     def load(cls, model_path: Path | None = None) -> Extractor:
-        """Load the shipped CRF model and its phrase table, and fold the gazetteers."""
+        """Load the shipped CRF model and fold the gazetteers."""
         path = model_path or MODEL_PATH
-        table = phrase_table_path(path)
-        for needed in (path, table):
-            if not needed.is_file():
-                raise ReaderError(
-                    f"The entity model file {needed} is missing; "
-                    "rebuild it with 'python -m reader.ner_train'."
-                )
+        if not path.is_file():
+            raise ReaderError(
+                f"The entity model {path} is missing; rebuild it with 'python -m reader.ner_train'."
+            )
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
-        phrases = PhraseTable.loads(table.read_text(encoding="utf-8"))
-        return cls(tagger, Lexicon.build(), phrases)
+        return cls(tagger, Lexicon.build())
 
     # -- sentence level -----------------------------------------------------------------
 
@@ -340,7 +327,7 @@ class Extractor:
         gaz: Sequence[str],
         cache: dict[str, Any] | None,
     ) -> list[str]:
-        features = sentence_features(self._lexicon, words, folded, gaz, cache, self._phrases)
+        features = sentence_features(self._lexicon, words, folded, gaz, cache)
         return list(self._tagger.tag(features))
 
     def _apply_gazetteer(self, tags: list[str], folded: Sequence[str], gaz: Sequence[str]) -> None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,101 +215,6 @@ def gazetteer_tags(lexicon: Lexicon, folded: Sequence[str]) -> list[str]:
     return tags
 
 
-def phrase_key(folded: str) -> str:
-    """A folded word as phrase tables key it: without proclitics, keeping the article."""
-    variants = stem_variants(folded)
-    return variants[0] if variants else folded
-
-
-#: The longest phrase a phrase table keeps, in tokens.
-PHRASE_MAX = 6
-
-
-@dataclass(frozen=True, slots=True)
-class PhraseTable:
-    """Names seen tagged in training data, with how often their words are tagged at all.
-
-    A CRF learns single words by heart but not where a multiword name starts and ends, nor
-    how reliable a name seen once is. At training time each part of the corpus gets the
-    table built from the other parts (so the CRF learns to trust it as it will be trusted on
-    new text); the shipped table is built from all the training sentences.
-    """
-
-    phrases: dict[tuple[str, ...], tuple[str, str]]
-    """Phrase keys -> (majority type, reliability: hi, mid or lo)."""
-    lengths: dict[str, tuple[int, ...]]
-
-    @classmethod
-    def build(cls, sentences: Iterable[Sequence[tuple[str, str]]]) -> PhraseTable:
-        """The table of the entity phrases in tagged (word, BIO tag) sentences."""
-        keyed = [([phrase_key(fold_plain(w)) for w, _ in s], [t for _, t in s]) for s in sentences]
-        labels: dict[tuple[str, ...], Counter[str]] = {}
-        for keys, tags in keyed:
-            for start, end, kind in bio_spans(tags):
-                if end - start <= PHRASE_MAX:
-                    labels.setdefault(tuple(keys[start:end]), Counter())[kind] += 1
-        firsts: dict[str, set[int]] = {}
-        for phrase in labels:
-            firsts.setdefault(phrase[0], set()).add(len(phrase))
-        seen: Counter[tuple[str, ...]] = Counter()
-        for keys, _ in keyed:
-            for index, key in enumerate(keys):
-                for length in firsts.get(key, ()):
-                    phrase = tuple(keys[index : index + length])
-                    if phrase in labels:
-                        seen[phrase] += 1
-        phrases: dict[tuple[str, ...], tuple[str, str]] = {}
-        for phrase, counter in labels.items():
-            ratio = sum(counter.values()) / max(1, seen[phrase])
-            reliability = "hi" if ratio >= 0.6 else "mid" if ratio >= 0.25 else "lo"
-            phrases[phrase] = (counter.most_common(1)[0][0], reliability)
-        return cls.from_phrases(phrases)
-
-    @classmethod
-    def from_phrases(cls, phrases: dict[tuple[str, ...], tuple[str, str]]) -> PhraseTable:
-        lengths: dict[str, set[int]] = {}
-        for phrase in phrases:
-            lengths.setdefault(phrase[0], set()).add(len(phrase))
-        return cls(phrases, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
-
-    @classmethod
-    def empty(cls) -> PhraseTable:
-        return cls({}, {})
-
-    def dumps(self) -> str:
-        """JSON text of the table, one phrase a line, sorted (stable diffs)."""
-        rows = sorted([" ".join(k), *v] for k, v in self.phrases.items())
-        return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n"
-
-    @classmethod
-    def loads(cls, text: str) -> PhraseTable:
-        return cls.from_phrases({tuple(k.split(" ")): (t, r) for k, t, r in json.loads(text)})
-
-    def features(self, folded: Sequence[str]) -> list[list[str]]:
-        """Per word: the longest known phrase covering it, its position, type and reliability."""
-        keys = [phrase_key(f) for f in folded]
-        out: list[list[str]] = [[] for _ in keys]
-        index = 0
-        while index < len(keys):
-            for length in self.lengths.get(keys[index], ()):
-                found = self.phrases.get(tuple(keys[index : index + length]))
-                if found is None or index + length > len(keys):
-                    continue
-                kind, reliability = found
-                for j in range(index, index + length):
-                    place = "B" if j == index else "I"
-                    out[j] += [
-                        f"tg={place}-{kind}",
-                        f"tgr={place}-{kind}-{reliability}",
-                        f"tgn={min(length, 3)}",
-                    ]
-                index += length
-                break
-            else:
-                index += 1
-        return out
-
-
 def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """(start, end, type) spans of BIO tags; a stray I- starts a span."""
     spans: list[tuple[int, int, str]] = []
@@ -415,13 +318,12 @@ def sentence_features(
     folded: Sequence[str] | None = None,
     gaz: Sequence[str] | None = None,
     cache: dict[str, _WordFeatures] | None = None,
-    phrases: PhraseTable | None = None,
 ) -> list[list[str]]:
     """CRF features (as 'name=value' strings) for every word of one sentence.
 
     `folded` and `gaz` (the words folded, their gazetteer tags) may be passed when the
     caller has them already; `cache` (a dict the caller keeps for one article) saves
-    recomputing a repeated word's own features; `phrases` adds the phrase-table features.
+    recomputing a repeated word's own features.
     """
     if folded is None:
         folded = [fold_plain(w) for w in words]
@@ -452,9 +354,6 @@ def sentence_features(
         if i + 1 < n:
             feats.append("bi+1=" + f + "|" + folded[i + 1])
         out.append(feats)
-    if phrases is not None:
-        for feats, extra in zip(out, phrases.features(folded), strict=True):
-            feats.extend(extra)
     return out
 
 

@@ -2,8 +2,7 @@
 
 Reads `../shared/anercorp/ANERcorp_train.txt` (or `--corpus PATH`), keeps the last tenth of
 its sentences out of training (the benchmark scores on them), trains a CRF with
-python-crfsuite on the rest and writes `reader/data/ner.crfsuite` and, beside it, the
-phrase table of the names tagged in those sentences (`ner.phrases.json`). The corpus itself never
+python-crfsuite on the rest and writes `reader/data/ner.crfsuite`. The corpus itself never
 enters the repository; only this model, which this script rebuilds.
 """
 
@@ -17,8 +16,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from reader.entities import phrase_table_path
-from reader.ner_features import Lexicon, PhraseTable, feature_signature, sentence_features
+from reader.ner_features import Lexicon, feature_signature, sentence_features
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
 #: Beside the model: where it came from and the feature signature it was trained with.
@@ -27,9 +25,6 @@ DEFAULT_CORPUS = (
     Path(__file__).resolve().parents[1] / ".." / "shared" / "anercorp" / "ANERcorp_train.txt"
 )
 HOLDOUT_FRACTION = 0.1
-#: Parts the training sentences are cut into for the phrase-table features: each part is
-#: featurised with the table of the others, as new text will be with the shipped table.
-PHRASE_FOLDS = 4
 
 Sentence = list[tuple[str, str]]
 
@@ -73,14 +68,9 @@ def train(
         training, _ = split_dev(training)
     lexicon = Lexicon.build()
     trainer = pycrfsuite.Trainer(verbose=False)
-    size = -(-len(training) // PHRASE_FOLDS)
-    for first in range(0, len(training), size):
-        others = training[:first] + training[first + size :]
-        table = PhraseTable.build(others)
-        for sentence in training[first : first + size]:
-            words = [w for w, _ in sentence]
-            features = sentence_features(lexicon, words, phrases=table)
-            trainer.append(features, [t for _, t in sentence])
+    for sentence in training:
+        words = [w for w, _ in sentence]
+        trainer.append(sentence_features(lexicon, words), [t for _, t in sentence])
     trainer.set_params(
         {
             "c1": c1,
@@ -92,7 +82,6 @@ def train(
     model.parent.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     trainer.train(str(model))
-    phrase_table_path(model).write_text(PhraseTable.build(training).dumps(), encoding="utf-8")
     write_provenance(model, corpus, len(training), len(held_out), c1, c2, iterations, lexicon)
     print(
         f"trained on {len(training)} sentences (held out {len(held_out)}) in "
