@@ -25,7 +25,6 @@ from reader.models import EntityCorrection
 from reader.ner_features import (
     Lexicon,
     Token,
-    bio_spans,
     gazetteer_tags,
     sentence_features,
     sentences,
@@ -62,6 +61,21 @@ class Entity:
 
 Span = tuple[int, int, str]
 """Token range [start, end) and a type, inside the extractor."""
+
+
+def bio_spans(tags: Sequence[str]) -> list[Span]:
+    """Entity spans (start, end, type) from BIO tags; a stray I- starts a span."""
+    spans: list[Span] = []
+    start: int | None = None
+    kind = ""
+    for index, tag in enumerate([*tags, "O"]):
+        inside = tag.startswith("I-") and tag[2:] == kind
+        if start is not None and not inside:
+            spans.append((start, index, kind))
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, kind = index, tag[2:]
+    return spans
 
 
 def _write_span(tags: list[str], start: int, end: int, kind: str) -> None:

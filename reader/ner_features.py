@@ -151,30 +151,34 @@ class Lexicon:
         lengths: dict[str, set[int]] = {}
         for key in entries:
             lengths.setdefault(key[0], set()).add(len(key))
+        given = _fold_set(gz.GIVEN_NAMES)
+        titles = frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES)
+        org_triggers = _fold_set(gz.ORG_TRIGGERS)
+        currencies = _fold_set(gz.CURRENCIES)
         return cls(
             entries=entries,
             lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
             max_len=max(len(key) for key in entries),
-            given=_fold_set(gz.GIVEN_NAMES),
-            titles=frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES),
-            org_triggers=_fold_set(gz.ORG_TRIGGERS),
-            currencies=_fold_set(gz.CURRENCIES),
+            given=given,
+            titles=titles,
+            org_triggers=org_triggers,
+            currencies=currencies,
             scales=_fold_set(gz.SCALES),
             not_entities=_fold_set(gz.NOT_ENTITIES),
             stopwords=_fold_set(gz.STOPWORDS),
             money_context=_fold_set(gz.MONEY_CONTEXT),
             cues=_cue_index(
-                ("given", _fold_set(gz.GIVEN_NAMES)),
+                ("given", given),
                 ("given_amb", _fold_set(gz.AMBIGUOUS_GIVEN)),
                 ("surname", _single_words(gz.SURNAMES)),
                 ("surname_amb", _single_words(gz.AMBIGUOUS_SURNAMES)),
-                ("title", frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES)),
-                ("orgtrig", _fold_set(gz.ORG_TRIGGERS)),
+                ("title", titles),
+                ("orgtrig", org_triggers),
                 ("loctrig", _fold_set(gz.LOC_TRIGGERS)),
                 ("say", _fold_set(gz.SAY_VERBS)),
                 ("month", months),
                 ("link", _fold_set(gz.NAME_LINKS)),
-                ("currency", _fold_set(gz.CURRENCIES)),
+                ("currency", currencies),
                 ("misctrig", _fold_set(gz.MISC_TRIGGERS)),
             ),
         )
@@ -213,20 +217,6 @@ def gazetteer_tags(lexicon: Lexicon, folded: Sequence[str]) -> list[str]:
             tags[k] = "I-" + kind
         index += length
     return tags
-
-
-def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(start, end, type) spans of BIO tags; a stray I- starts a span."""
-    spans: list[tuple[int, int, str]] = []
-    start: int | None = None
-    kind = ""
-    for index, tag in enumerate([*tags, "O"]):
-        if start is not None and not (tag.startswith("I-") and tag[2:] == kind):
-            spans.append((start, index, kind))
-            start = None
-        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
-            start, kind = index, tag[2:]
-    return spans
 
 
 def _shape(word: str) -> str:
