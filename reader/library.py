@@ -18,13 +18,21 @@ from pathlib import Path
 from reader.articles import (
     SUPPORTED_SUFFIXES,
     article_id_for,
+    decode_text,
+    detect_kind,
     iter_supported_files,
     parse_bytes,
     parse_path,
     text_fingerprint,
 )
 from reader.errors import ReaderError
-from reader.feeds import ParsedFeed, entry_keys, looks_like_feed, parse_feed
+from reader.feeds import (
+    ParsedFeed,
+    discover_feed_links,
+    entry_keys,
+    looks_like_feed,
+    parse_feed,
+)
 from reader.fetch import FetchResult, fetch, is_url
 from reader.models import Annotation, Article, Feed
 from reader.paths import seeds_dir
@@ -304,17 +312,56 @@ def subscribe(store: Store, offer: FeedOffer) -> Feed:
     return feed
 
 
-def add_feed(store: Store, url: str) -> tuple[Feed, AddReport]:
-    """`reader feed add URL`: fetch it, check it is a feed, import its entries, subscribe."""
+@dataclass(frozen=True, slots=True)
+class FoundFeed:
+    """The feed `reader feed add URL` subscribes to, fetched.
+
+    `url` is the feed's own URL; when the URL given was a web page rather than a
+    feed, `page` is that page and `others` the further feeds it links (in order).
+    """
+
+    url: str
+    result: FetchResult
+    page: str = ""
+    others: tuple[str, ...] = ()
+
+
+def find_feed(url: str) -> FoundFeed:
+    """Fetch `url`; a feed is taken as is, a web page for the first feed it links.
+
+    Users paste a site's home page as often as its feed URL, so a page that
+    advertises feeds (`<link rel="alternate" type="application/rss+xml">`) leads
+    to the first one; a page advertising none is refused in one sentence.
+    """
     result = fetch(url)
-    if not looks_like_feed(result.content, result.content_type, url):
+    if looks_like_feed(result.content, result.content_type, url):
+        return FoundFeed(url, result)
+    if detect_kind(result.content, content_type=result.content_type, name=url) != "html":
         raise ReaderError(f"{url} is not an RSS or Atom feed.")
-    parsed: ParsedFeed = parse_feed(result.content, url=url)
+    links = discover_feed_links(decode_text(result.content, url), result.url)
+    if not links:
+        raise ReaderError(f"{url} is a web page with no RSS or Atom feed link; nothing was saved.")
+    first, *others = links
+    linked = fetch(first)
+    if not looks_like_feed(linked.content, linked.content_type, first):
+        raise ReaderError(f"{url} links {first} as its feed, but that is not an RSS or Atom feed.")
+    return FoundFeed(first, linked, page=url, others=tuple(others))
+
+
+def add_found_feed(store: Store, found: FoundFeed) -> tuple[Feed, AddReport]:
+    """Import a found feed's entries and subscribe to it (its entries count as seen)."""
+    result = found.result
+    parsed: ParsedFeed = parse_feed(result.content, url=found.url)
     report = AddReport()
     save_articles(store, parsed.articles, report)
     keys = [key for article in parsed.articles for key in entry_keys(article)]
-    offer = FeedOffer(url, parsed.title or url, keys, result.etag, result.last_modified)
+    offer = FeedOffer(found.url, parsed.title or found.url, keys, result.etag, result.last_modified)
     return subscribe(store, offer), report
+
+
+def add_feed(store: Store, url: str) -> tuple[Feed, AddReport]:
+    """`reader feed add URL`: find the feed (see `find_feed`), import its entries, subscribe."""
+    return add_found_feed(store, find_feed(url))
 
 
 def remove_feed(store: Store, url: str) -> None:

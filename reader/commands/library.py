@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from reader.library import AddReport, Progress
+    from reader.library import AddReport, FoundFeed, Progress
     from reader.store import Store
 
 
@@ -65,9 +65,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "add",
         parents=[common],
         help="subscribe to a feed and import its entries",
-        description="Fetch an RSS or Atom feed, import its entries and subscribe to it.",
+        description=(
+            "Fetch an RSS or Atom feed, import its entries and subscribe to it. Given a web "
+            "page instead, subscribe to the first feed the page links."
+        ),
     )
-    feed_add.add_argument("url", metavar="URL", help="the feed's URL")
+    feed_add.add_argument("url", metavar="URL", help="the feed's URL, or a page linking it")
     feed_add.set_defaults(func=run_feed_add)
     feed_list = feed_commands.add_parser(
         "list",
@@ -409,13 +412,38 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_feed_add(args: argparse.Namespace) -> int:
-    """`reader feed add URL`."""
-    from reader.library import add_feed
+_OTHERS_LISTED = 5
+"""Further feeds a page links that `feed add` names; beyond these it gives a count."""
 
+
+def _found_sentence(found: FoundFeed, name: str) -> str:
+    """One sentence: the page's feed that was subscribed to, and the others it links."""
+    if not found.others:
+        return f"{found.page} is a web page; subscribed to the feed it links, {name} ({found.url})."
+    total = len(found.others) + 1
+    listed = ", ".join(found.others[:_OTHERS_LISTED])
+    hidden = len(found.others) - _OTHERS_LISTED
+    if hidden > 0:
+        listed += f" and {hidden} more"
+    others = f"the other is {listed}" if total == 2 else f"the others are {listed}"
+    return (
+        f"{found.page} is a web page linking {total} feeds; subscribed to the first, "
+        f"{name} ({found.url}); {others}."
+    )
+
+
+def run_feed_add(args: argparse.Namespace) -> int:
+    """`reader feed add URL` (a feed, or a web page that links one)."""
+    from reader.library import add_found_feed, find_feed
+
+    found = find_feed(args.url)
     with _open_store(args) as store:
-        feed, report = add_feed(store, args.url)
-    print(f"Subscribed to {feed.title or feed.url} ({feed.url}).")
+        feed, report = add_found_feed(store, found)
+    name = feed.title or feed.url
+    if found.page:
+        print(_found_sentence(found, name))
+    else:
+        print(f"Subscribed to {name} ({feed.url}).")
     _print_add_summary(report)
     return 0
 
