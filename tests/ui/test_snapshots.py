@@ -1,4 +1,4 @@
-"""SVG snapshots of the library, the seed article, the help screen and every theme.
+"""SVG snapshots of the library, the seed article, its Entities tab, the help screen and themes.
 
 Baselines live in tests/ui/__snapshots__/; regenerate with `pytest tests/ui --snapshot-update`
 and look at them (they render Arabic in visual order: `rsvg-convert X.svg -o X.png`).
@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from reader.ui.app import ReaderApp
 from reader.ui.themes import load_themes
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.entities_pane import EntitiesPane
 
 SIZE = (110, 34)
 Factory = Callable[..., ReaderApp]
@@ -59,3 +60,25 @@ def test_theme(snap_compare: SnapCompare, app_factory: Factory, theme: str) -> N
     assert snap_compare(
         app_factory(theme=theme), terminal_size=SIZE, run_before=_marks_in_every_colour
     )
+
+
+async def _entities_of_the_seed(pilot: Pilot[None]) -> None:
+    """Open the seed's Entities tab, wait for the worker, and choose إيلون ماسك."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("i")
+    for _ in range(300):
+        await pilot.pause(0.02)
+        panes = list(pilot.app.screen.query(EntitiesPane))
+        if panes and panes[0].loaded:
+            break
+    await pilot.app.workers.wait_for_complete()
+    pane = pilot.app.screen.query_one(EntitiesPane)
+    musk = pane.find("إيلون ماسك")
+    assert musk is not None
+    pane.select(musk)
+    await pilot.pause()
+
+
+def test_entities_pane(snap_compare: SnapCompare, app_factory: Factory) -> None:
+    assert snap_compare(app_factory(), terminal_size=(120, 40), run_before=_entities_of_the_seed)
