@@ -311,7 +311,9 @@ def test_feed_add_checks_it_is_a_feed_and_remove_unsubscribes(site: Site, store:
     )
     with pytest.raises(ReaderError) as caught:
         add_feed(store, f"{site.base}/page")
-    assert str(caught.value) == f"{site.base}/page is not an RSS or Atom feed."
+    assert str(caught.value) == (
+        f"{site.base}/page is a web page with no RSS or Atom feed link; nothing was saved."
+    )
     feed, report = add_feed(store, f"{site.base}/atom")
     assert feed.title == "مدونة الثقافة" and len(report.added) == 2
     assert [f.url for f in store.list_feeds()] == [f"{site.base}/atom"]
