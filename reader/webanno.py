@@ -12,19 +12,29 @@ annotation, a list, a page, or a collection with embedded `items`/`first.items`.
 Each annotation's target source is matched to an article in the library and its
 quote placed through `reader.anchors.reanchor` (the same re-anchoring that keeps
 highlights across article edits); what cannot be placed is kept as an orphan, and
-what cannot be used at all is skipped with a reason. Importing twice adds nothing:
-an id already in the library is skipped.
+what cannot be used at all is skipped with a reason.
+
+Re-importing is how notes edited in another tool come back: an annotation whose id
+is already in the library, on the same article, is updated in place when the user's
+part of it differs (note, tags, colour given by the file, and the quote and position
+when the file's quote re-anchors), and left alone when nothing differs, so importing
+the same file twice changes nothing. An id held by another article's annotation is
+skipped. Quotes, notes and tags are kept as logical Unicode: Arabic presentation forms
+(what copying from shaped text gives) are folded back to the letters they show.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
+import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -165,6 +175,27 @@ def collection_text(
 
 # --- reading the model ---------------------------------------------------------
 
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdcf\ufdf0-\ufdff\ufe70-\ufefe]+")
+
+
+def _fold_form(match: re.Match[str]) -> str:
+    out: list[str] = []
+    for char in match.group():
+        folded = unicodedata.normalize("NFKC", char)
+        if 0xFE70 <= ord(char) <= 0xFE7F:  # a spacing haraka: the mark itself, not " " + mark
+            folded = folded[-1:]
+        out.append(folded)
+    return "".join(out)
+
+
+def logical(text: str) -> str:
+    """`text` with Arabic presentation forms folded to the logical letters they show.
+
+    Another tool's quote or note may have been copied from shaped text (a terminal, a PDF);
+    the library keeps logical Unicode only, so those forms would never match the article.
+    """
+    return _PRESENTATION_RE.sub(_fold_form, text)
+
 
 @dataclass(slots=True)
 class Incoming:
@@ -179,7 +210,8 @@ class Incoming:
     end: int | None = None
     note: str = ""
     tags: list[str] = field(default_factory=list)
-    color: int = 1
+    color: int | None = None
+    """The reader colour class on the target; None when the file names none."""
     created: str = ""
     modified: str = ""
 
@@ -298,10 +330,10 @@ def _read_selectors(target: dict[str, Any], incoming: Incoming) -> bool:
             continue
         kinds = _types(selector)
         if "TextQuoteSelector" in kinds and isinstance(selector.get("exact"), str):
-            incoming.exact = selector["exact"]
+            incoming.exact = logical(selector["exact"])
             prefix, suffix = selector.get("prefix"), selector.get("suffix")
-            incoming.prefix = prefix if isinstance(prefix, str) else ""
-            incoming.suffix = suffix if isinstance(suffix, str) else ""
+            incoming.prefix = logical(prefix) if isinstance(prefix, str) else ""
+            incoming.suffix = logical(suffix) if isinstance(suffix, str) else ""
             found = True
         elif "TextPositionSelector" in kinds:
             start, end = _int_or_none(selector.get("start")), _int_or_none(selector.get("end"))
@@ -362,13 +394,14 @@ def parse_annotation(obj: Any, position: int) -> Incoming | Skipped:
     motivations = {m for m in _as_list(obj.get("motivation")) if isinstance(m, str)}
     body_value = obj.get("bodyValue")
     if isinstance(body_value, str) and body_value:
-        notes.append(body_value)
+        notes.append(logical(body_value))
     for body in _as_list(obj.get("body")):
         if not isinstance(body, dict):
             continue  # an external body (an IRI) carries no text to keep
         value = _text_value(body)
         if value is None:
             continue
+        value = logical(value)
         purposes = _purposes(body) or ({"tagging"} if motivations == {"tagging"} else set())
         if "tagging" in purposes:
             if value and value not in incoming.tags:
@@ -429,15 +462,21 @@ def source_keys(source: str) -> list[str]:
 
 @dataclass(slots=True)
 class ImportReport:
-    """What `import_annotations` did: counts and, for skips, one reason each."""
+    """What `import_annotations` did: counts and, for skips, one reason each.
+
+    `placed` and `orphaned` count new annotations; `updated` and `unchanged` count
+    annotations already in the library (changed by the file, or equal to it).
+    """
 
     placed: int = 0
+    updated: int = 0
+    unchanged: int = 0
     orphaned: int = 0
     skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.placed + self.orphaned + len(self.skipped)
+        return self.placed + self.updated + self.unchanged + self.orphaned + len(self.skipped)
 
     def reasons(self) -> Counter[str]:
         """How many items were skipped for each reason."""
@@ -505,7 +544,7 @@ def place(incoming: Incoming, article: Article) -> Annotation | Skipped:
         quote=quote,
         prefix=incoming.prefix,
         suffix=incoming.suffix,
-        color=incoming.color,
+        color=incoming.color or 1,
         note=incoming.note,
         tags=list(incoming.tags),
         created=incoming.created,
@@ -514,37 +553,116 @@ def place(incoming: Incoming, article: Article) -> Annotation | Skipped:
     return reanchor(record, text)
 
 
+def _owned(annotation: Annotation) -> tuple[object, ...]:
+    """The part of an annotation the user made: what tells an edit from a repeat."""
+    return (
+        annotation.note,
+        annotation.tags,
+        annotation.color,
+        annotation.quote,
+        annotation.start,
+        annotation.end,
+        annotation.orphan,
+    )
+
+
+def _takes_anchor(current: Annotation, placed: Annotation, incoming: Incoming, text: str) -> bool:
+    """Whether the file's placement should replace the stored one.
+
+    Never when the file's quote does not re-anchor (an edit made against another version
+    of the article must not orphan a highlight placed here). When the quote is the one
+    already highlighted here, only if the file points exactly at another copy of it: a
+    file without positions must not move a highlight to the quote's first occurrence.
+    """
+    if placed.orphan:
+        return False
+    if current.orphan or text[current.start : current.end] != current.quote:
+        return True
+    if placed.quote != current.quote:
+        return True
+    return incoming.start is not None and incoming.start == placed.start
+
+
+def merge(current: Annotation, placed: Annotation, incoming: Incoming, text: str) -> Annotation:
+    """`current` with what the file says of it, or `current` itself when nothing differs.
+
+    Note and tags come from the file (an empty body means the note was removed); the
+    colour only when the file names one (other tools have none); the quote and position
+    when the file's quote re-anchors in `text`, the article's text (see `_takes_anchor`).
+    """
+    merged = dataclasses.replace(
+        current,
+        note=incoming.note,
+        tags=list(incoming.tags),
+        color=current.color if incoming.color is None else incoming.color,
+    )
+    if _takes_anchor(current, placed, incoming, text):
+        merged.start, merged.end, merged.quote = placed.start, placed.end, placed.quote
+        merged.prefix, merged.suffix = placed.prefix, placed.suffix
+        merged.text_hash, merged.orphan = placed.text_hash, False
+    if _owned(merged) == _owned(current):
+        return current
+    merged.created = current.created or incoming.created
+    merged.updated = incoming.modified or datetime.now(UTC).isoformat(timespec="seconds")
+    return merged
+
+
 def import_annotations(store: Store, data: Any) -> ImportReport:
-    """Add the annotations of a Web Annotation document to the library; see the module doc."""
+    """Add or update the annotations of a Web Annotation document; see the module doc.
+
+    Everything is saved at the end in one `Store.add_annotations` (one atomic write per
+    article), after the whole document has been read.
+    """
     report = ImportReport()
     library = _Library(store)
-    existing = {annotation.id for annotation in store.all_annotations()}
+    existing = {annotation.id: annotation for annotation in store.all_annotations()}
+    seen: set[str] = set()
+    to_save: list[Annotation] = []
     for item in parse_document(data):
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
         label = annotation_iri(item.id)
-        if item.id in existing:
+        if item.id in seen:
             report.skipped.append(
-                Skipped(label, "an annotation with this id is already in the library")
+                Skipped(label, "an earlier annotation in the file has the same id")
             )
             continue
+        seen.add(item.id)
         article = library.find(item.source)
         if article is None:
             report.skipped.append(
                 Skipped(label, f"no article in the library has the source {item.source}")
             )
             continue
+        current = existing.get(item.id)
+        if current is not None and current.article_id != article.id:
+            report.skipped.append(
+                Skipped(
+                    label,
+                    "an annotation with this id is already in the library on another article",
+                )
+            )
+            continue
         placed = place(item, article)
         if isinstance(placed, Skipped):
             report.skipped.append(placed)
             continue
-        store.add_annotation(placed)
-        existing.add(placed.id)
+        if current is not None:
+            merged = merge(current, placed, item, article.text)
+            if merged is current:
+                report.unchanged += 1
+            else:
+                to_save.append(merged)
+                report.updated += 1
+            continue
+        to_save.append(placed)
         if placed.orphan:
             report.orphaned += 1
         else:
             report.placed += 1
+    if to_save:
+        store.add_annotations(to_save)
     return report
 
 

@@ -57,9 +57,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description=(
             "Read W3C Web Annotation JSON(-LD) (from 'reader export --format json' or another "
             "tool: one annotation, a list, a page or a collection), match each target source to "
-            "an article in the library and place its quote there. Importing a file twice adds "
-            "nothing. Prints how many were placed, orphaned (kept, but the quote was not found) "
-            "and skipped, and why."
+            "an article in the library and place its quote there. An annotation already in the "
+            "library (same id, same article) is updated when its note, tags, colour or quote "
+            "differ, so notes edited elsewhere come back; importing a file twice changes "
+            "nothing. Prints how many were placed, updated, unchanged, orphaned (kept, but the "
+            "quote was not found) and skipped, and why."
         ),
     )
     imp.add_argument("files", nargs="+", metavar="FILE", help="JSON files to import")
@@ -192,8 +194,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _print_report(path: str, report: ImportReport) -> None:
     print(
-        f"{path}: {report.placed} placed, {report.orphaned} orphaned, "
-        f"{len(report.skipped)} skipped."
+        f"{path}: {report.placed} placed, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.orphaned} orphaned, {len(report.skipped)} skipped."
     )
     if report.orphaned:
         print(

@@ -169,10 +169,13 @@ def test_round_trip_into_another_library_and_idempotent(
     assert imported[f"{1:032x}"].created == "2026-01-01T00:00:00+00:00"
     assert imported[f"{1:032x}"].updated == "2026-01-02T00:00:00+00:00"
 
+    shard = other.annotations_dir / "seed.json"
+    before = (shard.read_bytes(), shard.stat().st_mtime_ns)
     again = import_file(other, path)
-    assert (again.placed, again.orphaned) == (0, 0)
-    assert again.reasons() == {"an annotation with this id is already in the library": 3}
-    assert len(other.annotations_for(article.id)) == 3
+    assert (again.placed, again.updated, again.unchanged, again.orphaned) == (0, 0, 3, 0)
+    assert again.skipped == []
+    assert [as_tuple(a) for a in other.annotations_for(article.id)] == [as_tuple(a) for a in notes]
+    assert (shard.read_bytes(), shard.stat().st_mtime_ns) == before  # not even rewritten
 
 
 def test_import_reanchors_into_changed_text(store: Store, other: Store) -> None:
@@ -190,6 +193,165 @@ def test_import_reanchors_into_changed_text(store: Store, other: Store) -> None:
             assert annotation.quote == "مايكروسوفت" and annotation.note == "شريك"
         else:
             assert changed.text[annotation.start : annotation.end] == annotation.quote
+
+
+# --- re-import: updating what was edited elsewhere ------------------------------------------
+
+
+def item_by_id(data: dict[str, Any], n: int) -> dict[str, Any]:
+    item: dict[str, Any] = next(
+        i for i in data["first"]["items"] if i["id"] == f"urn:uuid:00000000-0000-0000-0000-{n:012x}"
+    )
+    return item
+
+
+def test_reimport_updates_edited_note_tags_and_colour_on_disk(tmp_path: Path) -> None:
+    first, second = tmp_path / "one" / "reader.json", tmp_path / "two" / "reader.json"
+    with Store.open(first) as store:
+        article, notes = annotated(store)
+    data = collection_json([(article, notes)], exported_at=EXPORTED_AT)
+    with Store.open(second) as store:
+        store.put_article(seed_article())
+        assert import_annotations(store, data).placed == 3
+
+    edited = json.loads(json.dumps(data))
+    one = item_by_id(edited, 1)
+    one["body"] = [
+        {"type": "TextualBody", "value": "ملاحظة عدّلت في أداة أخرى", "purpose": "commenting"},
+        {"type": "TextualBody", "value": "تويتر", "purpose": "tagging"},
+        {"type": "TextualBody", "value": "مال", "purpose": "tagging"},
+    ]
+    one["modified"] = "2026-02-03T04:05:06+00:00"
+    item_by_id(edited, 2)["target"]["styleClass"] = "reader-colour-4"
+    del item_by_id(edited, 3)["body"]  # the note was removed elsewhere
+    with Store.open(second) as store:
+        report = import_annotations(store, edited)
+    assert (report.placed, report.updated, report.unchanged, report.orphaned) == (0, 3, 0, 0)
+    assert report.skipped == [] and report.total == 3
+
+    with Store.open(second) as store:  # read back from the files, not from memory
+        back = {a.id: a for a in store.annotations_for(article.id)}
+    assert len(back) == 3
+    one_back = back[f"{1:032x}"]
+    assert one_back.note == "ملاحظة عدّلت في أداة أخرى"
+    assert one_back.tags == ["تويتر", "مال"]
+    assert one_back.color == 2 and one_back.quote == QUOTE and not one_back.orphan
+    assert one_back.created == "2026-01-01T00:00:00+00:00"
+    assert one_back.updated == "2026-02-03T04:05:06+00:00"
+    assert back[f"{2:032x}"].color == 4 and back[f"{2:032x}"].note == ""
+    assert back[f"{3:032x}"].note == "" and back[f"{3:032x}"].quote == "مايكروسوفت"
+
+    with Store.open(second) as store:
+        again = import_annotations(store, edited)
+    assert (again.updated, again.unchanged) == (0, 3)
+
+
+def test_reimport_moves_a_quote_only_when_it_reanchors(store: Store) -> None:
+    article, notes = annotated(store)
+    data = collection_json([(article, notes)], exported_at=EXPORTED_AT)
+    text = article.text
+    moved = json.loads(json.dumps(data))
+    selectors = item_by_id(moved, 2)["target"]["selector"]
+    selectors[0] = {"type": "TextQuoteSelector", "exact": "ماسك"}
+    del selectors[1]
+    lost = item_by_id(moved, 3)
+    lost["target"]["selector"] = [{"type": "TextQuoteSelector", "exact": "نص غير موجود هنا"}]
+    lost["body"][0]["value"] = "شريك استراتيجي"
+    report = import_annotations(store, moved)
+    assert (report.updated, report.unchanged, report.orphaned) == (2, 1, 0)
+    back = {a.id: a for a in store.annotations_for(article.id)}
+    two = back[f"{2:032x}"]
+    assert (two.start, two.end, two.quote) == (text.index("ماسك"), text.index("ماسك") + 4, "ماسك")
+    assert two.prefix == text[max(0, two.start - 32) : two.start] and two.color == 5
+    three = back[f"{3:032x}"]  # the new quote is nowhere: the note changes, the place stays
+    assert three.note == "شريك استراتيجي" and not three.orphan
+    assert three.quote == "مايكروسوفت" and text[three.start : three.end] == "مايكروسوفت"
+
+
+def test_reimport_without_positions_does_not_move_a_repeated_quote(store: Store) -> None:
+    article = seed_article()
+    store.put_article(article)
+    text = article.text
+    second = text.index("OpenAI", text.index("OpenAI") + 1)
+    here = make(article, "OpenAI", 7, note="الثانية")
+    here.start, here.end = second, second + 6
+    here.prefix, here.suffix = text[second - 32 : second], text[second + 6 : second + 38]
+    store.add_annotation(here)
+    data = foreign(selector={"type": "TextQuoteSelector", "exact": "OpenAI"})
+    data["id"] = f"urn:uuid:00000000-0000-0000-0000-{7:012x}"
+    data["bodyValue"] = "الثانية، بعد التعديل"
+    report = import_annotations(store, data)
+    assert report.updated == 1
+    (back,) = store.annotations_for(article.id)
+    assert (back.start, back.note) == (second, "الثانية، بعد التعديل")
+
+
+def test_reimport_from_another_tool_keeps_the_colour_it_does_not_know(store: Store) -> None:
+    article, notes = annotated(store)
+    data = collection_json([(article, notes)], exported_at=EXPORTED_AT)
+    for item in data["first"]["items"]:
+        del item["target"]["styleClass"], item["stylesheet"]
+    report = import_annotations(store, data)
+    assert (report.updated, report.unchanged) == (0, 3)
+    assert [a.color for a in store.annotations_for(article.id)] == [a.color for a in notes]
+
+
+def test_an_id_of_another_articles_annotation_is_skipped(store: Store) -> None:
+    article, notes = annotated(store)
+    elsewhere = seed_article(source="https://example.com/other", article_id="other")
+    store.put_article(elsewhere)
+    one = next(a for a in notes if a.id == f"{1:032x}")
+    data = collection_json([(elsewhere, [one])], exported_at=EXPORTED_AT)
+    item_by_id(data, 1)["body"][0]["value"] = "لا ينبغي أن تصل"
+    report = import_annotations(store, data)
+    assert (report.placed, report.updated, report.unchanged) == (0, 0, 0)
+    assert [(s.label, s.reason) for s in report.skipped] == [
+        (
+            "urn:uuid:00000000-0000-0000-0000-000000000001",
+            "an annotation with this id is already in the library on another article",
+        )
+    ]
+    assert store.annotations_for(elsewhere.id) == []
+    assert [as_tuple(a) for a in store.annotations_for(article.id)] == [as_tuple(a) for a in notes]
+
+
+def test_a_repeated_id_in_one_file_is_skipped(store: Store) -> None:
+    article, notes = annotated(store)
+    one = next(a for a in notes if a.id == f"{1:032x}")
+    data = collection_json([(article, [one])], exported_at=EXPORTED_AT)
+    copy = json.loads(json.dumps(item_by_id(data, 1)))
+    copy["body"][0]["value"] = "نسخة ثانية"
+    data["first"]["items"].append(copy)
+    report = import_annotations(store, data)
+    assert report.unchanged == 1 and report.updated == 0
+    assert report.reasons() == {"an earlier annotation in the file has the same id": 1}
+    assert {a.id: a.note for a in store.annotations_for(article.id)}[one.id] == one.note
+
+
+def test_presentation_forms_come_in_as_logical_text(store: Store) -> None:
+    import arabic_reshaper
+
+    article = seed_article()
+    store.put_article(article)
+    data = foreign(selector={"type": "TextQuoteSelector", "exact": arabic_reshaper.reshape("ماسك")})
+    data["body"] = [
+        {
+            "type": "TextualBody",
+            "value": arabic_reshaper.reshape("ملاحظة"),
+            "purpose": "commenting",
+        },
+        {"type": "TextualBody", "value": "\ufdf2", "purpose": "tagging"},
+    ]
+    assert import_annotations(store, data).placed == 1
+    (annotation,) = store.annotations_for(article.id)
+    assert (annotation.quote, annotation.note, annotation.tags) == ("ماسك", "ملاحظة", ["الله"])
+    assert article.text[annotation.start : annotation.end] == "ماسك"
+    logical_data = foreign(selector={"type": "TextQuoteSelector", "exact": "ماسك"})
+    logical_data["body"] = [
+        {"type": "TextualBody", "value": "ملاحظة", "purpose": "commenting"},
+        {"type": "TextualBody", "value": "الله", "purpose": "tagging"},
+    ]
+    assert import_annotations(store, logical_data).unchanged == 1
 
 
 # --- other tools' files -------------------------------------------------------------------
@@ -228,7 +390,8 @@ def test_single_annotation_with_only_a_quote_uses_its_context(store: Store) -> N
     assert (annotation.start, annotation.end) == (second, second + 6)
     assert annotation.note == "ملاحظة من أداة أخرى" and annotation.tags == ["وسم"]
     assert annotation.id == local_id("https://annotations.example/a/1")
-    assert import_annotations(store, data).placed == 0  # same IRI, same local id
+    again = import_annotations(store, data)  # same IRI, same local id
+    assert (again.placed, again.unchanged) == (0, 1)
 
 
 def test_position_only_selector_takes_the_quote_from_the_article(store: Store) -> None:
@@ -239,9 +402,8 @@ def test_position_only_selector_takes_the_quote_from_the_article(store: Store) -
     assert import_annotations(store, [data]).placed == 1
     (annotation,) = store.annotations_for(article.id)
     assert annotation.quote == article.text[:10]
-    assert import_annotations(store, [data]).reasons() == {
-        "an annotation with this id is already in the library": 1
-    }
+    assert import_annotations(store, [data]).unchanged == 1
+    assert len(store.annotations_for(article.id)) == 1
 
 
 def test_collections_pages_lists_and_keyword_forms(store: Store) -> None:
@@ -408,13 +570,12 @@ def test_cli_export_json_then_import(tmp_path: Path) -> None:
 
     out = run_reader(second, "import", "notes.json", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("notes.json: 3 placed, 0 orphaned")
+    assert out.stdout.startswith("notes.json: 3 placed, 0 updated, 0 unchanged, 0 orphaned")
     with Store.open(second) as store:
         assert [as_tuple(a) for a in store.annotations_for("seed")] == [as_tuple(a) for a in notes]
 
     out = run_reader(second, "import", "notes.json", cwd=tmp_path)
-    assert "0 placed, 0 orphaned" in out.stdout and "3 skipped" in out.stdout
-    assert "3 skipped because an annotation with this id is already in the library" in out.stdout
+    assert "notes.json: 0 placed, 0 updated, 3 unchanged, 0 orphaned, 0 skipped." in out.stdout
 
     out = run_reader(first, "export", "--format", "json", "seed", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -425,6 +586,26 @@ def test_cli_export_json_then_import(tmp_path: Path) -> None:
     bad.write_text("[1, 2", encoding="utf-8")
     out = run_reader(second, "import", str(bad), cwd=tmp_path)
     assert out.returncode == 1 and out.stderr.startswith("reader: ") and "bad.json" in out.stderr
+
+
+def test_cli_import_reports_updates(tmp_path: Path) -> None:
+    first, second = tmp_path / "one" / "reader.json", tmp_path / "two" / "reader.json"
+    with Store.open(first) as store:
+        article, notes = annotated(store)
+    with Store.open(second) as store:
+        store.put_article(seed_article())
+    data = collection_json([(article, notes)], exported_at=EXPORTED_AT)
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = run_reader(second, "import", str(path), cwd=tmp_path)
+    assert f"{path}: 3 placed, 0 updated, 0 unchanged, 0 orphaned, 0 skipped." in out.stdout
+    item_by_id(data, 3)["body"][0]["value"] = "شريك قديم"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = run_reader(second, "import", str(path), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert f"{path}: 0 placed, 1 updated, 2 unchanged, 0 orphaned, 0 skipped." in out.stdout
+    with Store.open(second) as store:
+        assert {a.note for a in store.annotations_for("seed")} >= {"شريك قديم"}
 
 
 def test_cli_import_reports_orphans(tmp_path: Path) -> None:
@@ -439,5 +620,5 @@ def test_cli_import_reports_orphans(tmp_path: Path) -> None:
     path.write_text(collection_text([(article, notes)], exported_at=EXPORTED_AT), encoding="utf-8")
     out = run_reader(second, "import", str(path), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert f"{path}: 2 placed, 1 orphaned, 0 skipped." in out.stdout
+    assert f"{path}: 2 placed, 0 updated, 0 unchanged, 1 orphaned, 0 skipped." in out.stdout
     assert "1 orphaned: kept with their notes" in out.stdout
