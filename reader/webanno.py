@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from reader import __version__
-from reader.anchors import reanchor
+from reader.anchors import reanchor, text_hash
 from reader.errors import ReaderError
 from reader.models import Annotation, Article
 
@@ -521,9 +521,12 @@ def _start_hint(incoming: Incoming, quote: str, text: str) -> int:
     return max(pos, 0)
 
 
-def place(incoming: Incoming, article: Article) -> Annotation | Skipped:
-    """An `Incoming` annotation anchored in `article` (maybe as an orphan), or a skip."""
-    text = article.text
+def place(incoming: Incoming, article: Article, text: str, digest: str) -> Annotation | Skipped:
+    """An `Incoming` annotation anchored in `article` (maybe as an orphan), or a skip.
+
+    `text` is `article.text` and `digest` its `text_hash`, which the caller keeps per
+    article rather than joining and hashing a long article for every annotation.
+    """
     quote = incoming.exact
     if quote is None:
         start, end = incoming.start, incoming.end
@@ -550,7 +553,7 @@ def place(incoming: Incoming, article: Article) -> Annotation | Skipped:
         created=incoming.created,
         updated=incoming.modified or incoming.created,
     )
-    return reanchor(record, text)
+    return reanchor(record, text, digest=digest)
 
 
 def _owned(annotation: Annotation) -> tuple[object, ...]:
@@ -618,6 +621,7 @@ def import_annotations(store: Store, data: Any) -> ImportReport:
     existing = {annotation.id: annotation for annotation in store.all_annotations()}
     seen: set[str] = set()
     to_save: list[Annotation] = []
+    texts: dict[str, tuple[str, str]] = {}
     for item in parse_document(data):
         if isinstance(item, Skipped):
             report.skipped.append(item)
@@ -644,12 +648,16 @@ def import_annotations(store: Store, data: Any) -> ImportReport:
                 )
             )
             continue
-        placed = place(item, article)
+        if article.id not in texts:
+            text = article.text
+            texts[article.id] = (text, text_hash(text))
+        text, digest = texts[article.id]
+        placed = place(item, article, text, digest)
         if isinstance(placed, Skipped):
             report.skipped.append(placed)
             continue
         if current is not None:
-            merged = merge(current, placed, item, article.text)
+            merged = merge(current, placed, item, text)
             if merged is current:
                 report.unchanged += 1
             else:
