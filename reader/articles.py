@@ -15,6 +15,7 @@ import hashlib
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -530,6 +531,13 @@ _VOID_TAGS = frozenset(
     {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
 )
 _WHITESPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
+_TAG_KINDS: dict[str, BlockKind] = {
+    **dict.fromkeys(_HEADING_TAGS, "heading"),
+    "li": "list_item",
+    "blockquote": "quote",
+    "q": "quote",
+}
+"""Tags that set the kind of the blocks inside them; any other tag inherits its parent's."""
 
 
 class _BlockCollector(HTMLParser):
@@ -540,20 +548,35 @@ class _BlockCollector(HTMLParser):
         self.blocks: list[Block] = []
         self._buffer: list[str] = []
         self._stack: list[str] = []
+        """Open tags, innermost last."""
+        self._kinds: list[BlockKind] = []
+        """For each open tag, the kind of block text inside it makes (the innermost wins)."""
+        self._open: Counter[str] = Counter()
+        """How many of each tag are open: an end tag never opened is ignored in O(1)."""
         self._skip = 0
         self._pre = 0
         self.title = ""
         self._in_title = False
 
     def _kind(self) -> BlockKind:
-        for tag in reversed(self._stack):
-            if tag in _HEADING_TAGS:
-                return "heading"
-            if tag == "li":
-                return "list_item"
-            if tag in ("blockquote", "q"):
-                return "quote"
-        return "paragraph"
+        return self._kinds[-1] if self._kinds else "paragraph"
+
+    def _push(self, tag: str) -> None:
+        kind = _TAG_KINDS.get(tag) or self._kind()
+        self._stack.append(tag)
+        self._kinds.append(kind)
+        self._open[tag] += 1
+
+    def _pop_to(self, tag: str) -> None:
+        """Close `tag` and every tag opened inside it (each tag is popped once: linear)."""
+        if not self._open[tag]:
+            return
+        while self._stack:
+            popped = self._stack.pop()
+            self._kinds.pop()
+            self._open[popped] -= 1
+            if popped == tag:
+                break
 
     def flush(self) -> None:
         text = "".join(self._buffer)
@@ -597,7 +620,7 @@ class _BlockCollector(HTMLParser):
         if tag == "pre":
             self._pre += 1
         if tag not in _VOID_TAGS:
-            self._stack.append(tag)
+            self._push(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -613,10 +636,7 @@ class _BlockCollector(HTMLParser):
             self.flush()
         if tag == "pre" and self._pre:
             self._pre -= 1
-        if tag in self._stack:
-            while self._stack:
-                if self._stack.pop() == tag:
-                    break
+        self._pop_to(tag)
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
