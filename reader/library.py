@@ -9,7 +9,6 @@ replaces its text in place and re-anchors its annotations.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,6 +93,8 @@ class FeedResult:
     title: str = ""
     new: int = 0
     not_modified: bool = False
+    unsubscribed: bool = False
+    """The feed was removed while it was being refreshed; it stays removed."""
     error: str = ""
 
 
@@ -130,25 +131,27 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
     unique: dict[str, Article] = {}
     for article in articles:
         unique[article.id] = article
-    to_write: list[Article] = []
+    added: list[Article] = []
+    updated: list[Article] = []
     changed_text: list[tuple[Article, Article]] = []
     now = _now()
     for article in unique.values():
         old = store.get_article(article.id)
         if old is None:
             article.added = article.added or now
-            to_write.append(article)
-            report.added.append(article)
+            added.append(article)
             continue
         article.added = old.added or now
         if text_fingerprint(old) == text_fingerprint(article) and _same_metadata(old, article):
             report.unchanged.append(old)
             continue
-        to_write.append(article)
-        report.updated.append(article)
+        updated.append(article)
         if old.text != article.text:
             changed_text.append((old, article))
-    store.put_articles(to_write)
+    store.put_articles([*added, *updated])
+    # Counted only once written: a failed write (full disk, read-only) reports nothing added.
+    report.added.extend(added)
+    report.updated.extend(updated)
     for old, new in changed_text:
         if store.annotations_for(old.id):
             moved = reanchor_annotations(store, old, new)
@@ -275,8 +278,8 @@ def open_target(store: Store, target: str) -> Article:
 
 def ensure_seeded(store: Store) -> list[Article]:
     """On first run, import the shipped sample articles once; later runs do nothing."""
-    if store.get_setting(SEEDED_SETTING, False):
-        return []
+    if store.read_only or store.get_setting(SEEDED_SETTING, False):
+        return []  # a read-only library (full disk, newer schema) is shown as it is
     folder = seeds_dir()
     report = AddReport()
     if folder.is_dir():
@@ -373,10 +376,12 @@ def remove_feed(store: Store, url: str) -> None:
 def _refresh_one(store: Store, feed: Feed, report: RefreshReport) -> FeedResult:
     outcome = FeedResult(url=feed.url, title=feed.title)
     result = fetch(feed.url, etag=feed.etag, modified=feed.modified)
-    updated = dataclasses.replace(feed, seen=list(feed.seen), last_checked=_now())
+    checked = _now()
     if result.not_modified:
         outcome.not_modified = True
-        store.put_feed(updated)
+        if store.update_feed(feed.url, lambda saved: setattr(saved, "last_checked", checked)):
+            return outcome
+        outcome.unsubscribed = True
         return outcome
     parsed = parse_feed(result.content, url=feed.url)
     seen = set(feed.seen)
@@ -389,12 +394,19 @@ def _refresh_one(store: Store, feed: Feed, report: RefreshReport) -> FeedResult:
         fresh.append(article)
     added = AddReport()
     save_articles(store, fresh, added)
-    _remember(updated, [key for article in parsed.articles for key in entry_keys(article)])
-    updated.title = parsed.title or feed.title
-    updated.etag = result.etag
-    updated.modified = result.last_modified
-    store.put_feed(updated)
-    outcome.title = updated.title
+    keys = [key for article in parsed.articles for key in entry_keys(article)]
+
+    def refreshed(saved: Feed) -> None:
+        # Applied to the feed as saved now (see Store.update_feed), not to our old copy.
+        _remember(saved, keys)
+        saved.title = parsed.title or saved.title
+        saved.etag = result.etag
+        saved.modified = result.last_modified
+        saved.last_checked = checked
+
+    if store.update_feed(feed.url, refreshed) is None:
+        outcome.unsubscribed = True
+    outcome.title = parsed.title or feed.title
     outcome.new = len(added.added)
     report.new_articles.extend(added.added)
     return outcome

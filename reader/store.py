@@ -70,10 +70,28 @@ _ARTICLE_FIELDS = frozenset(f.name for f in fields(Article)) - {"blocks"}
 _ANNOTATION_FIELDS = frozenset(f.name for f in fields(Annotation))
 _FEED_FIELDS = frozenset(f.name for f in fields(Feed))
 _CORRECTION_FIELDS = frozenset(f.name for f in fields(EntityCorrection))
+_FIELD_WORDS = {"color": "colour", "start": "place", "end": "place", "quote": "text"}
 
 
 class StoreError(ReaderError):
     """The database cannot be read or written: out of space, read-only, locked, newer, ..."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the database's write lock for longer than the store would wait."""
+
+
+#: Environment variable overriding `Store.min_free_bytes`.
+MIN_FREE_ENV = "READER_MIN_FREE_BYTES"
+
+
+def _size(count: int) -> str:
+    """A byte count for people: 0 bytes, 12 KB, 3.4 MB."""
+    if count < 1000:
+        return f"{count} bytes"
+    if count < 1_000_000:
+        return f"{count // 1000} KB"
+    return f"{count / 1_000_000:.1f} MB"
 
 
 def _now_iso() -> str:
@@ -164,6 +182,8 @@ class Store:
     backup_interval_seconds: float = 3600.0
     #: How many rolling backups to keep.
     backups_kept: int = 3
+    #: Below this much free space on the disk the database opens read-only (it is full).
+    min_free_bytes: int = 64 * 1024
 
     def __init__(self, path: Path) -> None:
         """Use `Store.open`; this only sets up names."""
@@ -173,8 +193,14 @@ class Store:
         self.read_only = False
         self._read_only_reason = ""
         self._lock_fd: int | None = None
-        self._lock_depth = 0
         self._thread_lock = threading.RLock()
+        # Serialises this process's threads on the lock file: an flock is per open file, so
+        # two threads sharing `_lock_fd` would not exclude each other. Taken before the
+        # flock and `_thread_lock`; waiting for the flock never holds `_thread_lock`, so
+        # reads on other threads (the UI) go on while a worker waits to write.
+        self._flock_mutex = threading.Lock()
+        self._flock_owner: int | None = None
+        self._no_wait = threading.local()
         self._counts: dict[str, list[Any]] | None = None
         self._main = self._tinydb(path)
         self._library = self._tinydb(self.folder / "library.json")
@@ -231,14 +257,15 @@ class Store:
                 "and nothing can be saved."
             )
         try:
-            if self.read_only:
-                self._check_schema()
-                return
-            with self._locked():
-                self._sweep_temporary_files()
-                self._check_schema()
-                if not self.read_only:
-                    self._backup_if_due()
+            if not self.read_only:
+                self._check_free_space()
+            if self.read_only or self.schema_version() >= SCHEMA_VERSION:
+                self._check_schema()  # no write: a newer schema only turns read-only
+            else:
+                with self._locked():  # a migration writes: wait for the lock like any write
+                    self._check_schema()
+            if not self.read_only:
+                self._housekeeping()
         except CorruptFileError as error:
             raise StoreError(
                 f"The database file {error.path} is damaged: {error.reason}."
@@ -269,6 +296,40 @@ class Store:
         self.read_only = True
         self._read_only_reason = reason
         self.messages.append(reason)
+
+    def _check_free_space(self) -> None:
+        """Open read-only, saying why, when the disk has less than `min_free_bytes` free.
+
+        `READER_MIN_FREE_BYTES` overrides the threshold (tests simulate a full disk with it).
+        """
+        threshold = self.min_free_bytes
+        with contextlib.suppress(ValueError):
+            threshold = int(os.environ.get(MIN_FREE_ENV, threshold))
+        try:
+            stats = os.statvfs(self.folder)
+        except OSError:
+            return
+        free = stats.f_bavail * stats.f_frsize
+        if free < threshold:
+            self._set_read_only(
+                f"The disk holding {self.path} is full ({_size(free)} free), so the database "
+                "is open read-only: you can read, but nothing can be saved until you free "
+                "some space."
+            )
+
+    def _housekeeping(self) -> None:
+        """Sweep temp files of killed writers and make a due backup, only if the lock is free.
+
+        Opening never waits for another process: when it holds the lock, this is skipped
+        and done by a later open.
+        """
+        if not self._acquire(wait=False):
+            return
+        try:
+            self._sweep_temporary_files()
+            self._backup_if_due()
+        finally:
+            self._release()
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -304,33 +365,85 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the database's lock file (re-entrant within this store)."""
-        with self._thread_lock:
-            if self._lock_fd is None:
-                raise StoreError(f"The database {self.path} is closed.")
-            if self._lock_depth == 0:
-                self._flock(self._lock_fd)
-            self._lock_depth += 1
-            try:
+        """Hold the database's lock file (re-entrant within one thread of this store)."""
+        if self._flock_owner == threading.get_ident():
+            with self._thread_lock:
                 yield
-            finally:
-                self._lock_depth -= 1
-                if self._lock_depth == 0:
-                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            return
+        if not self._acquire(wait=not getattr(self._no_wait, "on", False)):
+            raise StoreBusyError(
+                f"The database {self.path} is locked by another reader process; "
+                "close it and try again."
+            )
+        try:
+            yield
+        finally:
+            self._release()
 
-    def _flock(self, fd: int) -> None:
-        """Take the exclusive lock on the lock file, waiting up to `lock_timeout_seconds`."""
-        deadline = time.monotonic() + self.lock_timeout_seconds
+    @contextlib.contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes on this thread inside the block raise StoreBusyError at once, rather than
+        wait, while another process holds the lock (the UI tries this, then saves in a worker).
+        """
+        before = getattr(self._no_wait, "on", False)
+        self._no_wait.on = True
+        try:
+            yield
+        finally:
+            self._no_wait.on = before
+
+    def _acquire(self, *, wait: bool) -> bool:
+        """Take `_flock_mutex`, the lock file and `_thread_lock`, in that order.
+
+        Waits up to `lock_timeout_seconds` (not at all unless `wait`); False when the
+        lock stayed busy. `_thread_lock` is only tried briefly once the flock is held: a
+        thread that holds it (a read recovering a damaged file) may be waiting for the
+        flock, so on a miss everything is let go and tried again.
+        """
+        if self._lock_fd is None:
+            if self.read_only:
+                raise StoreError(self._read_only_reason)
+            raise StoreError(f"The database {self.path} is closed.")
+        deadline = time.monotonic() + (self.lock_timeout_seconds if wait else 0.0)
+        while True:
+            if not self._flock_mutex.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                return False
+            fd = self._lock_fd
+            if fd is None:
+                self._flock_mutex.release()
+                raise StoreError(f"The database {self.path} is closed.")
+            if not self._flock(fd, deadline):
+                self._flock_mutex.release()
+                return False
+            if self._thread_lock.acquire(timeout=0.05):
+                self._flock_owner = threading.get_ident()
+                return True
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            self._flock_mutex.release()
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+
+    def _release(self) -> None:
+        """Undo `_acquire`."""
+        self._flock_owner = None
+        try:
+            if self._lock_fd is not None:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+            self._flock_mutex.release()
+
+    @staticmethod
+    def _flock(fd: int, deadline: float) -> bool:
+        """Take the exclusive lock on the lock file, polling until `deadline`; False if busy."""
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
+                return True
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"The database {self.path} is locked by another reader process; "
-                        "close it and try again."
-                    ) from None
+                    return False
                 time.sleep(0.002)
 
     @contextlib.contextmanager
@@ -743,6 +856,49 @@ class Store:
             self.delete_annotation(annotation.id)
         self._save_annotation(annotation)
 
+    def update_annotation_fields(self, base: Annotation, **changes: Any) -> Annotation:
+        """Change some fields of a saved annotation, leaving every other field as stored.
+
+        `base` is the caller's copy (what it showed the user). Under the lock the record
+        is read again and only `changes` are applied, so a note another process saved
+        meanwhile is kept when this one recolours. A changed field that another process
+        also changed, to something else, since `base` is refused with a StoreError, as is
+        an annotation deleted meanwhile. Returns the annotation as saved.
+        """
+        unknown = set(changes) - _ANNOTATION_FIELDS
+        if unknown or {"id", "article_id"} & set(changes):
+            raise ValueError(f"cannot change annotation fields {sorted(changes)}")
+        name = self._annotation_home.get(base.id) or shard_name(base.article_id)
+        db = self._shard(name)
+        with self._writing(db):
+            table = db.keyed("annotations")
+            doc = table.get_key(base.id)
+            if doc is None:
+                raise StoreError(
+                    "This highlight was deleted by another reader process, "
+                    "so the change was not saved."
+                )
+            stored = _annotation_from(doc)
+            clashes = [
+                key
+                for key, value in changes.items()
+                if key != "updated"
+                and getattr(stored, key) != getattr(base, key)
+                and getattr(stored, key) != value
+            ]
+            if clashes:
+                names = " and ".join(_FIELD_WORDS.get(key, key) for key in clashes)
+                raise StoreError(
+                    f"This highlight's {names} changed in another reader process after it "
+                    "was shown here, so your change was not saved; look at it again and "
+                    "redo the change."
+                )
+            for key, value in changes.items():
+                setattr(stored, key, list(value) if key == "tags" else value)
+            table.put_key(base.id, asdict(stored))
+        self._annotation_home[base.id] = name
+        return stored
+
     def _save_annotation(self, annotation: Annotation) -> None:
         name = shard_name(annotation.article_id)
         db = self._shard(name)
@@ -793,6 +949,23 @@ class Store:
         with self._writing(self._feeds):
             table = self._feeds.keyed("feeds")
             table.put_key(feed.url, asdict(feed))
+
+    def update_feed(self, url: str, change: Callable[[Feed], None]) -> Feed | None:
+        """Apply `change` to the feed as saved now, under the lock; None if not subscribed.
+
+        A refresh takes long; the feed is read again when it is saved, so an unsubscribe
+        (or another refresh) in the meantime is not undone.
+        """
+        with self._writing(self._feeds):
+            table = self._feeds.keyed("feeds")
+            doc = table.get_key(url)
+            if doc is None:
+                return None
+            feed = _feed_from(doc)
+            change(feed)
+            feed.url = url
+            table.put_key(url, asdict(feed))
+            return feed
 
     def get_feed(self, url: str) -> Feed | None:
         """The feed subscribed at `url`, or None."""

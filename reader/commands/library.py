@@ -499,7 +499,12 @@ def run_refresh(args: argparse.Namespace) -> int:
         name = result.title or result.url
         if result.error:
             continue
-        if result.not_modified:
+        if result.unsubscribed:
+            print(
+                f"{name}: unsubscribed while it was being refreshed, so it stays unsubscribed "
+                f"({_plural(result.new, 'new article')} kept)."
+            )
+        elif result.not_modified:
             print(f"{name}: not modified.")
         else:
             print(f"{name}: {_plural(result.new, 'new article')}.")

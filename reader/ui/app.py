@@ -19,6 +19,7 @@ from reader.models import Article
 from reader.paths import resolve_db_path
 from reader.store import Store
 from reader.ui.commands import ReaderCommands
+from reader.ui.saving import SaveDone, Saver
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.themes import DEFAULT_THEME, ThemeSet, load_themes
 from reader.ui.widgets.article_view import ArticleView
@@ -95,6 +96,8 @@ class ReaderApp(App[None]):
                 self._messages.append(f"The theme '{theme}' is not available; using {fallback}.")
             theme = fallback
         self._ready_to_save = False
+        self.saver = Saver(self, store)
+        """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
         self.theme = theme
         self._set_theme_class(theme)
 
@@ -110,6 +113,10 @@ class ReaderApp(App[None]):
         self._ready_to_save = True
         if self._refresh_target is not None:
             self.set_timer(0.1, self._refresh_opened_article)
+
+    def on_save_done(self, message: SaveDone) -> None:
+        """A background save finished (or has news): run its callback here, on the UI thread."""
+        message.callback()
 
     def _refresh_opened_article(self) -> None:
         """After the first paint: seed a new library and re-read the file shown from the store."""
@@ -248,11 +255,15 @@ class ReaderApp(App[None]):
             self.set_class(other == name, f"theme-{other}")
 
     def _save_setting(self, key: str, value: object) -> None:
+        if self.store.read_only:
+            return  # said once when the database was opened
         try:
-            if self.store.get_setting(key) != value:
-                self.store.set_setting(key, value)
+            if self.store.get_setting(key) == value:
+                return
         except ReaderError as error:
             self.notify(str(error), severity="error")
+            return
+        self.saver.save("the setting", lambda: self.store.set_setting(key, value))
 
 
 def _library_screen() -> LibraryScreen:
@@ -335,5 +346,16 @@ def run_app(args: Any) -> int:
     try:
         app.run()
     finally:
+        app.saver.close()
         app.store.close()
+    lost = app.saver.unsaved
+    if lost:
+        import sys
+
+        print(
+            f"reader: {', '.join(lost)} could not be saved: another reader process held the "
+            "database until the app closed.",
+            file=sys.stderr,
+        )
+        return 1
     return 0

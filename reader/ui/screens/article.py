@@ -180,13 +180,18 @@ class ArticleScreen(Screen[None]):
     def save_position(self) -> None:
         """Remember the reading position of the open article."""
         self._position_dirty = False
+        offset = self._position
+        key = position_key(self.article.id)
+        store = self.reader.store
+        if store.read_only:
+            return  # said once when the database was opened
         try:
-            offset = self._position
-            key = position_key(self.article.id)
-            if self.reader.store.get_setting(key, 0) != offset:
-                self.reader.store.set_setting(key, offset)
+            if store.get_setting(key, 0) == offset:
+                return
         except ReaderError as error:
             self.notify(str(error), severity="error")
+            return
+        self.reader.saver.save("the reading position", lambda: store.set_setting(key, offset))
 
     def on_unmount(self) -> None:
         self.save_position()

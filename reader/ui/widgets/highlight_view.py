@@ -21,6 +21,7 @@ is stored as logical offsets, so marks stay right after resizing or a bidi-mode 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,20 +42,40 @@ if TYPE_CHECKING:
 COLOURS = 5
 
 
+def _ignore(_result: object) -> None:
+    return None
+
+
+def note_changes(annotation: Annotation, result: NoteResult) -> dict[str, Any]:
+    """The fields the note dialog changed: only these are saved (see `_change`)."""
+    changes: dict[str, Any] = {}
+    if result.note != annotation.note:
+        changes["note"] = result.note
+    if list(result.tags) != annotation.tags:
+        changes["tags"] = list(result.tags)
+    if result.color != annotation.color:
+        changes["color"] = result.color
+    return changes
+
+
 def apply_note_result(store: Any, annotation: Annotation, result: NoteResult) -> Annotation | None:
-    """Save what the note dialog returned; the updated annotation, or None when deleted."""
+    """Save what the note dialog returned; the updated annotation, or None when deleted.
+
+    Only the fields the dialog changed are written, onto the record as saved now
+    (`Store.update_annotation_fields`), so what another process saved is kept.
+    """
     if result.action == "delete":
         store.delete_annotation(annotation.id)
         return None
-    updated = dataclasses.replace(
-        annotation,
-        note=result.note,
-        tags=list(result.tags),
-        color=result.color,
-        updated=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
-    store.update_annotation(updated)
+    changes = note_changes(annotation, result)
+    if not changes:
+        return annotation
+    updated: Annotation = store.update_annotation_fields(annotation, updated=_now(), **changes)
     return updated
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -386,6 +407,50 @@ class ReadingView(ArticleView):
     def _save_failed(self, error: ReaderError) -> None:
         self.notify(str(error), severity="error")
 
+    def _save(
+        self,
+        what: str,
+        operation: Callable[[], Any],
+        on_saved: Callable[[Any], None],
+        on_failed: Callable[[ReaderError], None],
+    ) -> None:
+        """Save through the app's `Saver` (never waits on the UI thread for another
+        process); directly where there is none."""
+        saver = getattr(self.app, "saver", None)
+        if saver is not None:
+            saver.save(what, operation, on_saved, on_failed)
+            return
+        try:
+            result = operation()
+        except ReaderError as error:
+            on_failed(error)
+            return
+        on_saved(result)
+
+    def _show(self, annotation: Annotation) -> None:
+        """Put a changed copy of a highlight on screen (no-op if it is no longer there)."""
+        if any(a.id == annotation.id for a in self.annotations):
+            self.annotations = [
+                annotation if a.id == annotation.id else a for a in self.annotations
+            ]
+            self._notes_changed()
+
+    def _reload(self, annotation_id: str) -> None:
+        """Show a highlight as it is saved now (after a refused or failed change)."""
+        store = self.store
+        if store is None or self.article is None:
+            return
+        try:
+            saved = {a.id: a for a in store.annotations_for(self.article.id)}
+        except ReaderError:
+            return
+        fresh = saved.get(annotation_id)
+        if fresh is None:
+            self.annotations = [a for a in self.annotations if a.id != annotation_id]
+            self._notes_changed()
+        else:
+            self._show(fresh)
+
     def create_highlight(self, colour: int) -> Annotation | None:
         """Turn the selection into a highlight of `colour`: drawn at once, saved right after.
 
@@ -418,17 +483,26 @@ class ReadingView(ArticleView):
         return annotation
 
     def _persist_new(self, annotation: Annotation) -> None:
-        """Save a highlight made by `create_highlight`; undo it on the screen if that fails."""
-        if all(a.id != annotation.id for a in self.annotations):
+        """Save a highlight made by `create_highlight`; take it off the screen if that fails.
+
+        While another process holds the database it stays on screen and is saved in the
+        background (`reader.ui.saving`).
+        """
+        store = self.store
+        if store is None or all(a.id != annotation.id for a in self.annotations):
             return  # deleted again before it was saved
-        try:
-            self.store.add_annotation(annotation)
-        except ReaderError as error:
+
+        def failed(error: ReaderError) -> None:
             self.annotations = [a for a in self.annotations if a.id != annotation.id]
             self._notes_changed()
             self._save_failed(error)
-            return
-        self._notes_changed(redraw=False)
+
+        self._save(
+            "the highlight",
+            lambda: store.add_annotation(annotation),
+            lambda _: self._notes_changed(redraw=False),
+            failed,
+        )
 
     def action_highlight(self, colour: int) -> None:
         """Highlight the selection in `colour`, or recolour the highlight under the cursor."""
@@ -439,36 +513,58 @@ class ReadingView(ArticleView):
         if target is None:
             self.notify("Select some text first (v, s, p or the mouse).", timeout=3)
             return
-        self._replace(dataclasses.replace(target, color=colour, tags=list(target.tags)))
+        self._change(target, color=colour)
 
-    def _replace(self, updated: Annotation) -> None:
-        """Save a changed annotation and redraw."""
+    def _change(self, target: Annotation, **changes: Any) -> None:
+        """Show a change to a highlight at once, then save only the changed fields.
+
+        The store applies them to the record as saved now, so a note another process
+        wrote meanwhile is kept (and shown once saved); a clash is refused in a sentence.
+        """
         store = self.store
-        if store is None:
+        if store is None or not changes:
             return
-        updated.updated = datetime.now(UTC).isoformat(timespec="seconds")
-        try:
-            store.update_annotation(updated)
-        except ReaderError as error:
+        stamp = _now()
+        shown = dataclasses.replace(target, tags=list(target.tags), updated=stamp)
+        for key, value in changes.items():
+            setattr(shown, key, list(value) if key == "tags" else value)
+        self._show(shown)
+
+        def failed(error: ReaderError) -> None:
+            self._reload(target.id)
             self._save_failed(error)
-            return
-        self.annotations = [updated if a.id == updated.id else a for a in self.annotations]
-        self._notes_changed()
+
+        self._save(
+            "the highlight",
+            lambda: store.update_annotation_fields(target, updated=stamp, **changes),
+            self._show,
+            failed,
+        )
 
     def delete_highlight(self, annotation: Annotation) -> None:
         """Delete a highlight (undo with `u`)."""
         store = self.store
         if store is None:
             return
-        try:
-            removed = store.delete_annotation(annotation.id)
-        except ReaderError as error:
-            self._save_failed(error)
-            return
-        self._undo.append(removed or annotation)
+        self._undo.append(annotation)
         self.annotations = [a for a in self.annotations if a.id != annotation.id]
         self._notes_changed()
+
+        def saved(removed: Annotation | None) -> None:
+            if removed is not None:  # undo brings back what was saved, note and all
+                self._undo = [removed if a.id == removed.id else a for a in self._undo]
+
+        def failed(error: ReaderError) -> None:
+            self._undo = [a for a in self._undo if a.id != annotation.id]
+            self._reload(annotation.id)
+            if all(a.id != annotation.id for a in self.annotations):
+                self.annotations.append(annotation)
+                self.annotations.sort(key=lambda a: (a.orphan, a.start, a.end))
+                self._notes_changed()
+            self._save_failed(error)
+
         self.notify("Highlight deleted: u undoes.", timeout=3)
+        self._save("the deletion", lambda: store.delete_annotation(annotation.id), saved, failed)
 
     def action_delete_highlight(self) -> None:
         """Delete the highlight under the cursor."""
@@ -482,14 +578,17 @@ class ReadingView(ArticleView):
         if not self._undo or store is None:
             return
         annotation = self._undo.pop()
-        try:
-            store.add_annotation(annotation)
-        except ReaderError as error:
-            self._save_failed(error)
-            return
         self.annotations.append(annotation)
         self.annotations.sort(key=lambda a: (a.orphan, a.start, a.end))
         self._notes_changed()
+
+        def failed(error: ReaderError) -> None:
+            self.annotations = [a for a in self.annotations if a.id != annotation.id]
+            self._undo.append(annotation)
+            self._notes_changed()
+            self._save_failed(error)
+
+        self._save("the highlight", lambda: store.add_annotation(annotation), _ignore, failed)
 
     # ------------------------------------------------------------------ notes
 
@@ -507,14 +606,7 @@ class ReadingView(ArticleView):
                 self.delete_highlight(annotation)
                 return
             current = next((a for a in self.annotations if a.id == annotation.id), annotation)
-            try:
-                updated = apply_note_result(store, current, result)
-            except ReaderError as error:
-                self._save_failed(error)
-                return
-            if updated is not None:
-                self.annotations = [updated if a.id == updated.id else a for a in self.annotations]
-                self._notes_changed()
+            self._change(current, **note_changes(current, result))
 
         self.app.push_screen(
             NoteScreen(annotation, mode=bidi_mode_of(self), focus=focus),  # type: ignore[arg-type]
