@@ -1,0 +1,157 @@
+"""Saving from the app while other processes use the database (issue 12): a note changed by
+`reader import` is not reverted by a recolour, and a lock held by another process neither
+stops the app starting nor freezes it or drops a new highlight."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from reader.models import Annotation
+from reader.store import Store
+from reader.ui.app import make_app
+from reader.ui.widgets.highlight_view import ReadingView
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+SIZE = (100, 40)
+
+HOLDER = textwrap.dedent(
+    """
+    import fcntl, os, sys
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    print("locked", flush=True)
+    sys.stdin.read()
+    """
+)
+
+
+class LockHolder:
+    """Another process holding the database's write lock until `release`."""
+
+    def __init__(self, db: Path) -> None:
+        lock = db.with_name(db.name + ".d") / "lock"
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(lock)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        assert self._process.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        if self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            self._process.wait(timeout=10)
+
+
+@contextmanager
+def lock_held(db: Path) -> Iterator[LockHolder]:
+    holder = LockHolder(db)
+    try:
+        yield holder
+    finally:
+        holder.release()
+
+
+def _reader(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "120"},
+        check=False,
+    )
+
+
+def _seed_with_note(db: Path, note: str) -> Annotation:
+    """The seed article in the library with one noted highlight on its first words."""
+    added = _reader(db, "add", str(SEED))
+    assert added.returncode == 0, added.stderr
+    with Store.open(db) as store:
+        (summary,) = store.list_articles()
+        article = store.get_article(summary.id)
+        assert article is not None
+        from reader.anchors import make_annotation
+
+        annotation = make_annotation(article, 0, 10, color=1)
+        annotation.note = note
+        store.add_annotation(annotation)
+        store.set_setting("library.seeded", True)
+    return annotation
+
+
+async def test_recolour_after_import_keeps_the_imported_note(tmp_path: Path) -> None:
+    db = tmp_path / "reader.json"
+    shown = _seed_with_note(db, "قديمة")
+    changes = tmp_path / "notes.json"
+    exported = _reader(db, "export", shown.article_id, "--format", "json", "-o", str(changes))
+    assert exported.returncode == 0, exported.stderr
+    changes.write_text(
+        changes.read_text(encoding="utf-8").replace("قديمة", "من ملف آخر"), encoding="utf-8"
+    )
+    app = make_app(db, target=str(SEED), bidi="app", theme="dark")
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(ReadingView)
+        assert [(a.id, a.note) for a in view.annotations] == [(shown.id, "قديمة")]
+        imported = _reader(db, "import", str(changes))  # another process, article still open
+        assert imported.returncode == 0, imported.stderr
+        assert "1 updated" in imported.stdout
+        view.move_cursor(shown.start)
+        await pilot.press("3")  # recolour the highlight under the cursor
+        await pilot.pause()
+        (on_screen,) = view.annotations
+        assert (on_screen.note, on_screen.color) == ("من ملف آخر", 3)
+    with Store.open(db) as store:
+        (saved,) = store.annotations_for(shown.article_id)
+    assert (saved.note, saved.color) == ("من ملف آخر", 3)
+
+
+async def test_app_starts_and_keeps_a_highlight_while_another_process_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "reader.json"
+    shown = _seed_with_note(db, "")
+    monkeypatch.setattr(Store, "lock_timeout_seconds", 0.5)
+    with lock_held(db) as holder:
+        app = make_app(db, target=str(SEED), bidi="app", theme="dark")
+        async with app.run_test(size=SIZE) as pilot:
+            view = app.screen.query_one(ReadingView)
+            text = view.text
+            start = text.index("OpenAI")
+            view.select_span(start, start + len("OpenAI"))
+            began = time.monotonic()
+            await pilot.press("2")
+            pressed = time.monotonic() - began
+            await pilot.pause(1.2)  # longer than the store waits for the lock
+            assert pressed < 0.4, f"the key took {pressed:.2f} s: the UI waited for the lock"
+            spans = [(s, e) for s, e, _ in view.highlight_marks()]
+            assert (start, start + len("OpenAI")) in spans  # still on screen, not dropped
+            assert len(view.annotations) == 2
+            waiting = [n.message for n in app._notifications if "not saved yet" in n.message]
+            assert len(waiting) == 1 and waiting[0].endswith(".")
+            with Store.open(db) as other:
+                assert len(other.annotations_for(shown.article_id)) == 1
+            holder.release()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.saver.pending == 0:
+                    break
+            assert app.saver.pending == 0
+            assert any("is saved now" in n.message for n in app._notifications)
+    with Store.open(db) as store:
+        quotes = sorted(a.quote for a in store.annotations_for(shown.article_id))
+    assert quotes == sorted([shown.quote, "OpenAI"])
