@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +33,16 @@ from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, ME
 from arabic_reshaper.ligatures import LIGATURES
 from rich.cells import get_character_cell_size
 
-from reader.bidi import MIRRORS, bidi_classes, paragraph_level, reorder, resolve_levels
+from reader.bidi import (
+    _BRACKET_RE,
+    _CANONICAL,
+    _OPENERS,
+    MIRRORS,
+    bidi_classes,
+    paragraph_level,
+    reorder,
+    resolve_levels,
+)
 from reader.sanitize import TAB_SIZE, neutralize
 
 BidiMode = Literal["app", "terminal"]
@@ -359,14 +369,22 @@ def _new_glyph(text: str, cells: int, start: int, end: int) -> Glyph:
     return glyph
 
 
-def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
+def _wrap(
+    text: str, width: int, mode: BidiMode, harakat: bool, pos: int = 0, endpos: int | None = None
+) -> list[_Line]:
     """Break the paragraph into lines in logical order: (start, end, cells, glyphs).
 
     Breaks go at spaces; the spaces at a break belong to the line before it but are not drawn.
     A word wider than the line is cut between glyphs. This loop builds every glyph of an
     article, so it is written for speed (local names, no helper calls per glyph).
+
+    `pos` and `endpos` wrap only the lines from `pos` (0, or the start of a line that begins
+    with a whole word) up to `endpos` (the end, or the start of such a line): the same lines
+    the whole paragraph gives there, which is how `LazyLayout` builds a screenful.
     """
-    matches = list(_WORD_RE.finditer(text))
+    if endpos is None:
+        endpos = len(text)
+    matches = list(_WORD_RE.finditer(text, pos, endpos))
     entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
     tab_cells = min(TAB_SIZE, width)
     new, glyph_type = _NEW, Glyph
@@ -375,9 +393,9 @@ def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
     current: list[Glyph] = []
     append = current.append
     used = 0
-    line_start = 0
-    previous_end = 0
-    tabs = "\t" in text
+    line_start = pos
+    previous_end = pos
+    tabs = text.find("\t", pos, endpos) >= 0
     for match, (templates, cells) in zip(matches, entries, strict=True):
         start, end = match.span()
         gap = start - previous_end
@@ -435,19 +453,27 @@ def _wrap(text: str, width: int, mode: BidiMode, harakat: bool) -> list[_Line]:
                 append(_new_glyph(glyph_text, glyph_cells, glyph_start + start, glyph_end + start))
                 used += glyph_cells
         previous_end = end
-    lines.append((line_start, len(text), used, current))
+    lines.append((line_start, endpos, used, current))
     return lines
 
 
 def _visual(
-    glyphs: list[Glyph], levels: bytearray, classes: str, text: str, para: int, span: range
+    glyphs: list[Glyph],
+    levels: bytearray,
+    classes: str,
+    text: str,
+    para: int,
+    span: range,
+    origin: int = 0,
 ) -> list[Glyph]:
-    """One line's glyphs in visual order: L1 for tabs, L4 mirroring, L2 reordering."""
-    line_levels = [levels[glyph.start] for glyph in glyphs]
+    """One line's glyphs in visual order: L1 for tabs, L4 mirroring, L2 reordering.
+
+    `levels` and `classes` may cover only a window of the paragraph starting at `origin`."""
+    line_levels = [levels[glyph.start - origin] for glyph in glyphs]
     if text.find("\t", span.start, span.stop) >= 0:  # L1: tabs, and spaces before them
         reset = False
         for k in range(len(glyphs) - 1, -1, -1):
-            code = classes[glyphs[k].start]
+            code = classes[glyphs[k].start - origin]
             if code == "S":
                 reset = True
             elif code != "w":
@@ -468,32 +494,45 @@ def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tupl
     visible = neutralize(text)
     classes = bidi_classes(visible)
     para = paragraph_level(classes)
-    rtl = para == 1
     width = max(width, 1)
     wrapped = _wrap(visible, width, mode, harakat)
-    result: list[VisualLine] = []
     levels = resolve_levels(visible, classes, para) if mode == "app" else None
+    return tuple(_visual_lines(wrapped, visible, classes, levels, 0, para, width))
+
+
+def _visual_lines(
+    wrapped: list[_Line],
+    visible: str,
+    classes: str,
+    levels: bytearray | None,
+    origin: int,
+    para: int,
+    width: int,
+) -> list[VisualLine]:
+    """Wrapped lines in visual order (`levels` None: terminal mode, logical order).
+
+    `classes` and `levels` cover the paragraph from offset `origin` on, at least as far as
+    the last line; `visible` is the whole (neutralized) paragraph."""
+    rtl = para == 1
+    result: list[VisualLine] = []
     for line_start, line_end, used, glyphs in wrapped:
         if levels is not None and glyphs:
-            segment = levels[line_start:line_end]
+            segment = levels[line_start - origin : line_end - origin]
+            span = range(line_start, line_end)
             if (
                 segment.count(segment[0]) == len(segment)
                 and visible.find("\t", line_start, line_end) < 0
             ):  # one level: nothing to mix
                 if segment[0] & 1:
                     if _MIRRORED_RE.search(visible, line_start, line_end):
-                        glyphs = _visual(
-                            glyphs, levels, classes, visible, para, range(line_start, line_end)
-                        )
+                        glyphs = _visual(glyphs, levels, classes, visible, para, span, origin)
                     else:
                         glyphs.reverse()
             else:
-                glyphs = _visual(
-                    glyphs, levels, classes, visible, para, range(line_start, line_end)
-                )
+                glyphs = _visual(glyphs, levels, classes, visible, para, span, origin)
         indent = width - used if rtl and used < width else 0
         result.append(VisualLine(tuple(glyphs), indent, line_start, line_end, rtl))
-    return tuple(result)
+    return result
 
 
 def layout(
@@ -548,3 +587,349 @@ def _no_gc() -> Iterator[None]:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
+
+# --- Long paragraphs, laid out a screenful at a time ---------------------------------------
+
+#: Paragraphs at least this long are laid out lazily by the UI (`LazyLayout`): a 10-million-
+#: character paragraph laid out whole is tens of millions of objects (gigabytes, seconds).
+LONG_PARAGRAPH = 20_000
+
+#: Every match of `neutralize` starts with one of these characters: without them it is a no-op.
+_HIDDEN_START_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: The characters whose bidi classes are explicit embeddings, overrides and isolates.
+_EXPLICIT_CHARS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ISOLATE_CHARS_RE = re.compile("[\u2066-\u2069]")
+_STRONG_RE = re.compile("[LRA]")
+_GAP_RE = re.compile("[ \t]")
+#: Lines built together (and cached together) by `LazyLayout`.
+_GROUP = 64
+#: Groups of lines a `LazyLayout` keeps (each about 64 lines of glyphs).
+_GROUPS_KEPT = 32
+
+#: Where wrapping stopped: (line start, cells used on it, end of the last word, has glyphs).
+_WrapState = tuple[int, int, int, bool]
+
+
+def _wrap_breaks(
+    text: str,
+    width: int,
+    mode: BidiMode,
+    harakat: bool,
+    pos: int,
+    endpos: int,
+    state: _WrapState,
+    starts: list[int],
+    used_cells: list[int],
+) -> _WrapState:
+    """`_wrap`'s decisions for the words in [pos, endpos) without building glyphs.
+
+    Continues from `state`; appends to `starts` the start of each new line and to
+    `used_cells` the cells of each line that ends. `endpos` must not cut a word."""
+    matches = list(_WORD_RE.finditer(text, pos, endpos))
+    entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    tab_cells = min(TAB_SIZE, width)
+    line_start, used, previous_end, content = state
+    tabs = text.find("\t", previous_end, endpos) >= 0
+    for match, (templates, cells) in zip(matches, entries, strict=True):
+        start, end = match.span()
+        gap = start - previous_end
+        if tabs and gap:
+            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
+        else:
+            gap_cells = gap
+        if used + gap_cells + cells <= width and (content or not gap):
+            used += gap_cells + cells
+            if templates:
+                content = True
+        else:
+            if content:
+                used_cells.append(used)
+                starts.append(start)
+                line_start = start
+                used = 0
+                content = False
+            if used + cells <= width:  # no glyph of it can overflow: `_wrap` adds it whole
+                used += cells
+                if templates:
+                    content = True
+            else:
+                if isinstance(templates, str):
+                    templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
+                for _text, glyph_cells, glyph_start, _end in templates:
+                    if used + glyph_cells > width and content:  # a word wider than the line
+                        used_cells.append(used)
+                        line_start = glyph_start + start
+                        starts.append(line_start)
+                        used = 0
+                    content = True
+                    used += glyph_cells
+        previous_end = end
+    return line_start, used, previous_end, content
+
+
+class LazyLayout:
+    """`layout` of one long paragraph, computed only as far as it is asked for.
+
+    Wrapping runs from the start in chunks and keeps only where lines start and how many
+    cells they use; glyphs are built a group of lines at a time, and bidi levels are resolved
+    over a window around those lines cut where the result cannot depend on what lies outside
+    it: a strong character (L, R or AL) outside any bracket pair, or the paragraph's ends.
+    Every line equals the one `layout` gives for the whole paragraph (property tests compare
+    them at small chunk sizes, where lines and windows cross chunk boundaries).
+    Paragraphs with explicit embeddings or isolates resolve their levels whole, once.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        width: int,
+        mode: BidiMode = "app",
+        *,
+        harakat: bool = True,
+        chunk: int = 32_768,
+        group: int = _GROUP,
+    ) -> None:
+        if mode not in BIDI_MODES:
+            raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+        self.text = text
+        """The paragraph as given: offsets index it."""
+        self.width = max(width, 1)
+        self.mode: BidiMode = mode
+        self.harakat = harakat
+        self._chunk = max(1, chunk)
+        self._group = max(1, group)
+        self._visible = neutralize(text) if _HIDDEN_START_RE.search(text) else text
+        self._para: int | None = None
+        self._starts: list[int] = [0]
+        self._used: list[int] = []
+        self._state: _WrapState = (0, 0, 0, False)
+        self._wrapped_to = 0
+        self._chars_per_line = 0.0
+        self._groups: dict[int, list[VisualLine]] = {}
+        self._blocked: tuple[list[int], list[int]] | None = None
+        self._whole_levels: tuple[str, bytearray] | None = None
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def complete(self) -> bool:
+        """Whether the whole paragraph has been wrapped (so `rows` is exact)."""
+        return len(self._used) == len(self._starts)
+
+    @property
+    def rows_known(self) -> int:
+        """Lines whose extent is known so far."""
+        return len(self._used)
+
+    def rows(self) -> int:
+        """Lines of the paragraph: exact once `complete`, else the known ones plus an estimate
+        of the rest from the characters per line seen so far."""
+        if self.complete:
+            return len(self._used)
+        rest = len(self._visible) - self._wrapped_to
+        per_line = self._chars_per_line or float(self.width)
+        return len(self._used) + 1 + int(rest / per_line)
+
+    def ensure_rows(self, count: int | None = None) -> None:
+        """Wrap until `count` lines are known (None: the whole paragraph)."""
+        while not self.complete and (count is None or len(self._used) < count):
+            self._wrap_chunk()
+
+    def line(self, row: int) -> VisualLine | None:
+        """Line `row` (from 0), or None past the last line."""
+        if row < 0:
+            return None
+        self.ensure_rows(row + 1)
+        if row >= len(self._used):
+            return None
+        group = row // self._group
+        lines = self._groups.get(group)
+        if lines is None:
+            lines = self._build(group)
+        else:  # most recently used last
+            del self._groups[group]
+            self._groups[group] = lines
+        return lines[row - group * self._group]
+
+    def row_of(self, offset: int) -> int:
+        """The line whose logical span holds `offset` (the last line for the end)."""
+        while not self.complete and self._starts[-1] <= offset:
+            self._wrap_chunk()
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def lines(self) -> list[VisualLine]:
+        """Every line (wraps and builds the whole paragraph: for tests and small texts)."""
+        self.ensure_rows()
+        return [line for row in range(len(self._used)) if (line := self.line(row)) is not None]
+
+    # ------------------------------------------------------------------ wrapping
+
+    def _wrap_chunk(self) -> None:
+        """Wrap the next chunk of words (ending at a space or tab, or the end)."""
+        visible = self._visible
+        size = len(visible)
+        pos = self._wrapped_to
+        endpos = pos + self._chunk
+        if endpos >= size:
+            endpos = size
+        else:
+            gap = _GAP_RE.search(visible, endpos)
+            endpos = size if gap is None else gap.start()
+        with _no_gc():
+            self._state = _wrap_breaks(
+                visible,
+                self.width,
+                self.mode,
+                self.harakat,
+                pos,
+                endpos,
+                self._state,
+                self._starts,
+                self._used,
+            )
+        self._wrapped_to = endpos
+        if endpos == size:
+            self._used.append(self._state[1])
+        known = len(self._used)
+        if not self._chars_per_line and known > 1:  # fixed once, so estimates move rarely
+            self._chars_per_line = max(1.0, self._starts[known - 1] / (known - 1))
+
+    def _word_start(self, row: int) -> bool:
+        """Whether line `row` begins with a whole word (wrapping can restart there)."""
+        start = self._starts[row]
+        return start == 0 or self._visible[start - 1] in " \t"
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self, group: int) -> list[VisualLine]:
+        """Glyphs of the lines of `group`, from the nearest lines that start a word."""
+        first = group * self._group
+        self.ensure_rows(first + self._group)
+        last = min(first + self._group, len(self._used))  # exclusive
+        begin = first
+        while not self._word_start(begin):
+            begin -= 1
+        finish = last
+        while True:
+            while finish < len(self._used) and not self._word_start(finish):
+                finish += 1
+            if finish < len(self._used) or self.complete:
+                break
+            self._wrap_chunk()
+        visible = self._visible
+        start = self._starts[begin]
+        end = self._starts[finish] if finish < len(self._starts) else len(visible)
+        with _no_gc():
+            wrapped = _wrap(visible, self.width, self.mode, self.harakat, start, end)
+            para = self._paragraph_level()
+            if self.mode == "app":
+                origin, classes, levels = self._levels(start, end)
+            else:
+                origin, classes, levels = start, "", None
+            built = _visual_lines(wrapped, visible, classes, levels, origin, para, self.width)
+        lines = built[first - begin : last - begin]
+        self._groups[group] = lines
+        while len(self._groups) > _GROUPS_KEPT:
+            del self._groups[next(iter(self._groups))]
+        return lines
+
+    # ------------------------------------------------------------------ bidi
+
+    def _paragraph_level(self) -> int:
+        """P2, P3 from the first strong character, looking at as little text as needed."""
+        if self._para is None:
+            visible = self._visible
+            if _ISOLATE_CHARS_RE.search(visible):
+                self._para = paragraph_level(bidi_classes(visible))
+            else:
+                self._para = 0
+                step = 4096
+                for at in range(0, len(visible), step):
+                    found = _STRONG_RE.search(bidi_classes(visible[at : at + step]))
+                    if found is not None:
+                        self._para = 0 if found.group() == "L" else 1
+                        break
+        return self._para
+
+    def _levels(self, start: int, end: int) -> tuple[int, str, bytearray]:
+        """(origin, classes, levels) of a window holding [start, end): its levels equal the
+        whole paragraph's (see the class docstring for why)."""
+        visible = self._visible
+        para = self._paragraph_level()
+        blocked = self._bracket_pairs()
+        if blocked is None:  # explicit codes, or bracket pairing that overflowed
+            if self._whole_levels is None:
+                classes = bidi_classes(visible)
+                self._whole_levels = (classes, resolve_levels(visible, classes, para))
+            return 0, *self._whole_levels
+        low = self._cut(start, -1, blocked)
+        high = self._cut(end, 1, blocked)
+        stop = min(high + 1, len(visible))  # the strong character at the cut closes it
+        window = visible[low:stop]
+        classes = bidi_classes(window)
+        return low, classes, resolve_levels(window, classes, para)
+
+    def _cut(self, offset: int, step: int, blocked: tuple[list[int], list[int]]) -> int:
+        """The nearest strong character at or before (step -1) or after (+1) `offset` that
+        no bracket pair spans; the paragraph's start or end when there is none."""
+        visible = self._visible
+        size = len(visible)
+        opens, closes = blocked
+        reach = 256
+        while True:
+            if step < 0:
+                low, high = max(0, offset - reach), min(size, offset + 1)
+            else:
+                low, high = offset, min(size, offset + reach)
+            classes = bidi_classes(visible[low:high])
+            candidates = [low + found.start() for found in _STRONG_RE.finditer(classes)]
+            if step < 0:
+                candidates.reverse()
+            for at in candidates:
+                # blocked when a pair opens before `at` and closes at or after it
+                k = bisect_left(opens, at) - 1
+                if k < 0 or closes[k] < at:
+                    return at
+            if (step < 0 and low == 0) or (step > 0 and high == size):
+                return 0 if step < 0 else size
+            reach *= 4
+
+    def _bracket_pairs(self) -> tuple[list[int], list[int]] | None:
+        """BD16 over the whole paragraph as merged spans (opens, closes), sorted; None when
+        levels must be resolved whole (explicit codes, or more than 63 open brackets)."""
+        if self._blocked is not None:
+            return self._blocked
+        visible = self._visible
+        if _EXPLICIT_CHARS_RE.search(visible):
+            return None
+        stack: list[tuple[str, int]] = []
+        pairs: list[tuple[int, int]] = []
+        for found in _BRACKET_RE.finditer(visible):
+            char = found.group()
+            if bidi_classes(char) != "o":
+                continue
+            index = found.start()
+            if char in _OPENERS:
+                if len(stack) == 63:
+                    return None
+                closer = _OPENERS[char]
+                stack.append((_CANONICAL.get(closer, closer), index))
+            else:
+                want = _CANONICAL.get(char, char)
+                for depth in range(len(stack) - 1, -1, -1):
+                    if stack[depth][0] == want:
+                        pairs.append((stack[depth][1], index))
+                        del stack[depth:]
+                        break
+        pairs.sort()
+        opens: list[int] = []
+        closes: list[int] = []
+        for open_at, close_at in pairs:
+            if closes and open_at <= closes[-1]:
+                closes[-1] = max(closes[-1], close_at)
+            else:
+                opens.append(open_at)
+                closes.append(close_at)
+        self._blocked = (opens, closes)
+        return self._blocked

@@ -8,6 +8,7 @@ import textwrap
 import unicodedata
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from arabic_reshaper import ArabicReshaper
@@ -20,6 +21,7 @@ from rich.cells import cell_len, get_character_cell_size
 
 from reader.layout import (
     Glyph,
+    LazyLayout,
     VisualLine,
     _join,
     _layout_cached,
@@ -474,3 +476,113 @@ def test_word_cache_stays_bounded_and_correct() -> None:
     second = cache.get_many(["x", "y", "z", "لا"], "app", True)
     assert second[3] == first[2]
     assert all(len(entries) <= 4 for entries in cache._entries.values())
+
+
+# --- Long paragraphs laid out lazily give exactly the whole layout ----------------------
+
+
+def whole_lines(text: str, width: int, mode: str, harakat: bool) -> list[VisualLine]:
+    """`layout` of the paragraph, computed afresh (outside its cache)."""
+    return list(_layout_cached.__wrapped__(text, width, mode, harakat))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    TEXT_PARAGRAPHS,
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(["app", "terminal"]),
+    st.booleans(),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=5),
+    st.randoms(use_true_random=False),
+)
+def test_lazy_layout_equals_the_whole_layout(
+    text: str, width: int, mode: str, harakat: bool, chunk: int, group: int, rng: Any
+) -> None:
+    """Lines asked for in any order, wrapped in small chunks and built a few at a time (so
+    chunks, groups and bidi windows start and end everywhere), are the whole layout's."""
+    expected = whole_lines(text, width, mode, harakat)
+    lazy = LazyLayout(text, width, mode, harakat=harakat, chunk=chunk, group=group)  # type: ignore[arg-type]
+    rows = list(range(len(expected) + 2))
+    rng.shuffle(rows)
+    for row in rows:
+        line = lazy.line(row)
+        assert line == (expected[row] if row < len(expected) else None), row
+    assert lazy.complete and lazy.rows() == len(expected)
+    fresh = LazyLayout(text, width, mode, harakat=harakat, chunk=chunk, group=group)  # type: ignore[arg-type]
+    for offset in range(0, len(text) + 1, max(1, len(text) // 7)):
+        row = fresh.row_of(offset)
+        assert expected[row].start <= offset
+        assert offset < expected[row].end or row == len(expected) - 1 or not text
+    assert fresh.lines() == expected
+
+
+#: Prose with what makes bidi levels depend on distant text: numbers after Arabic or Latin
+#: (W2, W7), neutrals between scripts (N1), bracket pairs around either script (N0), and
+#: runs without any strong character.
+BIDI_PROSE = st.lists(
+    st.one_of(
+        st.text(alphabet=ARABIC, min_size=1, max_size=6),
+        st.text(alphabet="abcXYZ", min_size=1, max_size=6),
+        st.text(alphabet="0123456789", min_size=1, max_size=4),
+        st.sampled_from(["(", ")", "[", "]", "«", "»", "(1)", "[ب]", "-", "%", "$", ".", "،"]),
+        st.sampled_from(["1.5", "+", "/", ":", "\u200c", "\u200d", "\u064e", "\u0300", "!!"]),
+    ),
+    min_size=1,
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    BIDI_PROSE,
+    st.integers(min_value=3, max_value=30),
+    st.integers(min_value=1, max_value=30),
+    st.integers(min_value=1, max_value=3),
+)
+def test_lazy_layout_levels_windows_on_mixed_prose(
+    text: str, width: int, chunk: int, group: int
+) -> None:
+    """Bidi windows cut around one or two lines resolve every line as the whole paragraph."""
+    expected = whole_lines(text, width, "app", True)
+    lazy = LazyLayout(text, width, "app", chunk=chunk, group=group)
+    for row in reversed(range(len(expected))):
+        assert lazy.line(row) == expected[row], row
+
+
+def test_lazy_layout_of_the_seed_at_every_width() -> None:
+    """Real news text as one paragraph, chunk and group boundaries everywhere."""
+    text = " ".join(seed_paragraphs()) * 2
+    for width in range(1, 101, 3):
+        for mode in ("app", "terminal"):
+            expected = whole_lines(text, width, mode, True)
+            lazy = LazyLayout(text, width, mode, chunk=997, group=7)
+            assert lazy.lines() == expected, (width, mode)
+
+
+def test_lazy_layout_with_explicit_embeddings_and_bracket_overflow() -> None:
+    """The paths that resolve levels whole: explicit codes, more than 63 open brackets."""
+    base = " ".join(seed_paragraphs())
+    for text in (
+        base + " \u202babc (def) ghi\u202c " + base,
+        base + " \u2067abc\u2069 " + base,
+        "(" * 70 + base + ")" * 70,
+        "abc " * 50 + "«" + base + "»",
+    ):
+        for width in (7, 40):
+            expected = whole_lines(text, width, "app", True)
+            lazy = LazyLayout(text, width, chunk=300, group=3)
+            assert lazy.lines() == expected, width
+
+
+def test_lazy_layout_estimates_rows_until_complete() -> None:
+    text = " ".join(seed_paragraphs()) * 20
+    lazy = LazyLayout(text, 50, chunk=2000)
+    assert lazy.line(0) == whole_lines(text, 50, "app", True)[0]
+    assert not lazy.complete and 0 < lazy.rows_known < lazy.rows()
+    total = len(whole_lines(text, 50, "app", True))
+    assert abs(lazy.rows() - total) < total // 10  # a close estimate before wrapping it all
+    lazy.ensure_rows()
+    assert lazy.complete and lazy.rows() == total
+    with pytest.raises(ValueError, match="bidi mode"):
+        LazyLayout("abc", 10, "visual")
