@@ -9,7 +9,10 @@ maps back to a span of the logical text the store and the UI use.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 #: Harakat, Quranic marks and the superscript alef: dropped by `fold`.
 _MARKS = frozenset(
@@ -118,25 +121,89 @@ def _span_end(text: str, last: int) -> int:
     return end
 
 
-def find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
+#: Characters of the haystack folded at a time by `find_all`: its memory stays bounded (a
+#: folded copy and an offset map of one chunk) however long the text.
+FIND_CHUNK = 1 << 18
+
+_DROPPED_RE = re.compile("[" + "".join(sorted(_DROPPED)) + "]")
+
+
+@lru_cache(maxsize=1)
+def _bmp_table() -> list[int | str | None]:
+    """`_TABLE` as a list indexed by code point (built once, on the first search): twice as
+    fast for `str.translate` as the dict over a long text. Code points past the BMP raise
+    IndexError there, which `translate` answers by keeping the character, as the dict does."""
+    table: list[int | str | None] = list(range(0x10000))
+    for code, value in _TABLE.items():
+        table[code] = value
+    return table
+
+
+class _ChunkMap:
+    """Maps a folded chunk's indices back to the original text without a list per character.
+
+    The usual chunk folds character for character but for dropped marks: the original index
+    is the folded one plus the marks dropped before it (a bisect over the marks). A chunk
+    where case folding lengthens a character (rare: ß, ligatures) keeps `fold`'s full map."""
+
+    def __init__(self, piece: str, base: int) -> None:
+        self.base = base
+        stripped = piece.translate(_bmp_table())
+        self.folded = stripped.casefold()
+        self._full: list[int] | None = None
+        self._drops: list[int] = []
+        if len(self.folded) != len(stripped):
+            self.folded, self._full = fold(piece)
+        elif len(stripped) != len(piece):
+            # a dropped character at original index d, the k-th dropped, sits before folded d - k
+            self._drops = [found.start() - k for k, found in enumerate(_DROPPED_RE.finditer(piece))]
+
+    def original(self, index: int) -> int:
+        """Original (whole-text) index of folded index `index` of this chunk."""
+        if self._full is not None:
+            return self.base + self._full[index]
+        return self.base + index + bisect_right(self._drops, index)
+
+
+def find_all(haystack: str, needle: str, *, chunk: int = FIND_CHUNK) -> list[tuple[int, int]]:
     """Logical (start, end) spans of every non-overlapping Arabic-aware match of `needle`.
 
     Matching ignores harakat and tatweel, folds alef forms, taa marbuta, alef maqsura and
     digits, and ignores case in Latin script. An empty (or all-marks) needle matches nothing.
+    The text is folded `chunk` characters at a time, the end of each chunk's folded text
+    carried into the next so matches across chunks are found: the same spans as folding the
+    whole text at once, in bounded memory.
     """
     folded_needle = fold_plain(needle)
     if not folded_needle:
         return []
-    folded, index_map = fold(haystack)
+    size = len(folded_needle)
     spans: list[tuple[int, int]] = []
-    position = folded.find(folded_needle)
-    while position >= 0:
-        end_folded = position + len(folded_needle)
-        start = index_map[position]
-        end = _span_end(haystack, index_map[end_folded - 1])
-        if not spans or start >= spans[-1][1]:
-            spans.append((start, end))
-        position = folded.find(folded_needle, end_folded)
+    carry = ""  # folded text carried over from earlier chunks (shorter than the needle)
+    carry_map: list[int] = []  # its original indices
+    step = max(1, chunk)
+    for base in range(0, len(haystack), step):
+        piece = _ChunkMap(haystack[base : base + step], base)
+        stream = carry + piece.folded
+        held = len(carry)
+
+        def original(
+            index: int, piece: _ChunkMap = piece, held: int = held, carried: list[int] = carry_map
+        ) -> int:
+            return carried[index] if index < held else piece.original(index - held)
+
+        resume = 0  # matches do not overlap: the next one is looked for after the last
+        position = stream.find(folded_needle)
+        while position >= 0:
+            resume = position + size
+            start = original(position)
+            end = _span_end(haystack, original(resume - 1))
+            if not spans or start >= spans[-1][1]:
+                spans.append((start, end))
+            position = stream.find(folded_needle, resume)
+        keep = max(resume, len(stream) - size + 1)
+        carry = stream[keep:]
+        carry_map = [original(index) for index in range(keep, len(stream))]
     return spans
 
 

@@ -11,6 +11,8 @@ from textual import events
 from textual.widgets import DataTable, Input
 
 from reader.errors import ReaderError
+from reader.layout import layout
+from reader.models import Article, Block
 from reader.store import Store
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen
@@ -461,3 +463,54 @@ async def test_a_file_already_in_the_library_opens_from_the_store_then_refreshes
         assert "نص المقالة بعد التعديل." in screen.article.text
         assert screen.view.article is not None
         assert "نص المقالة بعد التعديل." in screen.view.article.text
+
+
+async def test_find_in_a_long_paragraph_marks_and_reaches_every_match(db_path: Path) -> None:
+    """One paragraph of 150,000 characters, laid out lazily: find counts every match, marks
+    exactly their characters, and jumping to the last one lays out only up to it."""
+    words = SEED.read_text(encoding="utf-8").split()
+    text = " ".join(words * (150_000 // len(" ".join(words)) + 1))
+    article = Article(
+        id="long0000000000001",
+        title="فقرة طويلة",
+        source="https://example.com/long",
+        blocks=[Block("paragraph", text)],
+        added="2099-01-01T00:00:00",
+    )
+    with Store.open(db_path) as store:
+        store.put_article(article)
+    app = make_app(db_path, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_article(article.id)
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        await pilot.press("slash", *"openai", "enter")
+        await pilot.pause()
+        found = view.marks("find")
+        assert len(found) == text.count("OpenAI") > 100
+        assert all(text[start:end] == "OpenAI" for start, end, _ in found)
+        await pilot.press("N")  # from the first match back to the last one, near the end
+        await pilot.pause()
+        start, end, _ = view.marks("find-current")[0]
+        assert (start, end) == found[-1][:2]
+        visible = view.visible_range()
+        assert visible[0] <= start < visible[1]
+        # The match is drawn where the whole paragraph's layout puts it.
+        y = view._line_of_offset(start) - int(view.scroll_offset.y)
+        line = next(line for line in layout(text, view._wrap) if line.start <= start < line.end)
+        row = view.render_line(y)
+        drawn = row.text[view._margin + line.indent :]
+        assert drawn.rstrip() == line.text.rstrip()
+        colour = view._mark_style("$reader-find-current").bgcolor
+        painted: set[int] = set()
+        x = 0
+        for segment in row:
+            if segment.style is not None and segment.style.bgcolor == colour:
+                painted.update(range(x, x + segment.cell_length))
+            x += segment.cell_length
+        wanted = {
+            view._margin + line.indent + cell
+            for offset in range(start, end)
+            for cell in line.logical_to_cells(offset)
+        }
+        assert wanted and painted == wanted

@@ -8,7 +8,7 @@ from rich.color import Color
 from textual.app import App, ComposeResult
 
 from reader.articles import parse_path
-from reader.layout import VisualLine, layout
+from reader.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.models import Article, Block
 from reader.render import render_lines
 from reader.ui.widgets.article_view import ArticleView, estimate_height, estimate_word_widths
@@ -227,3 +227,68 @@ async def test_empty_and_ltr_articles() -> None:
         await pilot.pause()
         assert screen_rows(view)[0] == "Hello world, this is left to right text."
         assert view.visible_range() == (0, len(article.text))
+
+
+def long_paragraph_article(chars: int) -> Article:
+    """A heading, one paragraph of about `chars` characters (the seed's paragraphs run
+    together, so Latin names and numbers sit in Arabic), and a short closing paragraph."""
+    paragraphs = [block.text for block in seed().blocks]
+    unit = " ".join(paragraphs)
+    text = " ".join([unit] * (chars // len(unit) + 1))
+    blocks = [Block("heading", "فقرة طويلة"), Block("paragraph", text), seed().blocks[1]]
+    return Article(id="long-paragraph", title="long", source="long", blocks=blocks)
+
+
+async def test_a_long_paragraph_is_laid_out_only_as_far_as_it_is_shown() -> None:
+    article = long_paragraph_article(120_000)
+    long_text = article.blocks[1].text
+    assert len(long_text) >= LONG_PARAGRAPH
+    expected = expected_lines(article, 80)  # the string path, laid out whole
+    app = Host(article)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        assert screen_rows(view) == expected[:height]
+        lazy = view._block_layout(1)
+        assert isinstance(lazy, LazyLayout)
+        assert not lazy.complete and lazy.rows_known < len(expected) // 3
+        # The middle of the paragraph: the line index on screen is the real one.
+        base = article.block_starts()[1]
+        target = base + long_text.index("مايكروسوفت", len(long_text) // 2)
+        view.scroll_to_offset(target, center=True)
+        await pilot.pause()
+        start, end = view.visible_range()
+        assert start <= target < end
+        y = int(view.scroll_offset.y)
+        assert screen_rows(view) == expected[y : y + height]
+        assert not lazy.complete
+        # A mark across a line break lands on exactly the glyphs of its characters.
+        whole = layout(long_text, 80)
+        row = next(k for k, line in enumerate(whole) if line.start > target - base) - 1
+        mark_start, mark_end = base + whole[row].end - 9, base + whole[row + 1].start + 7
+        view.set_marks("test", [(mark_start, mark_end, f"on {MARK}")])
+        await pilot.pause()
+        for line_row in (row, row + 1):
+            line = whole[line_row]
+            cells: set[int] = set()
+            for offset in range(mark_start - base, mark_end - base):
+                cells.update(
+                    view._margin + line.indent + cell for cell in line.logical_to_cells(offset)
+                )
+            screen_row = 1 + 1 + line_row - y  # the heading and the blank line above
+            assert cells and marked_cells(view, screen_row) == cells
+        # The end: wrapped whole, the height is exact.
+        view.action_bottom()
+        await pilot.pause()
+        assert lazy.complete or view._block_layout(1) is not lazy
+        assert view._total == len(expected)
+        y = int(view.scroll_offset.y)
+        assert screen_rows(view) == expected[y : y + height]
+        # A resize re-wraps the long paragraph lazily again, keeping the reading position.
+        top = view.top_offset()
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        start, end = view.visible_range()
+        assert start <= top < end
+        assert all(row in set(expected_lines(article, 59)) for row in screen_rows(view))

@@ -107,3 +107,50 @@ def test_find_all_spans_fold_to_needle(haystack: str, needle: str) -> None:
     target = fold_plain(needle)
     for start, end in find_all(haystack, needle):
         assert fold_plain(haystack[start:end]) == target
+
+
+def whole_text_find(haystack: str, needle: str) -> list[tuple[int, int]]:
+    """The reference: fold the whole haystack with its full offset map, then search it."""
+    target = fold_plain(needle)
+    if not target:
+        return []
+    folded, index_map = fold(haystack)
+    spans: list[tuple[int, int]] = []
+    position = folded.find(target)
+    while position >= 0:
+        after = position + len(target)
+        start, last = index_map[position], index_map[after - 1]
+        end = last + 1
+        while end < len(haystack) and fold_plain(haystack[end]) == "":
+            end += 1
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+        position = folded.find(target, after)
+    return spans
+
+
+#: Letters, marks and tatweel (dropped), "ß" and "ﬁ" (case folding lengthens them), Latin case.
+_CHUNKED_ALPHABET = st.sampled_from(list("ابتلمهةىأ ـًَُّْAaBbßﬁ01٠"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(_CHUNKED_ALPHABET, max_size=60),
+    st.text(_CHUNKED_ALPHABET, min_size=1, max_size=4),
+    st.integers(min_value=1, max_value=12),
+)
+def test_find_all_in_chunks_equals_folding_the_whole_text(
+    haystack: str, needle: str, chunk: int
+) -> None:
+    """Folding a few characters at a time finds exactly the spans folding it whole finds,
+    matches across chunk boundaries and marks at their edges included."""
+    assert find_all(haystack, needle, chunk=chunk) == whole_text_find(haystack, needle)
+
+
+def test_find_all_on_a_long_text_across_chunks() -> None:
+    unit = "قالَ الرئيسُ إن الشركـــة ستشتري Straße ﬁnal للشركة، "
+    haystack = unit * 3000
+    for needle in ("الشركة", "strasse", "fin", "ـ"):
+        expected = whole_text_find(haystack, needle)
+        assert find_all(haystack, needle, chunk=1000) == expected
+        assert len(expected) == (0 if needle == "ـ" else 3000)  # "للشركة" is not "الشركة"

@@ -7,7 +7,10 @@ whole column is centred in the view. The characters of every line are exactly wh
 
 Heights of blocks not yet laid out are estimated cheaply from word lengths; a block is laid out
 exactly when it comes on screen (`_settle`), keeping the top line fixed, so a 1 MB article opens
-and re-wraps in milliseconds.
+and re-wraps in milliseconds. A paragraph of `LONG_PARAGRAPH` characters or more is laid out
+lazily (`reader.layout.LazyLayout`): only as far as the screen reaches, its height the lines
+wrapped so far plus an estimate of the rest, so a 10-million-character paragraph opens in well
+under a second.
 
 Marks (`set_marks`) are spans of article-text offsets drawn on exactly the glyphs whose logical
 spans intersect them. A mark's style is either a Rich style string (``"bold on yellow"``) or a
@@ -37,7 +40,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.layout import VisualLine, layout
+from reader.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.models import Article, Block, BlockKind
 
 BidiMode = Literal["app", "terminal"]
@@ -161,7 +164,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._margin = 0
         self._view_width = 0
         self._words: dict[int, list[int]] = {}
-        self._layouts: LRUCache[int, list[VisualLine]] = LRUCache(4096)
+        self._layouts: LRUCache[int, list[VisualLine] | LazyLayout] = LRUCache(4096)
+        self._lazy: dict[int, LazyLayout] = {}
+        """The latest lazy layout of each long block: the next one borrows its text analysis."""
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
@@ -179,6 +184,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._starts = article.block_starts()
         self._layers.clear()
         self._words.clear()
+        self._lazy.clear()
         self._relayout(anchor=offset)
 
     def configure(
@@ -233,13 +239,11 @@ class ArticleView(ScrollView, can_focus=True):
         if virtual_y < 0 or virtual_y >= self._total:
             return None
         block, row = self._locate(virtual_y)
-        lines = self._lines_for(block)
         base = self._starts[block]
-        if row >= len(lines):
-            if not clamp or not lines:
-                return None
-            return base + lines[-1].end
-        line = lines[row]
+        line = self._line(block, row)
+        if line is None:
+            last = self._last_line(block) if clamp else None
+            return None if last is None else base + last.end
         cell = x + int(self.scroll_offset.x) - self._margin - line.indent
         if 0 <= cell < line.width:
             logical = line.cell_to_logical(cell)
@@ -270,16 +274,15 @@ class ArticleView(ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         bottom = min(self._total - 1, top + max(1, self.scrollable_content_region.height) - 1)
         block, row = self._locate(top)
-        lines = self._lines_for(block)
-        if row >= len(lines) and block + 1 < len(self._blocks):
+        line = self._line(block, row)
+        if line is None and block + 1 < len(self._blocks):
             block, row = block + 1, 0
-            lines = self._lines_for(block)
-        start = self._starts[block] + (lines[min(row, len(lines) - 1)].start if lines else 0)
+            line = self._line(block, row)
+        line = line or self._last_line(block)
+        start = self._starts[block] + (line.start if line else 0)
         last_block, last_row = self._locate(bottom)
-        last_lines = self._lines_for(last_block)
-        end = self._starts[last_block] + (
-            last_lines[min(last_row, len(last_lines) - 1)].end if last_lines else 0
-        )
+        last = self._line(last_block, last_row) or self._last_line(last_block)
+        end = self._starts[last_block] + (last.end if last else 0)
         return (start, max(start, end))
 
     def top_offset(self) -> int:
@@ -396,6 +399,10 @@ class ArticleView(ScrollView, can_focus=True):
         wrap = self._wrap
         heights: list[int] = []
         for index, block in enumerate(self._blocks):
+            lazy = self._block_layout(index) if len(block.text) >= LONG_PARAGRAPH else None
+            if isinstance(lazy, LazyLayout):  # no pass over every word: it estimates
+                heights.append(max(1, lazy.rows()))
+                continue
             words = self._words.get(index)
             if words is None:
                 words = estimate_word_widths(block.text, self.mode)
@@ -425,19 +432,51 @@ class ArticleView(ScrollView, can_focus=True):
         block = max(0, bisect_right(self._line_starts, virtual_y) - 1)
         return block, virtual_y - self._line_starts[block]
 
-    def _lines_for(self, block: int) -> list[VisualLine]:
-        """The laid-out lines of one block, cached; marks its height as known."""
+    def _block_layout(self, block: int) -> list[VisualLine] | LazyLayout:
+        """The layout of one block, cached: its lines, or a `LazyLayout` for a long one."""
         lines = self._layouts.get(block)
         if lines is None:
-            lines = layout(self._blocks[block].text, self._wrap, self.mode, harakat=self.harakat)
+            text = self._blocks[block].text
+            if len(text) >= LONG_PARAGRAPH:
+                like = self._lazy.get(block)
+                lines = LazyLayout(text, self._wrap, self.mode, harakat=self.harakat, like=like)
+                self._lazy[block] = lines
+            else:
+                lines = layout(text, self._wrap, self.mode, harakat=self.harakat)
             self._layouts[block] = lines
         return lines
 
-    def _make_exact(self, block: int) -> bool:
-        """Lay out `block`; True if its real height differed from the estimate."""
-        lines = self._lines_for(block)
-        self._known[block] = True
-        height = max(1, len(lines))
+    def _lines_for(self, block: int) -> list[VisualLine]:
+        """Every laid-out line of one block (a long one is laid out whole: tests only)."""
+        lines = self._block_layout(block)
+        return lines.lines() if isinstance(lines, LazyLayout) else lines
+
+    def _line(self, block: int, row: int) -> VisualLine | None:
+        """Line `row` of `block`, or None past its last line (laid out as far as needed)."""
+        lines = self._block_layout(block)
+        if isinstance(lines, LazyLayout):
+            return lines.line(row)
+        return lines[row] if 0 <= row < len(lines) else None
+
+    def _last_line(self, block: int) -> VisualLine | None:
+        """The last line of `block` (a long paragraph is wrapped to its end for it)."""
+        lines = self._block_layout(block)
+        if isinstance(lines, LazyLayout):
+            lines.ensure_rows()
+            return lines.line(lines.rows_known - 1)
+        return lines[-1] if lines else None
+
+    def _make_exact(self, block: int, rows: int | None = None) -> bool:
+        """Lay out `block` (a long one as far as `rows` lines, None: all); True if its
+        height changed."""
+        lines = self._block_layout(block)
+        if isinstance(lines, LazyLayout):
+            lines.ensure_rows(rows)
+            self._known[block] = lines.complete
+            height = max(1, lines.rows())
+        else:
+            self._known[block] = True
+            height = max(1, len(lines))
         if height != self._heights[block]:
             self._heights[block] = height
             return True
@@ -446,17 +485,29 @@ class ArticleView(ScrollView, can_focus=True):
     def _line_of_offset(self, offset: int) -> int:
         """Virtual line drawing article offset `offset` (its block laid out exactly first)."""
         block = max(0, bisect_right(self._starts, offset) - 1)
-        if self._make_exact(block):
-            self._recompute()
         relative = offset - self._starts[block]
-        lines = self._lines_for(block)
+        lines = self._block_layout(block)
         row = 0
-        for index, line in enumerate(lines):
-            if line.start <= relative:
-                row = index
-            else:
-                break
+        if isinstance(lines, LazyLayout):
+            row = lines.row_of(relative)
+            changed = self._make_exact(block, rows=row + 1)
+        else:
+            changed = self._make_exact(block)
+            for index, line in enumerate(lines):
+                if line.start <= relative:
+                    row = index
+                else:
+                    break
+        if changed:
+            self._recompute()
         return self._line_starts[block] + row
+
+    def rtl_at(self, offset: int) -> bool:
+        """Whether the paragraph holding article offset `offset` reads right to left."""
+        if not self._blocks:
+            return False
+        line = self._line(max(0, bisect_right(self._starts, offset) - 1), 0)
+        return line is not None and line.rtl
 
     def _scroll_y(self, y: int) -> None:
         """Scroll immediately (no animation), then lay out what came on screen."""
@@ -477,7 +528,8 @@ class ArticleView(ScrollView, can_focus=True):
                 block = top_block
                 while block < len(self._blocks) and self._line_starts[block] < top + height:
                     if not self._known[block]:
-                        changed |= self._make_exact(block)
+                        rows = top + height - self._line_starts[block]
+                        changed |= self._make_exact(block, rows=rows)
                     block += 1
                 if not changed:
                     break
@@ -496,12 +548,11 @@ class ArticleView(ScrollView, can_focus=True):
         if virtual_y < 0 or virtual_y >= self._total:
             return Strip.blank(width, page)
         block, row = self._locate(virtual_y)
-        if not self._known[block] and self._make_exact(block):
+        if not self._known[block] and self._make_exact(block, rows=row + 1):
             self.call_after_refresh(self._settle)
-        lines = self._lines_for(block)
-        if row >= len(lines):
+        line = self._line(block, row)
+        if line is None:
             return Strip.blank(width, page)
-        line = lines[row]
         base = self._block_style(self._blocks[block].kind)
         offset = self._starts[block]
         pad = self._margin + line.indent
@@ -605,10 +656,14 @@ class ArticleView(ScrollView, can_focus=True):
         for y in range(top, min(self._total, top + height)):
             block, row = self._locate(y)
             lines = self._layouts.get(block)
-            if lines is None or row >= len(lines):
+            line: VisualLine | None = None
+            if isinstance(lines, LazyLayout):
+                line = lines.line(row) if row < lines.rows_known else None
+            elif lines is not None and row < len(lines):
+                line = lines[row]
+            if line is None:
                 self._strips.discard(y)
                 continue
-            line = lines[row]
             base = self._starts[block]
             if probe.overlapping(base + line.start, base + max(line.end, line.start + 1)):
                 self._strips.discard(y)

@@ -30,7 +30,6 @@ from textual.binding import Binding, BindingType
 
 from reader import motion
 from reader.errors import ReaderError
-from reader.layout import base_direction
 from reader.models import Annotation, Article
 from reader.ui.widgets.article_view import ArticleView
 
@@ -264,8 +263,7 @@ class ReadingView(ArticleView):
         return cursor
 
     def _rtl_at(self, offset: int) -> bool:
-        start, end = motion.paragraph_at(self._text, offset)
-        return base_direction(self._text[start:end])
+        return self.rtl_at(offset)  # from the layout: no pass over a long paragraph
 
     def move_cursor(self, offset: int) -> None:
         """Put the reading cursor at `offset`, scrolling it into view."""
