@@ -21,7 +21,14 @@ from reader.store import Store
 from reader.ui.commands import ReaderCommands
 from reader.ui.saving import SaveDone, Saver
 from reader.ui.screens.article import ArticleScreen
-from reader.ui.themes import DEFAULT_THEME, ThemeSet, load_themes
+from reader.ui.themes import (
+    DEFAULT_THEME,
+    MARK_STYLE_DEFAULTS,
+    REQUIRED_VARIABLES,
+    ThemeSet,
+    derive_reader_variables,
+    load_themes,
+)
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane
 
@@ -249,6 +256,19 @@ class ReaderApp(App[None]):
         self._set_theme_class(name)
         if self._ready_to_save and name in self.reader_themes:
             self._save_setting("theme", name)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables for the current theme, plus the reader's own colours: a theme
+        that does not define them (Textual's built-in ones) gets them derived from its base
+        colours, so every theme Textual offers can be chosen."""
+        variables = super().get_css_variables()
+        if any(name not in variables for name in REQUIRED_VARIABLES):
+            derived = derive_reader_variables(variables, ansi=self.current_theme.ansi)
+            variables = {**MARK_STYLE_DEFAULTS, **derived, **variables}
+        else:
+            variables = {**MARK_STYLE_DEFAULTS, **variables}
+        self.theme_variables = variables
+        return variables
 
     def _set_theme_class(self, name: str) -> None:
         for other in self.reader_themes:

@@ -15,7 +15,8 @@ under a second.
 Marks (`set_marks`) are spans of article-text offsets drawn on exactly the glyphs whose logical
 spans intersect them. A mark's style is either a Rich style string (``"bold on yellow"``) or a
 theme variable name with a dollar sign (``"$reader-highlight-1"``): the variable gives the
-background and, if the theme defines ``<name>-text``, the text colour drawn on it.
+background, ``<name>-text`` the text colour drawn on it and ``<name>-style`` its attributes
+(`reader.ui.themes.mark_style`).
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import ClassVar, Literal
 
-from rich.color import Color as RichColor
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.color import Color, ColorParseError
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -42,6 +41,7 @@ from textual.strip import Strip
 
 from reader.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.models import Article, Block, BlockKind
+from reader.ui.themes import mark_style
 
 BidiMode = Literal["app", "terminal"]
 
@@ -626,12 +626,7 @@ class ArticleView(ScrollView, can_focus=True):
         if style is not None:
             return style
         if spec.startswith("$"):
-            variables = self.app.theme_variables
-            name = spec[1:]
-            style = Style(
-                bgcolor=_rich_colour(variables.get(name)),
-                color=_rich_colour(variables.get(f"{name}-text")),
-            )
+            style = mark_style(self.app.theme_variables, spec[1:])
         else:
             try:
                 style = Style.parse(spec)
@@ -674,13 +669,3 @@ class ArticleView(ScrollView, can_focus=True):
                 self._strips.discard(key)
         if rows:
             self.refresh_lines(min(rows), max(rows) - min(rows) + 1)
-
-
-def _rich_colour(value: str | None) -> RichColor | None:
-    """A theme colour string as a Rich colour (None when absent or unparseable)."""
-    if not value:
-        return None
-    try:
-        return Color.parse(value).rich_color
-    except ColorParseError:
-        return None
