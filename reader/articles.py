@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader.errors import ReaderError
+from reader.jsonread import MAX_DEPTH, loads
 from reader.models import Article, Block, BlockKind, Direction
 from reader.sanitize import sanitize
 
@@ -798,10 +799,22 @@ def content_blocks(content: str) -> list[Block]:
     return blocks_from_units(_line_units(lines))
 
 
+class PartlyRead(ReaderError):
+    """Some lines of a JSON Lines file could not be read; `articles` are the other lines'.
+
+    `str()` is the sentence naming the skipped lines, for the caller to show after it
+    saves `articles`.
+    """
+
+    def __init__(self, message: str, articles: list[Article]) -> None:
+        super().__init__(message)
+        self.articles = articles
+
+
 def _record_article(
-    record: Any, *, source: str, label: str, index: int, feed_url: str = ""
+    record: Any, *, source: str, label: str, index: int, feed_url: str = "", where: str = ""
 ) -> Article:
-    where = f"{label} (entry {index + 1})"
+    where = where or f"{label} (entry {index + 1})"
     if not isinstance(record, dict):
         raise ReaderError(f"{where} is not a JSON object.")
     content = _as_text(_first(record, _CONTENT_KEYS))
@@ -829,19 +842,9 @@ def _record_article(
     )
 
 
-def _json_records(text: str, label: str, *, lines: bool) -> list[Any]:
-    if lines:
-        records: list[Any] = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                raise ReaderError(f"{label} line {number} is not valid JSON.") from None
-        return records
+def _json_records(text: str, label: str) -> list[Any]:
     try:
-        document = json.loads(text)
+        document = loads(text, label)
     except json.JSONDecodeError as error:
         raise ReaderError(f"{label} is not valid JSON (line {error.lineno}).") from None
     if isinstance(document, dict):
@@ -854,9 +857,79 @@ def _json_records(text: str, label: str, *, lines: bool) -> list[Any]:
     raise ReaderError(f"{label} holds no article objects.")
 
 
+BAD_LINES_NAMED = 10
+"""How many skipped line numbers a JSON Lines message names for each reason."""
+
+
+def _line_problem(error: ReaderError) -> str:
+    """`line 9 has no content or text field.` -> `no content or text field`."""
+    rest = str(error).split(" ", 2)[2].rstrip(".")
+    if rest.startswith("nests "):
+        return f"nested more than {MAX_DEPTH} levels deep"
+    for verb in ("is ", "has "):
+        if rest.startswith(verb):
+            return rest[len(verb) :]
+    return rest
+
+
+def _bad_lines_sentence(bad: Sequence[tuple[int, str]]) -> str:
+    """`not valid JSON on lines 2, 5; no content or text field on line 9`."""
+    by_problem: dict[str, list[int]] = {}
+    for number, problem in bad:
+        by_problem.setdefault(problem, []).append(number)
+    parts = []
+    for problem, numbers in by_problem.items():
+        named = ", ".join(str(n) for n in numbers[:BAD_LINES_NAMED])
+        if len(numbers) > BAD_LINES_NAMED:
+            named += f" and {len(numbers) - BAD_LINES_NAMED} more"
+        parts.append(f"{problem} on {'lines' if len(numbers) > 1 else 'line'} {named}")
+    return "; ".join(parts)
+
+
+def _parse_json_lines(text: str, *, source: str, label: str) -> list[Article]:
+    """Each line an article; bad lines are skipped and named (`PartlyRead`), not fatal."""
+    articles: list[Article] = []
+    bad: list[tuple[int, str]] = []
+    index = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            record = loads(line, where)
+            articles.append(
+                _record_article(record, source=source, label=label, index=index, where=where)
+            )
+        except json.JSONDecodeError:
+            bad.append((number, "not valid JSON"))
+        except ReaderError as error:
+            bad.append((number, _line_problem(error)))
+        index += 1
+    if not bad:
+        if not articles:
+            raise ReaderError(f"{label} holds no article objects.")
+        return articles
+    sentence = _bad_lines_sentence(bad)
+    if not articles:
+        raise ReaderError(f"{label} holds no article that reader can read: {sentence}.")
+    rest = "line was" if len(articles) == 1 else f"{len(articles)} lines were"
+    raise PartlyRead(
+        f"{label}: skipped {len(bad)} of its {len(bad) + len(articles)} lines ({sentence}); "
+        f"the other {rest} read.",
+        articles,
+    )
+
+
 def parse_json(text: str, *, source: str, label: str, lines: bool) -> list[Article]:
-    """JSON or JSON Lines article objects (the SaudiNewsNet shape and similar)."""
-    records = _json_records(text.lstrip("\ufeff"), label, lines=lines)
+    """JSON or JSON Lines article objects (the SaudiNewsNet shape and similar).
+
+    A JSON file is read whole or refused; a JSON Lines file keeps its good lines and
+    raises `PartlyRead` (carrying them) when some lines cannot be read.
+    """
+    text = text.lstrip("\ufeff")
+    if lines:
+        return _parse_json_lines(text, source=source, label=label)
+    records = _json_records(text, label)
     if not records:
         raise ReaderError(f"{label} holds no article objects.")
     return [

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reader.articles import (
     SUPPORTED_SUFFIXES,
+    PartlyRead,
     article_id_for,
     decode_text,
     detect_kind,
@@ -244,6 +245,9 @@ def add_targets(
             else:
                 articles = parse_path(Path(value))
             pending.append((value, articles))
+        except PartlyRead as error:  # a JSON Lines file with bad lines: save the good ones
+            pending.append((value, error.articles))
+            report.failed.append((value, str(error)))
         except ReaderError as error:
             report.failed.append((value, str(error)))
         except Exception as error:  # a third-party parser's bug must not stop a folder import

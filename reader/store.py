@@ -114,6 +114,16 @@ def _pick(doc: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if key in allowed}
 
 
+_ANNOTATION_ORDER = tuple(f.name for f in fields(Annotation))
+
+
+def _annotation_doc(annotation: Annotation) -> dict[str, Any]:
+    """`asdict(annotation)` without its generic deep copy (a tenth of the time, for imports)."""
+    doc = {name: getattr(annotation, name) for name in _ANNOTATION_ORDER}
+    doc["tags"] = list(annotation.tags)
+    return doc
+
+
 def _annotation_from(doc: dict[str, Any]) -> Annotation:
     values = _pick(doc, _ANNOTATION_FIELDS)
     values["tags"] = list(values.get("tags", []))
@@ -835,17 +845,21 @@ class Store:
         self._save_annotation(annotation)
 
     def add_annotations(self, annotations: Iterable[Annotation]) -> None:
-        """Save many annotations: one lock, one write per article (imports, migrations)."""
-        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+        """Save many annotations: one lock, one write per article (imports, migrations).
+
+        Each article's file is written and then dropped from the read cache, so a big
+        import does not keep a second copy of every annotation it saved in memory.
+        """
+        by_shard: dict[str, list[Annotation]] = {}
         for annotation in annotations:
-            by_shard.setdefault(shard_name(annotation.article_id), {})[annotation.id] = asdict(
-                annotation
-            )
+            by_shard.setdefault(shard_name(annotation.article_id), []).append(annotation)
         with self._locked():
-            for name, docs in by_shard.items():
+            for name, group in by_shard.items():
+                docs = {annotation.id: _annotation_doc(annotation) for annotation in group}
                 db = self._shard(name)
                 with self._writing(db):
                     db.keyed("annotations").put_many(docs)
+                db.atomic_storage.invalidate()
                 for key in docs:
                     self._annotation_home[key] = name
 

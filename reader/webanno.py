@@ -32,7 +32,7 @@ import re
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +42,7 @@ from urllib.parse import unquote, urlsplit
 from reader import __version__
 from reader.anchors import reanchor, text_hash
 from reader.errors import ReaderError
+from reader.jsonread import JsonStream, loads
 from reader.models import Annotation, Article
 
 if TYPE_CHECKING:
@@ -268,10 +269,7 @@ def _walk(data: Any, depth: int = 0) -> Iterator[Any]:
             page = page.get("next")
             seen += 1
         if isinstance(page, str):
-            raise ReaderError(
-                f"The collection's next page is only named by its address ({page}); "
-                "reader imports pages written into the file."
-            )
+            raise _next_by_address(page)
     elif isinstance(data.get("first"), str):
         raise ReaderError(
             f"The collection's pages are only named by their address ({data['first']}); "
@@ -420,8 +418,98 @@ def parse_document(data: Any) -> list[Incoming | Skipped]:
     return [parse_annotation(item, n) for n, item in enumerate(_walk(data), 1)]
 
 
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+"""Annotation files larger than this are refused (512 MB)."""
+
+
+def _stream_walk(stream: JsonStream, depth: int, nest: int) -> Iterator[Any]:
+    """`_walk` over the value the stream is at, `nest` arrays and objects deep.
+
+    Arrays, and the objects holding `items` or `first`/`next` pages, are stepped
+    through; every other value (an annotation) is decoded whole and walked in memory.
+    """
+    if depth > 8:
+        stream.value(nest)  # `_walk` ignores what is this deep; read past it
+        return
+    char = stream.peek()
+    if char == "[":
+        for _ in stream.elements(nest):
+            if stream.peek() == "[":
+                yield from _stream_walk(stream, depth + 1, nest + 1)
+            else:
+                yield from _walk(stream.value(nest + 1), depth + 1)
+    elif char == "{":
+        yield from _stream_object(stream, depth, nest, page=False)
+    else:
+        yield stream.value(nest)
+
+
+def _stream_object(stream: JsonStream, depth: int, nest: int, *, page: bool) -> Iterator[Any]:
+    """An object met at the top or as a page: its `items`, pages and `next` pages walked
+    as they come; an object with none of those (an annotation) is walked whole."""
+    rest: dict[str, Any] = {}
+    stepped = False
+    for key in stream.members(nest):
+        char = stream.peek()
+        if key == "items" and char == "[":
+            stepped = True
+            yield from _stream_walk(stream, depth + 1, nest + 1)
+        elif key == ("next" if page else "first") and char == "{":
+            stepped = True  # pages are walked at the collection's depth, as `_walk` does
+            yield from _stream_object(stream, depth, nest + 1, page=True)
+        else:
+            rest[key] = stream.value(nest + 1)
+    if not stepped:
+        yield from (_walk_page(rest, depth) if page else _walk(rest, depth))
+    elif page and isinstance(rest.get("next"), str):
+        raise _next_by_address(rest["next"])
+
+
+def _walk_page(page: dict[str, Any], depth: int) -> Iterator[Any]:
+    """A page with no `items` array and no embedded `next` page, as `_walk` reads pages."""
+    yield from _walk(page.get("items", []), depth + 1)
+    if isinstance(page.get("next"), str):
+        raise _next_by_address(page["next"])
+
+
+def _next_by_address(address: str) -> ReaderError:
+    return ReaderError(
+        f"The collection's next page is only named by its address ({address}); "
+        "reader imports pages written into the file."
+    )
+
+
+def stream_document(path: Path) -> Iterator[Any]:
+    """The items of a Web Annotation file, as `_walk` finds them, read a chunk at a time.
+
+    A file larger than `MAX_IMPORT_BYTES`, nested deeper than `MAX_DEPTH`, not UTF-8
+    or not valid JSON is a `ReaderError` naming it (raised when the reading gets there).
+    """
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as error:
+        raise ReaderError(f"There is no file {path}.") from error
+    except OSError as error:
+        raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ReaderError(
+                f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB, "
+                "the most reader imports from one file; split it into smaller files."
+            )
+        stream = JsonStream(handle, str(path))
+        try:
+            if not stream.peek():
+                raise ReaderError(f"{path} is empty.")
+            yield from _stream_walk(stream, 0, 0)
+            stream.end()
+        except OSError as error:
+            raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
+
+
 def load_document(path: Path) -> Any:
-    """Read a JSON(-LD) file; a missing or malformed file is a `ReaderError` naming it."""
+    """Read a JSON(-LD) file whole; a missing or malformed file is a `ReaderError` naming it."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError as error:
@@ -429,7 +517,7 @@ def load_document(path: Path) -> Any:
     except OSError as error:
         raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return loads(raw.decode("utf-8-sig"), str(path))
     except UnicodeDecodeError as error:
         raise ReaderError(f"{path} is not UTF-8 text.") from error
     except json.JSONDecodeError as error:
@@ -610,19 +698,50 @@ def merge(current: Annotation, placed: Annotation, incoming: Incoming, text: str
     return merged
 
 
-def import_annotations(store: Store, data: Any) -> ImportReport:
-    """Add or update the annotations of a Web Annotation document; see the module doc.
+class _Existing:
+    """The library's annotations, read one article at a time, and which article holds an id."""
 
-    Everything is saved at the end in one `Store.add_annotations` (one atomic write per
-    article), after the whole document has been read.
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._by_article: dict[str, dict[str, Annotation]] = {}
+        self._owners: dict[str, str] | None = None
+
+    def get(self, article_id: str, annotation_id: str) -> Annotation | None:
+        """The annotation with this id on this article, if it has one."""
+        mine = self._by_article.get(article_id)
+        if mine is None:
+            mine = {a.id: a for a in self._store.annotations_for(article_id)}
+            self._by_article[article_id] = mine
+        return mine.get(annotation_id)
+
+    def owner(self, annotation_id: str) -> str | None:
+        """The id of the article holding an annotation with this id (read on first need)."""
+        if self._owners is None:
+            self._owners = {a.id: a.article_id for a in self._store.all_annotations()}
+        return self._owners.get(annotation_id)
+
+
+def import_annotations(store: Store, data: Any) -> ImportReport:
+    """Add or update the annotations of a Web Annotation document; see the module doc."""
+    return import_items(store, _walk(data))
+
+
+def import_items(store: Store, items: Iterable[Any]) -> ImportReport:
+    """Add or update annotations from the items of a document (as `_walk` finds them).
+
+    Items are read one at a time; everything is saved at the end in one
+    `Store.add_annotations` (one atomic write per article), after the last item, so
+    a document that turns out to be broken halfway adds nothing.
     """
     report = ImportReport()
     library = _Library(store)
-    existing = {annotation.id: annotation for annotation in store.all_annotations()}
+    existing = _Existing(store)
     seen: set[str] = set()
     to_save: list[Annotation] = []
     texts: dict[str, tuple[str, str]] = {}
-    for item in parse_document(data):
+    for position, obj in enumerate(items, 1):
+        item = parse_annotation(obj, position)
+        del obj
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
@@ -639,8 +758,8 @@ def import_annotations(store: Store, data: Any) -> ImportReport:
                 Skipped(label, f"no article in the library has the source {item.source}")
             )
             continue
-        current = existing.get(item.id)
-        if current is not None and current.article_id != article.id:
+        current = existing.get(article.id, item.id)
+        if current is None and existing.owner(item.id) not in (None, article.id):
             report.skipped.append(
                 Skipped(
                     label,
@@ -675,5 +794,5 @@ def import_annotations(store: Store, data: Any) -> ImportReport:
 
 
 def import_file(store: Store, path: Path) -> ImportReport:
-    """`import_annotations` on a JSON(-LD) file."""
-    return import_annotations(store, load_document(path))
+    """`import_items` on a JSON(-LD) file, read a chunk at a time (`stream_document`)."""
+    return import_items(store, stream_document(path))

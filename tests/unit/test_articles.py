@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from reader.articles import (
     MAX_BYTES,
     TITLE_LIMIT,
+    PartlyRead,
     article_id_for,
     clean_text,
     content_blocks,
@@ -223,7 +224,7 @@ def test_utf16_big_endian_with_bom() -> None:
     [
         ("binary.txt", "is a binary file"),
         ("empty.txt", "is empty"),
-        ("broken.jsonl", "line 2 is not valid JSON"),
+        ("broken.jsonl", "not valid JSON on line 2"),
     ],
 )
 def test_bad_files_get_one_sentence_naming_the_file(name: str, phrase: str) -> None:
@@ -337,10 +338,22 @@ def test_json_object_with_html_text_and_author_list() -> None:
     assert [b.text for b in article.blocks] == ["فقرة بصيغة HTML.", "وفقرة ثانية."]
 
 
-def test_json_record_without_content_fails_whole_file(tmp_path: Path) -> None:
+def test_json_lines_record_without_content_is_skipped_and_named(tmp_path: Path) -> None:
     path = tmp_path / "partial.jsonl"
     path.write_text('{"title": "a", "content": "نص"}\n{"title": "b"}\n', encoding="utf-8")
-    with pytest.raises(ReaderError, match=r"partial\.jsonl \(entry 2\) has no content"):
+    with pytest.raises(PartlyRead) as caught:
+        parse_path(path)
+    assert str(caught.value) == (
+        f"{path}: skipped 1 of its 2 lines (no content or text field on line 2); "
+        "the other line was read."
+    )
+    assert [article.title for article in caught.value.articles] == ["a"]
+
+
+def test_json_array_record_without_content_fails_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "partial.json"
+    path.write_text('[{"title": "a", "content": "نص"}, {"title": "b"}]', encoding="utf-8")
+    with pytest.raises(ReaderError, match=r"partial\.json \(entry 2\) has no content"):
         parse_path(path)
 
 

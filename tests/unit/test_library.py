@@ -138,11 +138,13 @@ def test_folder_import_reports_bad_files_and_imports_the_rest(tmp_path: Path, st
     assert set(failed) == BAD_FIXTURES
     for name, reason in failed.items():
         assert name in reason and reason.endswith(".") and "\n" not in reason
-    assert len(report.added) == GOOD_FIXTURE_ARTICLES + 1
-    assert store.article_count() == GOOD_FIXTURE_ARTICLES + 1
+    # broken.jsonl's good first line is added; its bad second line is named in the reason
+    assert "not valid JSON on line 2" in failed["broken.jsonl"]
+    assert len(report.added) == GOOD_FIXTURE_ARTICLES + 2
+    assert store.article_count() == GOOD_FIXTURE_ARTICLES + 2
     titles = {summary.title for summary in store.list_articles()}
     assert "ملاحظة مهمة" in titles
-    assert "ok" not in titles  # broken.jsonl's valid first line was not half-imported
+    assert "ok" in titles
     assert len(calls) == 18  # 14 good files, 3 bad ones, the nested note; png and hidden skipped
     assert calls[-1][:2] == (18, 18)
 
@@ -344,22 +346,24 @@ def test_cli_add_list_and_bad_files(tmp_path: Path) -> None:
     db = tmp_path / "cli" / "reader.json"
     added = run_cli(db, "add", str(FIXTURES))
     assert added.returncode == 1
-    assert f"Added {GOOD_FIXTURE_ARTICLES} articles." in added.stdout
+    # broken.jsonl's good line is added too, and its bad line named
+    assert f"Added {GOOD_FIXTURE_ARTICLES + 1} articles." in added.stdout
     errors = added.stderr.strip().splitlines()
     assert len(errors) == 3 and all(line.startswith("reader: ") for line in errors)
     assert any("binary.txt is a binary file, not text." in line for line in errors)
+    assert any("broken.jsonl: skipped 1 of its 2 lines" in line for line in errors)
     assert "Traceback" not in added.stderr
 
     listed = run_cli(db, "list", "--json")
     assert listed.returncode == 0
     rows = json.loads(listed.stdout)
-    assert len(rows) == GOOD_FIXTURE_ARTICLES
+    assert len(rows) == GOOD_FIXTURE_ARTICLES + 1
     assert {"id", "title", "source", "published", "added", "highlights"} <= set(rows[0])
     assert "دليل القراءة السريعة" in {row["title"] for row in rows}
 
     table = run_cli(db, "list")
     assert table.returncode == 0
-    assert f"Library ({GOOD_FIXTURE_ARTICLES} articles)" in table.stdout
+    assert f"Library ({GOOD_FIXTURE_ARTICLES + 1} articles)" in table.stdout
     assert "Highlights" in table.stdout and "2024-05-01" in table.stdout
 
     missing = run_cli(db, "add", str(tmp_path / "nope.md"))
