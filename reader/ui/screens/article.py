@@ -322,10 +322,11 @@ class ArticleScreen(Screen[None]):
         event.prevent_default()
 
     def _find_query(self) -> str:
-        """What the find box holds ("" before it was ever opened)."""
+        """What the find box holds ("" before it was ever opened, or is still being mounted)."""
         if self._find_bar is None:
             return ""
-        return self._find_bar.query_one("#find-input", Input).value
+        boxes = self._find_bar.query("#find-input").results(Input)
+        return next((box.value for box in boxes), "")
 
     def _find_open(self) -> bool:
         return self._find_bar is not None and self._find_bar.display
@@ -365,7 +366,9 @@ class ArticleScreen(Screen[None]):
         if self._find_bar is None:
             return
         query = self._find_query()
-        status = self._find_bar.query_one("#find-status", Static)
+        status = next(iter(self._find_bar.query("#find-status").results(Static)), None)
+        if status is None:
+            return  # the bar is still being mounted (a re-read file arrived first)
         if not query.strip():
             status.update("")
             return
