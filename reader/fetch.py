@@ -1,29 +1,32 @@
 """Fetching web pages and feeds politely and safely.
 
-One GET with a timeout over the whole download (not only between bytes, so a
-server trickling data cannot hang us), a size cap enforced while streaming, a
-bounded number of redirects, an honest User-Agent, and conditional GET
-(ETag / Last-Modified) so a refresh of an unchanged feed costs a 304. Every
-failure is a `ReaderError` naming the URL in one sentence.
+One GET under one wall-clock deadline per URL that covers the name lookup, the
+connection, the response headers, every redirect and the body together (a server
+trickling headers or body cannot hold us past it; see `reader.fetch_net`), a size
+cap enforced while streaming, a bounded number of redirects, none of which may
+lead from a public address to a loopback, private or link-local one, an honest
+User-Agent, and conditional GET (ETag / Last-Modified) so a refresh of an
+unchanged feed costs a 304. Every failure is a `ReaderError` naming the URL in one
+sentence.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from reader import __version__
 from reader.articles import MAX_BYTES
 from reader.errors import ReaderError
 
-if TYPE_CHECKING:
-    import httpx
-
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
-TIMEOUT_SECONDS = 20.0
-"""Longest a whole fetch may take, connection to last byte."""
+TIMEOUT_SECONDS = 30.0
+"""Longest one URL may take, name lookup and connection to last byte, redirects included."""
+TIMEOUT_ENV = "READER_FETCH_TIMEOUT"
+"""Environment variable that changes `TIMEOUT_SECONDS` (seconds; tests use a fraction of one)."""
 MAX_REDIRECTS = 5
 ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -64,6 +67,20 @@ def check_url(url: str) -> str:
     return url
 
 
+def fetch_timeout() -> float:
+    """The deadline for one URL: $READER_FETCH_TIMEOUT seconds if set, else `TIMEOUT_SECONDS`."""
+    value = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not value:
+        return TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86_400:
+        raise ReaderError(f"{TIMEOUT_ENV} must be a number of seconds, not {value!r}.")
+    return seconds
+
+
 def _size_label(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
 
@@ -73,34 +90,50 @@ def fetch(
     *,
     etag: str = "",
     modified: str = "",
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
     max_bytes: int = MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
-    transport: httpx.BaseTransport | None = None,
+    classify: Callable[[str], str] | None = None,
 ) -> FetchResult:
-    """GET `url` (conditionally when `etag`/`modified` are given) within every limit."""
+    """GET `url` (conditionally when `etag`/`modified` are given) within every limit.
+
+    `timeout` defaults to `fetch_timeout()`; `classify` (an IP address to its class, see
+    `reader.fetch_net.address_class`) is there for tests that need a "public" address.
+    """
     # httpx (and the ssl stack it loads) costs 30-40 ms to import: paid here, when something
     # is fetched, not by every command and screen that only needs `is_url` or `FetchResult`.
     import httpx
 
+    from reader.fetch_net import (
+        AddressRefused,
+        Deadline,
+        GuardedBackend,
+        GuardedTransport,
+        address_class,
+    )
+
     check_url(url)
+    seconds = fetch_timeout() if timeout is None else timeout
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    deadline = time.monotonic() + timeout
+    deadline = Deadline(seconds)
+    backend = GuardedBackend(deadline, classify or address_class)
+    answered = False
     try:
         with (
             httpx.Client(
                 follow_redirects=True,
                 max_redirects=max_redirects,
-                timeout=httpx.Timeout(timeout),
+                timeout=httpx.Timeout(seconds),
                 headers=headers,
-                transport=transport,
+                transport=GuardedTransport(backend),
             ) as client,
             client.stream("GET", url) as response,
         ):
+            answered = True
             final_url = str(response.url)
             if response.status_code == 304:
                 return FetchResult(
@@ -121,8 +154,8 @@ def fetch(
                 size += len(chunk)
                 if size > max_bytes:
                     raise ReaderError(f"{url} is larger than {_size_label(max_bytes)}.")
-                if time.monotonic() > deadline:
-                    raise ReaderError(f"{url} took longer than {timeout:g} seconds to download.")
+                if time.monotonic() > deadline.at:
+                    raise httpx.ReadTimeout("the deadline passed")
                 chunks.append(chunk)
             return FetchResult(
                 url=final_url,
@@ -132,10 +165,17 @@ def fetch(
                 etag=response.headers.get("etag", ""),
                 last_modified=response.headers.get("last-modified", ""),
             )
+    except AddressRefused as refused:
+        raise ReaderError(
+            f"{url} redirects to {refused.host}, a {refused.kind} address ({refused.address}); "
+            f"a redirect from a {refused.origin} address is not followed there."
+        ) from None
     except httpx.TooManyRedirects:
         raise ReaderError(f"{url} redirects more than {max_redirects} times.") from None
     except httpx.TimeoutException:
-        raise ReaderError(f"{url} did not answer within {timeout:g} seconds.") from None
+        if answered:
+            raise ReaderError(f"{url} took longer than {seconds:g} seconds to download.") from None
+        raise ReaderError(f"{url} did not answer within {seconds:g} seconds.") from None
     except httpx.InvalidURL:
         raise ReaderError(f"{url} is not a valid URL.") from None
     except httpx.UnsupportedProtocol:
