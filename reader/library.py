@@ -377,9 +377,10 @@ def remove_feed(store: Store, url: str) -> None:
         raise ReaderError(f"You are not subscribed to {url}.")
 
 
-def _refresh_one(store: Store, feed: Feed, report: RefreshReport) -> FeedResult:
+def _refresh_one(
+    store: Store, feed: Feed, report: RefreshReport, result: FetchResult
+) -> FeedResult:
     outcome = FeedResult(url=feed.url, title=feed.title)
-    result = fetch(feed.url, etag=feed.etag, modified=feed.modified)
     checked = _now()
     if result.not_modified:
         outcome.not_modified = True
@@ -416,23 +417,50 @@ def _refresh_one(store: Store, feed: Feed, report: RefreshReport) -> FeedResult:
     return outcome
 
 
-def refresh_feeds(store: Store, progress: Progress | None = None) -> RefreshReport:
+REFRESH_WORKERS = 4
+"""Feeds fetched at once: a slow feed delays nobody, and no site sees a burst from us."""
+
+
+def refresh_feeds(
+    store: Store, progress: Progress | None = None, *, workers: int = REFRESH_WORKERS
+) -> RefreshReport:
     """Fetch every subscribed feed (conditionally) and import entries not seen before.
 
-    A failing feed is recorded in its result and does not stop the others.
+    Up to `workers` feeds are fetched at once, each within its own deadline (see
+    reader.fetch); parsing and saving stay on this thread, each feed as soon as it
+    arrives. Results and new articles are reported in subscription order, whatever
+    order they arrived in. A failing feed is recorded in its result and does not
+    stop the others.
     """
-    report = RefreshReport()
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     feeds = store.list_feeds()
-    for done, feed in enumerate(feeds, start=1):
-        try:
-            outcome = _refresh_one(store, feed, report)
-        except ReaderError as error:
-            outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
-        except Exception as error:  # one broken feed must not stop the rest
-            outcome = FeedResult(
-                url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
-            )
-        report.results.append(outcome)
-        if progress is not None:
-            progress(done, len(feeds), feed.url)
+    outcomes: dict[int, FeedResult] = {}
+    parts = [RefreshReport() for _ in feeds]
+    pool = ThreadPoolExecutor(max(1, min(workers, len(feeds))), "reader-refresh")
+    try:
+        fetching = {
+            pool.submit(fetch, feed.url, etag=feed.etag, modified=feed.modified): index
+            for index, feed in enumerate(feeds)
+        }
+        for done, future in enumerate(as_completed(fetching), start=1):
+            index = fetching[future]
+            feed = feeds[index]
+            try:
+                outcome = _refresh_one(store, feed, parts[index], future.result())
+            except ReaderError as error:
+                outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
+            except Exception as error:  # one broken feed must not stop the rest
+                outcome = FeedResult(
+                    url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
+                )
+            outcomes[index] = outcome
+            if progress is not None:
+                progress(done, len(feeds), feed.url)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    report = RefreshReport()
+    for index, part in enumerate(parts):
+        report.results.append(outcomes[index])
+        report.new_articles.extend(part.new_articles)
     return report

@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import html
 import os
+import socketserver
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from reader.errors import ReaderError
+from reader.fetch import fetch
+from reader.fetch_net import address_class
+from reader.models import Feed
 from reader.store import Store
 
 ARABIC = "نص عربي في أعمق عنصر"
@@ -82,3 +93,264 @@ def test_a_feed_entry_nested_20000_deep_is_imported_in_linear_time(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert stored(db) == [("خبر عميق", ARABIC)]
     assert seconds < 20
+
+
+# ------------------------------------------------------------- hostile servers
+
+Route = Callable[[socketserver.StreamRequestHandler, str], None]
+"""Answers one request: writes raw bytes to the handler's socket (the path is given)."""
+
+
+def answer(status: str, body: bytes = b"", headers: dict[str, str] | None = None) -> bytes:
+    lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: close"]
+    lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def trickle(data: bytes, every: float) -> Route:
+    """Send `data` one byte every `every` seconds (stopping when the client hangs up)."""
+
+    def route(handler: socketserver.StreamRequestHandler, path: str) -> None:
+        for index in range(len(data)):
+            handler.wfile.write(data[index : index + 1])
+            handler.wfile.flush()
+            time.sleep(every)
+
+    return route
+
+
+def fixed(data: bytes) -> Route:
+    def route(handler: socketserver.StreamRequestHandler, path: str) -> None:
+        handler.wfile.write(data)
+
+    return route
+
+
+def then(*routes: Route) -> Route:
+    def route(handler: socketserver.StreamRequestHandler, path: str) -> None:
+        for each in routes:
+            each(handler, path)
+
+    return route
+
+
+def redirect(location: str) -> Route:
+    return fixed(answer("302 Found", headers={"Location": location}))
+
+
+SLOW_HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Pad: " + b"a" * 200
+
+
+class _RawHandler(socketserver.StreamRequestHandler):
+    routes: dict[str, Route]
+    hits: list[str]
+
+    def handle(self) -> None:
+        request = self.rfile.readline(65536).decode("latin-1").split()
+        while self.rfile.readline(65536) not in (b"\r\n", b"\n", b""):
+            pass
+        path = request[1] if len(request) > 1 else "/"
+        self.hits.append(path)
+        route = self.routes.get(path) or fixed(answer("404 Not Found", b"missing"))
+        with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up, as meant
+            route(self, path)
+
+
+@dataclass
+class Server:
+    """A loopback server answering raw bytes per path, so headers can be hostile too."""
+
+    base: str
+    routes: dict[str, Route]
+    hits: list[str]
+
+
+@contextmanager
+def serve(host: str = "127.0.0.1") -> Iterator[Server]:
+    routes: dict[str, Route] = {}
+    hits: list[str] = []
+    handler = type("Handler", (_RawHandler,), {"routes": routes, "hits": hits})
+    server = socketserver.ThreadingTCPServer((host, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield Server(f"http://{host}:{server.server_address[1]}", routes, hits)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with serve() as running:
+        yield running
+
+
+def rss(title: str, *items: str) -> bytes:
+    entries = "".join(
+        f"<item><title>{item}</title><link>https://example.com/{item}</link>"
+        f"<description>نص {item}.</description></item>"
+        for item in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title>{entries}</channel></rss>"
+    ).encode()
+
+
+# ------------------------------------------------------------------ one deadline
+
+
+def test_add_gives_up_on_headers_trickled_a_byte_at_a_time(tmp_path: Path, server: Server) -> None:
+    # Before: each byte reset httpx's read timeout, so this held `reader add` for minutes.
+    server.routes["/feed"] = trickle(SLOW_HEADERS, 0.25)
+    url = f"{server.base}/feed"
+    db = tmp_path / "db" / "reader.json"
+    result, seconds = run_cli(db, "add", url, env={"READER_FETCH_TIMEOUT": "2"}, timeout=40)
+    assert result.returncode == 1
+    assert result.stderr == f"reader: {url} did not answer within 2 seconds.\n"
+    assert seconds < 12
+
+
+def test_a_body_trickled_past_the_deadline_is_not_saved(tmp_path: Path, server: Server) -> None:
+    body = rss("بطيء", "a")
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
+    server.routes["/feed"] = then(fixed(head), trickle(body, 0.1))
+    url = f"{server.base}/feed"
+    db = tmp_path / "db" / "reader.json"
+    result, seconds = run_cli(db, "add", url, env={"READER_FETCH_TIMEOUT": "1.5"}, timeout=40)
+    assert result.returncode == 1
+    assert result.stderr == f"reader: {url} took longer than 1.5 seconds to download.\n"
+    assert stored(db) == []
+    assert seconds < 12
+
+
+def subscribe(db: Path, *urls: str) -> None:
+    store = Store.open(db)
+    try:
+        for url in urls:
+            store.put_feed(Feed(url=url, title=url.rsplit("/", 1)[-1]))
+    finally:
+        store.close()
+
+
+def test_refresh_fetches_feeds_at_once_and_reports_them_in_order(
+    tmp_path: Path, server: Server
+) -> None:
+    # Four feeds trickle their headers forever; three answer at once. One at a time, the slow
+    # ones would take 4 x 3 s; at most four at once, about one deadline.
+    names = ["slow1", "good1", "slow2", "slow3", "good2", "slow4", "good3"]
+    for name in names:
+        if name.startswith("slow"):
+            server.routes[f"/{name}"] = trickle(SLOW_HEADERS, 0.25)
+        else:
+            body = rss(f"خبر {name}", f"{name}-a", f"{name}-b")
+            server.routes[f"/{name}"] = fixed(answer("200 OK", body, {"Content-Type": "text/xml"}))
+    db = tmp_path / "db" / "reader.json"
+    subscribe(db, *(f"{server.base}/{name}" for name in names))
+    result, seconds = run_cli(db, "refresh", env={"READER_FETCH_TIMEOUT": "3"}, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "خبر good1: 2 new articles.",
+        "خبر good2: 2 new articles.",
+        "خبر good3: 2 new articles.",
+        "6 new articles from 7 feeds.",
+    ]
+    assert result.stderr.splitlines() == [
+        f"reader: {server.base}/{name} did not answer within 3 seconds."
+        for name in names
+        if name.startswith("slow")
+    ]
+    assert seconds < 3 * 4 - 1
+    assert sorted(title for title, _ in stored(db)) == sorted(
+        f"{name}-{letter}" for name in names if name.startswith("good") for letter in "ab"
+    )
+
+
+# ------------------------------------------------------------------- redirects
+
+
+@pytest.mark.parametrize(
+    ("target", "shown", "kind"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254", "link-local"),
+        ("http://10.20.30.40/admin", "10.20.30.40", "private"),
+        ("http://[::ffff:169.254.169.254]/", "::ffff:169.254.169.254", "link-local"),
+        ("http://0.0.0.0:9/", "0.0.0.0", "unspecified"),
+    ],
+)
+def test_a_redirect_to_another_kind_of_private_address_is_refused(
+    tmp_path: Path, server: Server, target: str, shown: str, kind: str
+) -> None:
+    # The first URL is on loopback, so loopback and public addresses may follow: not these.
+    server.routes["/go"] = redirect(target)
+    url = f"{server.base}/go"
+    db = tmp_path / "db" / "reader.json"
+    result, seconds = run_cli(db, "add", url, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"reader: {url} redirects to {shown}, a {kind} address")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert seconds < 15
+
+
+def test_a_redirect_within_the_first_urls_kind_of_address_is_followed(
+    tmp_path: Path, server: Server
+) -> None:
+    server.routes["/feed"] = fixed(answer("200 OK", rss("محلي", "x"), {"Content-Type": "text/xml"}))
+    port = server.base.rsplit(":", 1)[1]
+    server.routes["/go"] = redirect(f"http://localhost:{port}/feed")
+    db = tmp_path / "db" / "reader.json"
+    result, _ = run_cli(db, "add", f"{server.base}/go")
+    assert result.returncode == 0, result.stderr
+    assert [title for title, _ in stored(db)] == ["x"]
+
+
+def public_only(addresses: set[str]) -> Callable[[str], str]:
+    """Classify as `address_class` does, except that `addresses` count as public."""
+    return lambda address: "public" if address in addresses else address_class(address)
+
+
+def test_every_hop_from_a_public_address_is_checked_by_its_resolved_address() -> None:
+    # 127.0.0.2 and 127.0.0.3 stand in for public sites; 'localhost' is a name, so only the
+    # address it resolves to can tell it is this machine.
+    with serve("127.0.0.2") as first, serve("127.0.0.3") as second:
+        port = first.base.rsplit(":", 1)[1]
+        second.routes["/feed"] = fixed(answer("200 OK", rss("عام", "y")))
+        second.routes["/home"] = redirect(f"http://localhost:{port}/secret")
+        first.routes["/ok"] = redirect(f"{second.base}/feed")
+        first.routes["/sneaky"] = redirect(f"{second.base}/home")
+        first.routes["/secret"] = fixed(answer("200 OK", b"secret"))
+        classify = public_only({"127.0.0.2", "127.0.0.3"})
+
+        assert fetch(f"{first.base}/ok", classify=classify).url == f"{second.base}/feed"
+        with pytest.raises(ReaderError) as caught:
+            fetch(f"{first.base}/sneaky", classify=classify)
+        message = str(caught.value)
+        assert message.startswith(f"{first.base}/sneaky redirects to localhost, a loopback address")
+        assert "public address" in message
+        assert "/secret" not in first.hits and second.hits == ["/feed", "/home"]
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.4.5.6", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("10.0.0.1", "private"),
+        ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"),
+        ("fd00::1", "private"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+        ("100.64.0.1", "reserved"),
+        ("8.8.8.8", "public"),
+        ("2606:4700:4700::1111", "public"),
+    ],
+)
+def test_address_classes(address: str, kind: str) -> None:
+    assert address_class(address) == kind
