@@ -106,7 +106,6 @@ class ReaderApp(App[None]):
         self.saver = Saver(self, store)
         """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
         self.theme = theme
-        self._set_theme_class(theme)
 
     # ---------------------------------------------------------------- start-up
 
@@ -252,8 +251,8 @@ class ReaderApp(App[None]):
         self.theme = names[(index + 1) % len(names)]
 
     def watch_theme(self, name: str) -> None:
-        """Remember the theme and switch the per-theme stylesheet rules."""
-        self._set_theme_class(name)
+        """Remember the theme. (Its stylesheet rules key on Textual's own `-theme-NAME` class
+        of the app, so switching restyles the screen once, not once more for our classes.)"""
         if self._ready_to_save and name in self.reader_themes:
             self._save_setting("theme", name)
 
@@ -269,10 +268,6 @@ class ReaderApp(App[None]):
             variables = {**MARK_STYLE_DEFAULTS, **variables}
         self.theme_variables = variables
         return variables
-
-    def _set_theme_class(self, name: str) -> None:
-        for other in self.reader_themes:
-            self.set_class(other == name, f"theme-{other}")
 
     def _save_setting(self, key: str, value: object) -> None:
         if self.store.read_only:

@@ -204,12 +204,12 @@ async def test_theme_switching_is_remembered(app_factory: Factory, db_path: Path
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         assert app.theme == "dark"
-        assert app.has_class("theme-dark")
+        assert app.has_class("-theme-dark")
         await pilot.press("ctrl+t")
         await pilot.pause()
         second = app.theme
         assert second != "dark" and second in app.reader_themes
-        assert app.has_class(f"theme-{second}") and not app.has_class("theme-dark")
+        assert app.has_class(f"-theme-{second}") and not app.has_class("-theme-dark")
         # The palette offers every theme.
         await pilot.press("ctrl+p")
         await pilot.pause()
