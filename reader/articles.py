@@ -242,32 +242,85 @@ def normalise_date(value: Any) -> str:
 
 # ------------------------------------------------------------------- plain text
 
-_FRONT_MATTER_LINE_RE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _LIST_MARKER_RE = re.compile(r"^(?:[-*•·▪◦‣–]\s+)")
 HEADING_MAX_CHARS = 100
 HEADING_MAX_WORDS = 15
 
 
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """`---` / `key: value` lines / `---` at the very top: the fields and the rest."""
+FRONT_MATTER_MAX_CHARS = 64 * 1024
+"""Front matter longer than this is refused rather than parsed (64 KB)."""
+
+_FRONT_MATTER_KEY_RE = re.compile(r"^[A-Za-z_][\w-]*$")
+_FRONT_MATTER_START_RE = re.compile(r"^\s*[A-Za-z_][\w-]*\s*:")
+
+
+def _front_matter_value(value: Any) -> str | None:
+    """A field as text: strings as they are, a list of strings joined with commas."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(item for item in value if isinstance(item, str) and item)
+    return None
+
+
+def split_front_matter(text: str, label: str = "the file") -> tuple[dict[str, str], str]:
+    """`---` / YAML fields / `---` (or `...`) at the very top: the fields and the rest.
+
+    Parsed with PyYAML's BaseLoader (safe, and every value stays text: `2024-03-15`,
+    `yes` and `1.0` are not turned into a date, a boolean or a number). A block that
+    is not a mapping of field names (a paragraph between two rules) is not front
+    matter and stays in the text; a block that starts like fields but is not valid
+    YAML is a `ReaderError` naming `label` and the line.
+    """
     stripped = text.lstrip("\ufeff")
     lines = stripped.split("\n")
     if not lines or lines[0].strip() != "---":
         return {}, text
-    fields: dict[str, str] = {}
-    for index, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return fields, "\n".join(lines[index + 1 :])
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _FRONT_MATTER_LINE_RE.match(line)
-        if match is None:
+    end = next(
+        (index for index, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")),
+        None,
+    )
+    if end is None:
+        return {}, text
+    block = "\n".join(lines[1:end])
+    first = next((line for line in lines[1:end] if line.strip()), "")
+    looks_like_fields = bool(_FRONT_MATTER_START_RE.match(first))
+    if len(block) > FRONT_MATTER_MAX_CHARS:
+        if not looks_like_fields:
             return {}, text
-        value = match.group(2)
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        fields[match.group(1).lower()] = value
-    return {}, text
+        raise ReaderError(
+            f"{label} has front matter longer than {FRONT_MATTER_MAX_CHARS // 1024} KB, "
+            "more than reader reads."
+        )
+    import yaml
+
+    try:
+        data = yaml.load(block, Loader=yaml.BaseLoader)  # builds no objects: safe
+    except yaml.YAMLError as error:
+        if not looks_like_fields:
+            return {}, text
+        # "while scanning a quoted scalar" marks where the quote opened: the line to fix
+        context = getattr(error, "context", None) or ""
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "it cannot be parsed"
+        problem = f"{problem} {context}".strip()
+        raise ReaderError(
+            f"{label} has front matter (between the --- lines) that is not valid YAML"
+            f"{where}: {problem}."
+        ) from None
+    if data is None:  # nothing but blank lines and comments
+        return {}, "\n".join(lines[end + 1 :])
+    if not isinstance(data, dict) or not all(
+        isinstance(key, str) and _FRONT_MATTER_KEY_RE.match(key) for key in data
+    ):
+        return {}, text
+    fields: dict[str, str] = {}
+    for key, value in data.items():
+        as_text = _front_matter_value(value)
+        if as_text is not None:
+            fields[key.lower()] = as_text
+    return fields, "\n".join(lines[end + 1 :])
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,7 +488,7 @@ def _meta_from_front_matter(fields: Mapping[str, str]) -> dict[str, str]:
 
 def parse_text(text: str, *, source: str, label: str) -> Article:
     """A plain-text article: optional front matter, paragraphs, detected sub-headings."""
-    fields, body = split_front_matter(clean_text(text))
+    fields, body = split_front_matter(clean_text(text), label)
     blocks = blocks_from_units(_text_units(body))
     return finish_article(
         blocks, source=source, id_source=source, label=label, meta=_meta_from_front_matter(fields)
@@ -462,7 +515,7 @@ def parse_markdown(text: str, *, source: str, label: str) -> Article:
     """A Markdown article through markdown-it-py: headings, paragraphs, quotes, list items."""
     from markdown_it import MarkdownIt
 
-    fields, body = split_front_matter(clean_text(text))
+    fields, body = split_front_matter(clean_text(text), label)
     tokens = MarkdownIt("commonmark").parse(body)
     blocks: list[Block] = []
     containers: list[str] = []

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from reader.store import Store
 
@@ -89,3 +90,69 @@ def test_a_file_of_only_bad_lines_adds_nothing_and_says_why(tmp_path: Path) -> N
         f"reader: {path} holds no article that reader can read: not valid JSON on line 1; "
         "not a JSON object on line 2.\n"
     )
+
+
+# --- front matter --------------------------------------------------------------------------
+
+
+def added(db: Path, path: Path) -> Any:
+    out = reader(db, "add", str(path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "Added 1 article.\n"
+    with Store.open(db) as store:
+        (summary,) = store.list_articles()
+        return store.get_article(summary.id)
+
+
+def test_front_matter_is_read_as_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text(
+        "---\n"
+        'title: "\\"ابن مساعد\\".. الشمالي"\n'
+        "author: 'فاطمة ''الزهراء'''\n"
+        "# a comment\n"
+        "date: 2024-03-15\n"
+        "language: ar\n"
+        "tags: [اقتصاد, 'تقنية']\n"
+        "---\n"
+        "نص المقال الأول في فقرة واحدة.\n",
+        encoding="utf-8",
+    )
+    article = added(tmp_path / "db" / "reader.json", path)
+    assert article.title == '"ابن مساعد".. الشمالي'
+    assert article.author == "فاطمة 'الزهراء'"
+    assert article.published == "2024-03-15"
+    assert article.text == "نص المقال الأول في فقرة واحدة."
+
+
+def test_front_matter_lists_and_values_yaml_would_retype_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "list.txt"
+    path.write_text(
+        "---\ntitle: yes\nauthor:\n  - سارة أحمد\n  - خالد العتيبي\nsource: 1.50\n---\n"
+        "نص المقال في فقرة.\n",
+        encoding="utf-8",
+    )
+    article = added(tmp_path / "db" / "reader.json", path)
+    assert article.title == "yes"
+    assert article.author == "سارة أحمد, خالد العتيبي"
+    assert article.source == "1.50"
+
+
+def test_malformed_front_matter_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "db" / "reader.json"
+    path = tmp_path / "bad.md"
+    path.write_text('---\ntitle: "لم يغلق\nauthor: سارة\n---\nنص المقال.\n', encoding="utf-8")
+    out = reader(db, "add", str(path))
+    assert out.returncode == 1
+    assert out.stderr.startswith(
+        f"reader: {path} has front matter (between the --- lines) that is not valid YAML (line 2): "
+    )
+    assert out.stderr.count("\n") == 1 and out.stderr.endswith(".\n")
+    assert titles(db) == []
+
+
+def test_a_paragraph_between_two_rules_is_text_not_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "rules.txt"
+    path.write_text("---\nهذه فقرة بين خطين: وليست بيانات\n---\nوفقرة بعدها.\n", encoding="utf-8")
+    article = added(tmp_path / "db" / "reader.json", path)
+    assert "هذه فقرة بين خطين: وليست بيانات" in article.text
