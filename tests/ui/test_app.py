@@ -15,7 +15,7 @@ from reader.layout import layout
 from reader.models import Article, Block
 from reader.store import Store
 from reader.ui.app import ReaderApp, make_app
-from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.article import ArticleScreen, FindBar
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.library import LibraryScreen
 from reader.ui.widgets.article_view import ArticleView
@@ -514,3 +514,19 @@ async def test_find_in_a_long_paragraph_marks_and_reaches_every_match(db_path: P
             for cell in line.logical_to_cells(offset)
         }
         assert wanted and painted == wanted
+
+
+async def test_article_replaced_while_the_find_bar_is_still_mounting(
+    app_factory: Factory,
+) -> None:
+    """The find bar is kept as soon as its mount starts; a refreshed article arriving before
+    the bar has its box must not crash the app (it did, under load)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        screen._find_bar = FindBar(id="find-bar-mounting")  # built, children not composed yet
+        screen.replace_article(screen.article)
+        await pilot.pause()
+        assert screen._find_query() == ""
