@@ -946,6 +946,13 @@ class Store:
         found.sort(key=lambda a: (a.start, a.end, a.created, a.id))
         return found
 
+    def get_annotation(self, article_id: str, annotation_id: str) -> Annotation | None:
+        """One annotation of an article by id, without building the article's others
+        (an import looks up each of its annotations: a million would be a second copy)."""
+        data = self._shard(shard_name(article_id)).atomic_storage.read() or {}
+        doc = data.get("annotations", {}).get(annotation_id)
+        return None if doc is None else _annotation_from(doc)
+
     def all_annotations(self) -> list[Annotation]:
         """Every annotation in the library, grouped by article, each ordered by start."""
         found: list[Annotation] = []

@@ -699,20 +699,15 @@ def merge(current: Annotation, placed: Annotation, incoming: Incoming, text: str
 
 
 class _Existing:
-    """The library's annotations, read one article at a time, and which article holds an id."""
+    """The library's annotations, looked up one at a time, and which article holds an id."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._by_article: dict[str, dict[str, Annotation]] = {}
         self._owners: dict[str, str] | None = None
 
     def get(self, article_id: str, annotation_id: str) -> Annotation | None:
         """The annotation with this id on this article, if it has one."""
-        mine = self._by_article.get(article_id)
-        if mine is None:
-            mine = {a.id: a for a in self._store.annotations_for(article_id)}
-            self._by_article[article_id] = mine
-        return mine.get(annotation_id)
+        return self._store.get_annotation(article_id, annotation_id)
 
     def owner(self, annotation_id: str) -> str | None:
         """The id of the article holding an annotation with this id (read on first need)."""
