@@ -372,3 +372,25 @@ def test_really_full_disk_lists_and_refuses_add_in_one_sentence(tmp_path: Path) 
     assert "is full" in listed and "read-only" in listed
     assert "Added 1 article" not in added and "status 1" in added
     assert "Traceback" not in result.stdout + result.stderr
+
+
+# -- the fast JSON codec writes what the standard library wrote --------------------------------
+
+
+def test_store_files_are_byte_for_byte_what_json_dumps_wrote(tmp_path: Path) -> None:
+    from reader.storage import decode_json, encode_json
+
+    awkward = {
+        "arabic": ARABIC,
+        "controls": "".join(map(chr, range(32))) + '\x7f"\\/\u2028\u2029\ufeff\U0001f600',
+        "numbers": [0, -1, 2**70, 1.5, True, None],
+        "nested": {"": [], "x": {}},
+    }
+    expected = json.dumps(awkward, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert encode_json(awkward) == expected
+    assert decode_json(expected) == awkward
+    tiny = [1e-7, 1e300, -0.0, 0.1]  # exponents are spelt differently, the values are the same
+    assert decode_json(encode_json(tiny)) == json.loads(json.dumps(tiny)) == tiny
+    assert decode_json(b'{"a": NaN}')["a"] != 0  # only the standard library reads NaN
+    with pytest.raises(ValueError):
+        decode_json(b'{"a": ')
