@@ -166,8 +166,13 @@ def fetch(
                 last_modified=response.headers.get("last-modified", ""),
             )
     except AddressRefused as refused:
+        where = (
+            refused.host
+            if refused.host == refused.address
+            else (f"{refused.host} ({refused.address})")
+        )
         raise ReaderError(
-            f"{url} redirects to {refused.host}, a {refused.kind} address ({refused.address}); "
+            f"{url} redirects to {where}, a {refused.kind} address; "
             f"a redirect from a {refused.origin} address is not followed there."
         ) from None
     except httpx.TooManyRedirects:
@@ -178,8 +183,12 @@ def fetch(
         raise ReaderError(f"{url} did not answer within {seconds:g} seconds.") from None
     except httpx.InvalidURL:
         raise ReaderError(f"{url} is not a valid URL.") from None
-    except httpx.UnsupportedProtocol:
-        raise ReaderError(f"{url} is not an http or https URL.") from None
+    except httpx.UnsupportedProtocol:  # `url` itself passed check_url: a redirect's target
+        raise ReaderError(f"{url} redirects to a URL that is not http or https.") from None
+    except httpx.RemoteProtocolError as error:
+        if "Receive buffer too long" in str(error):  # h11's limit on a response's headers
+            raise ReaderError(f"{url} sent response headers longer than 100 KB.") from None
+        raise ReaderError(f"Could not fetch {url}: {error}.") from None
     except httpx.HTTPError as error:
         detail = str(error) or type(error).__name__
         raise ReaderError(f"Could not fetch {url}: {detail}.") from None

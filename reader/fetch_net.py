@@ -82,9 +82,11 @@ class Deadline:
 def _resolve(host: str, port: int, deadline: Deadline) -> list[str]:
     """The host's addresses, looked up in a thread so a slow resolver cannot pass the deadline."""
     try:
-        return [str(ipaddress.ip_address(host))]
+        ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         pass
+    else:
+        return [host]
     found: list[str] = []
     failed: list[OSError] = []
     done = threading.Event()

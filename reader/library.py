@@ -9,7 +9,7 @@ replaces its text in place and re-anchors its annotations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -421,6 +421,40 @@ REFRESH_WORKERS = 4
 """Feeds fetched at once: a slow feed delays nobody, and no site sees a burst from us."""
 
 
+def _fetch_feeds(
+    feeds: Sequence[Feed], workers: int
+) -> Iterator[tuple[int, FetchResult | Exception]]:
+    """(index, result or error) for each feed as its fetch ends, `workers` fetching at once.
+
+    The threads are daemons, so an interrupted refresh exits at once rather than
+    waiting out each stalled server's deadline.
+    """
+    import queue
+    import threading
+
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(feeds)):
+        todo.put(index)
+    done: queue.SimpleQueue[tuple[int, FetchResult | Exception]] = queue.SimpleQueue()
+
+    def work() -> None:
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            feed = feeds[index]
+            try:
+                done.put((index, fetch(feed.url, etag=feed.etag, modified=feed.modified)))
+            except Exception as error:  # handed to the caller, who reports it with its feed
+                done.put((index, error))
+
+    for _ in range(max(1, min(workers, len(feeds)))):
+        threading.Thread(target=work, name="reader-refresh", daemon=True).start()
+    for _ in feeds:
+        yield done.get()
+
+
 def refresh_feeds(
     store: Store, progress: Progress | None = None, *, workers: int = REFRESH_WORKERS
 ) -> RefreshReport:
@@ -432,33 +466,24 @@ def refresh_feeds(
     order they arrived in. A failing feed is recorded in its result and does not
     stop the others.
     """
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
     feeds = store.list_feeds()
     outcomes: dict[int, FeedResult] = {}
     parts = [RefreshReport() for _ in feeds]
-    pool = ThreadPoolExecutor(max(1, min(workers, len(feeds))), "reader-refresh")
-    try:
-        fetching = {
-            pool.submit(fetch, feed.url, etag=feed.etag, modified=feed.modified): index
-            for index, feed in enumerate(feeds)
-        }
-        for done, future in enumerate(as_completed(fetching), start=1):
-            index = fetching[future]
-            feed = feeds[index]
-            try:
-                outcome = _refresh_one(store, feed, parts[index], future.result())
-            except ReaderError as error:
-                outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
-            except Exception as error:  # one broken feed must not stop the rest
-                outcome = FeedResult(
-                    url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
-                )
-            outcomes[index] = outcome
-            if progress is not None:
-                progress(done, len(feeds), feed.url)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    for done, (index, fetched) in enumerate(_fetch_feeds(feeds, workers), start=1):
+        feed = feeds[index]
+        try:
+            if isinstance(fetched, Exception):
+                raise fetched
+            outcome = _refresh_one(store, feed, parts[index], fetched)
+        except ReaderError as error:
+            outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
+        except Exception as error:  # one broken feed must not stop the rest
+            outcome = FeedResult(
+                url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
+            )
+        outcomes[index] = outcome
+        if progress is not None:
+            progress(done, len(feeds), feed.url)
     report = RefreshReport()
     for index, part in enumerate(parts):
         report.results.append(outcomes[index])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import signal
 import socketserver
 import subprocess
 import sys
@@ -294,6 +295,26 @@ def test_a_redirect_to_another_kind_of_private_address_is_refused(
     assert seconds < 15
 
 
+@pytest.mark.parametrize(
+    ("route", "said"),
+    [
+        (redirect("ftp://example.com/feed"), "redirects to a URL that is not http or https."),
+        (fixed(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 300_000), "sent response headers longer"),
+        (fixed(b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 50_000), "sent response headers longer"),
+    ],
+    ids=["ftp-redirect", "one-huge-header", "many-headers"],
+)
+def test_hostile_answers_are_one_sentence(
+    tmp_path: Path, server: Server, route: Route, said: str
+) -> None:
+    server.routes["/x"] = route
+    url = f"{server.base}/x"
+    result, _ = run_cli(tmp_path / "db" / "reader.json", "add", url)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"reader: {url} {said}")
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith(".\n")
+
+
 def test_a_redirect_within_the_first_urls_kind_of_address_is_followed(
     tmp_path: Path, server: Server
 ) -> None:
@@ -327,7 +348,8 @@ def test_every_hop_from_a_public_address_is_checked_by_its_resolved_address() ->
         with pytest.raises(ReaderError) as caught:
             fetch(f"{first.base}/sneaky", classify=classify)
         message = str(caught.value)
-        assert message.startswith(f"{first.base}/sneaky redirects to localhost, a loopback address")
+        assert message.startswith(f"{first.base}/sneaky redirects to localhost (")
+        assert ", a loopback address; " in message
         assert "public address" in message
         assert "/secret" not in first.hits and second.hits == ["/feed", "/home"]
 
@@ -354,3 +376,36 @@ def test_every_hop_from_a_public_address_is_checked_by_its_resolved_address() ->
 )
 def test_address_classes(address: str, kind: str) -> None:
     assert address_class(address) == kind
+
+
+def test_an_interrupted_refresh_does_not_wait_for_stalled_feeds(
+    tmp_path: Path, server: Server
+) -> None:
+    names = ["stall1", "stall2"]
+    for name in names:
+        server.routes[f"/{name}"] = trickle(SLOW_HEADERS, 0.25)
+    db = tmp_path / "db" / "reader.json"
+    subscribe(db, *(f"{server.base}/{name}" for name in names))
+    env = {**os.environ, "READER_DB": str(db), "READER_FETCH_TIMEOUT": "60", "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reader", "refresh"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        waited = time.monotonic()
+        while len(server.hits) < len(names) and time.monotonic() - waited < 30:
+            time.sleep(0.05)
+        assert sorted(server.hits) == [f"/{name}" for name in names]
+        process.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        _, stderr = process.communicate(timeout=30)
+        assert time.monotonic() - interrupted < 5
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 130
+    assert stderr == "reader: interrupted.\n"
