@@ -102,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = func(args)
         return result
     except ReaderError as error:
-        print(f"reader: {error}", file=sys.stderr)
+        from reader.sanitize import printable
+
+        print(f"reader: {printable(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reader: interrupted.", file=sys.stderr)

@@ -10,9 +10,10 @@ User text never breaks the document: every character Markdown (or Obsidian/GitHu
 could read as syntax is backslash-escaped, whitespace at line edges (which
 CommonMark strips) is written as a numeric character reference, and line breaks
 inside a quote or note are hard breaks, so a CommonMark parser gives back each quote
-and note exactly. The only characters that cannot survive are NUL and a vertical tab
-at the very start or end of a quote or note: CommonMark has no way to write them
-there, and the store never holds control characters.
+and note exactly. No control character (but newline and tab) and no bidi control is
+ever written raw, so `cat` of an export cannot drive the terminal: they are numeric
+character references. Bidi controls parse back exactly; the other controls, which the
+store never holds, would parse as U+FFFD.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import platformdirs
 
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Annotation, Article
+from reader.sanitize import BIDI_CONTROLS, clean_url
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -74,6 +76,11 @@ _TRAILING_RE = re.compile(f"[{_EDGE_SPACE}]+$")
 # CommonMark turns a raw CR into a line ending.
 _INLINE_RE = re.compile(r"[\\`*_\[\]<>&#$~|\r]")
 _INLINE_MAP = {c: "\\" + c for c in "\\`*_[]<>&#$~|"} | {"\r": "&#13;"}
+# Controls (but tab and newline) and bidi controls are never written raw: `cat` of a note
+# must not drive the terminal, nor an override reverse the lines after it. They become
+# numeric character references (bidi controls parse back exactly; a parser turns a
+# control's reference into U+FFFD, and the store never holds one).
+_RAW_RE = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
 # Obsidian highlights (==) and comments (%%): escaped only when doubled.
 _DOUBLED_RE = re.compile(r"={2,}|%{2,}")
 # What could open a block at the start of a line: headings, quotes, lists, thematic
@@ -83,15 +90,14 @@ _LINE_START_RE = re.compile(r"^(?:[-+=]|([0-9]{1,9})([.)]))")
 
 def _reference(char: str) -> str:
     """`char` as a numeric character reference, or as itself when CommonMark has none."""
-    code = ord(char)
-    if code in (0x00, 0x0B):  # markdown-it turns these references into U+FFFD
-        return char
-    return f"&#{code};"
+    return f"&#{ord(char)};"
 
 
 def _escape_inline(text: str) -> str:
     """Backslash-escape inline syntax (and write CR as a reference)."""
     escaped = _INLINE_RE.sub(lambda m: _INLINE_MAP[m.group()], text)
+    if _RAW_RE.search(escaped) is not None:
+        escaped = _RAW_RE.sub(lambda m: _reference(m.group()), escaped)
     if "==" in escaped or "%%" in escaped:
         escaped = _DOUBLED_RE.sub(lambda m: "".join("\\" + c for c in m.group()), escaped)
     return escaped
@@ -145,7 +151,9 @@ def escape_inline_line(text: str) -> str:
 
 # Characters a YAML double-quoted scalar must escape: quote, backslash, everything YAML
 # does not count as printable, and the line breaks YAML 1.1 would fold (NEL, LS, PS).
-_YAML_ESCAPE_RE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+_YAML_ESCAPE_RE = re.compile(
+    '[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff' + BIDI_CONTROLS + "]"
+)
 _YAML_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
 
 
@@ -261,7 +269,7 @@ def article_body(
     starts = article.block_starts()
     title = article.title or article.id
     source_bits = [f"Source: {escape_inline_line(_source_name(article))}"]
-    url = article_url(article)
+    url = clean_url(article_url(article))
     if url and not re.search(r"[\s<>]", url):
         source_bits.append(f"<{url}>")
     if article.author:

@@ -24,6 +24,7 @@ from reader.articles import (
 )
 from reader.errors import ReaderError
 from reader.models import Article, Block
+from reader.sanitize import clean_line, clean_url
 
 
 @dataclass(slots=True)
@@ -87,13 +88,14 @@ def parse_feed(data: bytes, *, url: str, label: str = "") -> ParsedFeed:
     version = document.get("version") or ""
     if not entries and not version:
         raise ReaderError(f"{label} is not a valid RSS or Atom feed.")
-    feed_title = clean_text(feed_info.get("title", "")).replace("\n", " ").strip()
+    feed_title = clean_line(clean_text(feed_info.get("title", "")))
     language = feed_info.get("language", "") or ""
-    feed = ParsedFeed(url=url, title=feed_title, link=feed_info.get("link", "") or "")
+    feed = ParsedFeed(url=url, title=feed_title, link=clean_url(feed_info.get("link", "") or ""))
     for index, entry in enumerate(entries):
-        link = (entry.get("link") or "").strip()
-        entry_id = (entry.get("id") or "").strip() or link
-        title = clean_text(entry.get("title", "")).replace("\n", " ").strip()
+        # Links and ids are shown and stored: controls in them are percent-encoded.
+        link = clean_url((entry.get("link") or "").strip())
+        entry_id = clean_url((entry.get("id") or "").strip()) or link
+        title = clean_line(clean_text(entry.get("title", "")))
         if not entry_id:
             entry_id = f"{url}#{title}" if title else f"{url}#{index + 1}"
         blocks = _entry_body(entry)
@@ -103,7 +105,7 @@ def parse_feed(data: bytes, *, url: str, label: str = "") -> ParsedFeed:
             continue
         meta = {
             "title": title,
-            "author": entry.get("author", "") or "",
+            "author": clean_line(entry.get("author", "") or ""),
             "date": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
         }
         article = finish_article(

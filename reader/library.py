@@ -36,6 +36,7 @@ from reader.feeds import (
 from reader.fetch import FetchResult, fetch, is_url
 from reader.models import Annotation, Article, Feed
 from reader.paths import seeds_dir
+from reader.sanitize import clean_article, clean_feed
 from reader.store import Store
 
 SEEDED_SETTING = "library.seeded"
@@ -131,7 +132,7 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
     """
     unique: dict[str, Article] = {}
     for article in articles:
-        unique[article.id] = article
+        unique[article.id] = clean_article(article)
     added: list[Article] = []
     updated: list[Article] = []
     changed_text: list[tuple[Article, Article]] = []
@@ -315,7 +316,7 @@ def subscribe(store: Store, offer: FeedOffer) -> Feed:
     feed.modified = offer.last_modified
     feed.last_checked = _now()
     _remember(feed, offer.entry_keys)
-    store.put_feed(feed)
+    store.put_feed(clean_feed(feed))
     return feed
 
 
@@ -408,6 +409,7 @@ def _refresh_one(
         saved.etag = result.etag
         saved.modified = result.last_modified
         saved.last_checked = checked
+        clean_feed(saved)
 
     if store.update_feed(feed.url, refreshed) is None:
         outcome.unsubscribed = True

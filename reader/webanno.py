@@ -44,6 +44,7 @@ from reader.anchors import reanchor, text_hash
 from reader.errors import ReaderError
 from reader.jsonread import JsonStream, loads
 from reader.models import Annotation, Article
+from reader.sanitize import clean_line, clean_multiline, clean_url
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -410,6 +411,23 @@ def parse_annotation(obj: Any, position: int) -> Incoming | Skipped:
     created, modified = obj.get("created"), obj.get("modified")
     incoming.created = created if isinstance(created, str) else ""
     incoming.modified = modified if isinstance(modified, str) else ""
+    return _cleaned(incoming)
+
+
+def _cleaned(incoming: Incoming) -> Incoming:
+    """`incoming` with every text it will store cleaned, as the library cleans articles:
+    escape sequences and controls out of quote, context and note, bidi controls out of
+    tags and dates too, controls in the id percent-encoded."""
+    incoming.id = clean_url(incoming.id)
+    if incoming.exact is not None:
+        incoming.exact = clean_multiline(incoming.exact)
+    incoming.prefix = clean_multiline(incoming.prefix)
+    incoming.suffix = clean_multiline(incoming.suffix)
+    incoming.note = clean_multiline(incoming.note)
+    tags = (clean_line(tag) for tag in incoming.tags)
+    incoming.tags = list(dict.fromkeys(tag for tag in tags if tag))
+    incoming.created = clean_line(incoming.created)
+    incoming.modified = clean_line(incoming.modified)
     return incoming
 
 

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.commands import say
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS
 from reader.paths import resolve_db_path
+from reader.sanitize import json_safe, printable
 
 if TYPE_CHECKING:  # the extractor and its model load only when the command runs
     from reader.entities import Entity
@@ -72,6 +74,7 @@ def entity_json(entity: Entity) -> dict[str, Any]:
 def _print_table(entities: list[Entity]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     if not entities:
@@ -88,7 +91,7 @@ def _print_table(entities: list[Entity]) -> None:
         table.add_column("Mentions", justify="right")
         table.add_column("Name")
         for entity in groups[kind]:
-            table.add_row(str(len(entity.mentions)), entity.name)
+            table.add_row(str(len(entity.mentions)), Text(printable(entity.name, line=True)))
         console.print(table)
         console.print()
 
@@ -113,11 +116,11 @@ def run(args: argparse.Namespace) -> int:
                 for article, found in results
                 for e in found
             ]
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_safe(json.dumps(payload, ensure_ascii=False, indent=2)))
         sys.stdout.write("\n")
         return 0
     for article, found in results:
         if len(results) > 1:
-            print(f"# {article.title or article.id}")
+            say(f"# {article.title or article.id}")
         _print_table(found)
     return 0

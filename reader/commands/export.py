@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.commands import say
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
 
@@ -106,6 +107,11 @@ def _is_folder(output: str) -> bool:
 
 
 def _write_stdout(text: str) -> None:
+    """An export on standard output: already free of raw controls (Markdown writes them as
+    character references, JSON as escapes); `printable` makes sure of it."""
+    from reader.sanitize import printable
+
+    text = printable(text)
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()
@@ -122,6 +128,7 @@ def run_export(args: argparse.Namespace) -> int:
         target_path,
         write_text_atomic,
     )
+    from reader.sanitize import json_safe
     from reader.store import Store
     from reader.webanno import collection_text
 
@@ -129,7 +136,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise ReaderError("--with-entities applies to Markdown export only.")
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
-            print(f"reader: {message}", file=sys.stderr)
+            say(f"reader: {message}", err=True)
         ids = _resolve_ids(store, args.articles, args.all)
         extractor: Extractor | None = None
         if args.with_entities:
@@ -147,7 +154,9 @@ def run_export(args: argparse.Namespace) -> int:
         output: str | None = args.output
         written: list[Path] = []
         if args.format == "json":
-            text = collection_text([(a, notes) for a, notes, _ in items], exported_at=exported_at)
+            text = json_safe(
+                collection_text([(a, notes) for a, notes, _ in items], exported_at=exported_at)
+            )
             if output == "-":
                 _write_stdout(text + "\n")
                 return 0
@@ -185,7 +194,7 @@ def run_export(args: argparse.Namespace) -> int:
                 )
                 written.append(path)
     for path in written:
-        print(path)
+        say(str(path))
     return 0
 
 
@@ -193,19 +202,19 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _print_report(path: str, report: ImportReport) -> None:
-    print(
+    say(
         f"{path}: {report.placed} placed, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.orphaned} orphaned, {len(report.skipped)} skipped."
     )
     if report.orphaned:
-        print(
+        say(
             f"  {report.orphaned} orphaned: kept with their notes, but the quote was not found "
             "in the article's current text."
         )
     for reason, count in report.reasons().most_common():
         examples = [s.label for s in report.skipped if s.reason == reason][:3]
         more = ", ..." if count > len(examples) else ""
-        print(f"  {count} skipped because {reason} ({', '.join(examples)}{more})")
+        say(f"  {count} skipped because {reason} ({', '.join(examples)}{more})")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -215,7 +224,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
-            print(f"reader: {message}", file=sys.stderr)
+            say(f"reader: {message}", err=True)
         for name in args.files:
             report = import_file(store, Path(name))
             _print_report(name, report)

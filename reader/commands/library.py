@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from reader.commands import say
+from reader.sanitize import json_safe, printable
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -112,7 +115,7 @@ def _open_store(args: argparse.Namespace) -> Iterator[Store]:
     store = Store.open(resolve_db_path(getattr(args, "db", None)))
     try:
         for message in store.messages:
-            print(f"reader: {message}", file=sys.stderr)
+            say(f"reader: {message}", err=True)
         yield store
     finally:
         store.close()
@@ -167,16 +170,16 @@ def _print_add_summary(report: AddReport) -> None:
         parts.append(f"updated {len(report.updated)}")
     if report.unchanged:
         parts.append(f"{len(report.unchanged)} already in the library")
-    print(", ".join(parts) + ".")
+    say(", ".join(parts) + ".")
     if report.orphaned:
-        print(
+        say(
             f"{_plural(report.orphaned, 'highlight')} could not be placed in the changed text "
             "and are kept as orphans."
         )
 
 
 def _ask(question: str) -> bool:
-    sys.stdout.write(question)  # input() would send it to stderr when readline is active
+    sys.stdout.write(printable(question))  # input() would send it to stderr when readline is active
     sys.stdout.flush()
     try:
         answer = input()
@@ -202,14 +205,14 @@ def run_add(args: argparse.Namespace) -> int:
                 interactive and _ask(f"{offer.url} is a feed ({offer.title}). Subscribe? [y/N] ")
             ):
                 subscribe(store, offer)
-                print(f"Subscribed to {offer.title} ({offer.url}).")
+                say(f"Subscribed to {offer.title} ({offer.url}).")
             else:
-                print(
+                say(
                     f"{offer.url} is a feed; 'reader feed add {offer.url}' "
                     "(or 'reader add --subscribe') subscribes to it."
                 )
     for _target, reason in report.failed:
-        print(f"reader: {reason}", file=sys.stderr)
+        say(f"reader: {reason}", err=True)
     return 1 if report.failed else 0
 
 
@@ -374,16 +377,17 @@ def _table_lines(summaries: list[Any], total_width: int, visual_mode: str | None
     yield rule("┡", "━", "╇", "┩")
     memo: dict[tuple[str, bool], str] = {}
     for summary in summaries:
+        shown = printable(summary.title, line=True)
         if visual_mode is not None:
-            title = _fit_visual(summary.title, title_width, visual_mode, memo)
+            title = _fit_visual(shown, title_width, visual_mode, memo)
         else:
-            title = _fit(summary.title, title_width)
+            title = _fit(shown, title_width)
         date = (summary.published or summary.added)[:10]
         count = str(summary.highlights) if summary.highlights else ""
         cells = (
             title,
-            _fit(summary.source, source_width, keep_end=True),
-            _fit(date, _DATE_WIDTH),
+            _fit(printable(summary.source, line=True), source_width, keep_end=True),
+            _fit(printable(date, line=True), _DATE_WIDTH),
             count.rjust(len(_HIGHLIGHTS_HEADER)),
         )
         yield "│ " + " │ ".join(cells) + " │"
@@ -399,7 +403,7 @@ def run_list(args: argparse.Namespace) -> int:
         import json
 
         rows = [{key: getattr(s, key) for key in _SUMMARY_FIELDS} for s in summaries]
-        out.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        out.write(json_safe(json.dumps(rows, ensure_ascii=False)) + "\n")
         return 0
     if not summaries:
         out.write("The library is empty; add articles with 'reader add PATH|URL'.\n")
@@ -441,9 +445,9 @@ def run_feed_add(args: argparse.Namespace) -> int:
         feed, report = add_found_feed(store, found)
     name = feed.title or feed.url
     if found.page:
-        print(_found_sentence(found, name))
+        say(_found_sentence(found, name))
     else:
-        print(f"Subscribed to {name} ({feed.url}).")
+        say(f"Subscribed to {name} ({feed.url}).")
     _print_add_summary(report)
     return 0
 
@@ -456,7 +460,7 @@ def run_feed_list(args: argparse.Namespace) -> int:
         import json
 
         rows = [{"url": f.url, "title": f.title, "last_checked": f.last_checked} for f in feeds]
-        json.dump(rows, sys.stdout, ensure_ascii=False)
+        sys.stdout.write(json_safe(json.dumps(rows, ensure_ascii=False)))
         sys.stdout.write("\n")
         return 0
     if not feeds:
@@ -464,13 +468,16 @@ def run_feed_list(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Feeds ({len(feeds)})")
     table.add_column("Title", overflow="fold")
     table.add_column("URL", overflow="fold", style="dim")
     table.add_column("Last checked", no_wrap=True)
     for feed in feeds:
-        table.add_row(feed.title, feed.url, feed.last_checked.replace("T", " ")[:16])
+        # Text, not markup: a feed's title is not allowed to style (or link) anything.
+        cells = (feed.title, feed.url, feed.last_checked.replace("T", " ")[:16])
+        table.add_row(*(Text(printable(cell, line=True)) for cell in cells))
     Console(highlight=False).print(table)
     return 0
 
@@ -481,7 +488,7 @@ def run_feed_remove(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         remove_feed(store, args.url)
-    print(f"Unsubscribed from {args.url}; its articles stay in the library.")
+    say(f"Unsubscribed from {args.url}; its articles stay in the library.")
     return 0
 
 
@@ -500,16 +507,16 @@ def run_refresh(args: argparse.Namespace) -> int:
         if result.error:
             continue
         if result.unsubscribed:
-            print(
+            say(
                 f"{name}: unsubscribed while it was being refreshed, so it stays unsubscribed "
                 f"({_plural(result.new, 'new article')} kept)."
             )
         elif result.not_modified:
-            print(f"{name}: not modified.")
+            say(f"{name}: not modified.")
         else:
-            print(f"{name}: {_plural(result.new, 'new article')}.")
+            say(f"{name}: {_plural(result.new, 'new article')}.")
     for result in report.failed:
-        print(f"reader: {result.error}", file=sys.stderr)
+        say(f"reader: {result.error}", err=True)
     total = len(report.new_articles)
     print(f"{_plural(total, 'new article')} from {_plural(len(report.results), 'feed')}.")
     return 1 if report.failed else 0

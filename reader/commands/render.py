@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
+from reader.sanitize import printable
 
 if TYPE_CHECKING:
     from reader.layout import BidiMode
@@ -109,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
         )
     text = read_text(args.path)
     lines = render_lines(paragraphs_of(text), width, mode, harakat=args.harakat)
-    output = "".join(line + "\n" for line in lines)
+    # Neutralised like every output: a terminal-mode line keeps the file's own characters.
+    output = printable("".join(line + "\n" for line in lines))
     sys.stdout.flush()
     sys.stdout.buffer.write(output.encode("utf-8"))
     sys.stdout.buffer.flush()

@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 from reader.errors import ReaderError
 from reader.models import Article
 from reader.paths import resolve_db_path
+from reader.sanitize import printable
 from reader.store import Store
 from reader.ui.commands import ReaderCommands
 from reader.ui.saving import SaveDone, Saver
@@ -33,6 +34,8 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from reader.ui.screens.library import LibraryScreen
 
 BidiMode = Literal["app", "terminal"]
@@ -106,6 +109,28 @@ class ReaderApp(App[None]):
         self.saver = Saver(self, store)
         """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
         self.theme = theme
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (widgets' too: theirs come here) as plain, neutralised text.
+
+        Messages quote titles, paths and names from the library: they are shown without
+        markup, escape sequences, controls or bidi controls."""
+        kwargs: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        super().notify(
+            printable(message),
+            title=printable(title, line=True),
+            severity=severity,
+            markup=False,
+            **kwargs,
+        )
 
     # ---------------------------------------------------------------- start-up
 

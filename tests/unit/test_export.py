@@ -323,10 +323,15 @@ MARKDOWNISH = [
     "، ",
     "؟",
 ]
+NOT_STORED = "".join(
+    chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n\r\x0c"
+)
+"""Controls the store never holds (`reader.sanitize`): the export writes them as references,
+which CommonMark parsers read as U+FFFD, so they cannot come back exactly."""
 pieces = st.one_of(
     st.sampled_from(MARKDOWNISH),
     st.text(
-        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\x0b"),
+        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=NOT_STORED),
         max_size=6,
     ),
 )

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 from reader.arabic import find_all
 from reader.errors import ReaderError
 from reader.models import Article
+from reader.sanitize import printable
 from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import ArticleView, display_lines
 from reader.ui.widgets.highlight_view import ReadingView
@@ -54,7 +55,7 @@ class ArticleHeader(Vertical):
             parts.append(article.author)
         if article.published:
             parts.append(article.published[:10])
-        meta = Text(" · ".join(part for part in parts if part))
+        meta = Text(printable(" · ".join(part for part in parts if part), line=True))
         self.query_one("#article-meta", Static).update(meta)
 
 
@@ -138,7 +139,7 @@ class ArticleScreen(Screen[None]):
         self._match_index = -1
         self._refresh_header()
         self.query_one(SidePane).show_article(self.reader.store, article)
-        self.sub_title = article.title
+        self.sub_title = printable(article.title, line=True)
         query = self._find_query()
         if query and self._find_open():
             self._run_find(query, jump=False)

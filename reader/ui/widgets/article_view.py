@@ -41,6 +41,7 @@ from textual.strip import Strip
 
 from reader.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.models import Article, Block, BlockKind
+from reader.sanitize import printable
 from reader.ui.themes import mark_style
 
 BidiMode = Literal["app", "terminal"]
@@ -91,8 +92,12 @@ def estimate_height(widths: Sequence[int], width: int) -> int:
 
 
 def display_lines(text: str, width: int, mode: BidiMode, *, harakat: bool = True) -> list[str]:
-    """Short text (a title, a query) as screen lines: shaped and in visual order in app mode."""
-    lines = layout(" ".join(text.split()), max(1, width), mode, harakat=harakat)
+    """Short text (a title, a query) as screen lines: shaped and in visual order in app mode.
+
+    The text is neutralised first (`printable`): a bidi override in a title must not
+    reverse it, nor an escape sequence reach the terminal."""
+    text = " ".join(printable(text, line=True).split())
+    lines = layout(text, max(1, width), mode, harakat=harakat)
     return [" " * line.indent + line.text for line in lines] or [""]
 
 

@@ -40,6 +40,7 @@ from textual.worker import get_current_worker
 from reader.entities import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
+from reader.sanitize import clean_correction
 from reader.ui.widgets.note_editor import ShapedText
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
@@ -345,6 +346,7 @@ class EntitiesPane(Vertical):
         if self.store is None or not hasattr(self.store, "add_entity_correction"):
             self.notify("There is no library to save the correction in.", severity="error")
             return False
+        correction = clean_correction(correction)
         try:
             self.store.add_entity_correction(correction)
         except ReaderError as error:

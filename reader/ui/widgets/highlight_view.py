@@ -31,6 +31,7 @@ from textual.binding import Binding, BindingType
 from reader import motion
 from reader.errors import ReaderError
 from reader.models import Annotation, Article
+from reader.sanitize import clean_annotation
 from reader.ui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
@@ -66,6 +67,11 @@ def apply_note_result(store: Any, annotation: Annotation, result: NoteResult) ->
     if result.action == "delete":
         store.delete_annotation(annotation.id)
         return None
+    # Typed or pasted text is cleaned like everything else that enters the store.
+    cleaned = clean_annotation(
+        dataclasses.replace(annotation, note=result.note, tags=list(result.tags))
+    )
+    result = dataclasses.replace(result, note=cleaned.note, tags=cleaned.tags)
     changes = note_changes(annotation, result)
     if not changes:
         return annotation

@@ -14,10 +14,12 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
 from reader.models import Article
+from reader.sanitize import printable
 
 #: Tab ids, in order; the toggle key cycles the pane through hidden -> these tabs.
 TABS: tuple[str, ...] = ("entities", "notes")
@@ -31,7 +33,8 @@ class EntitiesPlaceholder(Static):
 
     def show_article(self, store: Any, article: Article) -> None:
         """Name the article so the pane is not empty."""
-        self.update(f"Entities of “{article.title}” will be listed here.")
+        title = printable(article.title, line=True)
+        self.update(Content(f"Entities of “{title}” will be listed here."))
 
 
 class NotesPlaceholder(Static):
