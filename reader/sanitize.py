@@ -1,11 +1,21 @@
-"""Keep terminal control out of article text: escape sequences, C0/C1 controls, tabs.
+"""Keep terminal control out of everything reader stores and prints.
 
-Article text comes from the web and from files; printed raw, an ESC sequence could recolour,
-retitle or scramble the user's terminal. The library importer cleans text before storing it
-(`sanitize`), and the layout engine hides the same characters without changing offsets
+Text comes from the web, from files and from other tools' annotation files; printed raw, an
+escape sequence could write the clipboard (OSC 52), retitle the window or clear the screen,
+and a bidi override could reverse our own layout ("rev" shown as "ver").
+
+On the way in: article text is cleaned by the parsers (`sanitize`), and every record is
+cleaned before it is saved (`clean_article`, `clean_feed`, `clean_annotation`,
+`clean_correction`): one-line fields with `clean_line` (no controls, no bidi controls),
+URLs, sources and ids with `clean_url` (controls percent-encoded, so the address keeps its
+meaning), notes and quotes with `clean_multiline`. Bidi formatting characters stay in
+article bodies and notes: they steer the bidi algorithm, and the layout engine never draws
+them.
+
+On the way out: every message, table cell and render goes through `printable`; JSON text
+through `json_safe`; Markdown writes such characters as character references
+(`reader.export`). The layout engine hides the same characters without changing offsets
 (`neutralize`), so stored offsets stay valid even for text stored before cleaning.
-Bidi formatting characters (LRE..RLO, LRI..PDI, LRM, RLM, ALM) are kept: they steer the bidi
-algorithm; the layout engine never draws them.
 """
 
 from __future__ import annotations

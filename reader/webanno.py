@@ -419,6 +419,7 @@ def _cleaned(incoming: Incoming) -> Incoming:
     escape sequences and controls out of quote, context and note, bidi controls out of
     tags and dates too, controls in the id percent-encoded."""
     incoming.id = clean_url(incoming.id)
+    incoming.source = clean_url(incoming.source)  # as the library stores sources
     if incoming.exact is not None:
         incoming.exact = clean_multiline(incoming.exact)
     incoming.prefix = clean_multiline(incoming.prefix)

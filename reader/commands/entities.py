@@ -87,7 +87,8 @@ def _print_table(entities: list[Entity]) -> None:
     for entity in entities:
         groups.setdefault(entity.type, []).append(entity)
     for kind in sorted(groups, key=lambda k: order.get(k, len(order))):
-        table = Table(title=TYPE_HEADINGS.get(kind, kind), title_justify="left", box=None)
+        heading = Text(printable(TYPE_HEADINGS.get(kind, kind), line=True))
+        table = Table(title=heading, title_justify="left", box=None)
         table.add_column("Mentions", justify="right")
         table.add_column("Name")
         for entity in groups[kind]:

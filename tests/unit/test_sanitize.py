@@ -47,3 +47,48 @@ def test_nothing_dangerous_survives(text: str) -> None:
     shown = neutralize(text)
     assert len(shown) == len(text)
     assert all(char == "\t" or unicodedata.category(char) != "Cc" for char in shown)
+
+
+def test_urls_keep_their_meaning_with_controls_percent_encoded() -> None:
+    from reader.sanitize import clean_url
+
+    link = "https://example.com/a\x1b]52;c;aGk=\x07b?q=\u202e1"
+    assert clean_url(link) == "https://example.com/a%1B]52;c;aGk=%07b?q=%E2%80%AE1"
+    assert clean_url("https://example.com/عربي?x=1 2") == "https://example.com/عربي?x=1 2"
+    assert clean_url("/home/u/a\x9bb.txt") == "/home/u/a%C2%9Bb.txt"
+
+
+def test_one_line_fields_lose_controls_and_bidi_controls() -> None:
+    from reader.sanitize import clean_line
+
+    assert clean_line(" \u202erev\u202c \x1b]0;title\x07news\r\nmore\u2069 ") == "rev news more"
+    assert clean_line("\ufeffمرحبا\u200f") == "مرحبا"
+
+
+def test_printable_and_json_safe_leave_nothing_raw() -> None:
+    import json
+
+    from reader.sanitize import json_safe, printable
+
+    assert printable("a\x1b[2Jb\u202ec\td\ne\r") == "abc\td\ne"
+    assert printable("a\tb\nc", line=True) == "a b c"
+    value = {"t": "a\x85\u202e\u2028\x7fb"}
+    text = json_safe(json.dumps(value, ensure_ascii=False))
+    assert text == '{"t": "a\\u0085\\u202e\\u2028\\u007fb"}'
+    assert json.loads(text) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000)))
+def test_what_goes_out_holds_no_control_and_no_bidi_control(text: str) -> None:
+    import json
+
+    from reader.sanitize import clean_line, clean_url, json_safe, printable
+
+    bidi = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    for shown in (printable(text), clean_line(text), clean_url(text)):
+        assert not bidi.intersection(shown), repr(shown)
+        assert all(c in "\t\n" or unicodedata.category(c) != "Cc" for c in shown), repr(shown)
+    encoded = json_safe(json.dumps(text, ensure_ascii=False))
+    assert json.loads(encoded) == text
+    assert all(unicodedata.category(c) != "Cc" and c not in bidi for c in encoded)
