@@ -20,6 +20,7 @@ articles.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 Span = tuple[int, int]
 
@@ -93,6 +94,11 @@ def words_in(text: str, start: int, end: int) -> list[Span]:
 def word_at(text: str, offset: int) -> Span | None:
     """The word holding `offset`, or None when `offset` is on space or punctuation."""
     start, end = paragraph_at(text, offset)
+    # No word holds a space: matching from the space before `offset` to the one after it
+    # finds what matching the whole paragraph would (which a long paragraph cannot afford).
+    start = max(start, text.rfind(" ", start, offset) + 1)
+    after = text.find(" ", offset, end)
+    end = end if after < 0 else after
     for span in words_in(text, start, end):
         if span[0] <= offset < span[1]:
             return span
@@ -114,10 +120,16 @@ def prev_word(text: str, offset: int) -> int:
     """Start of the last word starting before `offset` (across paragraphs), else `offset`."""
     start, _ = paragraph_at(text, offset)
     while True:
-        # Matching starts at the paragraph start, so a word cut by `offset` keeps its start.
-        starts = [s for s, _ in words_in(text, start, offset) if s < offset]
-        if starts:
-            return starts[-1]
+        # Matching starts after a space (no word holds one), so a word cut by `offset` keeps
+        # its start; each round reaches one more space back, up to the paragraph start.
+        low = offset
+        while True:
+            low = max(start, text.rfind(" ", start, max(start, low - 1)) + 1)
+            starts = [s for s, _ in words_in(text, low, offset) if s < offset]
+            if starts:
+                return starts[-1]
+            if low == start:
+                break
         if start == 0:
             return offset
         start, _ = paragraph_at(text, start - 1)
@@ -134,7 +146,11 @@ def word_end(text: str, offset: int) -> int:
 
 def sentences_in(text: str, start: int, end: int) -> list[Span]:
     """Sentence spans within one paragraph text[start:end] (no leading/trailing space)."""
-    spans: list[Span] = []
+    return list(_sentences(text, start, end))
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[Span]:
+    """`sentences_in`, one at a time (callers stop once past the offset they look for)."""
     position = _skip_space(text, start, end)
     while position < end:
         match = _SENTENCE_END.search(text, position, end)
@@ -143,9 +159,32 @@ def sentences_in(text: str, start: int, end: int) -> list[Span]:
         while trimmed > position and text[trimmed - 1].isspace():
             trimmed -= 1
         if trimmed > position:
-            spans.append((position, trimmed))
+            yield (position, trimmed)
         position = _skip_space(text, stop, end)
-    return spans
+
+
+def _sentences_near(text: str, start: int, end: int, offset: int) -> Iterator[Span]:
+    """The sentences of paragraph [start, end) from the one before the sentence holding
+    `offset` on: matching restarts after the second-last sentence end before `offset`,
+    found in a window that grows back from it, rather than at the paragraph start.
+
+    Sentence ends are where matching from the start puts them once past a space (an end
+    holds no space), so the window starts at its first space."""
+    reach = 1024
+    while True:
+        low = max(start, offset - reach)
+        if low == start:
+            return _sentences(text, start, end)
+        space = text.find(" ", low, offset)
+        if space >= 0:
+            stops = []
+            for match in _SENTENCE_END.finditer(text, space, end):
+                if match.end() > offset:
+                    break
+                stops.append(match.end())
+            if len(stops) >= 2:
+                return _sentences(text, stops[-2], end)
+        reach *= 4
 
 
 def sentence_at(text: str, offset: int) -> Span:
@@ -154,40 +193,45 @@ def sentence_at(text: str, offset: int) -> Span:
     On an empty paragraph, the empty span at `offset`.
     """
     start, end = paragraph_at(text, offset)
-    spans = sentences_in(text, start, end)
-    if not spans:
-        return offset, offset
-    chosen = spans[0]
-    for span in spans:
-        if span[0] <= offset:
+    chosen: Span | None = None
+    for span in _sentences_near(text, start, end, offset):
+        if chosen is None or span[0] <= offset:
             chosen = span
         else:
             break
-    return chosen
+    return (offset, offset) if chosen is None else chosen
 
 
 def next_sentence(text: str, offset: int) -> int:
     """Start of the first sentence starting after `offset` (across paragraphs), else `offset`."""
     start, end = paragraph_at(text, offset)
+    spans = _sentences_near(text, start, end, offset)
     while True:
-        for span in sentences_in(text, start, end):
+        for span in spans:
             if span[0] > offset:
                 return span[0]
         if end >= len(text):
             return offset
         start, end = paragraph_at(text, end + 1)
+        spans = _sentences(text, start, end)
 
 
 def prev_sentence(text: str, offset: int) -> int:
     """Start of the last sentence starting before `offset` (across paragraphs), else `offset`."""
     start, end = paragraph_at(text, offset)
+    spans = _sentences_near(text, start, end, offset)
     while True:
-        starts = [s for s, _ in sentences_in(text, start, end) if s < offset]
+        starts = []
+        for span in spans:
+            if span[0] >= offset:
+                break
+            starts.append(span[0])
         if starts:
             return starts[-1]
         if start == 0:
             return offset
         start, end = paragraph_at(text, start - 1)
+        spans = _sentences(text, start, end)
 
 
 def unit_at(text: str, offset: int, unit: str) -> Span:

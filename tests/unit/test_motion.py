@@ -177,3 +177,95 @@ def test_motions_stay_in_range_and_move_monotonically(text: str, where: int) -> 
     assert "\n" not in text[span[0] : span[1]]
     for start, end in words_in(text, 0, len(text)):
         assert text[start:end].strip() == text[start:end]
+
+
+# --- Motions look near the offset, not at the whole paragraph ------------------------------
+# The references below scan the paragraph from its start, as the motions once did: on a
+# 10-million-character paragraph that took seconds per key press. The motions now match from
+# a space (or sentence end) near the offset and must give the same answers.
+
+
+def reference_word_at(text: str, offset: int) -> tuple[int, int] | None:
+    start, end = paragraph_at(text, offset)
+    for span in words_in(text, start, end):
+        if span[0] <= offset < span[1]:
+            return span
+        if span[0] > offset:
+            break
+    return None
+
+
+def reference_prev_word(text: str, offset: int) -> int:
+    start, _ = paragraph_at(text, offset)
+    while True:
+        starts = [s for s, _ in words_in(text, start, offset) if s < offset]
+        if starts:
+            return starts[-1]
+        if start == 0:
+            return offset
+        start, _ = paragraph_at(text, start - 1)
+
+
+def reference_sentence_at(text: str, offset: int) -> tuple[int, int]:
+    start, end = paragraph_at(text, offset)
+    spans = sentences_in(text, start, end)
+    if not spans:
+        return offset, offset
+    chosen = spans[0]
+    for span in spans:
+        if span[0] <= offset:
+            chosen = span
+        else:
+            break
+    return chosen
+
+
+def reference_next_sentence(text: str, offset: int) -> int:
+    start, end = paragraph_at(text, offset)
+    while True:
+        for span in sentences_in(text, start, end):
+            if span[0] > offset:
+                return span[0]
+        if end >= len(text):
+            return offset
+        start, end = paragraph_at(text, end + 1)
+
+
+def reference_prev_sentence(text: str, offset: int) -> int:
+    start, end = paragraph_at(text, offset)
+    while True:
+        starts = [s for s, _ in sentences_in(text, start, end) if s < offset]
+        if starts:
+            return starts[-1]
+        if start == 0:
+            return offset
+        start, end = paragraph_at(text, start - 1)
+
+
+_PIECES = st.one_of(
+    st.sampled_from(["سلام", "OpenAI", "97.400", "don't", "عرضٌ", "ـ", "(X)", "١٢٣٫٥"]),
+    st.sampled_from([" ", " ", "  ", ".", "...", "؟", "!", "»", '"', "،", "\n", ". ", "? "]),
+    st.text(alphabet="ab. ؟\n", min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, min_size=1, max_size=40),
+    repeat=st.integers(1, 200),
+    spaces=st.integers(0, 3000),
+    where=st.lists(st.integers(0, 10**6), min_size=1, max_size=12),
+)
+def test_local_motions_equal_scanning_the_whole_paragraph(
+    pieces: list[str], repeat: int, spaces: int, where: list[int]
+) -> None:
+    """Long paragraphs (windows of 1,024 characters and more), runs of spaces and of words
+    without sentence ends, offsets anywhere: the same answers as the whole-paragraph scan."""
+    text = "".join(pieces) * repeat + " " * spaces + "".join(pieces)
+    for raw in where:
+        offset = raw % (len(text) + 1)
+        assert word_at(text, offset) == reference_word_at(text, offset), offset
+        assert prev_word(text, offset) == reference_prev_word(text, offset), offset
+        assert sentence_at(text, offset) == reference_sentence_at(text, offset), offset
+        assert next_sentence(text, offset) == reference_next_sentence(text, offset), offset
+        assert prev_sentence(text, offset) == reference_prev_sentence(text, offset), offset
