@@ -515,7 +515,7 @@ def stream_document(path: Path) -> Iterator[Any]:
         if size > MAX_IMPORT_BYTES:
             raise ReaderError(
                 f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB, "
-                "the most reader imports from one file; split it into smaller files."
+                "the most reader imports from one file (split it into smaller files)."
             )
         stream = JsonStream(handle, str(path))
         try:

@@ -219,13 +219,22 @@ def _print_report(path: str, report: ImportReport) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handler for `reader import`."""
-    from reader.store import Store
+    from reader.store import Store, StoreError
     from reader.webanno import import_file
 
+    failed = False
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
             say(f"reader: {message}", err=True)
         for name in args.files:
-            report = import_file(store, Path(name))
+            try:
+                report = import_file(store, Path(name))
+            except StoreError:
+                raise  # the database cannot take any file: say so once
+            except ReaderError as error:  # this file is refused whole; go on with the next
+                sentence = str(error).rstrip(".")
+                print(f"reader: {sentence}; nothing was imported from it.", file=sys.stderr)
+                failed = True
+                continue
             _print_report(name, report)
-    return 0
+    return 1 if failed else 0

@@ -93,7 +93,7 @@ def test_100000_nested_arrays_are_refused_in_one_sentence(tmp_path: Path) -> Non
     assert out.returncode == 1
     assert out.stderr == (
         f"reader: {path} nests arrays or objects more than {MAX_DEPTH} levels deep, "
-        "more than reader reads.\n"
+        "more than reader reads; nothing was imported from it.\n"
     )
     assert out.stdout == ""
 
@@ -166,7 +166,8 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) ->
     assert out.returncode == 1
     assert out.stderr == (
         f"reader: {path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB, the most "
-        "reader imports from one file; split it into smaller files.\n"
+        "reader imports from one file (split it into smaller files); nothing was imported "
+        "from it.\n"
     )
 
 
@@ -242,7 +243,8 @@ def test_a_syntax_error_far_into_the_file_names_its_line_and_column(tmp_path: Pa
     assert out.returncode == 1
     assert out.stderr == (
         f"reader: {path} is not valid JSON "
-        f"(line {expected.value.lineno}, column {expected.value.colno}).\n"
+        f"(line {expected.value.lineno}, column {expected.value.colno}); "
+        "nothing was imported from it.\n"
     )
     assert stored(db) == []
 
@@ -312,3 +314,21 @@ def test_reading_a_file_in_chunks_finds_what_reading_it_whole_finds(
             )
     assert outcomes[0] == outcomes[1]
     assert outcomes[0] != (0, [], [])
+
+
+def test_a_refused_file_does_not_stop_the_next_one(tmp_path: Path) -> None:
+    db, (article,) = library(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([annotation(1, article, 50)], ensure_ascii=False), "utf-8")
+    out = run_import(db, deep, good, tmp_path / "missing.json")
+    assert out.returncode == 1
+    assert out.stdout == f"{good}: 1 placed, 0 updated, 0 unchanged, 0 orphaned, 0 skipped.\n"
+    errors = out.stderr.splitlines()
+    assert len(errors) == 2
+    assert errors[0].startswith(f"reader: {deep} nests arrays or objects")
+    assert errors[1] == (
+        f"reader: There is no file {tmp_path / 'missing.json'}; nothing was imported from it."
+    )
+    assert len(stored(db)) == 1
