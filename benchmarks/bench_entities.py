@@ -1,7 +1,7 @@
 """Entity extraction: quality on held-out ANERcorp sentences, and speed.
 
 Quality: exact span and type (PERSON/ORG/LOC/MISC against ANERcorp's PERS/ORG/LOC/MISC)
-on the last tenth of ../shared/anercorp/ANERcorp_train.txt, which `reader.ner_train`
+on the last tenth of ../shared/anercorp/ANERcorp_train.txt, which `tools/ner_train.py`
 never trains on. Scored sentence by sentence, for the plain CRF and for the extractor's
 tagging (CRF + gazetteers + rules). `--dev` scores a model trained with `--dev` on the
 development part instead, for tuning without looking at the held-out part.
@@ -24,10 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from ner_train import read_conll, split_dev, split_holdout  # noqa: E402
 
 from reader.arabic import fold_plain  # noqa: E402
 from reader.entities import MODEL_PATH, Extractor, bio_spans  # noqa: E402
-from reader.ner_train import read_conll, split_dev, split_holdout  # noqa: E402
 
 TYPES = ("PERS", "ORG", "LOC", "MISC")
 

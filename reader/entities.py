@@ -1,6 +1,6 @@
 """Who and what an article mentions: people, organisations, places, money, dates.
 
-A CRF trained on ANERcorp (`python -m reader.ner_train`) tags each sentence; gazetteers
+A CRF trained on ANERcorp (`tools/ner_train.py`) tags each sentence; gazetteers
 and context rules add what the 2007 corpus cannot know (Latin-script companies, recent
 names); regular expressions find money, dates and percentages. Then every name found once
 is found everywhere in the article, mentions of one entity are grouped (إيلون ماسك, ماسك
@@ -21,6 +21,7 @@ import pycrfsuite
 
 from reader.arabic import find_all, fold, fold_plain
 from reader.errors import ReaderError
+from reader.gazetteers import Gazetteers
 from reader.models import EntityCorrection
 from reader.ner_features import (
     Lexicon,
@@ -159,7 +160,7 @@ class _Patterns:
         scale = f"(?:{_alternation(list(lexicon.scales))})(?![{_LETTER}])"
         number = f"(?<![0-9.,٫٬]){_NUM}"
         months = _alternation(
-            [fold_plain(m) for m in _month_names()],
+            [fold_plain(m) for m in _month_names(lexicon.lists)],
         )
         return cls(
             money_number=re.compile(
@@ -187,10 +188,8 @@ class _Patterns:
         )
 
 
-def _month_names() -> list[str]:
-    from reader import gazetteers as gz
-
-    return [*gz.GREGORIAN_MONTHS, *gz.LEVANTINE_MONTHS, *gz.HIJRI_MONTHS]
+def _month_names(lists: Gazetteers) -> list[str]:
+    return [*lists.gregorian_months, *lists.levantine_months, *lists.hijri_months]
 
 
 def _valid_year(text: str) -> bool:
@@ -299,16 +298,18 @@ class Extractor:
         self._known_first = frozenset(key[0] for key in lexicon.entries) | lexicon.given
 
     @classmethod
-    def load(cls, model_path: Path | None = None) -> Extractor:
-        """Load the shipped CRF model and fold the gazetteers."""
+    def load(cls, model_path: Path | None = None, lists: Gazetteers | None = None) -> Extractor:
+        """Load the CRF model and fold the word lists (by default the shipped model, and the
+        shipped lists, which are read once per process)."""
         path = model_path or MODEL_PATH
         if not path.is_file():
             raise ReaderError(
-                f"The entity model {path} is missing; rebuild it with 'python -m reader.ner_train'."
+                f"The entity model {path} is missing; reinstall reader, "
+                "or rebuild it with 'python tools/ner_train.py'."
             )
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
-        return cls(tagger, Lexicon.build())
+        return cls(tagger, Lexicon.build(lists))
 
     # -- sentence level -----------------------------------------------------------------
 

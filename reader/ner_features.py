@@ -1,6 +1,6 @@
 """Tokens and CRF features shared by the entity extractor and its training script.
 
-The training script (`python -m reader.ner_train`) and the run-time extractor must compute
+The training script (`tools/ner_train.py`) and the run-time extractor must compute
 exactly the same features, so both import them from here. Tokens follow ANERcorp's
 convention: words keep their clitics, punctuation is split off.
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader import gazetteers as gz
 from reader.arabic import fold_plain
+from reader.gazetteers import Gazetteers, shipped_gazetteers
 
 #: Numbers with decimal/thousands separators, words (letters, digits, marks, tatweel), or
 #: one other non-space character.
@@ -121,40 +121,43 @@ class Lexicon:
     money_context: frozenset[str]
     cues: dict[str, tuple[str, ...]]
     """Folded word -> the names of the cue sets holding it (given, title, ...), for features."""
+    lists: Gazetteers
+    """The word lists this lexicon was folded from."""
 
     @classmethod
-    def build(cls) -> Lexicon:
-        """Fold the lists in `reader.gazetteers` into lookup tables."""
+    def build(cls, lists: Gazetteers | None = None) -> Lexicon:
+        """Fold the word lists (the shipped ones unless given) into lookup tables."""
+        gz = shipped_gazetteers() if lists is None else lists
         entries: dict[tuple[str, ...], str] = {}
         # Lowest priority first: later groups overwrite an ambiguous entry.
         for group, kind in (
-            (gz.MEDIA, "ORG"),
-            (gz.SPORTS_CLUBS, "ORG"),
-            (gz.PLACES_MORE, "LOC"),
-            (gz.REGIONS, "LOC"),
-            (gz.CITIES, "LOC"),
-            (gz.COUNTRIES, "LOC"),
-            (gz.MISC_MORE, "MISC"),
-            (gz.MISC_NAMES, "MISC"),
-            (gz.ORGS_MORE, "ORG"),
-            (gz.GOVERNMENT_BODIES, "BODY"),
-            (gz.INTERNATIONAL_BODIES, "ORG"),
-            (gz.COMPANIES, "ORG"),
-            (gz.PEOPLE, "PERSON"),
+            (gz.media, "ORG"),
+            (gz.sports_clubs, "ORG"),
+            (gz.places_more, "LOC"),
+            (gz.regions, "LOC"),
+            (gz.cities, "LOC"),
+            (gz.countries, "LOC"),
+            (gz.misc_more, "MISC"),
+            (gz.misc_names, "MISC"),
+            (gz.orgs_more, "ORG"),
+            (gz.government_bodies, "BODY"),
+            (gz.international_bodies, "ORG"),
+            (gz.companies, "ORG"),
+            (gz.people, "PERSON"),
         ):
             for entry in group:
                 key = tuple(fold_plain(t.text) for t in tokenize(entry))
                 entries[key] = kind
-        months = _fold_set(gz.GREGORIAN_MONTHS, gz.HIJRI_MONTHS) | {
-            fold_plain(m).split()[0] for m in gz.LEVANTINE_MONTHS
+        months = _fold_set(gz.gregorian_months, gz.hijri_months) | {
+            fold_plain(m).split()[0] for m in gz.levantine_months
         }
         lengths: dict[str, set[int]] = {}
         for key in entries:
             lengths.setdefault(key[0], set()).add(len(key))
-        given = _fold_set(gz.GIVEN_NAMES)
-        titles = frozenset(fold_plain(t).split()[-1] for t in gz.PERSON_TITLES)
-        org_triggers = _fold_set(gz.ORG_TRIGGERS)
-        currencies = _fold_set(gz.CURRENCIES)
+        given = _fold_set(gz.given_names)
+        titles = frozenset(fold_plain(t).split()[-1] for t in gz.person_titles)
+        org_triggers = _fold_set(gz.org_triggers)
+        currencies = _fold_set(gz.currencies)
         return cls(
             entries=entries,
             lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
@@ -163,24 +166,25 @@ class Lexicon:
             titles=titles,
             org_triggers=org_triggers,
             currencies=currencies,
-            scales=_fold_set(gz.SCALES),
-            not_entities=_fold_set(gz.NOT_ENTITIES),
-            stopwords=_fold_set(gz.STOPWORDS),
-            money_context=_fold_set(gz.MONEY_CONTEXT),
+            scales=_fold_set(gz.scales),
+            not_entities=_fold_set(gz.not_entities),
+            stopwords=_fold_set(gz.stopwords),
+            money_context=_fold_set(gz.money_context),
             cues=_cue_index(
                 ("given", given),
-                ("given_amb", _fold_set(gz.AMBIGUOUS_GIVEN)),
-                ("surname", _single_words(gz.SURNAMES)),
-                ("surname_amb", _single_words(gz.AMBIGUOUS_SURNAMES)),
+                ("given_amb", _fold_set(gz.ambiguous_given)),
+                ("surname", _single_words(gz.surnames)),
+                ("surname_amb", _single_words(gz.ambiguous_surnames)),
                 ("title", titles),
                 ("orgtrig", org_triggers),
-                ("loctrig", _fold_set(gz.LOC_TRIGGERS)),
-                ("say", _fold_set(gz.SAY_VERBS)),
+                ("loctrig", _fold_set(gz.loc_triggers)),
+                ("say", _fold_set(gz.say_verbs)),
                 ("month", months),
-                ("link", _fold_set(gz.NAME_LINKS)),
+                ("link", _fold_set(gz.name_links)),
                 ("currency", currencies),
-                ("misctrig", _fold_set(gz.MISC_TRIGGERS)),
+                ("misctrig", _fold_set(gz.misc_triggers)),
             ),
+            lists=gz,
         )
 
     def first_token_readings(self, folded: str) -> list[tuple[str, bool]]:
@@ -348,12 +352,14 @@ def sentence_features(
 
 
 def feature_signature(lexicon: Lexicon) -> str:
-    """A hash of everything the CRF features depend on: this module and the cue lists.
+    """A hash of everything the CRF features depend on: this module and the word lists.
 
-    Stored beside the model when it is trained; a mismatch means the model must be rebuilt
-    (`python -m reader.ner_train`).
+    The word lists are hashed as data (every list's entries), and as folded into the
+    lexicon (which also changes when folding does). Stored beside the model when it is
+    trained; a mismatch means the model must be rebuilt (`python tools/ner_train.py`).
     """
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(lexicon.lists.digest.encode("ascii"))
     for part in (sorted(lexicon.entries.items()), sorted(lexicon.cues.items())):
         digest.update(repr(part).encode("utf-8"))
     return digest.hexdigest()[:16]

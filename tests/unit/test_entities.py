@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.entities import ENTITY_TYPES, MODEL_PATH, Entity, Extractor, bio_spans
+from reader.errors import ReaderError
+from reader.gazetteers import read_gazetteers, shipped_folder
 from reader.models import EntityCorrection
 from reader.ner_features import Lexicon, feature_signature
 
@@ -253,16 +257,148 @@ def test_tag_words_matches_corpus_labels(extractor: Extractor) -> None:
 def test_shipped_model_matches_current_features() -> None:
     provenance = json.loads(MODEL_PATH.with_name(MODEL_PATH.name + ".json").read_text("utf-8"))
     assert provenance["feature_signature"] == feature_signature(Lexicon.build()), (
-        "features or gazetteers changed: rebuild with python -m reader.ner_train"
+        "features or word lists changed: rebuild with python tools/ner_train.py"
     )
     assert provenance["held_out_sentences"] > 0
+    assert (ROOT / provenance["rebuild"].split()[-1]).is_file()
 
 
 def test_missing_model_is_a_reader_error(tmp_path: Path) -> None:
-    from reader.errors import ReaderError
-
-    with pytest.raises(ReaderError, match=r"python -m reader\.ner_train"):
+    with pytest.raises(ReaderError, match=r"python tools/ner_train\.py"):
         Extractor.load(tmp_path / "none.crfsuite")
+
+
+# -- the word lists are data files ---------------------------------------------------------------
+
+
+def _copy_word_lists(tmp_path: Path) -> Path:
+    folder = tmp_path / "wordlists"
+    shutil.copytree(ROOT / "reader" / "data" / "wordlists", folder)
+    return folder
+
+
+def test_word_list_files_name_source_and_licence() -> None:
+    files = sorted((ROOT / "reader" / "data" / "wordlists").glob("*.txt"))
+    assert len(files) == 31
+    for path in files:
+        header = path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+        assert all(line.startswith("#") for line in header), path.name
+        assert any(line.startswith("# Source: ") for line in header), path.name
+        assert any(line.startswith("# Licence: ") for line in header), path.name
+
+
+def test_editing_any_word_list_makes_the_model_stale(tmp_path: Path) -> None:
+    shipped = feature_signature(Lexicon.build())
+    folder = _copy_word_lists(tmp_path)
+    assert feature_signature(Lexicon.build(read_gazetteers(folder))) == shipped
+    # Stop words feed the rules, not the CRF's cue features: still part of the signature.
+    stopwords = folder / "stopwords.txt"
+    stopwords.write_text(stopwords.read_text(encoding="utf-8") + "كذلك\n", encoding="utf-8")
+    assert feature_signature(Lexicon.build(read_gazetteers(folder))) != shipped
+
+
+def test_comments_in_a_word_list_are_not_data(tmp_path: Path) -> None:
+    shipped = feature_signature(Lexicon.build())
+    folder = _copy_word_lists(tmp_path)
+    people = folder / "people.txt"
+    people.write_text("# a note\n\n" + people.read_text(encoding="utf-8"), encoding="utf-8")
+    lists = read_gazetteers(folder)
+    assert lists.people == read_gazetteers(shipped_folder()).people
+    assert feature_signature(Lexicon.build(lists)) == shipped
+
+
+def test_a_company_added_to_its_list_is_found(tmp_path: Path) -> None:
+    text = "ارتفعت أسهم زرقوشتك في البورصة."
+    assert Extractor.load().extract(text) == []
+    folder = _copy_word_lists(tmp_path)
+    companies = folder / "companies.txt"
+    companies.write_text(companies.read_text(encoding="utf-8") + "زرقوشتك\n", encoding="utf-8")
+    found = Extractor.load(lists=read_gazetteers(folder)).extract(text)
+    assert [(e.name, e.type) for e in found] == [("زرقوشتك", "ORG")]
+
+
+def test_a_missing_word_list_is_a_reader_error(tmp_path: Path) -> None:
+    folder = _copy_word_lists(tmp_path)
+    (folder / "cities.txt").unlink()
+    with pytest.raises(ReaderError, match=r"cities\.txt"):
+        read_gazetteers(folder)
+
+
+def test_training_tool_rebuilds_a_loadable_model(tmp_path: Path) -> None:
+    corpus = tmp_path / "tiny.txt"
+    sentence = "وقال O\nكوفي B-PERS\nأنان I-PERS\nفي O\nنيويورك B-LOC\n. O\n\n"
+    corpus.write_text(sentence * 20, encoding="utf-8")
+    model = tmp_path / "tiny.crfsuite"
+    tool = ROOT / "tools" / "ner_train.py"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(tool),
+            "--corpus",
+            str(corpus),
+            "--model",
+            str(model),
+            "--iterations=5",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    provenance = json.loads((tmp_path / "tiny.crfsuite.json").read_text(encoding="utf-8"))
+    assert (provenance["trained_sentences"], provenance["held_out_sentences"]) == (18, 2)
+    assert provenance["feature_signature"] == feature_signature(Lexicon.build())
+    tags = Extractor.load(model).crf_tags(["وقال", "كوفي", "أنان", "في", "نيويورك", "."])
+    assert bio_spans(tags) == [(1, 3, "PERS"), (4, 5, "LOC")]
+
+
+def test_installed_wheel_loads_model_and_word_lists(tmp_path: Path) -> None:
+    """Unpacked as pip installs it, away from the checkout, the CLI finds the same entities."""
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    built = subprocess.run(
+        [*pip_wheel, "--quiet", "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        archive.extractall(site)
+    assert sum(n.startswith("reader/data/wordlists/") for n in names) == 31
+    # Training is a development tool, not part of the runtime package.
+    assert not [n for n in names if "ner_train" in n]
+    assert not [n for n in names if n.endswith(".py") and b"Trainer(" in (site / n).read_bytes()]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "READER_DB": str(tmp_path / "db.json"), "PYTHONPATH": str(site)}
+    installed = subprocess.run(
+        [sys.executable, "-c", "import reader; print(reader.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=elsewhere,
+        check=False,
+    )
+    assert Path(installed.stdout.strip()).is_relative_to(site), installed.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "entities", str(SEED), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=elsewhere,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    from_wheel = json.loads(result.stdout)
+    assert {item["name"] for item in from_wheel if item["type"] == "PERSON"} == SEED_PEOPLE
+    from_checkout = run_cli("entities", str(SEED), "--json", tmp_path=tmp_path)
+    assert from_wheel == json.loads(from_checkout.stdout)
 
 
 # -- the reader's corrections -----------------------------------------------------------------

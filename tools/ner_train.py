@@ -1,9 +1,10 @@
-"""Train the shipped CRF entity model from ANERcorp: `python -m reader.ner_train`.
+"""Train the shipped CRF entity model from ANERcorp: `python tools/ner_train.py`.
 
 Reads `../shared/anercorp/ANERcorp_train.txt` (or `--corpus PATH`), keeps the last tenth of
 its sentences out of training (the benchmark scores on them), trains a CRF with
 python-crfsuite on the rest and writes `reader/data/ner.crfsuite`. The corpus itself never
-enters the repository; only this model, which this script rebuilds.
+enters the repository; only this model, which this script rebuilds. A development tool:
+it lives outside the `reader` package, which only loads the model.
 """
 
 from __future__ import annotations
@@ -11,19 +12,23 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 import time
 from pathlib import Path
 
 import pycrfsuite
 
-from reader.ner_features import Lexicon, feature_signature, sentence_features
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the checkout's reader package, whose model this rebuilds
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
+from reader.ner_features import Lexicon, feature_signature, sentence_features  # noqa: E402
+
+MODEL_PATH = ROOT / "reader" / "data" / "ner.crfsuite"
 #: Beside the model: where it came from and the feature signature it was trained with.
 PROVENANCE_SUFFIX = ".json"
-DEFAULT_CORPUS = (
-    Path(__file__).resolve().parents[1] / ".." / "shared" / "anercorp" / "ANERcorp_train.txt"
-)
+DEFAULT_CORPUS = ROOT / ".." / "shared" / "anercorp" / "ANERcorp_train.txt"
+#: How the provenance file says to rebuild the model.
+REBUILD = "python tools/ner_train.py"
 HOLDOUT_FRACTION = 0.1
 
 Sentence = list[tuple[str, str]]
@@ -110,7 +115,7 @@ def write_provenance(
         "c2": c2,
         "iterations": iterations,
         "feature_signature": feature_signature(lexicon),
-        "rebuild": "python -m reader.ner_train",
+        "rebuild": REBUILD,
     }
     path = model.with_name(model.name + PROVENANCE_SUFFIX)
     path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
