@@ -24,7 +24,7 @@ WORDLIST_FOLDER = ("data", "wordlists")
 
 @dataclass(frozen=True, slots=True)
 class Gazetteers:
-    """Every word list, by the name of its file (without `.txt`), and a digest of them all."""
+    """Every word list, by the name of its file (without `.txt`)."""
 
     countries: tuple[str, ...]
     cities: tuple[str, ...]
@@ -57,12 +57,19 @@ class Gazetteers:
     not_entities: tuple[str, ...]
     stopwords: tuple[str, ...]
     money_context: tuple[str, ...]
-    digest: str
-    """SHA-256 over every list's name and entries (comments and blank lines left out)."""
+
+    def digest(self) -> str:
+        """SHA-256 over every list's name and entries (comments and blank lines left out)."""
+        digest = hashlib.sha256()
+        for name in LIST_NAMES:
+            entries: tuple[str, ...] = getattr(self, name)
+            digest.update(name.encode("utf-8") + b"\0")
+            digest.update("\n".join(entries).encode("utf-8") + b"\0\0")
+        return digest.hexdigest()
 
 
 #: The list names, in field order: each is a file `NAME.txt`.
-LIST_NAMES = tuple(f.name for f in dataclasses.fields(Gazetteers) if f.name != "digest")
+LIST_NAMES = tuple(f.name for f in dataclasses.fields(Gazetteers))
 
 
 def parse_entries(text: str) -> tuple[str, ...]:
@@ -74,7 +81,6 @@ def parse_entries(text: str) -> tuple[str, ...]:
 def read_gazetteers(folder: Traversable) -> Gazetteers:
     """Read every list from `folder` (a directory or an installed package's resource)."""
     lists: dict[str, tuple[str, ...]] = {}
-    digest = hashlib.sha256()
     for name in LIST_NAMES:
         resource = folder / f"{name}.txt"
         try:
@@ -83,11 +89,8 @@ def read_gazetteers(folder: Traversable) -> Gazetteers:
             raise ReaderError(
                 f"The entity word list {name}.txt cannot be read ({error}); reinstall reader."
             ) from None
-        entries = parse_entries(text)
-        lists[name] = entries
-        digest.update(name.encode("utf-8") + b"\0")
-        digest.update("\n".join(entries).encode("utf-8") + b"\0\0")
-    return Gazetteers(**lists, digest=digest.hexdigest())
+        lists[name] = parse_entries(text)
+    return Gazetteers(**lists)
 
 
 def shipped_folder() -> Traversable:

@@ -359,7 +359,7 @@ def feature_signature(lexicon: Lexicon) -> str:
     trained; a mismatch means the model must be rebuilt (`python tools/ner_train.py`).
     """
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(lexicon.lists.digest.encode("ascii"))
+    digest.update(lexicon.lists.digest().encode("ascii"))
     for part in (sorted(lexicon.entries.items()), sorted(lexicon.cues.items())):
         digest.update(repr(part).encode("utf-8"))
     return digest.hexdigest()[:16]
