@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
 import signal
+import socket
 import socketserver
+import ssl
 import subprocess
 import sys
 import threading
@@ -409,3 +412,90 @@ def test_an_interrupted_refresh_does_not_wait_for_stalled_feeds(
         process.wait()
     assert process.returncode == 130
     assert stderr == "reader: interrupted.\n"
+
+
+# ------------------------------------------------------------------------- TLS
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost and 127.0.0.1: (certificate, key)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    request = [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+    ]
+    names = ["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+    subprocess.run(
+        ["openssl", *request, *names, "-keyout", str(key), "-out", str(cert)],
+        capture_output=True,
+        check=True,
+    )
+    return cert, key
+
+
+@contextmanager
+def serve_tls(cert: Path, key: Path, routes: dict[str, Route]) -> Iterator[int]:
+    """The raw server above behind TLS on 127.0.0.1; yields the port."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    class Handler(_RawHandler):
+        def setup(self) -> None:
+            self.request = context.wrap_socket(self.request, server_side=True)
+            super().setup()
+
+    Handler.routes, Handler.hits = routes, []
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_goes_through_the_same_deadline_and_checks_the_certificate(
+    tmp_path: Path, certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
+    routes: dict[str, Route] = {
+        "/feed": fixed(answer("200 OK", rss("آمن", "tls"), {"Content-Type": "text/xml"})),
+        "/slow": trickle(SLOW_HEADERS, 0.25),
+    }
+    trusted = {"SSL_CERT_FILE": str(cert), "READER_FETCH_TIMEOUT": "2"}
+    db = tmp_path / "db" / "reader.json"
+    with serve_tls(cert, key, routes) as port:
+        added, _ = run_cli(db, "add", f"https://localhost:{port}/feed", env=trusted)
+        assert added.returncode == 0, added.stderr
+        assert [title for title, _ in stored(db)] == ["tls"]
+
+        url = f"https://localhost:{port}/slow"
+        slow, seconds = run_cli(db, "add", url, env=trusted, timeout=40)
+        assert slow.stderr == f"reader: {url} did not answer within 2 seconds.\n"
+        assert seconds < 12
+
+        untrusted, _ = run_cli(db, "add", f"https://localhost:{port}/feed")
+        assert untrusted.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+
+
+def test_a_tls_handshake_that_never_ends_is_held_to_the_deadline(tmp_path: Path) -> None:
+    # A server that accepts the connection and then says nothing at all.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/feed"
+        db = tmp_path / "db" / "reader.json"
+        result, seconds = run_cli(db, "add", url, env={"READER_FETCH_TIMEOUT": "2"}, timeout=40)
+    assert result.stderr == f"reader: {url} did not answer within 2 seconds.\n"
+    assert seconds < 12
