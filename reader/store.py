@@ -45,6 +45,7 @@ from typing import Any
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, ArticleSummary, Block, EntityCorrection, Feed
 from reader.paths import resolve_db_path
+from reader.recovery import Recovery
 from reader.storage import (
     NO_SPACE_ERRNOS,
     READ_ONLY_ERRNOS,
@@ -55,7 +56,6 @@ from reader.storage import (
     Signature,
     atomic_write,
     encode_json,
-    fsync_dir,
     is_tinydb_data,
     open_tinydb,
     read_json_file,
@@ -126,12 +126,15 @@ def _annotation_doc(annotation: Annotation) -> dict[str, Any]:
 
 def _annotation_from(doc: dict[str, Any]) -> Annotation:
     values = _pick(doc, _ANNOTATION_FIELDS)
+    values.setdefault("id", "")
+    values.setdefault("quote", "")
     values["tags"] = list(values.get("tags", []))
     return Annotation(**values)
 
 
 def _feed_from(doc: dict[str, Any]) -> Feed:
     values = _pick(doc, _FEED_FIELDS)
+    values.setdefault("url", "")
     values["seen"] = list(values.get("seen", []))
     return Feed(**values)
 
@@ -200,6 +203,8 @@ class Store:
         self.path = path
         self.folder = path.with_name(path.name + ".d")
         self.messages: list[str] = []
+        #: Called with each message added after opening (damage found on a later read).
+        self.on_message: Callable[[str], None] | None = None
         self.read_only = False
         self._read_only_reason = ""
         self._lock_fd: int | None = None
@@ -217,6 +222,7 @@ class Store:
         self._feeds = self._tinydb(self.folder / "feeds.json")
         self._shards: dict[str, KeyedTinyDB] = {}
         self._annotation_home: dict[str, str] = {}
+        self._recovery = Recovery(self)
 
     def _tinydb(self, path: Path) -> KeyedTinyDB:
         """A TinyDB file of this store: recovers damage, shares the store's thread lock."""
@@ -269,6 +275,7 @@ class Store:
         try:
             if not self.read_only:
                 self._check_free_space()
+                self._recovery.restore_missing()  # before anything is read
             if self.read_only or self.schema_version() >= SCHEMA_VERSION:
                 self._check_schema()  # no write: a newer schema only turns read-only
             else:
@@ -276,6 +283,7 @@ class Store:
                     self._check_schema()
             if not self.read_only:
                 self._housekeeping()
+            self._recovery.check_at_open()
         except CorruptFileError as error:
             raise StoreError(
                 f"The database file {error.path} is damaged: {error.reason}."
@@ -340,6 +348,19 @@ class Store:
             self._backup_if_due()
         finally:
             self._release()
+
+    def _tell(self, message: str) -> None:
+        """Add a one-sentence notice (once), and pass it on when someone is listening."""
+        with self._thread_lock:
+            if message in self.messages:
+                return
+            self.messages.append(message)
+        if self.on_message is not None:
+            self.on_message(message)
+
+    def _all_dbs(self) -> list[KeyedTinyDB]:
+        """Every TinyDB file of this store opened so far."""
+        return [self._main, self._library, self._feeds, *self._shards.values()]
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -498,66 +519,8 @@ class Store:
         return sorted(entries, key=lambda p: p.name, reverse=True)
 
     def _recover(self, path: Path) -> None:
-        """A file is not valid JSON: move it aside, restore the newest good backup, say so."""
-        if self.read_only:
-            raise StoreError(
-                f"The database file {path} is damaged and the folder is read-only, "
-                "so it cannot be moved aside."
-            )
-        with self._locked():
-            try:
-                loaded = read_json_file(path)
-                if loaded is None or is_tinydb_data(loaded[0]):
-                    return  # another process already dealt with it
-            except CorruptFileError:
-                pass
-            aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
-            counter = 1
-            while aside.exists():
-                counter += 1
-                aside = path.with_name(f"{path.name}.corrupt-{_stamp()}-{counter}")
-            try:
-                # Link first, then replace or remove: a crash in between leaves the damaged
-                # file in place to be found again, never a database with its file missing.
-                try:
-                    os.link(path, aside)
-                except OSError:
-                    shutil.copyfile(path, aside)
-                restored_from = self._restore_from_backup(path)
-                if not restored_from:
-                    os.unlink(path)
-                fsync_dir(path.parent)
-            except OSError as error:
-                raise StoreError(_describe_os_error(error, path.parent)) from error
-        if restored_from:
-            self.messages.append(
-                f"{path} was damaged (not valid JSON), so it was moved aside to {aside} "
-                f"and restored from the backup of {restored_from}."
-            )
-        else:
-            self.messages.append(
-                f"{path} was damaged (not valid JSON), so it was moved aside to {aside} "
-                "and, with no backup of it, started empty."
-            )
-
-    def _restore_from_backup(self, path: Path) -> str:
-        """Copy the newest backup of `path` that parses into place; its stamp, or ''."""
-        rel = self._backup_relpath(path)
-        for backup in self._backups():
-            candidate = backup / rel
-            try:
-                raw = candidate.read_bytes()
-                if not is_tinydb_data(json.loads(raw)):
-                    continue
-            except (OSError, ValueError):
-                continue
-            atomic_write(path, raw)
-            try:
-                made = datetime.strptime(backup.name[:15], "%Y%m%d-%H%M%S")
-            except ValueError:
-                return backup.name
-            return made.strftime("%Y-%m-%d %H:%M")
-        return ""
+        """A file does not load: keep it aside, restore, merge back, say so (see Recovery)."""
+        self._recovery.recover(path)
 
     def _backup_if_due(self) -> None:
         """Make a rolling backup when the newest is older than `backup_interval_seconds`."""
@@ -665,6 +628,7 @@ class Store:
             seen.add(loaded[1][0])
             for doc in loaded[0].get("articles", {}).values():
                 referenced.add(str(doc.get("body", "")))
+        referenced |= self._recovery.kept_body_references()
         for body in os.scandir(self.bodies_dir):
             if body.name.endswith(".json") and body.name[:-5] not in referenced:
                 with contextlib.suppress(OSError):
@@ -693,36 +657,44 @@ class Store:
             table = self._library.keyed("articles")
             table.put_many(docs)
 
-    def _read_body(self, digest: str, article_id: str) -> list[Block]:
+    def _read_body(self, digest: str, article: str) -> list[Block]:
+        """The blocks in body file `digest`; `article` names the article in a StoreError."""
         path = self.bodies_dir / f"{digest}.json"
+        damaged = (
+            f"The saved text of the article {article} is damaged, so it cannot be shown "
+            f"(the file {path} is kept); add the article again from its source."
+        )
         try:
             loaded = read_json_file(path)
         except CorruptFileError as error:
-            raise StoreError(
-                f"The saved text of article {article_id} ({path}) is damaged; "
-                "add the article again from its source."
-            ) from error
+            raise StoreError(damaged) from error
         if loaded is None:
             raise StoreError(
-                f"The saved text of article {article_id} ({path}) is missing; "
-                "add the article again from its source."
+                f"The saved text of the article {article} is missing ({path}), so it cannot "
+                "be shown; add the article again from its source."
             )
         try:
             return [Block(str(kind), str(text)) for kind, text in loaded[0]]  # type: ignore[arg-type]
         except (TypeError, ValueError) as error:
-            raise StoreError(
-                f"The saved text of article {article_id} ({path}) is damaged; "
-                "add the article again from its source."
-            ) from error
+            raise StoreError(damaged) from error
+
+    def _valid_docs(self, db: KeyedTinyDB, table: str, kind: str) -> dict[str, dict[str, Any]]:
+        """The records of `table` whose fields have the right types (bad ones are told)."""
+        storage = db.atomic_storage
+        docs: dict[str, dict[str, Any]] = (storage.read() or {}).get(table, {})
+        return self._recovery.valid(kind, docs, storage, table)
 
     def _article_from(self, doc: dict[str, Any]) -> Article:
         values = _pick(doc, _ARTICLE_FIELDS)
-        body = self._read_body(str(doc.get("body", "")), str(doc.get("id", "")))
+        for name in ("id", "title", "source"):
+            values.setdefault(name, "")
+        label = f"'{values['title']}' (id {values['id']})"
+        body = self._read_body(str(doc.get("body", "")), label)
         return Article(blocks=body, **values)
 
     def get_article(self, article_id: str) -> Article | None:
         """The article with its body, or None."""
-        doc = self._library.keyed("articles").get_key(article_id)
+        doc = self._valid_docs(self._library, "articles", "article").get(article_id)
         return None if doc is None else self._article_from(doc)
 
     def find_article(
@@ -731,7 +703,7 @@ class Store:
         """The first article whose source (or feed entry id) matches, or None."""
         if source is None and entry_id is None:
             return None
-        for doc in self._library.keyed("articles"):
+        for doc in self._valid_docs(self._library, "articles", "article").values():
             if (source is not None and doc.get("source") == source) or (
                 entry_id is not None and doc.get("entry_id") == entry_id
             ):
@@ -752,7 +724,7 @@ class Store:
         counts = self._annotation_counts()
         summaries = [
             _summary_from(key, doc, counts.get(key, 0))
-            for key, doc in (self._library.atomic_storage.read() or {}).get("articles", {}).items()
+            for key, doc in self._valid_docs(self._library, "articles", "article").items()
         ]
         summaries.sort(key=lambda s: (s.published or s.added, s.added), reverse=True)
         return summaries
@@ -771,8 +743,7 @@ class Store:
         return db
 
     def _shard_docs(self, name: str) -> dict[str, dict[str, Any]]:
-        data = self._shard(name).atomic_storage.read() or {}
-        docs: dict[str, dict[str, Any]] = data.get("annotations", {})
+        docs = self._valid_docs(self._shard(name), "annotations", "annotation")
         for key in docs:
             self._annotation_home[key] = name
         return docs
@@ -791,6 +762,18 @@ class Store:
     def _counts_path(self) -> Path:
         return self.folder / "counts-cache.json"
 
+    def _counts_hint(self) -> dict[str, list[Any]]:
+        """The counts cache as last read or written: per annotation file, its signature,
+        article id and count (what recovery compares a damaged file against)."""
+        with self._thread_lock:
+            if self._counts is None:
+                try:
+                    loaded = read_json_file(self._counts_path)
+                except (CorruptFileError, OSError):
+                    loaded = None
+                self._counts = loaded[0] if loaded and isinstance(loaded[0], dict) else {}
+            return self._counts
+
     def _annotation_counts(self) -> dict[str, int]:
         """Annotations per article id, without parsing files that did not change.
 
@@ -799,13 +782,7 @@ class Store:
         matches is not read; the cache is only a hint and is rebuilt if damaged.
         """
         with self._thread_lock:
-            if self._counts is None:
-                try:
-                    loaded = read_json_file(self._counts_path)
-                except (CorruptFileError, OSError):
-                    loaded = None
-                self._counts = loaded[0] if loaded and isinstance(loaded[0], dict) else {}
-            known = self._counts
+            known = self._counts_hint()
             fresh: dict[str, list[Any]] = {}
             try:
                 entries = list(os.scandir(self.annotations_dir))
@@ -990,12 +967,12 @@ class Store:
 
     def get_feed(self, url: str) -> Feed | None:
         """The feed subscribed at `url`, or None."""
-        doc = self._feeds.keyed("feeds").get_key(url)
+        doc = self._valid_docs(self._feeds, "feeds", "feed").get(url)
         return None if doc is None else _feed_from(doc)
 
     def list_feeds(self) -> list[Feed]:
         """Every subscribed feed, by title then url."""
-        feeds = [_feed_from(doc) for doc in self._feeds.keyed("feeds")]
+        feeds = [_feed_from(doc) for doc in self._valid_docs(self._feeds, "feeds", "feed").values()]
         feeds.sort(key=lambda f: (f.title.casefold(), f.url))
         return feeds
 
@@ -1038,7 +1015,7 @@ class Store:
         """Every correction, oldest first (they apply in order)."""
         found = [
             EntityCorrection(**_pick(doc, _CORRECTION_FIELDS))
-            for doc in self._main.keyed("corrections")
+            for doc in self._valid_docs(self._main, "corrections", "correction").values()
         ]
         found.sort(key=lambda c: (c.created, c.id))
         return found

@@ -17,3 +17,8 @@ def say(text: str, *, err: bool = False) -> None:
     command's output goes through: titles, URLs and file names in it come from feeds and
     files, and none of their escape sequences, controls or bidi controls reach the terminal."""
     print(printable(text), file=sys.stderr if err else sys.stdout)
+
+
+def tell_stderr(message: str) -> None:
+    """Print a store notice that came up after opening (damage found on a later read)."""
+    say(f"reader: {message}", err=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.commands import say
+from reader.commands import say, tell_stderr
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
 
@@ -137,6 +137,7 @@ def run_export(args: argparse.Namespace) -> int:
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
             say(f"reader: {message}", err=True)
+        store.on_message = tell_stderr
         ids = _resolve_ids(store, args.articles, args.all)
         extractor: Extractor | None = None
         if args.with_entities:
@@ -226,6 +227,7 @@ def run_import(args: argparse.Namespace) -> int:
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
             say(f"reader: {message}", err=True)
+        store.on_message = tell_stderr
         for name in args.files:
             try:
                 report = import_file(store, Path(name))

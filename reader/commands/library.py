@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from reader.commands import say
+from reader.commands import say, tell_stderr
 from reader.sanitize import json_safe, printable
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ def _open_store(args: argparse.Namespace) -> Iterator[Store]:
     try:
         for message in store.messages:
             say(f"reader: {message}", err=True)
+        store.on_message = tell_stderr
         yield store
     finally:
         store.close()

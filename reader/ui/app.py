@@ -137,6 +137,7 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         for message in self._messages:
             self.notify(message, title="reader", timeout=10)
+        self.store.on_message = self._store_message
         if self._initial_article is not None:
             self.push_screen(ArticleScreen(self._initial_article))
         else:
@@ -148,6 +149,10 @@ class ReaderApp(App[None]):
     def on_save_done(self, message: SaveDone) -> None:
         """A background save finished (or has news): run its callback here, on the UI thread."""
         message.callback()
+
+    def _store_message(self, message: str) -> None:
+        """Damage the store found after start-up (Textual's `notify` is thread-safe)."""
+        self.notify(message, title="reader", severity="warning", timeout=10)
 
     def _refresh_opened_article(self) -> None:
         """After the first paint: seed a new library and re-read the file shown from the store."""
@@ -187,7 +192,11 @@ class ReaderApp(App[None]):
 
     def open_article(self, article_id: str) -> None:
         """Open an article from the library on top of it."""
-        article = self.store.get_article(article_id)
+        try:
+            article = self.store.get_article(article_id)
+        except ReaderError as error:  # its saved text is damaged or missing
+            self.notify(str(error), severity="error", timeout=10)
+            return
         if article is None:
             self.notify("That article is no longer in the library.", severity="error")
             return

@@ -211,7 +211,7 @@ def test_damaged_main_file_is_moved_aside_and_restored_from_backup(tmp_path: Pat
         assert [a.id for a in store.annotations_for("a1")] == ["h1"]
 
 
-def test_damaged_file_without_backup_starts_empty_and_says_so(tmp_path: Path) -> None:
+def test_damaged_file_without_backup_rebuilds_articles_from_their_text(tmp_path: Path) -> None:
     db = tmp_path / "reader.json"
     with Store.open(db) as store:
         store.put_article(_article())
@@ -219,11 +219,14 @@ def test_damaged_file_without_backup_starts_empty_and_says_so(tmp_path: Path) ->
     shutil.rmtree(tmp_path / "reader.json.d" / "backups")
     library.write_bytes(b"\x00\xff not json")
     with Store.open(db) as store:
-        assert store.list_articles() == []
+        [summary] = store.list_articles()
+        article = store.get_article(summary.id)
+        assert article is not None and article.text == _article().text
         assert len(store.messages) == 1
-        assert "moved aside" in store.messages[0] and "started empty" in store.messages[0]
+        assert "moved aside" in store.messages[0] and "no backup" in store.messages[0]
+        assert "rebuilt from the saved text" in store.messages[0]
         store.put_article(_article("a2"))
-        assert [s.id for s in store.list_articles()] == ["a2"]
+        assert {s.id for s in store.list_articles()} == {summary.id, "a2"}
     assert len(list(library.parent.glob("library.json.corrupt-*"))) == 1
 
 

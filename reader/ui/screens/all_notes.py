@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, ListView
 
+from reader.errors import ReaderError
 from reader.models import Annotation
 from reader.ui.widgets.note_editor import ShapedText
 from reader.ui.widgets.notes_pane import (
@@ -153,7 +154,11 @@ async def open_annotation(app: App[Any], annotation: Annotation) -> None:
     ]
     if not views:
         store: Any = getattr(app, "store", None)
-        article = store.get_article(annotation.article_id) if store is not None else None
+        try:
+            article = store.get_article(annotation.article_id) if store is not None else None
+        except ReaderError as error:  # its saved text is damaged or missing
+            app.notify(str(error), severity="error", timeout=10)
+            return
         if article is None:
             app.notify("That article is no longer in the library.", severity="error")
             return

@@ -230,7 +230,11 @@ class ArticleScreen(Screen[None]):
         if not 0 <= index < len(ids):
             self.notify("No more articles that way.", timeout=2)
             return
-        article = self.reader.store.get_article(ids[index])
+        try:
+            article = self.reader.store.get_article(ids[index])
+        except ReaderError as error:  # its saved text is damaged or missing
+            self.notify(str(error), severity="error", timeout=10)
+            return
         if article is None:
             return
         self.save_position()
