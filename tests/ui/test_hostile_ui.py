@@ -12,9 +12,10 @@ from pathlib import Path
 from textual.geometry import Region
 from textual.widgets import DataTable
 
-from reader.models import Article, Block
+from reader.models import Annotation, Article, Block
 from reader.store import Store
 from reader.ui.app import ReaderApp, make_app
+from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.library import LibraryScreen
 
@@ -62,6 +63,17 @@ def hostile_db(tmp_path: Path) -> Path:
                 direction="ltr",
             )
         )
+        store.add_annotation(
+            Annotation(
+                id="legacy1",
+                article_id="hostile000000001",
+                start=0,
+                end=3,
+                quote="نص ",
+                note="\x1b]0;note\x07ملاحظة",
+                tags=["\u202etag1\x1b[2J"],
+            )
+        )
         store.set_setting("theme", "\x1b]0;theme\x07[b]x\u202e")
     return path
 
@@ -90,3 +102,10 @@ async def test_library_article_header_and_notices_are_neutralised(tmp_path: Path
         shown = screen_text(app)
         assert_clean("article screen", shown)
         assert "rev" in shown and "كاتب" in shown
+        # All notes: the article's title over its highlights, and their tags, one line each.
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, AllNotesScreen)
+        shown = screen_text(app)
+        assert_clean("all notes", shown)
+        assert "rev" in shown and "tag1" in shown and "1gat" not in shown, shown

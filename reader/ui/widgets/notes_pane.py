@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
 
 from reader.models import Annotation, Article
+from reader.sanitize import printable
 from reader.ui.widgets.note_editor import ShapedText
 
 COLOURS = 5
@@ -72,16 +73,18 @@ class AnnotationItem(ListItem):
     def compose(self) -> ComposeResult:
         annotation = self.annotation
         if self.heading:
-            yield ShapedText(self.heading, mode=self.mode, classes="annotation-article")
+            # One-line fields: no bidi override (from a record saved before cleaning) may
+            # reverse them; notes and quotes keep theirs, as article text does.
+            heading = printable(self.heading, line=True)
+            yield ShapedText(heading, mode=self.mode, classes="annotation-article")
         header = swatch(annotation.color)
         if annotation.orphan:
             header = header + Content(" orphan: its text is no longer in the article")
         yield Label(header, classes="annotation-header")
         yield ShapedText(annotation.quote, mode=self.mode, classes="annotation-quote")
         if annotation.tags:
-            yield ShapedText(
-                "# " + "  # ".join(annotation.tags), mode=self.mode, classes="annotation-tags"
-            )
+            tags = "# " + "  # ".join(printable(tag, line=True) for tag in annotation.tags)
+            yield ShapedText(tags, mode=self.mode, classes="annotation-tags")
         if annotation.note:
             yield ShapedText(annotation.note, mode=self.mode, classes="annotation-note")
 
