@@ -128,6 +128,10 @@ _UNPRINTABLE_RE = re.compile(
     _ESCAPE_RE.pattern + f"|[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]"
 )
 _LINE_SPACE_RE = re.compile(r"[\n\t\u2028\u2029]")
+#: One character class covering the start of everything the two above act on (every escape
+#: sequence starts with ESC or a C1 control): most text has none, and one class search is
+#: ten times cheaper than the alternation (`reader list` calls this 15,000 times).
+_SUSPECT_RE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{BIDI_CONTROLS}]")
 
 
 def printable(text: str, *, line: bool = False) -> str:
@@ -137,6 +141,8 @@ def printable(text: str, *, line: bool = False) -> str:
     own layout has already ordered the text; a raw override would reverse what follows it
     on the user's terminal). With `line`, newlines and tabs become spaces too (table cells,
     one-line messages)."""
+    if _SUSPECT_RE.search(text) is None:
+        return text
     if _UNPRINTABLE_RE.search(text) is not None:
         text = _UNPRINTABLE_RE.sub("", text)
     if line:
