@@ -164,7 +164,7 @@ def main() -> None:
             old = Path(folder) / "before"
             old.mkdir()
             archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.before, "reader"],
+                ["git", "-C", str(ROOT), "archive", args.before],  # themes and all
                 capture_output=True,
                 check=True,
             ).stdout

@@ -677,6 +677,16 @@ def _neutral_brackets() -> frozenset[str]:
     return frozenset(char for char, code in zip(brackets, classes, strict=True) if code == "o")
 
 
+@lru_cache(maxsize=1)
+def _explicit_or_opener_re() -> re.Pattern[str]:
+    """Explicit codes and opening brackets, the characters `_explicit_spans` follows."""
+    return re.compile("[" + re.escape(_EXPLICIT_CHARS + "".join(_OPENERS)) + "]")
+
+
+#: A window of levels longer than this is resolved as the whole paragraph instead, once.
+_WHOLE_WINDOW = 1 << 18
+
+
 class LazyLayout:
     """`layout` of one long paragraph, computed only as far as it is asked for.
 
@@ -886,43 +896,92 @@ class LazyLayout:
         low = self._cut(start, -1, blocked)
         high = self._cut(end, 1, blocked)
         stop = min(high + 1, len(visible))  # the strong character at the cut closes it
+        if stop - low > _WHOLE_WINDOW:  # no cut for long: resolve it all once, not per group
+            if self._whole_levels is None:
+                classes = bidi_classes(visible)
+                self._whole_levels = (classes, resolve_levels(visible, classes, para))
+            return 0, *self._whole_levels
         window = visible[low:stop]
         classes = bidi_classes(window)
         return low, classes, resolve_levels(window, classes, para)
 
     def _cut(self, offset: int, step: int, blocked: tuple[list[int], list[int]]) -> int:
         """The nearest strong character at or before (step -1) or after (+1) `offset` that
-        no bracket pair spans; the paragraph's start or end when there is none."""
+        no blocked span holds; the paragraph's start or end when there is none.
+
+        Blocked spans are stepped over whole, and each free stretch between them is searched
+        in windows growing from `offset`: the cost follows the distance to the cut, not the
+        length of the paragraph or of a span."""
         visible = self._visible
         size = len(visible)
         opens, closes = blocked
+        position = offset
+        while True:
+            k = bisect_left(opens, position) - 1  # the last span opening before `position`
+            if k >= 0 and closes[k] >= position:  # inside it: go to its edge
+                position = opens[k] if step < 0 else closes[k] + 1
+                if position >= size:
+                    return size
+                continue
+            if step < 0:
+                floor = closes[k] + 1 if k >= 0 else 0  # the free stretch is [floor, position]
+                found = self._strong_near(floor, position, -1)
+                if found is not None:
+                    return found
+                if floor == 0:
+                    return 0
+                position = floor - 1
+            else:
+                ceiling = opens[k + 1] if k + 1 < len(opens) else size - 1
+                found = self._strong_near(position, ceiling, 1)
+                if found is not None:
+                    return found
+                position = ceiling + 1
+                if position >= size:
+                    return size
+
+    def _strong_near(self, low: int, high: int, step: int) -> int | None:
+        """The last (step -1) or first (+1) strong character in [low, high], searched in
+        windows growing from the end the search starts at."""
+        visible = self._visible
         reach = 256
         while True:
             if step < 0:
-                low, high = max(0, offset - reach), min(size, offset + 1)
+                start, stop = max(low, high - reach + 1), high + 1
             else:
-                low, high = offset, min(size, offset + reach)
-            classes = bidi_classes(visible[low:high])
-            candidates = [low + found.start() for found in _STRONG_RE.finditer(classes)]
+                start, stop = low, min(high + 1, low + reach)
+            classes = bidi_classes(visible[start:stop])
             if step < 0:
-                candidates.reverse()
-            for at in candidates:
-                # blocked when a pair opens before `at` and closes at or after it
-                k = bisect_left(opens, at) - 1
-                if k < 0 or closes[k] < at:
-                    return at
-            if (step < 0 and low == 0) or (step > 0 and high == size):
-                return 0 if step < 0 else size
+                found = None
+                for found in _STRONG_RE.finditer(classes):  # noqa: B007 - the last one
+                    pass
+                if found is not None:
+                    return start + found.start()
+                if start == low:
+                    return None
+            else:
+                first = _STRONG_RE.search(classes)
+                if first is not None:
+                    return start + first.start()
+                if stop == high + 1:
+                    return None
             reach *= 4
 
     def _bracket_pairs(self) -> tuple[list[int], list[int]] | None:
-        """BD16 over the whole paragraph as merged spans (opens, closes), sorted; None when
-        levels must be resolved whole (explicit codes, or more than 63 open brackets)."""
+        """Where windows may not be cut, as merged spans (opens, closes), sorted: offset `at`
+        is blocked when opens[k] < at <= closes[k]. None when levels must be resolved whole.
+
+        Without explicit codes: the bracket pairs of BD16 over the whole paragraph (None past
+        63 open brackets). With them, see `_explicit_spans`."""
         if self._blocked is not None:
             return self._blocked
         visible = self._visible
         if any(char in visible for char in _EXPLICIT_CHARS):
-            return None
+            spans = self._explicit_spans()
+            if spans is None:
+                return None
+            self._blocked = spans
+            return spans
         stack: list[tuple[str, int]] = []
         pairs: list[tuple[int, int]] = []
         neutral = _neutral_brackets()
@@ -954,3 +1013,46 @@ class LazyLayout:
                 closes.append(close_at)
         self._blocked = (opens, closes)
         return self._blocked
+
+    def _explicit_spans(self) -> tuple[list[int], list[int]] | None:
+        """Blocked spans of a paragraph with explicit codes: a window may be cut only where
+        X1-X8 are back at the paragraph level with nothing open (every embedding and isolate
+        opened before is closed, so the window resolves as the whole does), and only before
+        the first bracket opened at that level (a pair of the paragraph-level sequence could
+        span the cut, and its runs are not followed here: no cut after it). None (resolve
+        whole) with an FSI, whose direction needs a look ahead, or nesting deep enough to
+        overflow."""
+        visible = self._visible
+        if "\u2068" in visible:
+            return None
+        opens: list[int] = []
+        closes: list[int] = []
+        stack: list[bool] = []  # True for an isolate; empty: the paragraph level
+        neutral = _neutral_brackets()
+        for found in _explicit_or_opener_re().finditer(visible):
+            char, at = found.group(), found.start()
+            if char in _OPENERS:
+                if not stack and char in neutral:
+                    opens.append(at)
+                    closes.append(len(visible))
+                    break
+                continue
+            was_open = bool(stack)
+            if char in "\u202a\u202b\u202d\u202e":  # LRE RLE LRO RLO
+                stack.append(False)
+            elif char in "\u2066\u2067":  # LRI RLI
+                stack.append(True)
+            elif char == "\u2069":  # PDI: closes the last isolate and what it holds
+                if True in stack:
+                    while not stack.pop():
+                        pass
+            elif stack and not stack[-1]:  # PDF closes an embedding, never an isolate
+                stack.pop()
+            if len(stack) > 60:  # levels could reach the limit (125): resolve it whole
+                return None
+            if stack and not was_open:
+                opens.append(at)
+                closes.append(len(visible))
+            elif was_open and not stack:
+                closes[-1] = at
+        return opens, closes

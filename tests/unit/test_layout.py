@@ -586,3 +586,47 @@ def test_lazy_layout_estimates_rows_until_complete() -> None:
     assert lazy.complete and lazy.rows() == total
     with pytest.raises(ValueError, match="bidi mode"):
         LazyLayout("abc", 10, "visual")
+
+
+#: Prose with embeddings, overrides and isolates (opened and closed, or left open) and
+#: brackets inside and outside them: windows may be cut only where all are closed.
+EXPLICIT_PROSE = st.lists(
+    st.one_of(
+        st.text(alphabet=ARABIC, min_size=1, max_size=6),
+        st.text(alphabet="abcXYZ", min_size=1, max_size=6),
+        st.text(alphabet="0123456789", min_size=1, max_size=4),
+        st.sampled_from(["(", ")", "(1)", "[ب]", "-", ".", "،", "\u200c"]),
+        st.sampled_from(list("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2069")),
+        st.sampled_from(
+            ["\u202bعربي\u202c", "\u2066abc\u2069", "\u202erev\u202c", "\u2067(x)\u2069"]
+        ),
+    ),
+    min_size=1,
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    EXPLICIT_PROSE,
+    st.integers(min_value=3, max_value=30),
+    st.integers(min_value=1, max_value=30),
+    st.integers(min_value=1, max_value=3),
+)
+def test_lazy_layout_levels_windows_with_explicit_codes(
+    text: str, width: int, chunk: int, group: int
+) -> None:
+    expected = whole_lines(text, width, "app", True)
+    lazy = LazyLayout(text, width, "app", chunk=chunk, group=group)
+    for row in reversed(range(len(expected))):
+        assert lazy.line(row) == expected[row], row
+
+
+def test_explicit_codes_leave_windows_small_where_they_are_closed() -> None:
+    """A closed embedding early in a long paragraph does not make every window whole."""
+    base = " ".join(seed_paragraphs()).replace("(", "").replace("[", "")
+    text = "مرحبا \u202bعربي abc\u202c " + base * 3
+    lazy = LazyLayout(text, 40, chunk=500, group=2)
+    origin, classes, _levels = lazy._levels(len(text) // 2, len(text) // 2 + 80)
+    assert origin > 0 and len(classes) < 1000
+    assert lazy.lines() == whole_lines(text, 40, "app", True)
