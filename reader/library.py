@@ -310,13 +310,23 @@ def _remember(feed: Feed, keys: Sequence[str]) -> None:
 
 def subscribe(store: Store, offer: FeedOffer) -> Feed:
     """Subscribe to a feed already fetched by `add_targets` (its entries count as seen)."""
-    feed = store.get_feed(offer.url) or Feed(url=offer.url)
-    feed.title = offer.title or feed.title
-    feed.etag = offer.etag
-    feed.modified = offer.last_modified
-    feed.last_checked = _now()
-    _remember(feed, offer.entry_keys)
-    store.put_feed(clean_feed(feed))
+    checked = _now()
+
+    def subscribed(feed: Feed) -> None:
+        feed.title = offer.title or feed.title
+        feed.etag = offer.etag
+        feed.modified = offer.last_modified
+        feed.last_checked = checked
+        _remember(feed, offer.entry_keys)
+        clean_feed(feed)
+
+    # Already subscribed: change the feed as saved now (a refresh may be running).
+    saved = store.update_feed(offer.url, subscribed)
+    if saved is not None:
+        return saved
+    feed = Feed(url=offer.url)
+    subscribed(feed)
+    store.put_feed(feed)
     return feed
 
 

@@ -2,9 +2,11 @@
 
 A save is first tried at once on the UI thread with `Store.without_waiting`: when no other
 `reader` process holds the database's lock (nearly always) it is done before the next key.
-When one does, the save goes to one background thread that keeps trying, in order with any
-later saves; the change stays on screen meanwhile, a notification says so once the wait
-passes `Store.lock_timeout_seconds`, and `on_saved` runs on the UI thread when it is written.
+When one does, or when the caller says the save is big (`background`: an article with
+tens of thousands of annotations), it goes to one background thread that keeps trying, in
+order with any later saves; the change stays on screen meanwhile, a notification says so
+once the wait passes `Store.lock_timeout_seconds`, and `on_saved` runs on the UI thread
+when it is written.
 A save that fails for another reason (full disk, read-only, a refused change) calls
 `on_failed` with the one-sentence error. What is still unsaved when the app closes is
 listed by `unsaved` so the command line can say what was lost.
@@ -76,10 +78,13 @@ class Saver:
         operation: Callable[[], Any],
         on_saved: Callable[[Any], None] | None = None,
         on_failed: Callable[[ReaderError], None] | None = None,
+        *,
+        background: bool = False,
     ) -> None:
-        """Run `operation` (a store write) now if the lock is free, else in the background."""
+        """Run `operation` (a store write) now if the lock is free, else in the background
+        (always there when `background`: a write too big to make the UI wait for)."""
         job = _Job(what, operation, on_saved or _ignore, on_failed or self._notify_failure)
-        if self._pending == 0 and not self._closing.is_set():
+        if self._pending == 0 and not background and not self._closing.is_set():
             try:
                 with self._store.without_waiting():
                     result = operation()

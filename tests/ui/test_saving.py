@@ -155,3 +155,31 @@ async def test_app_starts_and_keeps_a_highlight_while_another_process_holds_the_
     with Store.open(db) as store:
         quotes = sorted(a.quote for a in store.annotations_for(shown.article_id))
     assert quotes == sorted([shown.quote, "OpenAI"])
+
+
+async def test_full_disk_app_opens_read_only_says_why_and_keeps_nothing_unsaid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "reader.json"
+    shown = _seed_with_note(db, "")
+    with Store.open(db) as store:
+        store.set_setting("library.seeded", False)  # seeding would write: it must be skipped
+    monkeypatch.setenv("READER_MIN_FREE_BYTES", str(10**18))  # no disk has that much free
+    app = make_app(db, target=str(SEED), bidi="app", theme="dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ReadingView)
+        assert [a.id for a in view.annotations] == [shown.id]
+        (full,) = [n.message for n in app._notifications if "is full" in n.message]
+        assert "read-only" in full and full.endswith(".")
+        start = view.text.index("OpenAI")
+        view.select_span(start, start + len("OpenAI"))
+        await pilot.press("2")
+        await pilot.pause()
+        assert [a.id for a in view.annotations] == [shown.id]  # taken away again: not saved
+        refused = [n for n in app._notifications if "is full" in n.message]
+        assert len(refused) == 2 and refused[1].severity == "error"
+    monkeypatch.delenv("READER_MIN_FREE_BYTES")
+    with Store.open(db) as store:
+        assert [a.id for a in store.annotations_for(shown.article_id)] == [shown.id]
+        assert store.get_setting("library.seeded") is False

@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 COLOURS = 5
 
+BACKGROUND_SAVES_FROM = 20_000
+"""Highlights on one article from which saves always go to the background thread: with
+10,000 a save takes about 20 ms (benchmarks/bench_save.py), with 100,000 about 200 ms."""
+
 
 def _ignore(_result: object) -> None:
     return None
@@ -422,7 +426,8 @@ class ReadingView(ArticleView):
         process); directly where there is none."""
         saver = getattr(self.app, "saver", None)
         if saver is not None:
-            saver.save(what, operation, on_saved, on_failed)
+            big = len(self.annotations) > BACKGROUND_SAVES_FROM
+            saver.save(what, operation, on_saved, on_failed, background=big)
             return
         try:
             result = operation()
