@@ -499,3 +499,15 @@ def test_a_tls_handshake_that_never_ends_is_held_to_the_deadline(tmp_path: Path)
         result, seconds = run_cli(db, "add", url, env={"READER_FETCH_TIMEOUT": "2"}, timeout=40)
     assert result.stderr == f"reader: {url} did not answer within 2 seconds.\n"
     assert seconds < 12
+
+
+def test_a_bad_deadline_setting_is_one_sentence(tmp_path: Path, server: Server) -> None:
+    server.routes["/feed"] = fixed(answer("200 OK", rss("خبر", "z"), {"Content-Type": "text/xml"}))
+    db = tmp_path / "db" / "reader.json"
+    url = f"{server.base}/feed"
+    result, _ = run_cli(db, "add", url, env={"READER_FETCH_TIMEOUT": "soon"})
+    assert result.returncode == 1
+    assert (
+        result.stderr == "reader: READER_FETCH_TIMEOUT must be a number of seconds, not 'soon'.\n"
+    )
+    assert server.hits == [] and stored(db) == []
