@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.theme import BUILTIN_THEMES
 
 from reader.errors import ReaderError
 from reader.models import Article
@@ -100,7 +101,7 @@ class ReaderApp(App[None]):
         self._messages = list(messages or [])
         for definition in themes.themes.values():
             self.register_theme(definition)
-        if theme not in self.reader_themes:
+        if theme not in self.available_themes:
             fallback = DEFAULT_THEME if DEFAULT_THEME in self.reader_themes else "textual-dark"
             if theme:
                 self._messages.append(f"The theme '{theme}' is not available; using {fallback}.")
@@ -287,7 +288,7 @@ class ReaderApp(App[None]):
     def watch_theme(self, name: str) -> None:
         """Remember the theme. (Its stylesheet rules key on Textual's own `-theme-NAME` class
         of the app, so switching restyles the screen once, not once more for our classes.)"""
-        if self._ready_to_save and name in self.reader_themes:
+        if self._ready_to_save:
             self._save_setting("theme", name)
 
     def get_css_variables(self) -> dict[str, str]:
@@ -340,8 +341,8 @@ def make_app(
     messages = list(store.messages)
     themes = load_themes(themes_folder)
     messages.extend(themes.problems)
-    if theme and theme not in themes.themes:
-        names = ", ".join(themes.themes) or "none"
+    if theme and theme not in themes.themes and theme not in BUILTIN_THEMES:
+        names = ", ".join([*themes.themes, *BUILTIN_THEMES]) or "none"
         store.close()
         raise ReaderError(f"There is no theme called '{theme}' (available: {names}).")
     article = _stored_local_article(store, target) if target else None

@@ -214,3 +214,34 @@ async def test_every_theme_draws_every_mark_distinctly_in_256_and_16_colours(
                             f"{name} {system.name}: {layer} vanishes in highlight {colour}"
                         )
     assert not failures, "\n".join(failures)
+
+
+async def test_a_textual_theme_chosen_in_the_palette_works_and_is_remembered(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "db.json"
+    app = make_app(db, target=str(ROOT / "seeds" / "000_23062d0d2c77e25f.txt"), theme="dark")
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"Theme")
+        await pilot.pause(0.5)
+        await pilot.press("enter")  # Textual's "Change the current theme"
+        await pilot.pause(0.5)
+        await pilot.press(*"gruvbox")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.theme == "gruvbox"
+        assert app.theme_variables["background"] == "#282828"
+        await pilot.press("j")  # still running and responding
+        await pilot.pause()
+    again = make_app(db, seed=False)
+    async with again.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme == "gruvbox"
+    chosen = make_app(db, seed=False, theme="nord")
+    async with chosen.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        assert chosen.theme == "nord"
