@@ -747,6 +747,29 @@ class Recovery:
             f"so {it} {place} and the rest of the library is usable."
         )
 
+    # -- backups ---------------------------------------------------------------------------
+
+    def backup_copy_intact(self, copy: Path, sig: list[int], recorded: list[int] | None) -> bool:
+        """Whether a previous backup's copy is still as it was made (so it may be linked into
+        the next backup); when it is not, the user is told and a fresh copy is made."""
+        try:
+            stat = os.stat(copy)
+        except FileNotFoundError:
+            found = "is missing"
+        else:
+            if recorded is not None and len(recorded) == 2 and recorded[1]:
+                intact = [stat.st_size, stat.st_mtime_ns] == recorded
+            else:  # a manifest from before copies were recorded: the size must still match
+                intact = stat.st_size == sig[1]
+            if intact:
+                return True
+            found = "was changed or damaged after it was made"
+        self._store._tell(
+            f"The backup copy {copy} {found}, so the new backup copied the file afresh "
+            "(nothing in the database itself was lost)."
+        )
+        return False
+
     # -- what backup rotation must keep ----------------------------------------------------
 
     def _backup_body_references(self) -> set[str]:

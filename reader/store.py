@@ -553,9 +553,12 @@ class Store:
             self.backups_dir.mkdir(exist_ok=True)
             previous = self._backups()
             reuse: dict[str, list[int]] = {}
+            copies: dict[str, list[int]] = {}
             if previous:
-                with contextlib.suppress(OSError, ValueError, AttributeError):
-                    reuse = json.loads((previous[0] / "manifest.json").read_bytes())["files"]
+                with contextlib.suppress(OSError, ValueError, AttributeError, KeyError):
+                    old_manifest = json.loads((previous[0] / "manifest.json").read_bytes())
+                    reuse = old_manifest["files"]
+                    copies = old_manifest.get("copies", {})
             # Microseconds keep names unique and in time order.
             final = self.backups_dir / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             staging = self.backups_dir / f".staging-{final.name}"
@@ -569,6 +572,7 @@ class Store:
             ]
             sources.extend(sorted(self.annotations_dir.glob("*.json")))
             manifest: dict[str, list[int]] = {}
+            made: dict[str, list[int]] = {}
             for source in sources:
                 rel = self._backup_relpath(source)
                 try:
@@ -577,16 +581,23 @@ class Store:
                     continue
                 target = staging / rel
                 if reuse.get(str(rel)) == sig:
-                    try:
-                        os.link(previous[0] / rel, target)
-                        manifest[str(rel)] = sig
-                        continue
-                    except OSError:
-                        pass
+                    earlier = previous[0] / rel
+                    if self._recovery.backup_copy_intact(earlier, sig, copies.get(str(rel))):
+                        try:
+                            os.link(earlier, target)
+                            manifest[str(rel)] = sig
+                            made[str(rel)] = copies.get(str(rel)) or [sig[1], 0]
+                            continue
+                        except OSError:
+                            pass
                 copied = self._copy_checked(source, target)
                 if copied is not None:
                     manifest[str(rel)] = list(copied)
-            (staging / "manifest.json").write_bytes(encode_json({"files": manifest}))
+                    stat = os.stat(target)
+                    made[str(rel)] = [stat.st_size, stat.st_mtime_ns]
+            (staging / "manifest.json").write_bytes(
+                encode_json({"files": manifest, "copies": made})
+            )
             os.replace(staging, final)
             for old in self._backups()[self.backups_kept :]:
                 shutil.rmtree(old, ignore_errors=True)

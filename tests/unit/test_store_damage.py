@@ -297,9 +297,37 @@ def test_rotation_keeps_bodies_named_by_set_aside_and_damaged_copies(tmp_path: P
     library.write_text(json.dumps(data), encoding="utf-8")
     bodies = sorted(p.name for p in (folder / "bodies").iterdir())
     assert len(bodies) == 3
-    for round_ in range(Store.backups_kept + 2):
-        for backup in (folder / "backups").iterdir():  # make every backup look old
-            if not backup.name.startswith("2000"):
-                backup.rename(backup.with_name(f"2000{round_:02d}{backup.name[6:]}"))
+    for _round in range(Store.backups_kept + 2):
+        _age_backups(folder)
         assert run_cli(db, "list").returncode == 0
     assert sorted(p.name for p in (folder / "bodies").iterdir()) == bodies
+
+
+def _age_backups(folder: Path) -> None:
+    """Rename every backup as if made in 2000, oldest first, so the next open makes one."""
+    for backup in (folder / "backups").iterdir():
+        if not backup.name.startswith("2000"):
+            backup.rename(backup.with_name("2000" + backup.name[4:]))
+
+
+def test_a_damaged_backup_copy_is_told_and_not_linked_into_the_next_backup(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "reader.json"
+    folder = db.with_name(db.name + ".d")
+    _build(db)
+    with Store.open(db) as store:
+        store.make_backup()  # the library copy in it is what the next backup would link
+    newest = sorted((folder / "backups").iterdir())[-1]
+    copy = newest / "d" / "library.json"
+    copy.write_bytes(copy.read_bytes()[:20])
+    _age_backups(folder)
+    listed = run_cli(db, "list", "--json")
+    assert listed.returncode == 0
+    assert "The backup copy" in listed.stderr and "library.json" in listed.stderr
+    fresh = sorted((folder / "backups").iterdir())[-1]
+    assert not fresh.name.startswith("2000")
+    assert json.loads((fresh / "d" / "library.json").read_text("utf-8"))["articles"]["late"]
+    (folder / "library.json").write_bytes(b"")
+    again = run_cli(db, "list", "--json")
+    assert {row["title"] for row in json.loads(again.stdout)} == {EARLY_TITLE, LATE_TITLE}
