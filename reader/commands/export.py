@@ -235,7 +235,7 @@ def run_import(args: argparse.Namespace) -> int:
                 raise  # the database cannot take any file: say so once
             except ReaderError as error:  # this file is refused whole; go on with the next
                 sentence = str(error).rstrip(".")
-                print(f"reader: {sentence}; nothing was imported from it.", file=sys.stderr)
+                say(f"reader: {sentence}; nothing was imported from it.", err=True)
                 failed = True
                 continue
             _print_report(name, report)

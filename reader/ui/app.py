@@ -400,12 +400,12 @@ def run_app(args: Any) -> int:
         app.store.close()
     lost = app.saver.unsaved
     if lost:
-        import sys
+        from reader.commands import say
 
-        print(
+        say(
             f"reader: {', '.join(lost)} could not be saved: another reader process held the "
             "database until the app closed.",
-            file=sys.stderr,
+            err=True,
         )
         return 1
     return 0

@@ -290,6 +290,12 @@ def test_a_hostile_file_name_is_percent_encoded_in_the_source(tmp_path: Path) ->
     _out, err, status = run(db, "add", missing)
     assert status == 1
     assert "does not exist" in assert_clean("add missing", err)
+    notes = folder / f"notes{CLIPBOARD}\u202e.json"
+    notes.write_text("[1, [", encoding="utf-8")
+    for name in (str(notes), missing):
+        _out, err, status = run(db, "import", name)
+        assert status == 1
+        assert "nothing was imported" in assert_clean("import refused", err)
 
 
 # ------------------------------------------------------------------ the property test
