@@ -17,10 +17,12 @@ under the lock after re-reading any file another process changed, so two
 `reader` processes lose none of each other's writes. Reads need no lock and
 cost one `stat` while a file is unchanged.
 
-A file that is not valid JSON is moved aside as `NAME.corrupt-YYYYmmdd-HHMMSS`,
-restored from the newest good backup if there is one, and `Store.messages`
-says so in one sentence. A database written by a newer schema is opened
-read-only (every write raises StoreError) and left untouched.
+Damage is looked for at open (`reader.recovery`): a file that does not load
+is kept aside as `NAME.corrupt-YYYYmmdd-HHMMSS`, restored from the newest good
+backup with every record still readable in it merged back, and `Store.messages`
+(then `Store.on_message`, for damage found later) says so in one sentence.
+A database written by a newer schema is opened read-only (every write raises
+StoreError) and left untouched.
 """
 
 from __future__ import annotations
