@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import Notify
 from textual.theme import BUILTIN_THEMES
 
 from reader.errors import ReaderError
@@ -23,6 +24,7 @@ from reader.store import Store
 from reader.ui.commands import ReaderCommands
 from reader.ui.saving import SaveDone, Saver
 from reader.ui.screens.article import ArticleScreen
+from reader.ui.shaped import ShapedNotification, shaped
 from reader.ui.themes import (
     DEFAULT_THEME,
     MARK_STYLE_DEFAULTS,
@@ -47,6 +49,9 @@ BIDI_ENV = "READER_BIDI"
 DEFAULT_READING_WIDTH = 80
 
 APP_CSS = Path(__file__).with_name("app.tcss")
+
+#: Width of Textual's notification toasts (its Toast CSS: `width: 60; max-width: 50%`).
+TOAST_WIDTH = 60
 
 
 def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
@@ -123,15 +128,26 @@ class ReaderApp(App[None]):
         """Every notification (widgets' too: theirs come here) as plain, neutralised text.
 
         Messages quote titles, paths and names from the library: they are shown without
-        markup, escape sequences, controls or bidi controls."""
-        kwargs: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-        super().notify(
-            printable(message),
-            title=printable(title, line=True),
-            severity=severity,
+        markup, escape sequences, controls or bidi controls, and Arabic in them is shaped
+        like the article's (`reader.ui.shaped`), wrapped to the toast's width."""
+        logical = printable(message)
+        width = self.toast_text_width()
+        notification = ShapedNotification(
+            shaped(logical, self.bidi_mode, width, harakat=self.harakat),
+            shaped(printable(title, line=True), self.bidi_mode, harakat=self.harakat),
+            severity,
+            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
             markup=False,
-            **kwargs,
+            logical=logical,
         )
+        self.post_message(Notify(notification))  # as App.notify does (thread-safe)
+
+    def toast_text_width(self) -> int:
+        """Cells of text in a toast: Textual's Toast is 60 cells wide but at most half its rack
+        (the screen less the rack's 2-cell scroll bar), less its padding (1 each side) and its
+        left border (1). (Measured on Textual 8: 36 at 80 columns, 57 from 124.)"""
+        screen_width = self.size.width or 120
+        return max(10, min(TOAST_WIDTH, (screen_width - 2) // 2) - 3)
 
     # ---------------------------------------------------------------- start-up
 

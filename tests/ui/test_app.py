@@ -18,6 +18,7 @@ from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen, FindBar
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.library import LibraryScreen
+from reader.ui.shaped import logical_message
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane
 
@@ -350,7 +351,7 @@ async def test_export_key_names_the_file(
         await pilot.pause()
         files = list(out.glob("*.md"))
         assert len(files) == 1
-        assert any(str(files[0]) in n.message for n in app._notifications)
+        assert any(str(files[0]) in logical_message(n) for n in app._notifications)
 
 
 async def test_fast_typing_after_slash_lands_in_the_find_box(app_factory: Factory) -> None:

@@ -13,6 +13,7 @@ from reader.store import Store
 from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.library import LibraryScreen
+from reader.ui.shaped import logical_message
 
 SIZE = (100, 40)
 Factory = Callable[..., ReaderApp]
@@ -25,7 +26,7 @@ def _body_file(db_path: Path, article_id: str) -> Path:
 
 
 def _notes(app: ReaderApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [logical_message(n) for n in app._notifications]
 
 
 async def test_damaged_body_is_told_and_other_articles_still_open(

@@ -18,6 +18,7 @@ from reader.errors import ReaderError
 from reader.models import Article
 from reader.sanitize import printable
 from reader.ui.screens.common import short_source
+from reader.ui.shaped import shaped_parts
 from reader.ui.widgets.article_view import ArticleView, display_lines
 from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.side_pane import SidePane
@@ -55,7 +56,9 @@ class ArticleHeader(Vertical):
             parts.append(article.author)
         if article.published:
             parts.append(article.published[:10])
-        meta = Text(printable(" · ".join(part for part in parts if part), line=True))
+        meta = Text(
+            shaped_parts([printable(part, line=True) for part in parts], mode)  # type: ignore[arg-type]
+        )
         self.query_one("#article-meta", Static).update(meta)
 
 

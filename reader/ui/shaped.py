@@ -1,0 +1,72 @@
+"""Short strings (notifications, the byline) as the screen shows them, through the layout engine.
+
+In `app` mode Arabic is shaped and put in visual order by `reader.layout`, the engine the
+article body uses; a widget that printed logical Arabic would show isolated letters
+left-to-right. In `terminal` mode the terminal does that job, so the text is left as given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual.notifications import Notification
+
+from reader.layout import BidiMode, layout
+from reader.sanitize import printable
+
+#: Characters the layout engine changes in app mode: right-to-left letters and Arabic digits
+#: (bidi classes R, AL and AN) and the presentation-form blocks. Text without any is shown as
+#: given, so a plain message keeps its natural wrapping by the widget.
+_NEEDS_LAYOUT_RE = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+#: A width no one-line string reaches: `width=None` lays out without wrapping.
+_UNWRAPPED = 100_000
+
+
+def shaped(text: str, mode: BidiMode, width: int | None = None, *, harakat: bool = True) -> str:
+    """`text` (logical order, may hold newlines) as app mode draws it, or unchanged in
+    terminal mode.
+
+    With `width` each paragraph is wrapped to that many cells and right-to-left lines are
+    right-aligned in it (the caller must show the result exactly that wide, so the widget
+    does not wrap the visual lines again); without it each paragraph stays on one line.
+    Controls, escape sequences and bidi controls are removed first (`printable`).
+    """
+    if mode == "terminal" or _NEEDS_LAYOUT_RE.search(text) is None:
+        return text
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        paragraph = printable(paragraph, line=True)
+        if width is None:
+            lines.extend(line.text for line in layout(paragraph, _UNWRAPPED, mode, harakat=harakat))
+        else:
+            laid = layout(paragraph, max(1, width), mode, harakat=harakat)
+            lines.extend((" " * line.indent + line.text).rstrip() for line in laid)
+    return "\n".join(lines)
+
+
+def shaped_parts(
+    parts: list[str], mode: BidiMode, separator: str = " · ", *, harakat: bool = True
+) -> str:
+    """Fields shown side by side, left to right (source · author · date): each one laid out on
+    its own, so a date after an Arabic name is not pulled into the name's right-to-left run."""
+    return separator.join(shaped(part, mode, harakat=harakat) for part in parts if part)
+
+
+@dataclass
+class ShapedNotification(Notification):
+    """A notification whose `message` and `title` are what the toast draws (shaped in app
+    mode), keeping the text as it was raised."""
+
+    logical: str = ""
+    """The message in logical order, neutralised (what was said, for the record and tests)."""
+
+
+def logical_message(notification: Notification) -> str:
+    """What a notification says, in logical order (its `message` may be shaped for the screen)."""
+    if isinstance(notification, ShapedNotification):
+        return notification.logical
+    return notification.message
