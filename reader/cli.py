@@ -102,9 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = func(args)
         return result
     except ReaderError as error:
-        from reader.sanitize import printable
+        from reader.commands.output import Out
 
-        print(f"reader: {printable(str(error))}", file=sys.stderr)
+        Out.of(args).say(f"reader: {error}", err=True)
         return 1
     except KeyboardInterrupt:
         print("reader: interrupted.", file=sys.stderr)

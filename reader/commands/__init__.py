@@ -7,16 +7,15 @@ core modules and print.
 
 from __future__ import annotations
 
-import sys
-
-from reader.sanitize import printable
-
 
 def say(text: str, *, err: bool = False) -> None:
-    """Print one message line through `printable`, the one neutralising function every
-    command's output goes through: titles, URLs and file names in it come from feeds and
-    files, and none of their escape sequences, controls or bidi controls reach the terminal."""
-    print(printable(text), file=sys.stderr if err else sys.stdout)
+    """Print one message line the way every command prints (`reader.commands.output.Out`,
+    bidi mode from $READER_BIDI): through `printable`, so no escape sequence, control or
+    bidi control from a feed or a file reaches the terminal; shaped and reordered on a
+    terminal, logical text on a pipe."""
+    from reader.commands.output import Out
+
+    Out.of().say(text, err=err)
 
 
 def tell_stderr(message: str) -> None:

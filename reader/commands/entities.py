@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.commands import say
+from reader.commands.output import Out, cell, cells, isolate
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS
 from reader.paths import resolve_db_path
@@ -71,30 +71,39 @@ def entity_json(entity: Entity) -> dict[str, Any]:
     }
 
 
-def _print_table(entities: list[Entity]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console()
+def _table_lines(entities: list[Entity], total_width: int, visual_mode: str | None) -> list[str]:
+    """Entities grouped by type, each group a heading then "Mentions  Name" rows; names
+    (logical on a pipe, shaped and right-aligned on a terminal) cut to what the width leaves."""
     if not entities:
-        console.print("No entities found.")
-        return
+        return ["No entities found."]
     from reader.entities import ENTITY_TYPES
 
     order = {kind: index for index, kind in enumerate(ENTITY_TYPES)}
     groups: dict[str, list[Entity]] = {}
     for entity in entities:
         groups.setdefault(entity.type, []).append(entity)
+    count_width = len("Mentions")
+    names = [printable(entity.name, line=True) for entity in entities]
+    longest = max([cells(shown) for shown in names] + [len("Name")])
+    name_width = max(10, min(longest, total_width - count_width - 2))
+    lines: list[str] = []
+    memo: dict[tuple[str, bool], str] = {}
     for kind in sorted(groups, key=lambda k: order.get(k, len(order))):
-        heading = Text(printable(TYPE_HEADINGS.get(kind, kind), line=True))
-        table = Table(title=heading, title_justify="left", box=None)
-        table.add_column("Mentions", justify="right")
-        table.add_column("Name")
+        lines.append(printable(TYPE_HEADINGS.get(kind, kind), line=True))
+        lines.append(f"{'Mentions'}  {'Name'}")
         for entity in groups[kind]:
-            table.add_row(str(len(entity.mentions)), Text(printable(entity.name, line=True)))
-        console.print(table)
-        console.print()
+            count = str(len(entity.mentions)).rjust(count_width)
+            lines.append(f"{count}  {cell(entity.name, name_width, visual_mode, memo)}".rstrip())
+        lines.append("")
+    return lines
+
+
+def _print_table(entities: list[Entity], out: Out) -> None:
+    import shutil
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    lines = _table_lines(entities, width, out.visual_mode(sys.stdout))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json_safe(json.dumps(payload, ensure_ascii=False, indent=2)))
         sys.stdout.write("\n")
         return 0
+    out = Out.of(args)
     for article, found in results:
         if len(results) > 1:
-            say(f"# {article.title or article.id}")
-        _print_table(found)
+            out.say(f"# {isolate(article.title or article.id)}")
+        _print_table(found, out)
     return 0

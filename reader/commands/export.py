@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.commands import say, tell_stderr
+from reader.commands import tell_stderr
+from reader.commands.output import Out, isolate
 from reader.errors import ReaderError
 from reader.paths import resolve_db_path
 
@@ -134,9 +135,10 @@ def run_export(args: argparse.Namespace) -> int:
 
     if args.with_entities and args.format != "md":
         raise ReaderError("--with-entities applies to Markdown export only.")
+    out = Out.of(args)
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
-            say(f"reader: {message}", err=True)
+            out.say(f"reader: {message}", err=True)
         store.on_message = tell_stderr
         ids = _resolve_ids(store, args.articles, args.all)
         extractor: Extractor | None = None
@@ -195,27 +197,28 @@ def run_export(args: argparse.Namespace) -> int:
                 )
                 written.append(path)
     for path in written:
-        say(str(path))
+        out.say(str(path))
     return 0
 
 
 # --- import ----------------------------------------------------------------------
 
 
-def _print_report(path: str, report: ImportReport) -> None:
-    say(
-        f"{path}: {report.placed} placed, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.orphaned} orphaned, {len(report.skipped)} skipped."
+def _print_report(path: str, report: ImportReport, out: Out) -> None:
+    out.say(
+        f"{isolate(path)}: {report.placed} placed, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.orphaned} orphaned, "
+        f"{len(report.skipped)} skipped."
     )
     if report.orphaned:
-        say(
+        out.say(
             f"  {report.orphaned} orphaned: kept with their notes, but the quote was not found "
             "in the article's current text."
         )
     for reason, count in report.reasons().most_common():
         examples = [s.label for s in report.skipped if s.reason == reason][:3]
         more = ", ..." if count > len(examples) else ""
-        say(f"  {count} skipped because {reason} ({', '.join(examples)}{more})")
+        out.say(f"  {count} skipped because {reason} ({', '.join(examples)}{more})")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -224,9 +227,10 @@ def run_import(args: argparse.Namespace) -> int:
     from reader.webanno import import_file
 
     failed = False
+    out = Out.of(args)
     with Store.open(resolve_db_path(getattr(args, "db", None))) as store:
         for message in store.messages:
-            say(f"reader: {message}", err=True)
+            out.say(f"reader: {message}", err=True)
         store.on_message = tell_stderr
         for name in args.files:
             try:
@@ -235,8 +239,8 @@ def run_import(args: argparse.Namespace) -> int:
                 raise  # the database cannot take any file: say so once
             except ReaderError as error:  # this file is refused whole; go on with the next
                 sentence = str(error).rstrip(".")
-                say(f"reader: {sentence}; nothing was imported from it.", err=True)
+                out.say(f"reader: {sentence}; nothing was imported from it.", err=True)
                 failed = True
                 continue
-            _print_report(name, report)
+            _print_report(name, report, out)
     return 1 if failed else 0

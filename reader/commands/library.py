@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from reader.commands import say, tell_stderr
+from reader.commands import tell_stderr
+from reader.commands.output import Out, cell, cells, fit, fit_visual, isolate
 from reader.sanitize import json_safe, printable
 
 if TYPE_CHECKING:
@@ -113,9 +111,10 @@ def _open_store(args: argparse.Namespace) -> Iterator[Store]:
     from reader.store import Store
 
     store = Store.open(resolve_db_path(getattr(args, "db", None)))
+    out = Out.of(args)
     try:
         for message in store.messages:
-            say(f"reader: {message}", err=True)
+            out.say(f"reader: {message}", err=True)
         store.on_message = tell_stderr
         yield store
     finally:
@@ -165,22 +164,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _print_add_summary(report: AddReport) -> None:
+def _print_add_summary(report: AddReport, out: Out) -> None:
     parts = [f"Added {_plural(len(report.added), 'article')}"]
     if report.updated:
         parts.append(f"updated {len(report.updated)}")
     if report.unchanged:
         parts.append(f"{len(report.unchanged)} already in the library")
-    say(", ".join(parts) + ".")
+    out.say(", ".join(parts) + ".")
     if report.orphaned:
-        say(
+        out.say(
             f"{_plural(report.orphaned, 'highlight')} could not be placed in the changed text "
             "and are kept as orphans."
         )
 
 
-def _ask(question: str) -> bool:
-    sys.stdout.write(printable(question))  # input() would send it to stderr when readline is active
+def _ask(question: str, out: Out) -> bool:
+    out.write(question)  # input() would send it to stderr when readline is active
     sys.stdout.flush()
     try:
         answer = input()
@@ -196,24 +195,26 @@ def run_add(args: argparse.Namespace) -> int:
     """`reader add PATH|URL...`."""
     from reader.library import add_targets, subscribe
 
+    out = Out.of(args)
     with _open_store(args) as store:
         with _progress_bar("Adding") as progress:
             report = add_targets(store, args.targets, progress)
-        _print_add_summary(report)
+        _print_add_summary(report, out)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         for offer in report.feeds:
+            url, title = isolate(offer.url), isolate(offer.title)
             if args.subscribe or (
-                interactive and _ask(f"{offer.url} is a feed ({offer.title}). Subscribe? [y/N] ")
+                interactive and _ask(f"{url} is a feed ({title}). Subscribe? [y/N] ", out)
             ):
                 subscribe(store, offer)
-                say(f"Subscribed to {offer.title} ({offer.url}).")
+                out.say(f"Subscribed to {title} ({url}).")
             else:
-                say(
-                    f"{offer.url} is a feed; 'reader feed add {offer.url}' "
+                out.say(
+                    f"{url} is a feed; 'reader feed add {url}' "
                     "(or 'reader add --subscribe') subscribes to it."
                 )
     for _target, reason in report.failed:
-        say(f"reader: {reason}", err=True)
+        out.say(f"reader: {reason}", err=True)
     return 1 if report.failed else 0
 
 
@@ -229,131 +230,9 @@ def _bidi_mode(args: argparse.Namespace) -> str:
     return mode if mode in ("app", "terminal") else "app"
 
 
-_ZERO_WIDTH = (
-    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u061c"
-    "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
-    "\u08d3-\u08e1\u08e3-\u08ff\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe00-\ufe0f"
-    "\ufe20-\ufe2f\ufeff"
-)
-_WIDE = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd"
-)
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    """Character classes for cell widths; compiled on first use so `reader list --json`
-    and the other commands do not pay for them at start-up."""
-
-    zero: re.Pattern[str]
-    wide: re.Pattern[str]
-    special: re.Pattern[str]
-    strong: re.Pattern[str]
-    """A strong letter: the first one gives a title's direction (UAX #9 P2, no isolates)."""
-
-
-@cache
-def _patterns() -> _Patterns:
-    return _Patterns(
-        zero=re.compile(f"[{_ZERO_WIDTH}]"),
-        wide=re.compile(f"[{_WIDE}]"),
-        special=re.compile(f"[{_ZERO_WIDTH}{_WIDE}]"),
-        strong=re.compile(
-            "[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
-        ),
-    )
-
-
-def _char_cells(char: str) -> int:
-    patterns = _patterns()
-    return 0 if patterns.zero.match(char) else 2 if patterns.wide.match(char) else 1
-
-
-def _cells(text: str) -> int:
-    """Terminal cells `text` takes: combining marks and bidi controls 0, East Asian wide 2.
-
-    A regex count rather than `rich.cells.cell_len`, which costs ~0.1 ms per Arabic string
-    and made a 5,000-row list miss its half-second target.
-    """
-    patterns = _patterns()
-    if not patterns.special.search(text):
-        return len(text)
-    return len(text) - len(patterns.zero.findall(text)) + len(patterns.wide.findall(text))
-
-
-def _cut(text: str, width: int) -> str:
-    """The longest start of `text` within `width` cells (marks stay with their letter)."""
-    if not _patterns().special.search(text):
-        return text[:width]
-    used = 0
-    for index, char in enumerate(text):
-        cells = _char_cells(char)
-        if used + cells > width:
-            return text[:index]
-        used += cells
-    return text
-
-
-def _fit(text: str, width: int, *, keep_end: bool = False) -> str:
-    """Logical text cut (with "…") and padded to exactly `width` cells."""
-    cells = _cells(text)
-    if cells > width:
-        if keep_end:
-            tail = _cut(text[::-1], width - 1)[::-1]
-            text = "…" + tail
-        else:
-            text = _cut(text, width - 1) + "…"
-        cells = _cells(text)
-    return text + " " * (width - cells)
-
-
-def _fit_visual(
-    text: str, width: int, mode: str, memo: dict[tuple[str, bool], str] | None = None
-) -> str:
-    """A title as the screen shows it: shaped and reordered by the layout engine (app mode),
-    right-aligned when right-to-left, cut with "…" at its logical end.
-
-    `memo` (one per table, same width and mode) keeps the result per cut title: titles
-    that differ only past the cut are laid out once."""
-    cut = _cells(text) > width
-    if cut:
-        text = _cut(text, width - 1)
-        space = text.rfind(" ")
-        if space > width // 3:
-            text = text[:space]
-    if memo is not None:
-        known = memo.get((text, cut))
-        if known is None:
-            known = memo[(text, cut)] = _fit_visual_cut(text, width, mode, cut)
-        return known
-    return _fit_visual_cut(text, width, mode, cut)
-
-
-def _fit_visual_cut(text: str, width: int, mode: str, cut: bool) -> str:
-    """`_fit_visual` of a title already cut (`cut`: "…" goes at its end)."""
-    if mode == "terminal":
-        # The terminal shapes and reorders itself: only right-align right-to-left titles.
-        strong = _patterns().strong.search(text)
-        rtl = strong is not None and strong.group() >= "\u0590"
-        if cut:
-            text += "…"
-        padding = " " * (width - _cells(text))
-        return padding + text if rtl else text + padding
-    from reader.layout_text import layout_text
-
-    bidi: Any = mode
-    # Strings only: the first line's text, cells and direction, without building glyphs.
-    lines = layout_text(text, width - 1 if cut else width, bidi)
-    if not lines:
-        return " " * width
-    _indent, body, used, rtl = lines[0]
-    if cut or len(lines) > 1:
-        body = "…" + body if rtl else body + "…"
-        used += 1
-    indent = width - used if rtl else 0
-    return " " * indent + body + " " * (width - indent - used)
+_cells = cells
+_fit = fit
+_fit_visual = fit_visual
 
 
 def _table_lines(summaries: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
@@ -444,12 +323,13 @@ def run_feed_add(args: argparse.Namespace) -> int:
     found = find_feed(args.url)
     with _open_store(args) as store:
         feed, report = add_found_feed(store, found)
-    name = feed.title or feed.url
+    out = Out.of(args)
+    name = isolate(feed.title or feed.url)
     if found.page:
-        say(_found_sentence(found, name))
+        out.say(_found_sentence(found, name))
     else:
-        say(f"Subscribed to {name} ({feed.url}).")
-    _print_add_summary(report)
+        out.say(f"Subscribed to {name} ({isolate(feed.url)}).")
+    _print_add_summary(report, out)
     return 0
 
 
@@ -467,20 +347,36 @@ def run_feed_list(args: argparse.Namespace) -> int:
     if not feeds:
         print("No feeds yet; subscribe with 'reader feed add URL'.")
         return 0
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    import shutil
 
-    table = Table(title=f"Feeds ({len(feeds)})")
-    table.add_column("Title", overflow="fold")
-    table.add_column("URL", overflow="fold", style="dim")
-    table.add_column("Last checked", no_wrap=True)
-    for feed in feeds:
-        # Text, not markup: a feed's title is not allowed to style (or link) anything.
-        cells = (feed.title, feed.url, feed.last_checked.replace("T", " ")[:16])
-        table.add_row(*(Text(printable(cell, line=True)) for cell in cells))
-    Console(highlight=False).print(table)
+    width = shutil.get_terminal_size((100, 24)).columns
+    visual = Out.of(args).visual_mode(sys.stdout)
+    sys.stdout.write("\n".join(_feed_lines(feeds, width, visual)) + "\n")
     return 0
+
+
+_CHECKED_WIDTH = 16
+"""Cells of "Last checked": a date and a time to the minute."""
+
+
+def _feed_lines(feeds: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
+    """The feeds as columns: title, last checked, then the URL whole (it is what
+    'reader feed remove' takes). Titles are cut to their column (at the logical end, "…" on
+    the side the text ends) and, on a terminal, shaped and right-aligned when right-to-left."""
+    titles = [printable(feed.title, line=True) for feed in feeds]
+    longest = max([cells(title) for title in titles] + [len("Title")])
+    title_width = max(10, min(longest, (total_width - _CHECKED_WIDTH - 4) // 2))
+    yield f"Feeds ({len(feeds)})"
+    yield "  ".join((fit("Title", title_width), fit("Last checked", _CHECKED_WIDTH), "URL"))
+    memo: dict[tuple[str, bool], str] = {}
+    for feed, title in zip(feeds, titles, strict=True):
+        checked = printable(feed.last_checked.replace("T", " ")[:16], line=True)
+        row = (
+            cell(title, title_width, visual_mode, memo),
+            fit(checked, _CHECKED_WIDTH),
+            printable(feed.url, line=True),
+        )
+        yield "  ".join(row).rstrip()
 
 
 def run_feed_remove(args: argparse.Namespace) -> int:
@@ -489,7 +385,7 @@ def run_feed_remove(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         remove_feed(store, args.url)
-    say(f"Unsubscribed from {args.url}; its articles stay in the library.")
+    Out.of(args).say(f"Unsubscribed from {isolate(args.url)}; its articles stay in the library.")
     return 0
 
 
@@ -497,6 +393,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     """`reader refresh`."""
     from reader.library import refresh_feeds
 
+    out = Out.of(args)
     with _open_store(args) as store:
         if not store.list_feeds():
             print("No feeds to refresh; subscribe with 'reader feed add URL'.")
@@ -504,20 +401,20 @@ def run_refresh(args: argparse.Namespace) -> int:
         with _progress_bar("Refreshing") as progress:
             report = refresh_feeds(store, progress)
     for result in report.results:
-        name = result.title or result.url
+        name = isolate(result.title or result.url)
         if result.error:
             continue
         if result.unsubscribed:
-            say(
+            out.say(
                 f"{name}: unsubscribed while it was being refreshed, so it stays unsubscribed "
                 f"({_plural(result.new, 'new article')} kept)."
             )
         elif result.not_modified:
-            say(f"{name}: not modified.")
+            out.say(f"{name}: not modified.")
         else:
-            say(f"{name}: {_plural(result.new, 'new article')}.")
+            out.say(f"{name}: {_plural(result.new, 'new article')}.")
     for result in report.failed:
-        say(f"reader: {result.error}", err=True)
+        out.say(f"reader: {result.error}", err=True)
     total = len(report.new_articles)
     print(f"{_plural(total, 'new article')} from {_plural(len(report.results), 'feed')}.")
     return 1 if report.failed else 0
