@@ -334,7 +334,8 @@ def salvage_body(raw: bytes) -> list[tuple[str, str]]:
 
 def title_from_text(text: str, width: int = 60) -> str:
     """A stand-in title for an article whose record was lost: its first line, cut at a word."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    lines = [line.strip() for line in text.splitlines()]
+    first = next((line for line in lines if any(ch.isalpha() for ch in line)), "")
     if len(first) <= width:
         return first or "Recovered article"
     cut = first[:width]

@@ -331,3 +331,19 @@ def test_a_damaged_backup_copy_is_told_and_not_linked_into_the_next_backup(
     (folder / "library.json").write_bytes(b"")
     again = run_cli(db, "list", "--json")
     assert {row["title"] for row in json.loads(again.stdout)} == {EARLY_TITLE, LATE_TITLE}
+
+
+def test_a_rebuilt_article_is_titled_by_its_first_line_with_words(tmp_path: Path) -> None:
+    db = tmp_path / "reader.json"
+    with Store.open(db) as store:
+        store.put_article(
+            Article(
+                id="x",
+                title="عنوان",
+                source="s",
+                blocks=[Block("paragraph", "---"), Block("paragraph", "السطر الأول بالكلمات")],
+            )
+        )
+    (db.with_name(db.name + ".d") / "library.json").write_bytes(b"")
+    rows = json.loads(run_cli(db, "list", "--json").stdout)
+    assert [row["title"] for row in rows] == ["السطر الأول بالكلمات"]
