@@ -62,6 +62,10 @@ def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
     return "app"
 
 
+#: Narrowest screen on which the side pane sits beside the article (50 columns + the pane's 42).
+PANE_OVERLAY_BELOW = 92
+
+
 class ReaderApp(App[None]):
     """A terminal news reader built for Arabic first."""
 
@@ -73,6 +77,12 @@ class ReaderApp(App[None]):
         Binding("ctrl+t", "next_theme", "Next theme", show=False, id="app.theme"),
     ]
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ReaderCommands}
+    #: Below PANE_OVERLAY_BELOW columns the article beside the 42-cell pane would get fewer
+    #: than 50: screens are then "-narrow" and the pane lies over the article (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - App declares it without ClassVar
+        (0, "-narrow"),
+        (PANE_OVERLAY_BELOW, "-wide"),
+    ]
     NOTIFICATION_TIMEOUT = 6
 
     def __init__(

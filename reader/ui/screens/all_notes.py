@@ -14,10 +14,11 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, ListView
+from textual.widgets import ListView
 
 from reader.errors import ReaderError
 from reader.models import Annotation
+from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.note_editor import ShapedText
 from reader.ui.widgets.notes_pane import (
     AnnotationItem,
@@ -67,7 +68,7 @@ class AllNotesScreen(Screen[Annotation | None]):
     def compose(self) -> ComposeResult:
         yield ShapedText("", id="all-notes-summary")
         yield ListView(id="all-notes-list")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         store: Any = getattr(self.app, "store", None)

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from reader.arabic import find_all
 from reader.errors import ReaderError
@@ -20,6 +20,7 @@ from reader.sanitize import printable
 from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_parts
 from reader.ui.widgets.article_view import ArticleView, display_lines
+from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.side_pane import SidePane
 
@@ -115,7 +116,7 @@ class ArticleScreen(Screen[None]):
                 id="article-view",
             )
             yield SidePane(id="side-pane")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._show(self.article)
@@ -129,7 +130,7 @@ class ArticleScreen(Screen[None]):
         """Mount the (hidden) find bar once."""
         if self._find_bar is None:
             self._find_bar = FindBar(id="find-bar")
-            await self.mount(self._find_bar, before=self.query_one(Footer))
+            await self.mount(self._find_bar, before=self.query_one(FittingFooter))
         return self._find_bar
 
     def _show(self, article: Article) -> None:
@@ -154,7 +155,7 @@ class ArticleScreen(Screen[None]):
 
     def _refresh_header(self) -> None:
         header = self.query_one(ArticleHeader)
-        width = min(self.reader.reading_width, max(10, self.size.width - 1))
+        width = min(self.reader.reading_width, max(10, self.size.width - 4))  # padding 0 2
         header.show(self.article, self.reader.bidi_mode, width)
 
     def on_resize(self) -> None:

@@ -2,25 +2,82 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from reader.arabic import fold_plain
+from reader.layout import BidiMode
 from reader.models import ArticleSummary
 from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import display_lines
+from reader.ui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
-#: Cells given to the title column; titles are shaped and cut to this.
-TITLE_WIDTH = 60
+#: Cells the title column never goes below or above; it takes what the others leave.
+TITLE_MIN, TITLE_MAX = 20, 80
+#: The source column's widest and narrowest (hosts and file names are cut with "…").
+SOURCE_MAX, SOURCE_MIN = 28, 10
+DATE_WIDTH = 10
+HIGHLIGHTS_HEADER = "Highlights"
+#: Cells DataTable adds around each column (cell padding 1 each side).
+CELL_PADDING = 2
+#: Cells kept for the vertical scrollbar.
+SCROLLBAR = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Widths of the library's columns for one table width."""
+
+    title: int
+    source: int
+    date: int
+    highlights: int
+
+
+def column_widths(width: int, longest_source: int) -> Columns:
+    """Fit the columns into `width` cells: date and highlights whole, the source up to its
+    longest value (at most a fifth of the width, at least SOURCE_MIN), the title the rest."""
+    highlights = len(HIGHLIGHTS_HEADER)
+    fixed = DATE_WIDTH + highlights + 4 * CELL_PADDING + SCROLLBAR
+    source = max(SOURCE_MIN, min(SOURCE_MAX, width // 5, longest_source))
+    title = width - fixed - source
+    if title < TITLE_MIN:  # narrow: the source gives way before the title does
+        source = max(SOURCE_MIN, source - (TITLE_MIN - title))
+        title = width - fixed - source
+    return Columns(max(TITLE_MIN, min(TITLE_MAX, title)), source, DATE_WIDTH, highlights)
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, ending in "…" if it was cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
+
+
+def title_cell(title: str, width: int, mode: BidiMode, rtl: bool) -> Text:
+    """A title shaped for the screen in `width` cells. A long title is cut at its logical
+    end, with "…" where that end is: at the visual left for right-to-left titles shown in
+    app mode (right-aligned), at the right otherwise (the terminal places it in its mode)."""
+    text = title or "(untitled)"
+    lines = display_lines(text, width, mode)
+    justify: Literal["left", "right"] = "right" if rtl else "left"
+    if len(lines) == 1:
+        return Text(lines[0].strip(), justify=justify)
+    first = display_lines(text, max(1, width - 2), mode)[0].strip()
+    if rtl and mode == "app":
+        return Text("… " + first, justify=justify)
+    return Text(first + " …", justify=justify)
 
 
 def short_date(summary: ArticleSummary) -> str:
@@ -42,6 +99,7 @@ class LibraryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._summaries: list[ArticleSummary] = []
+        self._columns: Columns | None = None
 
     @property
     def reader(self) -> ReaderApp:
@@ -54,16 +112,21 @@ class LibraryScreen(Screen[None]):
             placeholder="Type to filter by title or source…", id="filter", select_on_focus=False
         )
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Title", key="title", width=TITLE_WIDTH)
-        table.add_column("Source", key="source")
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Notes", key="highlights", width=5)
         self.reload()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        """Columns follow the width: the table is laid out again when it changes."""
+        if self._columns != self._fit_columns():
+            self._fill(self.query_one("#filter", Input).value)
+
+    def _fit_columns(self) -> Columns:
+        width = self.size.width or self.app.size.width
+        longest = max((cell_len(short_source(s.source)) for s in self._summaries), default=0)
+        return column_widths(width, longest)
 
     def on_screen_resume(self) -> None:
         """Back from an article: counts may have changed; keys go to the list again."""
@@ -83,18 +146,25 @@ class LibraryScreen(Screen[None]):
         """Show the summaries whose title or source contains `query` (Arabic-aware)."""
         table = self.query_one(DataTable)
         selected = self.selected_id()
-        table.clear()
+        columns = self._fit_columns()
+        if columns != self._columns:
+            self._columns = columns
+            table.clear(columns=True)
+            table.add_column("Title", key="title", width=columns.title)
+            table.add_column("Source", key="source", width=columns.source)
+            table.add_column("Date", key="date", width=columns.date)
+            table.add_column(HIGHLIGHTS_HEADER, key="highlights", width=columns.highlights)
+        else:
+            table.clear()
         needle = fold_plain(query.strip())
         mode = self.reader.bidi_mode
         shown = 0
         for summary in self._summaries:
             if needle and needle not in fold_plain(f"{summary.title} {summary.source}"):
                 continue
-            lines = display_lines(summary.title or "(untitled)", TITLE_WIDTH, mode)
-            title = lines[0].strip() + (" …" if len(lines) > 1 else "")
             table.add_row(
-                Text(title, justify="right" if summary.direction == "rtl" else "left"),
-                short_source(summary.source),
+                title_cell(summary.title, columns.title, mode, summary.direction == "rtl"),
+                cut(short_source(summary.source), columns.source),
                 short_date(summary),
                 Text(str(summary.highlights), justify="right"),
                 key=summary.id,
