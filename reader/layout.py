@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Literal
 
 from arabic_reshaper import ArabicReshaper
@@ -340,6 +341,104 @@ class _WordCache:
 
 _WORDS = _WordCache()
 
+#: Words longer than this (characters) are shaped a piece at a time and never cached: a base64
+#: blob or an Arabic run with no spaces can be millions of characters, one "word".
+_LONG_WORD = 4096
+#: About how many characters of a long word are shaped together.
+_PIECE = 1024
+
+
+@lru_cache(maxsize=4096)
+def _is_base(char: str) -> bool:
+    """Whether `char` always starts a glyph of its own: drawn, one or two cells, no mark."""
+    return (
+        char not in (_ZWJ, _ZWNJ)
+        and char not in _NOT_DRAWN_CHARS
+        and get_character_cell_size(char) > 0
+        and bidi_classes(char) not in _NOT_DRAWN_CLASSES
+        and HARAKAT_RE.match(char) is None
+    )
+
+
+def _safe_cut(text: str, at: int, mode: BidiMode) -> bool:
+    """Whether shaping text[..at] and text[at..] apart gives the glyphs of shaping them
+    together: both characters at the cut are bases (no mark, hidden character or ZWJ/ZWNJ
+    crosses it) and, in app mode, the one before does not join the one after."""
+    before, after = text[at - 1], text[at]
+    if not (_is_base(before) and _is_base(after)):
+        return False
+    if mode != "app":
+        return True
+    entry = _JOINING.get(before)
+    return entry is None or not entry[2]
+
+
+def _long_word_glyphs(
+    text: str, word_start: int, word_end: int, frm: int, mode: BidiMode, harakat: bool
+) -> Iterator[_Template]:
+    """Glyph templates (offsets into `text`) of the word text[word_start:word_end], from
+    `frm` (a glyph boundary) on, shaped a piece at a time between safe cuts: the same glyphs
+    as shaping the whole word, without holding it."""
+    cut = frm
+    while cut > word_start and not _safe_cut(text, cut, mode):
+        cut -= 1
+    while cut < word_end:
+        following = min(cut + _PIECE, word_end)
+        while following < word_end and not _safe_cut(text, following, mode):
+            following += 1
+        templates, _cells = _shape_words([text[cut:following]], mode, harakat)[0]
+        if isinstance(templates, str):
+            for at, form in enumerate(templates, cut):
+                if at >= frm:
+                    yield form, 1, at, at + 1
+        else:
+            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                if glyph_start + cut >= frm:
+                    yield glyph_text, glyph_cells, glyph_start + cut, glyph_end + cut
+        cut = following
+
+
+def _word_end(text: str, at: int) -> int:
+    """The end of the word that holds `at` (the next space or tab, or the end)."""
+    gap = _GAP_RE.search(text, at)
+    return len(text) if gap is None else gap.start()
+
+
+def _word_begin(text: str, at: int) -> int:
+    """The start of the word that holds `at`."""
+    return max(text.rfind(" ", 0, at), text.rfind("\t", 0, at)) + 1
+
+
+def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) -> dict[int, int]:
+    """Index of each match that is (part of) a long word -> where that word really ends.
+
+    A match cut by `pos` or `endpos` in the middle of a word is part of a long word: the
+    callers cut words only there."""
+    spans: dict[int, int] = {}
+    size = len(text)
+    for index, match in enumerate(matches):
+        start, end = match.span()
+        truncated = end == endpos and endpos < size and text[endpos] not in " \t"
+        if truncated:
+            spans[index] = _word_end(text, endpos)
+        elif end - start > _LONG_WORD or (start == pos and pos > 0 and text[pos - 1] not in " \t"):
+            spans[index] = end
+    return spans
+
+
+def _shape_head(glyphs: Iterator[_Template], width: int) -> tuple[list[_Template], int, bool]:
+    """The first glyphs of a long word, up to one cell more than `width`: (glyphs, their
+    cells, whether that is the whole word)."""
+    head: list[_Template] = []
+    cells = 0
+    for template in glyphs:
+        head.append(template)
+        cells += template[1]
+        if cells > width:
+            return head, cells, False
+    return head, cells, True
+
+
 # --- Wrapping and reordering --------------------------------------------------------------
 
 _WORD_RE = re.compile(r"[^ \t]+")
@@ -369,6 +468,17 @@ def _new_glyph(text: str, cells: int, start: int, end: int) -> Glyph:
     return glyph
 
 
+def _entries(
+    matches: list[re.Match[str]], long_words: dict[int, int], mode: BidiMode, harakat: bool
+) -> list[_Entry]:
+    """Cached glyph templates of the matched words; long words get a placeholder."""
+    if not long_words:
+        return _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    short = [match.group() for index, match in enumerate(matches) if index not in long_words]
+    found = iter(_WORDS.get_many(short, mode, harakat))
+    return [("", 0) if index in long_words else next(found) for index in range(len(matches))]
+
+
 def _wrap(
     text: str, width: int, mode: BidiMode, harakat: bool, pos: int = 0, endpos: int | None = None
 ) -> list[_Line]:
@@ -385,7 +495,8 @@ def _wrap(
     if endpos is None:
         endpos = len(text)
     matches = list(_WORD_RE.finditer(text, pos, endpos))
-    entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    long_words = _long_spans(text, matches, pos, endpos)
+    entries = _entries(matches, long_words, mode, harakat)
     tab_cells = min(TAB_SIZE, width)
     new, glyph_type = _NEW, Glyph
     set_text, set_cells, set_start, set_end = _SET_TEXT, _SET_CELLS, _SET_START, _SET_END
@@ -396,8 +507,41 @@ def _wrap(
     line_start = pos
     previous_end = pos
     tabs = text.find("\t", pos, endpos) >= 0
-    for match, (templates, cells) in zip(matches, entries, strict=True):
+    for index, (match, (templates, cells)) in enumerate(zip(matches, entries, strict=True)):
         start, end = match.span()
+        if index in long_words:  # shaped a piece at a time
+            word_end = long_words[index]
+            middle = start > 0 and text[start - 1] not in " \t"  # a line starts here
+            begin = _word_begin(text, start) if middle else start
+            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
+            if middle:
+                head: list[_Template] = []
+                whole = False
+            else:
+                head, cells, whole = _shape_head(glyphs, width)
+            if whole:  # no wider than a line: an ordinary word
+                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                end = word_end
+            else:
+                if current and not middle:
+                    lines.append((line_start, start, used, current))
+                    line_start = start
+                    current = []
+                    append = current.append
+                    used = 0
+                for glyph_text, glyph_cells, glyph_start, glyph_end in chain(head, glyphs):
+                    if glyph_start >= endpos:
+                        break
+                    if used + glyph_cells > width and current:
+                        lines.append((line_start, glyph_start, used, current))
+                        line_start = glyph_start
+                        current = []
+                        append = current.append
+                        used = 0
+                    append(_new_glyph(glyph_text, glyph_cells, glyph_start, glyph_end))
+                    used += glyph_cells
+                previous_end = end
+                continue
         gap = start - previous_end
         if tabs and gap:
             gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
@@ -561,6 +705,7 @@ def layout_many(
         words: list[str] = []
         for paragraph in paragraphs:
             words.extend(_WORD_RE.findall(neutralize(paragraph)))
+        words = [word for word in words if len(word) <= _LONG_WORD]
         _WORDS.prefetch(words, mode, harakat)
         return [list(_layout_cached(text, width, mode, harakat)) for text in paragraphs]
 
@@ -626,14 +771,50 @@ def _wrap_breaks(
     """`_wrap`'s decisions for the words in [pos, endpos) without building glyphs.
 
     Continues from `state`; appends to `starts` the start of each new line and to
-    `used_cells` the cells of each line that ends. `endpos` must not cut a word."""
+    `used_cells` the cells of each line that ends. `endpos` may cut only a long word (more
+    than `_LONG_WORD` characters) wider than a line: wrapping then stops at the first glyph
+    that starts at or after `endpos`, which the returned state's end of word says."""
     matches = list(_WORD_RE.finditer(text, pos, endpos))
-    entries = _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    long_words = _long_spans(text, matches, pos, endpos)
+    entries = _entries(matches, long_words, mode, harakat)
     tab_cells = min(TAB_SIZE, width)
     line_start, used, previous_end, content = state
     tabs = text.find("\t", previous_end, endpos) >= 0
-    for match, (templates, cells) in zip(matches, entries, strict=True):
+    for index, (match, (templates, cells)) in enumerate(zip(matches, entries, strict=True)):
         start, end = match.span()
+        if index in long_words:  # shaped a piece at a time; may stop inside it at `endpos`
+            word_end = long_words[index]
+            middle = start > 0 and text[start - 1] not in " \t"  # resumed inside it
+            begin = _word_begin(text, start) if middle else start
+            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
+            if middle:
+                head: list[_Template] = []
+                whole = False
+            else:
+                head, cells, whole = _shape_head(glyphs, width)
+            if whole:
+                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                end = word_end
+            else:
+                if content and not middle:
+                    used_cells.append(used)
+                    starts.append(start)
+                    line_start = start
+                    used = 0
+                    content = False
+                previous_end = word_end
+                for _text, glyph_cells, glyph_start, _end in chain(head, glyphs):
+                    if glyph_start >= endpos:
+                        previous_end = glyph_start
+                        break
+                    if used + glyph_cells > width and content:
+                        used_cells.append(used)
+                        line_start = glyph_start
+                        starts.append(line_start)
+                        used = 0
+                    content = True
+                    used += glyph_cells
+                continue
         gap = start - previous_end
         if tabs and gap:
             gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
@@ -801,11 +982,17 @@ class LazyLayout:
         size = len(visible)
         pos = self._wrapped_to
         endpos = pos + self._chunk
+        inside = False  # the chunk ends inside a long word
         if endpos >= size:
             endpos = size
+        elif visible[endpos - 1] not in " \t" and visible[endpos] not in " \t":
+            word_end = _word_end(visible, endpos)
+            if word_end - _word_begin(visible, endpos) > _LONG_WORD:
+                inside = True
+            else:
+                endpos = word_end
         else:
-            gap = _GAP_RE.search(visible, endpos)
-            endpos = size if gap is None else gap.start()
+            endpos = _word_end(visible, endpos)
         with _no_gc():
             self._state = _wrap_breaks(
                 visible,
@@ -818,6 +1005,8 @@ class LazyLayout:
                 self._starts,
                 self._used,
             )
+        if inside:
+            endpos = self._state[2]  # the glyph it stopped at, or the word's end
         self._wrapped_to = endpos
         if endpos == size:
             self._used.append(self._state[1])
@@ -828,7 +1017,11 @@ class LazyLayout:
     def _word_start(self, row: int) -> bool:
         """Whether line `row` begins with a whole word (wrapping can restart there)."""
         start = self._starts[row]
-        return start == 0 or self._visible[start - 1] in " \t"
+        visible = self._visible
+        if start == 0 or visible[start - 1] in " \t":
+            return True
+        # Inside a long word, any line start: it is shaped from a safe cut before it.
+        return _word_end(visible, start) - _word_begin(visible, start) > _LONG_WORD
 
     # ------------------------------------------------------------------ building
 

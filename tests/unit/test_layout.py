@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import textwrap
 import unicodedata
@@ -15,16 +16,20 @@ from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.arabic_reshaper import HARAKAT_RE
 from arabic_reshaper.letters import LETTERS_ARABIC
 from bidi import get_display
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
+from reader.bidi import MIRRORS
 from reader.layout import (
+    _LONG_WORD,
     Glyph,
     LazyLayout,
     VisualLine,
     _join,
     _layout_cached,
+    _long_word_glyphs,
+    _shape_words,
     _WordCache,
     base_direction,
     layout,
@@ -32,6 +37,7 @@ from reader.layout import (
     reference_reshaper,
 )
 from reader.layout_text import layout_text, layout_text_many
+from reader.sanitize import neutralize
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -630,3 +636,130 @@ def test_explicit_codes_leave_windows_small_where_they_are_closed() -> None:
     origin, classes, _levels = lazy._levels(len(text) // 2, len(text) // 2 + 80)
     assert origin > 0 and len(classes) < 1000
     assert lazy.lines() == whole_lines(text, 40, "app", True)
+
+
+# --- Long words (no space for thousands of characters) are shaped and wrapped in pieces ---
+
+#: Pieces of a word: everything in PIECES but spaces and tabs, and long joining runs.
+WORD_PIECES = st.one_of(
+    PIECES.filter(lambda piece: not set(piece) & set(" \t")),
+    st.sampled_from(["ب" * 40, "لا" * 30, "ـ" * 20, "a" * 50, "\u064e" * 30]),
+)
+
+
+def long_word(pieces: list[str], size: int) -> str:
+    """The pieces, repeated until the word is `size` characters."""
+    unit = "".join(pieces) or "x"
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def unmirrored(text: str) -> str:
+    """A glyph's text with a bracket and its mirror image counted as one (L4 mirrors)."""
+    return min(text[0], MIRRORS.get(text[0], text[0])) + text[1:]
+
+
+def whole_word_glyphs(word: str, mode: str, harakat: bool) -> list[tuple[str, int, int, int]]:
+    """Glyph templates of `word` shaped in one go (as every word was before pieces)."""
+    templates, _cells = _shape_words([word], mode, harakat)[0]  # type: ignore[arg-type]
+    if isinstance(templates, str):
+        return [(form, 1, at, at + 1) for at, form in enumerate(templates)]
+    return list(templates)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(WORD_PIECES, min_size=1, max_size=30),
+    st.integers(min_value=1, max_value=3500),
+    st.sampled_from(["app", "terminal"]),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_long_word_shaped_in_pieces_equals_the_whole_word(
+    pieces: list[str], size: int, mode: str, harakat: bool, rng: Any
+) -> None:
+    """Pieces cut where nothing joins or attaches across give the whole word's glyphs, from
+    the start or from any glyph boundary."""
+    word = neutralize(long_word(pieces, size))
+    expected = whole_word_glyphs(word, mode, harakat)
+    glyphs = _long_word_glyphs(word, 0, len(word), 0, mode, harakat)  # type: ignore[arg-type]
+    assert list(glyphs) == expected
+    if expected:
+        frm = rng.choice(expected)[2]
+        resumed = _long_word_glyphs(word, 0, len(word), frm, mode, harakat)  # type: ignore[arg-type]
+        assert list(resumed) == [glyph for glyph in expected if glyph[2] >= frm]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.large_base_example, HealthCheck.too_slow],
+)
+@given(
+    PARAGRAPHS,
+    st.lists(WORD_PIECES, min_size=1, max_size=20),
+    st.integers(min_value=_LONG_WORD - 50, max_value=_LONG_WORD + 3000),
+    PARAGRAPHS,
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(["app", "terminal"]),
+    st.booleans(),
+    st.integers(min_value=1, max_value=6000),
+    st.integers(min_value=1, max_value=5),
+    st.randoms(use_true_random=False),
+)
+def test_lazy_layout_equals_the_whole_layout_with_a_long_word(
+    before: str,
+    pieces: list[str],
+    size: int,
+    after: str,
+    width: int,
+    mode: str,
+    harakat: bool,
+    chunk: int,
+    group: int,
+    rng: Any,
+) -> None:
+    """A paragraph holding a word of thousands of characters: the lazy layout (which stops
+    and resumes wrapping inside it) equals the whole one, and the whole one draws the word's
+    glyphs, shaped as one word, filling each line before breaking."""
+    word = long_word(pieces, size)
+    text = f"{before} {word} {after}"
+    expected = whole_lines(text, width, mode, harakat)
+    lazy = LazyLayout(text, width, mode, harakat=harakat, chunk=chunk, group=group)  # type: ignore[arg-type]
+    rows = list(range(len(expected) + 1))
+    rng.shuffle(rows)
+    for row in rows[:40]:
+        assert lazy.line(row) == (expected[row] if row < len(expected) else None), row
+    assert lazy.lines() == expected
+
+    visible = neutralize(text)
+    begin = len(neutralize(f"{before} "))
+    end = begin + len(neutralize(word))
+    inside = [line for line in expected if begin <= line.start and line.end <= end]
+    drawn = sorted(
+        (unmirrored(glyph.text), glyph.cells, glyph.start - begin, glyph.end - begin)
+        for line in inside
+        for glyph in line.glyphs
+    )
+    reference = whole_word_glyphs(visible[begin:end], mode, harakat)
+    first = inside[0].start - begin if inside else 0
+    last = inside[-1].end - begin if inside else 0
+    assert drawn == sorted(
+        (unmirrored(g[0]), g[1], g[2], g[3]) for g in reference if first <= g[2] < last
+    )
+    for line, following in itertools.pairwise(inside):
+        next_cells = min(
+            glyph.cells for glyph in following.glyphs if glyph.start == following.start
+        )
+        assert line.width + next_cells > max(width, 1) or not line.glyphs
+
+
+def test_a_long_word_is_never_cached_whole() -> None:
+    """A 200,000-character word is laid out (lazily and whole) without entering the cache."""
+    from reader.layout import _WORDS
+
+    word = ("بسم" + "ا" + "لله" + "abc") * 20_000
+    lazy = LazyLayout(word, 40)
+    assert lazy.line(0) is not None and lazy.line(3000) is not None
+    assert lazy._wrapped_to < len(word)
+    layout(word[:100_000], 40)
+    assert all(len(key) <= _LONG_WORD for entries in _WORDS._entries.values() for key in entries)
