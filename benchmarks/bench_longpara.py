@@ -1,9 +1,12 @@
 """A single very long paragraph in the app (issue 12): time and peak memory to open, to find.
 
 Run: .venv/bin/python benchmarks/bench_longpara.py [--chars 10000000] [--before REF]
+     [--word base64|arabic]
 
 The article is one paragraph of `--chars` characters: the seed article's words (Arabic with
-Latin names and numbers) joined by spaces. Each case runs in a fresh Python process, so its
+Latin names and numbers) joined by spaces, or with `--word` a single word with no space (a
+base64 blob, or the seed's Arabic with its spaces taken out). Each case runs in a fresh
+Python process, so its
 peak RSS (the whole process: imports, store, app, layout) is its own:
 - open: the app is running on a library holding the article; `open_article` until the
   article view paints its first line. Target <= 1 s and <= 400 MB.
@@ -17,8 +20,10 @@ Timings are the best of `--runs` processes (the machine is shared); RSS is the l
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -93,13 +98,22 @@ def paragraph(chars: int) -> str:
     return text[:chars].rstrip() + "." if chars > 1 else text[:chars]
 
 
-def make_library(folder: Path, chars: int) -> Path:
+def one_word(chars: int, kind: str) -> str:
+    """A paragraph that is one word of `chars` characters: a base64 blob (random bytes), or
+    the seed's Arabic with its spaces and line breaks taken out."""
+    if kind == "base64":
+        return base64.b64encode(random.Random(12).randbytes(chars))[:chars].decode()
+    unit = "".join(SEED.read_text(encoding="utf-8").split())
+    return (unit * (chars // len(unit) + 1))[:chars]
+
+
+def make_library(folder: Path, chars: int, word: str = "") -> Path:
     sys.path.insert(0, str(ROOT))
     from reader.models import Article, Block
     from reader.store import Store
 
     db = folder / "reader.json"
-    text = paragraph(chars)
+    text = one_word(chars, word) if word else paragraph(chars)
     article = Article(
         id="long-paragraph",
         title="One long paragraph",
@@ -156,10 +170,16 @@ def main() -> None:
     parser.add_argument("--query", default="الشركة")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--before", help="git commit to measure as 'before' too")
+    parser.add_argument(
+        "--word",
+        choices=["base64", "arabic"],
+        help="the paragraph is one word with no space: a base64 blob or an Arabic run",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = make_library(Path(folder), args.chars)
-        print(f"one paragraph of {args.chars:,} characters; query {args.query!r}")
+        db = make_library(Path(folder), args.chars, args.word or "")
+        shape = f"one {args.word} word" if args.word else "one paragraph"
+        print(f"{shape} of {args.chars:,} characters; query {args.query!r}")
         if args.before:
             old = Path(folder) / "before"
             old.mkdir()

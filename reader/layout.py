@@ -400,8 +400,10 @@ def _long_word_glyphs(
 
 def _word_end(text: str, at: int) -> int:
     """The end of the word that holds `at` (the next space or tab, or the end)."""
-    gap = _GAP_RE.search(text, at)
-    return len(text) if gap is None else gap.start()
+    space, tab = text.find(" ", at), text.find("\t", at)  # memchr: far faster than a regex
+    if space < 0:
+        return len(text) if tab < 0 else tab
+    return space if tab < 0 else min(space, tab)
 
 
 def _word_begin(text: str, at: int) -> int:
