@@ -344,6 +344,7 @@ _WORDS = _WordCache()
 #: Words longer than this (characters) are shaped a piece at a time and never cached: a base64
 #: blob or an Arabic run with no spaces can be millions of characters, one "word".
 _LONG_WORD = 4096
+_LONG_WORD_RE = re.compile(f"[^ \t]{{{_LONG_WORD + 1}}}")
 #: About how many characters of a long word are shaped together.
 _PIECE = 1024
 
@@ -417,14 +418,16 @@ def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) 
     A match cut by `pos` or `endpos` in the middle of a word is part of a long word: the
     callers cut words only there."""
     spans: dict[int, int] = {}
-    size = len(text)
-    for index, match in enumerate(matches):
-        start, end = match.span()
-        truncated = end == endpos and endpos < size and text[endpos] not in " \t"
-        if truncated:
-            spans[index] = _word_end(text, endpos)
-        elif end - start > _LONG_WORD or (start == pos and pos > 0 and text[pos - 1] not in " \t"):
-            spans[index] = end
+    if not matches:
+        return spans
+    if endpos - pos > _LONG_WORD and _LONG_WORD_RE.search(text, pos, endpos) is not None:
+        for index, match in enumerate(matches):  # rare: only where there is a long word
+            if match.end() - match.start() > _LONG_WORD:
+                spans[index] = match.end()
+    if pos > 0 and matches[0].start() == pos and text[pos - 1] not in " \t":
+        spans[0] = matches[0].end()
+    if endpos < len(text) and matches[-1].end() == endpos and text[endpos] not in " \t":
+        spans[len(matches) - 1] = _word_end(text, endpos)
     return spans
 
 
