@@ -345,7 +345,7 @@ def run_feed_list(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if not feeds:
-        print("No feeds yet; subscribe with 'reader feed add URL'.")
+        Out.of(args).say("No feeds yet; subscribe with 'reader feed add URL'.")
         return 0
     import shutil
 
@@ -396,7 +396,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     out = Out.of(args)
     with _open_store(args) as store:
         if not store.list_feeds():
-            print("No feeds to refresh; subscribe with 'reader feed add URL'.")
+            out.say("No feeds to refresh; subscribe with 'reader feed add URL'.")
             return 0
         with _progress_bar("Refreshing") as progress:
             report = refresh_feeds(store, progress)
@@ -416,5 +416,5 @@ def run_refresh(args: argparse.Namespace) -> int:
     for result in report.failed:
         out.say(f"reader: {result.error}", err=True)
     total = len(report.new_articles)
-    print(f"{_plural(total, 'new article')} from {_plural(len(report.results), 'feed')}.")
+    out.say(f"{_plural(total, 'new article')} from {_plural(len(report.results), 'feed')}.")
     return 1 if report.failed else 0

@@ -242,3 +242,28 @@ def test_errors_and_import_reports_are_shaped_on_a_terminal(tmp_path: Path) -> N
     assert "nothing was imported from it." in shown
     assert_shaped("import on a terminal", shown)
     assert_logical("import on a pipe", run_pipe(db, "import", str(refused)).stderr)
+
+
+def test_no_command_prints_around_the_output_helper() -> None:
+    """Messages go through `Out` (reader/commands/output.py), so a new command cannot print
+    unshaped or unneutralised text: no bare `print(` in the command modules, and in cli.py
+    only of a literal."""
+    import ast
+
+    commands = ROOT / "reader" / "commands"
+    offenders: list[str] = []
+    for path in [*commands.glob("*.py"), ROOT / "reader" / "cli.py"]:
+        if path.name == "output.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "print"
+                and not (
+                    path.name == "cli.py"
+                    and all(isinstance(arg, ast.Constant) for arg in node.args)
+                )
+            ):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
