@@ -345,6 +345,9 @@ _WORDS = _WordCache()
 #: blob or an Arabic run with no spaces can be millions of characters, one "word".
 _LONG_WORD = 4096
 _LONG_WORD_RE = re.compile(f"[^ \t]{{{_LONG_WORD + 1}}}")
+#: The placeholder entry of a long word (told apart by identity: it is never shaped).
+_LONG_TEMPLATES: _Templates = (("", 0, 0, 0),)
+_LONG_ENTRY: _Entry = (_LONG_TEMPLATES, 0)
 #: About how many characters of a long word are shaped together.
 _PIECE = 1024
 
@@ -413,7 +416,7 @@ def _word_begin(text: str, at: int) -> int:
 
 
 def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) -> dict[int, int]:
-    """Index of each match that is (part of) a long word -> where that word really ends.
+    """Start of each match that is (part of) a long word -> where that word really ends.
 
     A match cut by `pos` or `endpos` in the middle of a word is part of a long word: the
     callers cut words only there."""
@@ -421,13 +424,13 @@ def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) 
     if not matches:
         return spans
     if endpos - pos > _LONG_WORD and _LONG_WORD_RE.search(text, pos, endpos) is not None:
-        for index, match in enumerate(matches):  # rare: only where there is a long word
+        for match in matches:  # rare: only where there is a long word
             if match.end() - match.start() > _LONG_WORD:
-                spans[index] = match.end()
+                spans[match.start()] = match.end()
     if pos > 0 and matches[0].start() == pos and text[pos - 1] not in " \t":
-        spans[0] = matches[0].end()
+        spans[pos] = matches[0].end()
     if endpos < len(text) and matches[-1].end() == endpos and text[endpos] not in " \t":
-        spans[len(matches) - 1] = _word_end(text, endpos)
+        spans[matches[-1].start()] = _word_end(text, endpos)
     return spans
 
 
@@ -479,9 +482,9 @@ def _entries(
     """Cached glyph templates of the matched words; long words get a placeholder."""
     if not long_words:
         return _WORDS.get_many([match.group() for match in matches], mode, harakat)
-    short = [match.group() for index, match in enumerate(matches) if index not in long_words]
+    short = [match.group() for match in matches if match.start() not in long_words]
     found = iter(_WORDS.get_many(short, mode, harakat))
-    return [("", 0) if index in long_words else next(found) for index in range(len(matches))]
+    return [_LONG_ENTRY if match.start() in long_words else next(found) for match in matches]
 
 
 def _wrap(
@@ -512,10 +515,10 @@ def _wrap(
     line_start = pos
     previous_end = pos
     tabs = text.find("\t", pos, endpos) >= 0
-    for index, (match, (templates, cells)) in enumerate(zip(matches, entries, strict=True)):
+    for match, (templates, cells) in zip(matches, entries, strict=True):
         start, end = match.span()
-        if index in long_words:  # shaped a piece at a time
-            word_end = long_words[index]
+        if templates is _LONG_TEMPLATES:  # shaped a piece at a time
+            word_end = long_words[start]
             middle = start > 0 and text[start - 1] not in " \t"  # a line starts here
             begin = _word_begin(text, start) if middle else start
             glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
@@ -785,10 +788,10 @@ def _wrap_breaks(
     tab_cells = min(TAB_SIZE, width)
     line_start, used, previous_end, content = state
     tabs = text.find("\t", previous_end, endpos) >= 0
-    for index, (match, (templates, cells)) in enumerate(zip(matches, entries, strict=True)):
+    for match, (templates, cells) in zip(matches, entries, strict=True):
         start, end = match.span()
-        if index in long_words:  # shaped a piece at a time; may stop inside it at `endpos`
-            word_end = long_words[index]
+        if templates is _LONG_TEMPLATES:  # shaped a piece at a time; may stop at `endpos`
+            word_end = long_words[start]
             middle = start > 0 and text[start - 1] not in " \t"  # resumed inside it
             begin = _word_begin(text, start) if middle else start
             glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
