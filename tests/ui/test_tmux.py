@@ -79,7 +79,10 @@ def test_screen_lines_equal_reader_render(tmp_path: Path) -> None:
     _tmux(socket, "new-session", "-d", *size, command)
     _tmux(socket, "resize-window", "-t", "0", *size)
     try:
-        margin = (WIDTH - 1 - READING_WIDTH) // 2  # centred; one cell for the scrollbar
+        # The column's left edge: the view's left padding, then the column centred in what the
+        # padding and the scrollbar leave (see ArticleView in app.tcss: padding 0 1 0 2, one
+        # cell of scrollbar).
+        margin = 2 + (WIDTH - 2 - 1 - 1 - READING_WIDTH) // 2
         rows: list[str] = []
         body: list[str] = []
         polls = 0
