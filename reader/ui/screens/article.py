@@ -204,13 +204,16 @@ class ArticleScreen(Screen[None]):
     # ------------------------------------------------------------- actions
 
     def action_back(self) -> None:
-        """Close find, then clear its marks, then go back to the library."""
-        if self._find_bar is not None and self._find_open():
-            self._find_bar.display = False
-            self.view.focus()
-            return
-        if self._matches:
+        """End the find (bar, marks and "n Next match" go at once), else clear the entity
+        marks, else go back to the library."""
+        if self._find_open() or self._matches or self.view.marks("find"):
+            if self._find_bar is not None:
+                self._find_bar.display = False
+                for box in self._find_bar.query("#find-input").results(Input):
+                    box.value = ""  # the next find starts afresh, with no stale count
             self._clear_find()
+            self.view.focus()
+            self.refresh_bindings()
             return
         if self.view.marks("entity"):
             self.view.set_marks("entity", [])
@@ -245,8 +248,22 @@ class ArticleScreen(Screen[None]):
         self._show(article)
 
     def action_toggle_pane(self) -> None:
-        """Cycle the side pane: hidden, Entities, Notes."""
-        self.query_one(SidePane).cycle()
+        """Cycle the side pane: hidden, Entities, Notes; closing it gives the keys back to the
+        article (a widget in a hidden pane would otherwise keep the focus and swallow them)."""
+        pane = self.query_one(SidePane)
+        pane.cycle()
+        if not pane.is_open:
+            self._focus_article_if_lost()
+
+    def _focus_article_if_lost(self) -> None:
+        """Focus the article when nothing, or something hidden, has the focus."""
+        focused = self.focused
+        if focused is None or not focused.is_on_screen or not focused.display:
+            self.view.focus()
+            return
+        pane = self.query_one(SidePane)
+        if not pane.is_open and pane in focused.ancestors:
+            self.view.focus()
 
     def show_pane_tab(self, tab: str) -> None:
         """Open the side pane on `tab` (from the command palette)."""

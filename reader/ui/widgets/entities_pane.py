@@ -113,6 +113,33 @@ class HeadingItem(ListItem):
         yield Label(f"{TYPE_HEADINGS.get(self.kind, self.kind)} ({self.count})")
 
 
+class EntityList(ListView):
+    """The entity list: the cursor lands on entries only, never on a type heading.
+
+    Textual's ListView puts a fresh cursor on the first (or last) row whatever it is; here
+    that row is a disabled heading, which shows no cursor and takes no Enter.
+    """
+
+    def _first_entry(self, rows: list[int]) -> int | None:
+        return next((i for i in rows if not self._nodes[i].disabled), None)
+
+    def action_cursor_down(self) -> None:
+        """Next entry (the first one when there is no cursor yet)."""
+        if self.index is None or self._nodes[self.index].disabled:
+            start = 0 if self.index is None else self.index
+            self.index = self._first_entry(list(range(start, len(self._nodes))))
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Previous entry (the last one when there is no cursor yet)."""
+        if self.index is None or self._nodes[self.index].disabled:
+            start = len(self._nodes) - 1 if self.index is None else self.index
+            self.index = self._first_entry(list(range(start, -1, -1)))
+            return
+        super().action_cursor_up()
+
+
 class EntitiesPane(Vertical):
     """The Entities tab of the side pane."""
 
@@ -122,6 +149,9 @@ class EntitiesPane(Vertical):
     }
     EntitiesPane #entities-status {
         color: $text-muted;
+        height: auto;
+    }
+    EntitiesPane #entities-mention {
         height: auto;
     }
     EntitiesPane ListView {
@@ -174,7 +204,8 @@ class EntitiesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("No article open.", id="entities-status")
-        yield ListView(id="entities-list")
+        yield Label("", id="entities-mention", markup=False)
+        yield EntityList(id="entities-list")
 
     def show_article(self, store: Any, article: Article) -> None:
         """Extract the article's entities in the background, then list them."""
@@ -183,6 +214,7 @@ class EntitiesPane(Vertical):
         self.selected = None
         self.mention_index = -1
         self._reselect = None
+        self._show_mention()
         self._start_extraction()
 
     def _corrections(self) -> list[EntityCorrection]:
@@ -256,6 +288,8 @@ class EntitiesPane(Vertical):
                     self.call_after_refresh(setattr, view, "index", index)
             else:
                 self.selected = None
+                self.mention_index = -1
+                self._show_mention()
                 self.post_message(self.Selected(None, []))
         pending, self._pending = self._pending, []
         for callback in pending:
@@ -279,10 +313,27 @@ class EntitiesPane(Vertical):
             self.select(item.entity)
 
     def select(self, entity: Entity) -> None:
-        """Choose `entity`: post its mention spans and start n/N at its first mention."""
+        """Choose `entity`: post its mention spans; the article shows the first mention, so
+        n goes on to the second (the count says which: "1/8")."""
         self.selected = entity
-        self.mention_index = -1
+        self.mention_index = 0 if entity.mentions else -1
         self.post_message(self.Selected(entity, [(m.start, m.end) for m in entity.mentions]))
+        self._show_mention()
+
+    def _show_mention(self) -> None:
+        """Say which mention of the chosen entity is on show, as find does ("3/8")."""
+        labels = self.query("#entities-mention").results(Label)
+        label = next(iter(labels), None)
+        if label is None:
+            return
+        entity = self.selected
+        if entity is None or not entity.mentions or self.mention_index < 0:
+            label.update("")
+            return
+        name = shaped_name(entity.name, self._mode())
+        label.update(
+            f"{name}  {self.mention_index + 1}/{len(entity.mentions)}  (n/N next/previous)"
+        )
 
     def _step(self, delta: int) -> None:
         entity = self.selected
@@ -291,6 +342,7 @@ class EntitiesPane(Vertical):
         self.mention_index = (self.mention_index + delta) % len(entity.mentions)
         mention = entity.mentions[self.mention_index]
         self.post_message(self.Jump(mention.start, mention.end))
+        self._show_mention()
 
     def action_next_mention(self) -> None:
         """Go to the next mention of the chosen entity."""

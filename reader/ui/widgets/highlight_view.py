@@ -130,7 +130,9 @@ class ReadingView(ArticleView):
             )
             for colour in range(1, COLOURS + 1)
         ),
-        Binding("n,enter", "note", "Note", id="read.note"),
+        Binding("n", "note", "Note", id="read.note"),
+        # Enter is not a find key: it opens the note even while find marks are shown.
+        Binding("enter", "note('enter')", "Note", show=False, id="read.note_enter"),
         Binding("t", "tags", "Tags", show=False, id="read.tags"),
         Binding("d", "delete_highlight", "Delete highlight", show=False, id="read.delete"),
         Binding("u", "undo_delete", "Undo delete", show=False, id="read.undo"),
@@ -628,8 +630,11 @@ class ReadingView(ArticleView):
             target = self.create_highlight(1)
         return target
 
-    def action_note(self) -> None:
-        """Edit the note of the highlight under the cursor (a selection is highlighted first)."""
+    def action_note(self, key: str = "n") -> None:
+        """Edit the note of the highlight under the cursor (a selection is highlighted first).
+
+        `key` names the key that asked ("n" or "enter"), for `check_action`.
+        """
         target = self._note_target()
         if target is not None:
             self.open_note(target)
@@ -662,8 +667,8 @@ class ReadingView(ArticleView):
         if action == "clear_selection":
             return self.selection is not None or self._selecting
         if action in ("note", "tags"):
-            if self.marks("find") and action == "note":
-                return False  # `n` is "next match" while find is active
+            if self.marks("find") and action == "note" and parameters != ("enter",):
+                return False  # `n` is "next match" while find is active (Enter is not)
             return self._target() is not None or self.selection is not None
         if action in ("delete_highlight",):
             return self._target() is not None

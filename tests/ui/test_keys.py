@@ -1,0 +1,184 @@
+"""Issue 13, sections 4 and 5: focus and keys never trap the reader; mouse selection snaps to
+words. Pilot tests through the real app on a database in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Label, ListView
+
+from reader.ui.app import ReaderApp, make_app
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.library import LibraryScreen
+from reader.ui.screens.note import NoteScreen
+from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
+from reader.ui.widgets.highlight_view import ReadingView
+from reader.ui.widgets.side_pane import SidePane
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+SIZE = (100, 40)
+
+
+def _app(tmp_path: Path) -> ReaderApp:
+    return make_app(tmp_path / "db.json", target=str(SEED), bidi="app", theme="dark")
+
+
+def _view(app: ReaderApp) -> ReadingView:
+    return app.screen.query_one(ReadingView)
+
+
+def _footer_keys(app: ReaderApp) -> dict[str, str]:
+    """What the footer offers now: description -> key, from the screen's active bindings
+    (the footer shows exactly the enabled bindings with show=True)."""
+    shown: dict[str, str] = {}
+    for key, (_node, binding, enabled, _tooltip) in app.screen.active_bindings.items():
+        if binding.show and enabled:
+            shown[binding.description] = key
+    return shown
+
+
+async def test_closing_the_side_pane_gives_the_keys_back_to_the_article(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        pane = app.screen.query_one(SidePane)
+        await pilot.press("i")  # Entities
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("tab", "down")  # the reader works in the pane
+        await pilot.press("i")  # Notes
+        await pilot.pause()
+        await pilot.press("i")  # closed
+        await pilot.pause()
+        assert not pane.is_open
+        # At once, without Tab: j scrolls, arrows move the cursor, v selects, 1 highlights.
+        await pilot.press("j")
+        assert view.scroll_offset.y == 1
+        await pilot.press("left")
+        assert view.cursor is not None
+        await pilot.press("v", "left")
+        assert view.selection is not None
+        await pilot.press("1")
+        await pilot.pause()
+        assert view.selection is None
+        assert len(view.highlight_marks()) == 1
+
+
+async def test_escape_ends_the_find_and_n_opens_the_note_again(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        await pilot.press("left", "v", "2")  # a highlight on the first word, cursor on it
+        await pilot.pause()
+        assert len(view.highlight_marks()) == 1
+        await pilot.press("slash", *"openai", "enter")
+        await pilot.pause()
+        assert view.marks("find")
+        assert _footer_keys(app).get("Next match") == "n"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert view.marks("find") == [] and view.marks("find-current") == []
+        assert "Next match" not in _footer_keys(app)
+        assert _footer_keys(app).get("Note") == "n"
+        assert isinstance(app.screen, ArticleScreen)
+        view.move_cursor(view.highlight_marks()[0][0])
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+
+
+async def test_enter_opens_the_note_while_find_marks_are_shown(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        await pilot.press("left", "v", "2")
+        await pilot.pause()
+        await pilot.press("slash", *"openai", "enter")
+        await pilot.pause()
+        assert view.marks("find") and view.has_focus
+        view.move_cursor(view.highlight_marks()[0][0])
+        await pilot.press("n")  # the footer says n is the next match
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert view.marks("find-current")[0][:2] == view.marks("find")[1][:2]
+        await pilot.press("enter")  # and Enter still opens the note
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+
+
+async def test_escape_in_the_find_box_ends_the_find(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        await pilot.press("slash", *"openai")
+        await pilot.pause()
+        assert view.marks("find")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert view.marks("find") == [] and view.has_focus
+        assert (
+            not app.screen.query_one("#find-input", Input).display
+            or not app.screen.query_one("#find-bar").display
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def _open_entities(app: ReaderApp, pilot: object) -> EntitiesPane:
+    await pilot.press("i")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    pane = app.screen.query_one(EntitiesPane)
+    assert pane.loaded and pane.entities
+    return pane
+
+
+async def test_first_down_in_the_entities_tab_lands_on_an_entry(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open_entities(app, pilot)
+        entities_list = pane.query_one("#entities-list", ListView)
+        entities_list.focus()
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        item = entities_list.highlighted_child
+        assert isinstance(item, EntityItem)
+        first = pane.query(EntityItem).first()
+        assert item is first
+        # The cursor is visible: the row is drawn in another background than the next entry.
+        rows = list(pane.query(EntityItem))
+        assert rows[0].styles.background != rows[1].styles.background
+        await pilot.press("up")  # nothing above but a heading: stays on the entry
+        assert entities_list.highlighted_child is first
+        await pilot.press("down")
+        assert entities_list.highlighted_child is rows[1]
+
+
+async def test_n_in_the_entities_tab_says_which_mention(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        pane = await _open_entities(app, pilot)
+        entities_list = pane.query_one("#entities-list", ListView)
+        entities_list.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        entity = pane.selected
+        assert entity is not None
+        total = len(entity.mentions)
+        assert total >= 3
+        mention = pane.query_one("#entities-mention", Label)
+        assert f"1/{total}" in str(mention.render())
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert f"3/{total}" in str(mention.render())
+        third = entity.mentions[2]
+        start, end = view.visible_range()
+        assert start <= third.start < end
+        await pilot.press("N")
+        assert f"2/{total}" in str(mention.render())
