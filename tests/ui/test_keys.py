@@ -182,3 +182,71 @@ async def test_n_in_the_entities_tab_says_which_mention(tmp_path: Path) -> None:
         assert start <= third.start < end
         await pilot.press("N")
         assert f"2/{total}" in str(mention.render())
+
+
+def _screen_cell(view: ReadingView, offset: int) -> tuple[int, int]:
+    """A widget cell (x, y) that draws article offset `offset` (found through offset_at)."""
+    for y in range(view.size.height):
+        for x in range(view.size.width):
+            if view.offset_at(x, y) == offset:
+                return x, y
+    raise AssertionError(f"offset {offset} is not on screen")
+
+
+async def test_a_drag_from_inside_a_word_selects_whole_words(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        text = view.text
+        number = text.index("97.400")
+        million = text.index("مليون", number)
+        # Press one cell inside "97.400", release inside "مليون" (between joined letters).
+        await pilot.mouse_down(view, offset=_screen_cell(view, number + 1))
+        await pilot.hover(view, offset=_screen_cell(view, million + 2))
+        assert view.selection == (number, million + len("مليون"))  # already while dragging
+        await pilot.mouse_up(view, offset=_screen_cell(view, million + 2))
+        assert view.selection == (number, million + len("مليون"))
+        await pilot.press("3")
+        await pilot.pause()
+        (annotation,) = app.store.annotations_for(view.article.id)  # type: ignore[union-attr]
+        assert annotation.quote == "97.400 مليون"
+        assert (annotation.start, annotation.end) == (number, million + len("مليون"))
+        assert view.highlight_marks() == [(number, million + 5, "$reader-highlight-3")]
+
+
+async def test_a_drag_backwards_from_inside_a_word_keeps_that_word_whole(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        text = view.text
+        million = text.index("مليون")
+        number = text.rindex("97.400", 0, million)
+        await pilot.mouse_down(view, offset=_screen_cell(view, million + 3))
+        await pilot.mouse_up(view, offset=_screen_cell(view, number + 4))
+        assert view.selection == (number, million + len("مليون"))
+
+
+async def test_double_click_selects_a_word_and_shift_click_extends(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        text = view.text
+        million = text.index("مليون")
+        await pilot.double_click(view, offset=_screen_cell(view, million + 2))
+        assert view.selection == (million, million + len("مليون"))
+        control = text.index("للسيطرة", million)
+        end = control + len("للسيطرة")
+        await pilot.click(view, offset=_screen_cell(view, control + 3), shift=True)
+        assert view.selection == (million, end)
+        # Shift+click before the selection extends it backwards, keeping what was chosen.
+        number = text.rindex("97.400", 0, million)
+        await pilot.click(view, offset=_screen_cell(view, number + 2), shift=True)
+        assert view.selection == (number, end)
+        await pilot.press("2")
+        await pilot.pause()
+        assert view.highlight_marks() == [(number, end, "$reader-highlight-2")]
+        # A plain click still only moves the cursor and drops a selection.
+        await pilot.double_click(view, offset=_screen_cell(view, million + 1))
+        assert view.selection == (million, million + len("مليون"))
+        await pilot.click(view, offset=_screen_cell(view, control + 1))
+        assert view.selection is None and view.cursor == control + 1

@@ -7,8 +7,10 @@ maps) with everything issue 5 asks of the reading screen:
   paragraph (Shift+Up/Down) in reading order: in a right-to-left paragraph the key
   pointing left moves forward;
 - `v` starts a selection that those motions extend, `s` selects the sentence, `p` the
-  paragraph, Escape drops the selection; the mouse selects by press, drag and release
-  (cells map back to logical offsets, so the swept logical span is selected exactly);
+  paragraph, Escape drops the selection; the mouse selects by press, drag and release in
+  whole words (a drag never splits a word), double-click selects a word, triple-click a
+  sentence, shift+click extends the selection (cells map back to logical offsets, so the
+  selection is exactly the logical span of the words swept);
 - keys 1-5 turn the selection into a highlight of that colour (on a highlight without a
   selection they change its colour); overlapping highlights are allowed;
 - `n` (or Enter) opens the note editor on the highlight under the cursor, `t` its tags,
@@ -151,6 +153,9 @@ class ReadingView(ArticleView):
         self._anchor: tuple[int, int] | None = None
         self._selecting = False
         self._drag_from: int | None = None
+        """Offset pressed (None for a shift+press, which extends and is never a click)."""
+        self._drag_span: tuple[int, int] | None = None
+        """While the mouse button is down: the span the selection always includes."""
         self._undo: list[Annotation] = []
         self._fresh: set[str] = set()
         self._digest: str | None = None
@@ -355,47 +360,82 @@ class ReadingView(ArticleView):
         self.selection = None
         self._draw_selection()
 
+    def _word_or_cell(self, offset: int) -> tuple[int, int]:
+        """The word holding `offset`, or the one character there (space, punctuation)."""
+        word = motion.word_at(self._text, offset)
+        return word if word is not None else (offset, min(len(self._text), offset + 1))
+
     def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Start a drag at the word pressed; shift+press extends the selection (or from the
+        cursor's word) to the word pressed."""
         if event.button != 1:
             return
         offset = self.offset_at(event.x, event.y, clamp=True)
-        if offset is None:
+        if offset is None or not self._text:
             return
         self.focus()
-        self._drag_from = offset
+        if event.shift and (self.selection is not None or self.cursor is not None):
+            if self.selection is not None:
+                self._drag_span = self.selection
+            else:
+                self._drag_span = self._word_or_cell(self._ensure_cursor())
+            self._drag_from = None  # not a click: the selection grows to here
+            self._drag_to(offset)
+        else:
+            self._drag_span = self._word_or_cell(offset)
+            self._drag_from = offset
         self.capture_mouse()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._drag_from is None:
+        if self._drag_span is None:
             return
         offset = self.offset_at(event.x, event.y, clamp=True)
-        if offset is not None:
+        if offset is not None and offset != self._drag_from:
             self._drag_to(offset)
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
-        if self._drag_from is None:
+        if self._drag_span is None:
             return
-        start = self._drag_from
-        self._drag_from = None
+        pressed = self._drag_from
         self.capture_mouse(False)
         offset = self.offset_at(event.x, event.y, clamp=True)
         if offset is None:
+            self._drag_span = self._drag_from = None
             return
-        if offset == start:  # a click, not a drag: drop any selection, cursor goes there
+        if offset == pressed:  # a click, not a drag: drop any selection, cursor goes there
+            self._drag_span = self._drag_from = None
             self.action_clear_selection()
             self.move_cursor(offset)
             return
-        self._drag_to(offset, start)
+        self._drag_to(offset)
+        self._drag_span = self._drag_from = None
         self.move_cursor(offset)
 
-    def _drag_to(self, offset: int, start: int | None = None) -> None:
-        """Select from where the drag started to `offset`, both characters included."""
-        origin = self._drag_from if start is None else start
-        if origin is None:
+    def on_click(self, event: events.Click) -> None:
+        """Double-click selects the word, triple-click the sentence."""
+        if event.button != 1 or event.chain < 2 or not self._text:
             return
-        low, high = sorted((origin, offset))
+        offset = self.offset_at(event.x, event.y, clamp=True)
+        if offset is None:
+            return
+        if event.chain == 2:
+            span = motion.word_at(self._text, offset)
+            if span is None:
+                return
+        else:
+            span = motion.unit_at(self._text, offset, "sentence")
         self._anchor = None
-        self._set_selection(low, high + 1)
+        self._set_selection(*span)
+        self.move_cursor(span[0])
+
+    def _drag_to(self, offset: int) -> None:
+        """Select from the words where the drag started to the word at `offset`, whole words:
+        a drag never splits a word (nor the joined letters of an Arabic one)."""
+        if self._drag_span is None:
+            return
+        here = self._word_or_cell(offset)
+        self._anchor = None
+        self._set_selection(min(self._drag_span[0], here[0]), max(self._drag_span[1], here[1]))
 
     # ------------------------------------------------------------------ highlights
 
