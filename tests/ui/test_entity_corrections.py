@@ -308,7 +308,8 @@ async def test_choosing_marks_every_mention_and_n_scrolls_to_them(app_factory: F
             seen.append(pane.mention_index)
             mention = spans[pane.mention_index]
             assert start <= mention[0] < end  # scrolled to the mention
-        assert seen == list(range(len(spans)))
+        # Choosing shows the first mention, so n goes on from there round to it again.
+        assert seen == [*range(1, len(spans)), 0]
         await pilot.press("N")
         assert pane.mention_index == len(spans) - 2
 
