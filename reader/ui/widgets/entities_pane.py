@@ -204,7 +204,9 @@ class EntitiesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("No article open.", id="entities-status")
-        yield Label("", id="entities-mention", markup=False)
+        mention = Label("", id="entities-mention", markup=False)
+        mention.display = False  # takes a line only while an entity is chosen
+        yield mention
         yield EntityList(id="entities-list")
 
     def show_article(self, store: Any, article: Article) -> None:
@@ -329,7 +331,9 @@ class EntitiesPane(Vertical):
         entity = self.selected
         if entity is None or not entity.mentions or self.mention_index < 0:
             label.update("")
+            label.display = False
             return
+        label.display = True
         name = shaped_name(entity.name, self._mode())
         label.update(
             f"{name}  {self.mention_index + 1}/{len(entity.mentions)}  (n/N next/previous)"
