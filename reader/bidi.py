@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
@@ -261,17 +261,22 @@ def _w7(match: re.Match[str]) -> str:
     return match.group().replace("E", "L")
 
 
-def _pair_brackets(chars: str, types: list[str]) -> list[tuple[int, int]]:
-    """BD16: bracket pairs (indices into `chars`) among characters still typed ON."""
+def bracket_pairs(
+    chars: str, keep: Callable[[int, str], bool]
+) -> tuple[list[tuple[int, int]], bool]:
+    """BD16: the bracket pairs (sorted indices into `chars`) among the brackets `keep(index,
+    char)` accepts, and whether the stack overflowed (63 open brackets), where pairing stops."""
     stack: list[tuple[str, int]] = []
     pairs: list[tuple[int, int]] = []
+    overflow = False
     for found in _BRACKET_RE.finditer(chars):
         index = found.start()
-        if types[index + 1] != "o":
-            continue
         char = found.group()
+        if not keep(index, char):
+            continue
         if char in _OPENERS:
             if len(stack) == 63:
+                overflow = True
                 break
             closer = _OPENERS[char]
             stack.append((_CANONICAL.get(closer, closer), index))
@@ -283,7 +288,12 @@ def _pair_brackets(chars: str, types: list[str]) -> list[tuple[int, int]]:
                     del stack[depth:]
                     break
     pairs.sort()
-    return pairs
+    return pairs, overflow
+
+
+def _pair_brackets(chars: str, types: list[str]) -> list[tuple[int, int]]:
+    """BD16 among the brackets still typed ON."""
+    return bracket_pairs(chars, lambda index, _char: types[index + 1] == "o")[0]
 
 
 def _n0(classes: str, chars: str, s: str, level: int) -> str:

@@ -35,11 +35,10 @@ from arabic_reshaper.ligatures import LIGATURES
 from rich.cells import get_character_cell_size
 
 from reader.bidi import (
-    _BRACKET_RE,
-    _CANONICAL,
     _OPENERS,
     MIRRORS,
     bidi_classes,
+    bracket_pairs,
     paragraph_level,
     reorder,
     resolve_levels,
@@ -1183,27 +1182,10 @@ class LazyLayout:
                 return None
             self._blocked = spans
             return spans
-        stack: list[tuple[str, int]] = []
-        pairs: list[tuple[int, int]] = []
         neutral = _neutral_brackets()
-        for found in _BRACKET_RE.finditer(visible):
-            char = found.group()
-            if char not in neutral:
-                continue
-            index = found.start()
-            if char in _OPENERS:
-                if len(stack) == 63:
-                    return None
-                closer = _OPENERS[char]
-                stack.append((_CANONICAL.get(closer, closer), index))
-            else:
-                want = _CANONICAL.get(char, char)
-                for depth in range(len(stack) - 1, -1, -1):
-                    if stack[depth][0] == want:
-                        pairs.append((stack[depth][1], index))
-                        del stack[depth:]
-                        break
-        pairs.sort()
+        pairs, overflow = bracket_pairs(visible, lambda _index, char: char in neutral)
+        if overflow:
+            return None
         opens: list[int] = []
         closes: list[int] = []
         for open_at, close_at in pairs:
