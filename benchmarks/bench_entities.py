@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from ner_train import read_conll, split_dev, split_holdout  # noqa: E402
 
-from reader.arabic import fold_plain  # noqa: E402
-from reader.entities import MODEL_PATH, Extractor, bio_spans  # noqa: E402
+from reader.entities.extractor import MODEL_PATH, Extractor, bio_spans  # noqa: E402
+from reader.text.arabic import fold_plain  # noqa: E402
 
 TYPES = ("PERS", "ORG", "LOC", "MISC")
 

@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.export import article_markdown, target_path, write_text_atomic
 from reader.models import Annotation, Article, Block
-from reader.store import Store
-from reader.webanno import collection_text
+from reader.notes.export import article_markdown, target_path, write_text_atomic
+from reader.notes.webanno import collection_text
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"

@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.anchors import text_hash
 from reader.models import Annotation, Article, Block, Feed
-from reader.store import Store, StoreError
+from reader.notes.anchors import text_hash
+from reader.store.database import Store, StoreError
 
 FILES = ("reader.json", "library.json", "feeds.json", "annotations", "body", "backup")
 DAMAGES = ("truncate", "garbage", "zero length", "delete", "wrong shape")

@@ -28,10 +28,10 @@ from typing import Any
 from textual.color import Color
 from textual.strip import Strip
 
-from reader import motion
-from reader.anchors import make_annotation
 from reader.models import Annotation, Article, Block
-from reader.store import Store
+from reader.notes.anchors import make_annotation
+from reader.store.database import Store
+from reader.text import motion
 from reader.ui.app import make_app
 from reader.ui.widgets.highlight_view import ReadingView
 

@@ -37,7 +37,7 @@ import uuid
 from pathlib import Path
 
 from reader.models import Article, Block
-from reader.store import Store
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from arabic_reshaper import reshape  # noqa: E402
 from bidi import get_display  # noqa: E402
 
-from reader import layout as layout_module  # noqa: E402
-from reader.layout import layout, layout_many  # noqa: E402
+from reader.text import layout as layout_module  # noqa: E402
+from reader.text.layout import layout, layout_many  # noqa: E402
 
 
 def source_paragraphs() -> list[str]:

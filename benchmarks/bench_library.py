@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.articles import article_id_for, parse_path
-from reader.library import add_targets
-from reader.store import Store
+from reader.ingest.articles import article_id_for, parse_path
+from reader.ingest.library import add_targets
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus" / "saudinewsnet-300.jsonl"

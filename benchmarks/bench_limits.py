@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_limits.py [--deadline S] [--before GIT_RE
 
 1. Hostile servers on loopback (slow headers, slow body, endless body, a gzip bomb, huge
    headers, a silent server, redirect loops, redirects to private addresses, ...): what
-   `reader.fetch.fetch` says and how long it took, against the per-URL deadline.
+   `reader.ingest.fetch.fetch` says and how long it took, against the per-URL deadline.
 2. `reader refresh` of 8 feeds of which 4 stall: the total time against one deadline.
 3. Nesting depth: `<div>` nested N deep through the block collector, a web page and a feed
    entry; target <= 3 s for 100,000 levels. With --before REF the same is measured on that
@@ -30,10 +30,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.fetch import fetch
-from reader.library import refresh_feeds
+from reader.ingest.fetch import fetch
+from reader.ingest.library import refresh_feeds
 from reader.models import Feed
-from reader.store import Store
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 NESTING_TARGET = 3.0
@@ -205,8 +205,8 @@ def refresh_matrix(deadline: float) -> None:
 
 NESTING_SCRIPT = """
 import html, sys, time
-from reader.articles import html_to_blocks, parse_bytes
-from reader.feeds import parse_feed
+from reader.ingest.articles import html_to_blocks, parse_bytes
+from reader.ingest.feeds import parse_feed
 depth = int(sys.argv[1])
 inner = "<div>" * depth + "<p>نص</p>" + "</div>" * depth
 page = f"<html><body>{inner}</body></html>".encode()

@@ -110,7 +110,7 @@ def one_word(chars: int, kind: str) -> str:
 def make_library(folder: Path, chars: int, word: str = "") -> Path:
     sys.path.insert(0, str(ROOT))
     from reader.models import Article, Block
-    from reader.store import Store
+    from reader.store.database import Store
 
     db = folder / "reader.json"
     text = one_word(chars, word) if word else paragraph(chars)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.models import Annotation, Article, Block
-from reader.store import Store
+from reader.store.database import Store
 
 TARGET_MS = 50.0
 """Issue 12: a save with 10,000 annotations on one article."""

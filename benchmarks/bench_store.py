@@ -23,8 +23,8 @@ from pathlib import Path
 from tinydb import Query, TinyDB
 
 from reader.models import Annotation, Article, Block
-from reader.storage import atomic_write
-from reader.store import Store
+from reader.store.database import Store
+from reader.store.storage import atomic_write
 
 ARTICLES = 5_000
 ANNOTATED_ARTICLES = 500
@@ -244,7 +244,7 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         folder = Path(tmp)
-        print("reader.store:")
+        print("reader.store.database:")
         ours = bench_store(folder, articles, annotations)
         print("plain TinyDB JSONStorage:")
         plain = bench_plain(folder, articles, annotations)

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from textual.theme import BUILTIN_THEMES  # noqa: E402
 
-from reader.anchors import make_annotation  # noqa: E402
-from reader.library import add_targets  # noqa: E402
-from reader.store import Store  # noqa: E402
+from reader.ingest.library import add_targets  # noqa: E402
+from reader.notes.anchors import make_annotation  # noqa: E402
+from reader.store.database import Store  # noqa: E402
 from reader.ui.app import make_app  # noqa: E402
 from reader.ui.themes import derive_reader_variables  # noqa: E402
 from reader.ui.widgets.article_view import ArticleView  # noqa: E402

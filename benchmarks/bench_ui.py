@@ -26,9 +26,9 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from reader.articles import parse_path
+from reader.ingest.articles import parse_path
 from reader.models import Article
-from reader.store import Store
+from reader.store.database import Store
 from reader.ui.app import make_app
 from reader.ui.widgets.article_view import ArticleView
 

@@ -2,7 +2,7 @@
 
 Reads `../shared/anercorp/ANERcorp_train.txt` (or `--corpus PATH`), keeps the last tenth of
 its sentences out of training (the benchmark scores on them), trains a CRF with
-python-crfsuite on the rest and writes `reader/data/ner.crfsuite`. The corpus itself never
+python-crfsuite on the rest and writes `reader/entities/data/ner.crfsuite`. The corpus itself never
 enters the repository; only this model, which this script rebuilds. A development tool:
 it lives outside the `reader` package, which only loads the model.
 """
@@ -21,9 +21,9 @@ import pycrfsuite
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the checkout's reader package, whose model this rebuilds
 
-from reader.ner_features import Lexicon, feature_signature, sentence_features  # noqa: E402
+from reader.entities.features import Lexicon, feature_signature, sentence_features  # noqa: E402
 
-MODEL_PATH = ROOT / "reader" / "data" / "ner.crfsuite"
+MODEL_PATH = ROOT / "reader" / "entities" / "data" / "ner.crfsuite"
 #: Beside the model: where it came from and the feature signature it was trained with.
 PROVENANCE_SUFFIX = ".json"
 DEFAULT_CORPUS = ROOT / ".." / "shared" / "anercorp" / "ANERcorp_train.txt"

@@ -12,10 +12,10 @@ from reader.commands.output import Out, cell, cells, isolate
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS
 from reader.paths import resolve_db_path
-from reader.sanitize import json_safe, printable
+from reader.text.sanitize import json_safe, printable
 
 if TYPE_CHECKING:  # the extractor and its model load only when the command runs
-    from reader.entities import Entity
+    from reader.entities.extractor import Entity
     from reader.models import Article, EntityCorrection
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
@@ -43,7 +43,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def _articles(path: Path) -> list[Article]:
     """The articles in `path`, parsed the way the library imports them."""
-    from reader.articles import parse_path
+    from reader.ingest.articles import parse_path
 
     return parse_path(path)
 
@@ -53,7 +53,7 @@ def _corrections(args: argparse.Namespace) -> list[EntityCorrection]:
     db = resolve_db_path(getattr(args, "db", None))
     if not db.is_file():
         return []
-    from reader.store import Store
+    from reader.store.database import Store
 
     store = Store.open(db)
     try:
@@ -76,7 +76,7 @@ def _table_lines(entities: list[Entity], total_width: int, visual_mode: str | No
     (logical on a pipe, shaped and right-aligned on a terminal) cut to what the width leaves."""
     if not entities:
         return ["No entities found."]
-    from reader.entities import ENTITY_TYPES
+    from reader.entities.extractor import ENTITY_TYPES
 
     order = {kind: index for index, kind in enumerate(ENTITY_TYPES)}
     groups: dict[str, list[Entity]] = {}
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     articles = _articles(path)
     if not articles:
         raise ReaderError(f"{path} holds no article.")
-    from reader.entities import Extractor
+    from reader.entities.extractor import Extractor
 
     extractor = Extractor.load()
     corrections = _corrections(args)

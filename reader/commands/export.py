@@ -15,11 +15,11 @@ from reader.errors import ReaderError
 from reader.paths import resolve_db_path
 
 if TYPE_CHECKING:  # the store, exporters and extractor load only when a command runs
-    from reader.entities import Extractor
-    from reader.export import EntityLike
+    from reader.entities.extractor import Extractor
     from reader.models import Annotation, Article
-    from reader.store import Store
-    from reader.webanno import ImportReport
+    from reader.notes.export import EntityLike
+    from reader.notes.webanno import ImportReport
+    from reader.store.database import Store
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -110,7 +110,7 @@ def _is_folder(output: str) -> bool:
 def _write_stdout(text: str) -> None:
     """An export on standard output: already free of raw controls (Markdown writes them as
     character references, JSON as escapes); `printable` makes sure of it."""
-    from reader.sanitize import printable
+    from reader.text.sanitize import printable
 
     text = printable(text)
     sys.stdout.flush()
@@ -120,7 +120,7 @@ def _write_stdout(text: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Handler for `reader export`."""
-    from reader.export import (
+    from reader.notes.export import (
         article_markdown,
         combined_markdown,
         default_export_dir,
@@ -129,9 +129,9 @@ def run_export(args: argparse.Namespace) -> int:
         target_path,
         write_text_atomic,
     )
-    from reader.sanitize import json_safe
-    from reader.store import Store
-    from reader.webanno import collection_text
+    from reader.notes.webanno import collection_text
+    from reader.store.database import Store
+    from reader.text.sanitize import json_safe
 
     if args.with_entities and args.format != "md":
         raise ReaderError("--with-entities applies to Markdown export only.")
@@ -143,7 +143,9 @@ def run_export(args: argparse.Namespace) -> int:
         ids = _resolve_ids(store, args.articles, args.all)
         extractor: Extractor | None = None
         if args.with_entities:
-            from reader.entities import Extractor  # loaded only when asked for: it reads a model
+            from reader.entities.extractor import (
+                Extractor,  # loaded only when asked for: it reads a model
+            )
 
             extractor = Extractor.load()
         items: list[tuple[Article, list[Annotation], list[EntityLike] | None]] = []
@@ -223,8 +225,8 @@ def _print_report(path: str, report: ImportReport, out: Out) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handler for `reader import`."""
-    from reader.store import Store, StoreError
-    from reader.webanno import import_file
+    from reader.notes.webanno import import_file
+    from reader.store.database import Store, StoreError
 
     failed = False
     out = Out.of(args)

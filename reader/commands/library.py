@@ -1,6 +1,6 @@
 """`reader add`, `reader list`, `reader feed add|list|remove` and `reader refresh`.
 
-Handlers stay thin: they open the store, call `reader.library`, and print with
+Handlers stay thin: they open the store, call `reader.ingest.library`, and print with
 rich. Heavy imports (parsers, HTTP, rich) happen inside the handlers so that
 `reader --help` and `reader list` start fast.
 """
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from reader.commands import tell_stderr
 from reader.commands.output import Out, cell, cells, fit, fit_visual, isolate
-from reader.sanitize import json_safe, printable
+from reader.text.sanitize import json_safe, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from reader.library import AddReport, FoundFeed, Progress
-    from reader.store import Store
+    from reader.ingest.library import AddReport, FoundFeed, Progress
+    from reader.store.database import Store
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -108,7 +108,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 @contextmanager
 def _open_store(args: argparse.Namespace) -> Iterator[Store]:
     from reader.paths import resolve_db_path
-    from reader.store import Store
+    from reader.store.database import Store
 
     store = Store.open(resolve_db_path(getattr(args, "db", None)))
     out = Out.of(args)
@@ -193,7 +193,7 @@ def _ask(question: str, out: Out) -> bool:
 
 def run_add(args: argparse.Namespace) -> int:
     """`reader add PATH|URL...`."""
-    from reader.library import add_targets, subscribe
+    from reader.ingest.library import add_targets, subscribe
 
     out = Out.of(args)
     with _open_store(args) as store:
@@ -318,7 +318,7 @@ def _found_sentence(found: FoundFeed, name: str) -> str:
 
 def run_feed_add(args: argparse.Namespace) -> int:
     """`reader feed add URL` (a feed, or a web page that links one)."""
-    from reader.library import add_found_feed, find_feed
+    from reader.ingest.library import add_found_feed, find_feed
 
     found = find_feed(args.url)
     with _open_store(args) as store:
@@ -381,7 +381,7 @@ def _feed_lines(feeds: list[Any], total_width: int, visual_mode: str | None) -> 
 
 def run_feed_remove(args: argparse.Namespace) -> int:
     """`reader feed remove URL`."""
-    from reader.library import remove_feed
+    from reader.ingest.library import remove_feed
 
     with _open_store(args) as store:
         remove_feed(store, args.url)
@@ -391,7 +391,7 @@ def run_feed_remove(args: argparse.Namespace) -> int:
 
 def run_refresh(args: argparse.Namespace) -> int:
     """`reader refresh`."""
-    from reader.library import refresh_feeds
+    from reader.ingest.library import refresh_feeds
 
     out = Out.of(args)
     with _open_store(args) as store:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
-from reader.sanitize import printable
+from reader.text.sanitize import printable
 
 if TYPE_CHECKING:
-    from reader.layout import BidiMode
+    from reader.text.layout import BidiMode
 
-#: Same as `reader.layout.BIDI_MODES`; repeated so registering the command (which every
+#: Same as `reader.text.layout.BIDI_MODES`; repeated so registering the command (which every
 #: `reader` run does) does not import the layout engine and its dependencies.
 BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
 
@@ -98,7 +98,7 @@ def read_text(path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Handler: lay the article out and print it."""
-    from reader.render import paragraphs_of, render_lines
+    from reader.text.render import paragraphs_of, render_lines
 
     mode = bidi_mode(getattr(args, "bidi", None))
     width = args.width

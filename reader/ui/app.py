@@ -19,8 +19,8 @@ from textual.theme import BUILTIN_THEMES
 from reader.errors import ReaderError
 from reader.models import Article
 from reader.paths import resolve_db_path
-from reader.sanitize import printable
-from reader.store import Store
+from reader.store.database import Store
+from reader.text.sanitize import printable
 from reader.ui.commands import ReaderCommands
 from reader.ui.saving import SaveDone, Saver
 from reader.ui.screens.article import ArticleScreen
@@ -183,7 +183,7 @@ class ReaderApp(App[None]):
 
     def _refresh_opened_article(self) -> None:
         """After the first paint: seed a new library and re-read the file shown from the store."""
-        from reader import library
+        from reader.ingest import library
 
         target, self._refresh_target = self._refresh_target, None
         if target is None:
@@ -378,7 +378,7 @@ def make_app(
         # until the article is on screen: the library module is slow to import.
         refresh_target = target
     else:
-        from reader import library
+        from reader.ingest import library
 
         if seed:
             library.ensure_seeded(store)

@@ -25,7 +25,7 @@ from typing import Any
 from textual.message import Message
 
 from reader.errors import ReaderError
-from reader.store import Store, StoreBusyError
+from reader.store.database import Store, StoreBusyError
 
 #: How often the background thread tries again while the lock is busy.
 RETRY_SECONDS = 0.05

@@ -1,6 +1,6 @@
 """Short strings (notifications, the byline) as the screen shows them, through the layout engine.
 
-In `app` mode Arabic is shaped and put in visual order by `reader.layout`, the engine the
+In `app` mode Arabic is shaped and put in visual order by `reader.text.layout`, the engine the
 article body uses; a widget that printed logical Arabic would show isolated letters
 left-to-right. In `terminal` mode the terminal does that job, so the text is left as given.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from textual.notifications import Notification
 
-from reader.layout import BidiMode, layout
-from reader.sanitize import printable
+from reader.text.layout import BidiMode, layout
+from reader.text.sanitize import printable
 
 #: Characters the layout engine changes in app mode: right-to-left letters and Arabic digits
 #: (bidi classes R, AL and AN) and the presentation-form blocks. Text without any is shown as

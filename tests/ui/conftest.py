@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.articles import parse_path
+from reader.ingest.articles import parse_path
 from reader.models import Article, Block
-from reader.store import Store
+from reader.store.database import Store
 from reader.ui.app import ReaderApp, make_app
 
 ROOT = Path(__file__).resolve().parents[2]

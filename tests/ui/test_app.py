@@ -11,9 +11,9 @@ from textual import events
 from textual.widgets import DataTable, Input
 
 from reader.errors import ReaderError
-from reader.layout import layout
 from reader.models import Article, Block
-from reader.store import Store
+from reader.store.database import Store
+from reader.text.layout import layout
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen, FindBar
 from reader.ui.screens.help import HelpScreen
@@ -392,7 +392,7 @@ async def test_reading_width_and_harakat_from_the_palette(
 
 
 async def test_entity_chosen_in_the_side_pane_is_marked(app_factory: Factory) -> None:
-    from reader.entities import Entity, Mention
+    from reader.entities.extractor import Entity, Mention
     from reader.ui.widgets.entities_pane import EntitiesPane
 
     app = app_factory()

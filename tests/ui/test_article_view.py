@@ -7,10 +7,10 @@ from pathlib import Path
 from rich.color import Color
 from textual.app import App, ComposeResult
 
-from reader.articles import parse_path
-from reader.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
+from reader.ingest.articles import parse_path
 from reader.models import Article, Block
-from reader.render import render_lines
+from reader.text.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
+from reader.text.render import render_lines
 from reader.ui.widgets.article_view import ArticleView, estimate_height, estimate_word_widths
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from reader.models import Annotation
-from reader.store import Store
+from reader.store.database import Store
 from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.library import LibraryScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from reader.articles import parse_path
+from reader.ingest.articles import parse_path
 from reader.models import EntityCorrection
 from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem, HeadingItem
 

@@ -2,7 +2,7 @@
 
 Each correction goes through the keys and dialogs; the tests check the correction saved in the
 (real, tmp_path) store, the pane's list after re-extraction, and a second article added later
-through `reader.library.add_targets` that names the same entities.
+through `reader.ingest.library.add_targets` that names the same entities.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import ListView, OptionList
 
-from reader.entities import ENTITY_TYPES
-from reader.library import add_targets
+from reader.entities.extractor import ENTITY_TYPES
+from reader.ingest.library import add_targets
 from reader.ui.app import ReaderApp
 from reader.ui.screens.entity_edit import NameScreen, PickScreen, TypeScreen
 from reader.ui.screens.help import HelpScreen

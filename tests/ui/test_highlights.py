@@ -10,11 +10,11 @@ from rich.color import Color as RichColor
 from textual.color import Color
 from textual.widgets import ListView
 
-from reader import motion
-from reader.anchors import make_annotation
-from reader.layout import layout
 from reader.models import Annotation, Article, Block
-from reader.store import Store
+from reader.notes.anchors import make_annotation
+from reader.store.database import Store
+from reader.text import motion
+from reader.text.layout import layout
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.note import NoteScreen

@@ -12,9 +12,9 @@ from pathlib import Path
 from textual.geometry import Region
 from textual.widgets import DataTable
 
-from reader.layout import reference_reshaper
 from reader.models import Annotation, Article, Block
-from reader.store import Store
+from reader.store.database import Store
+from reader.text.layout import reference_reshaper
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.article import ArticleScreen

@@ -9,10 +9,10 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from reader.anchors import make_annotation
-from reader.layout import layout
 from reader.models import Annotation, Article, Block
-from reader.store import Store
+from reader.notes.anchors import make_annotation
+from reader.store.database import Store
+from reader.text.layout import layout
 from reader.ui.screens.note import NoteResult, NoteScreen, parse_tags
 from reader.ui.widgets.highlight_view import apply_note_result
 from reader.ui.widgets.note_editor import NoteEditor, ShapedText

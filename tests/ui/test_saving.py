@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reader.models import Annotation
-from reader.store import Store
+from reader.store.database import Store
 from reader.ui.app import make_app
 from reader.ui.widgets.highlight_view import ReadingView
 
@@ -85,7 +85,7 @@ def _seed_with_note(db: Path, note: str) -> Annotation:
         (summary,) = store.list_articles()
         article = store.get_article(summary.id)
         assert article is not None
-        from reader.anchors import make_annotation
+        from reader.notes.anchors import make_annotation
 
         annotation = make_annotation(article, 0, 10, color=1)
         annotation.note = note

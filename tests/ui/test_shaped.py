@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.layout import reference_reshaper
 from reader.models import Article, Block
-from reader.store import Store
+from reader.store.database import Store
+from reader.text.layout import reference_reshaper
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.shaped import logical_message
 

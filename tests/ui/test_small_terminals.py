@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
 from reader.models import Article, Block
-from reader.store import Store
+from reader.store.database import Store
 from reader.ui.app import ReaderApp
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane

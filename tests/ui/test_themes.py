@@ -11,10 +11,10 @@ from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from rich.style import Style
 
-from reader.anchors import make_annotation
-from reader.library import add_targets
+from reader.ingest.library import add_targets
+from reader.notes.anchors import make_annotation
 from reader.paths import themes_dir
-from reader.store import Store
+from reader.store.database import Store
 from reader.ui.app import make_app
 from reader.ui.themes import (
     MARK_VARIABLES,

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.anchors import (
+from reader.errors import ReaderError
+from reader.models import Annotation, Article, Block
+from reader.notes.anchors import (
     CONTEXT,
     FUZZY_MIN_QUOTE,
     FUZZY_MIN_RATIO,
@@ -19,8 +21,6 @@ from reader.anchors import (
     reanchor_article,
     text_hash,
 )
-from reader.errors import ReaderError
-from reader.models import Annotation, Article, Block
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"
 
@@ -285,7 +285,7 @@ def test_edits_outside_a_unique_quote_keep_it_exactly(
 
 
 def test_reanchor_article_updates_the_store(tmp_path: Path) -> None:
-    store_module = pytest.importorskip("reader.store")
+    store_module = pytest.importorskip("reader.store.database")
     article = _seed_article()
     text = article.text
     with store_module.Store.open(tmp_path / "db.json") as store:
@@ -313,7 +313,7 @@ def test_reanchor_article_updates_the_store(tmp_path: Path) -> None:
 
 
 def test_reanchor_article_many_annotations_read_back_consistent(tmp_path: Path) -> None:
-    store_module = pytest.importorskip("reader.store")
+    store_module = pytest.importorskip("reader.store.database")
     article = _seed_article()
     text = article.text
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
@@ -340,7 +340,7 @@ def test_reanchor_article_many_annotations_read_back_consistent(tmp_path: Path) 
 
 
 def test_reanchor_article_to_a_new_id_moves_the_annotations(tmp_path: Path) -> None:
-    store_module = pytest.importorskip("reader.store")
+    store_module = pytest.importorskip("reader.store.database")
     article = _seed_article()
     start = article.text.index("ChatGPT")
     with store_module.Store.open(tmp_path / "db.json") as store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.arabic import (
+from reader.text.arabic import (
     find_all,
     fold,
     fold_plain,

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.articles import (
+from reader.errors import ReaderError
+from reader.ingest.articles import (
     MAX_BYTES,
     TITLE_LIMIT,
     PartlyRead,
@@ -24,7 +25,6 @@ from reader.articles import (
     parse_text,
     title_from_text,
 )
-from reader.errors import ReaderError
 from reader.models import Article
 
 ROOT = Path(__file__).resolve().parents[2]

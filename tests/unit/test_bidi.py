@@ -1,4 +1,4 @@
-"""UAX #9 conformance of reader.bidi: the committed subset always, the full file when present."""
+"""UAX #9 conformance of reader.text.bidi: the committed subset always, all of it when present."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.bidi import (
+from reader.text.bidi import (
     REMOVED,
     bidi_classes,
     line_levels,

@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.entities import ENTITY_TYPES, MODEL_PATH, Entity, Extractor, bio_spans
+from reader.entities.extractor import ENTITY_TYPES, MODEL_PATH, Entity, Extractor, bio_spans
+from reader.entities.features import Lexicon, feature_signature
+from reader.entities.wordlists import read_gazetteers, shipped_folder
 from reader.errors import ReaderError
-from reader.gazetteers import read_gazetteers, shipped_folder
 from reader.models import EntityCorrection
-from reader.ner_features import Lexicon, feature_signature
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -273,12 +273,12 @@ def test_missing_model_is_a_reader_error(tmp_path: Path) -> None:
 
 def _copy_word_lists(tmp_path: Path) -> Path:
     folder = tmp_path / "wordlists"
-    shutil.copytree(ROOT / "reader" / "data" / "wordlists", folder)
+    shutil.copytree(ROOT / "reader" / "entities" / "data" / "wordlists", folder)
     return folder
 
 
 def test_word_list_files_name_source_and_licence() -> None:
-    files = sorted((ROOT / "reader" / "data" / "wordlists").glob("*.txt"))
+    files = sorted((ROOT / "reader" / "entities" / "data" / "wordlists").glob("*.txt"))
     assert len(files) == 31
     for path in files:
         header = path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
@@ -370,7 +370,7 @@ def test_installed_wheel_loads_model_and_word_lists(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         archive.extractall(site)
-    assert sum(n.startswith("reader/data/wordlists/") for n in names) == 31
+    assert sum(n.startswith("reader/entities/data/wordlists/") for n in names) == 31
     # Training is a development tool, not part of the runtime package.
     assert not [n for n in names if "ner_train" in n]
     assert not [n for n in names if n.endswith(".py") and b"Trainer(" in (site / n).read_bytes()]
@@ -492,7 +492,7 @@ def test_cli_json(tmp_path: Path, seed_text: str) -> None:
 
 
 def test_cli_applies_saved_corrections(tmp_path: Path) -> None:
-    from reader.store import Store
+    from reader.store.database import Store
 
     store = Store.open(tmp_path / "db.json")
     try:

@@ -17,7 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from reader.errors import ReaderError
-from reader.export import (
+from reader.models import Annotation, Article, Block
+from reader.notes.export import (
     EXPORT_DIR_SETTING,
     MAX_NAME_BYTES,
     article_markdown,
@@ -26,8 +27,7 @@ from reader.export import (
     export_article_file,
     safe_filename,
 )
-from reader.models import Annotation, Article, Block
-from reader.store import Store
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -326,7 +326,7 @@ MARKDOWNISH = [
 NOT_STORED = "".join(
     chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n\r\x0c"
 )
-"""Controls the store never holds (`reader.sanitize`): the export writes them as references,
+"""Controls the store never holds (`reader.text.sanitize`): the export writes them as references,
 which CommonMark parsers read as U+FFFD, so they cannot come back exactly."""
 pieces = st.one_of(
     st.sampled_from(MARKDOWNISH),
@@ -629,7 +629,7 @@ def test_cli_export_markdown(tmp_path: Path) -> None:
 
 
 def test_cli_with_entities_lists_what_the_extractor_finds(tmp_path: Path) -> None:
-    from reader.entities import Extractor
+    from reader.entities.extractor import Extractor
 
     db = tmp_path / "db" / "reader.json"
     article = seed_article()

@@ -13,7 +13,7 @@ import pytest
 
 from reader import __version__
 from reader.errors import ReaderError
-from reader.fetch import USER_AGENT, check_url, fetch, is_url
+from reader.ingest.fetch import USER_AGENT, check_url, fetch, is_url
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "articles"
 PAGE = (FIXTURES / "solar.html").read_bytes()

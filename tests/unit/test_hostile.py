@@ -27,10 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.models import Annotation, Article, Block, EntityCorrection, Feed
-from reader.store import Store
+from reader.store.database import Store
 
 # Unicode's Bidi_Control characters (ALM, LRM, RLM, LRE..RLO, LRI..PDI), spelled out here
-# rather than taken from reader.sanitize, so a gap there cannot hide here.
+# rather than taken from reader.text.sanitize, so a gap there cannot hide here.
 BIDI = "".join(map(chr, [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 C0_C1 = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n")
 FORBIDDEN = re.compile(f"[{re.escape(C0_C1 + BIDI)}]")

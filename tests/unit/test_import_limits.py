@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from reader.errors import ReaderError
-from reader.jsonread import CHUNK_CHARS, MAX_DEPTH
+from reader.ingest.jsonread import CHUNK_CHARS, MAX_DEPTH
 from reader.models import Article, Block
-from reader.store import Store
-from reader.webanno import MAX_IMPORT_BYTES, import_annotations, import_file
+from reader.notes.webanno import MAX_IMPORT_BYTES, import_annotations, import_file
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"

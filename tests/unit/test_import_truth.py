@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reader.store import Store
+from reader.store.database import Store
 
 
 def reader(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
-from reader.bidi import MIRRORS
-from reader.layout import (
+from reader.text.bidi import MIRRORS
+from reader.text.layout import (
     _LONG_WORD,
     Glyph,
     LazyLayout,
@@ -36,8 +36,8 @@ from reader.layout import (
     layout_many,
     reference_reshaper,
 )
-from reader.layout_text import layout_text, layout_text_many
-from reader.sanitize import neutralize
+from reader.text.layout_text import layout_text, layout_text_many
+from reader.text.sanitize import neutralize
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -755,7 +755,7 @@ def test_lazy_layout_equals_the_whole_layout_with_a_long_word(
 
 def test_a_long_word_is_never_cached_whole() -> None:
     """A 200,000-character word is laid out (lazily and whole) without entering the cache."""
-    from reader.layout import _WORDS
+    from reader.text.layout import _WORDS
 
     word = ("بسم" + "ا" + "لله" + "abc") * 20_000
     lazy = LazyLayout(word, 40)

@@ -18,10 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.anchors import make_annotation
-from reader.articles import article_id_for, clean_text
 from reader.errors import ReaderError
-from reader.library import (
+from reader.ingest.articles import article_id_for, clean_text
+from reader.ingest.library import (
     add_feed,
     add_targets,
     ensure_seeded,
@@ -31,7 +30,8 @@ from reader.library import (
     remove_feed,
     subscribe,
 )
-from reader.store import Store
+from reader.notes.anchors import make_annotation
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"

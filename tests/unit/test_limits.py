@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
-from reader.fetch import fetch
-from reader.fetch_net import address_class
+from reader.ingest.fetch import fetch
+from reader.ingest.fetch_net import address_class
 from reader.models import Feed
-from reader.store import Store
+from reader.store.database import Store
 
 ARABIC = "نص عربي في أعمق عنصر"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.motion import (
+from reader.text.motion import (
     next_paragraph,
     next_sentence,
     next_word,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from reader.layout import layout
-from reader.render import paragraphs_of, render_lines
+from reader.text.layout import layout
+from reader.text.render import paragraphs_of, render_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -111,6 +111,6 @@ def test_bad_bidi_environment_value_is_a_friendly_error() -> None:
 
 def test_command_modes_match_the_engine() -> None:
     from reader.commands.render import BIDI_MODES as COMMAND_MODES
-    from reader.layout import BIDI_MODES
+    from reader.text.layout import BIDI_MODES
 
     assert COMMAND_MODES == BIDI_MODES

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.sanitize import HIDDEN, has_hidden, neutralize, sanitize
+from reader.text.sanitize import HIDDEN, has_hidden, neutralize, sanitize
 
 
 def test_escape_sequences_are_removed_whole() -> None:
@@ -50,7 +50,7 @@ def test_nothing_dangerous_survives(text: str) -> None:
 
 
 def test_urls_keep_their_meaning_with_controls_percent_encoded() -> None:
-    from reader.sanitize import clean_url
+    from reader.text.sanitize import clean_url
 
     link = "https://example.com/a\x1b]52;c;aGk=\x07b?q=\u202e1"
     assert clean_url(link) == "https://example.com/a%1B]52;c;aGk=%07b?q=%E2%80%AE1"
@@ -59,7 +59,7 @@ def test_urls_keep_their_meaning_with_controls_percent_encoded() -> None:
 
 
 def test_one_line_fields_lose_controls_and_bidi_controls() -> None:
-    from reader.sanitize import clean_line
+    from reader.text.sanitize import clean_line
 
     assert clean_line(" \u202erev\u202c \x1b]0;title\x07news\r\nmore\u2069 ") == "rev news more"
     assert clean_line("\ufeffمرحبا\u200f") == "مرحبا"
@@ -68,7 +68,7 @@ def test_one_line_fields_lose_controls_and_bidi_controls() -> None:
 def test_printable_and_json_safe_leave_nothing_raw() -> None:
     import json
 
-    from reader.sanitize import json_safe, printable
+    from reader.text.sanitize import json_safe, printable
 
     assert printable("a\x1b[2Jb\u202ec\td\ne\r") == "abc\td\ne"
     assert printable("a\tb\nc", line=True) == "a b c"
@@ -83,7 +83,7 @@ def test_printable_and_json_safe_leave_nothing_raw() -> None:
 def test_what_goes_out_holds_no_control_and_no_bidi_control(text: str) -> None:
     import json
 
-    from reader.sanitize import clean_line, clean_url, json_safe, printable
+    from reader.text.sanitize import clean_line, clean_url, json_safe, printable
 
     bidi = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     for shown in (printable(text), clean_line(text), clean_url(text)):

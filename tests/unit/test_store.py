@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, Block, EntityCorrection, Feed
-from reader.store import SCHEMA_VERSION, Store, StoreError, shard_name
+from reader.store.database import SCHEMA_VERSION, Store, StoreError, shard_name
 
 
 def make_article(article_id: str = "a1", **overrides: object) -> Article:

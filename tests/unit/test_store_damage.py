@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.anchors import text_hash
 from reader.models import Annotation, Article, Block, Feed
-from reader.store import Store, StoreError
+from reader.notes.anchors import text_hash
+from reader.store.database import Store, StoreError
 
 EARLY_TITLE = "مقال قديم عن الاقتصاد"
 LATE_TITLE = "مقال جديد عن الطاقة الشمسية"

@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from reader.models import Annotation, Article, Block
-from reader.store import SCHEMA_VERSION, Store, StoreError
+from reader.store.database import SCHEMA_VERSION, Store, StoreError
 
 # A writer that acks each completed write on stdout: "ann ID", "art ID", "set KEY VALUE".
 WRITER = textwrap.dedent(
     """
     import sys, uuid
     from reader.models import Annotation, Article, Block
-    from reader.store import Store
+    from reader.store.database import Store
 
     path, tag = sys.argv[1], sys.argv[2]
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 10**9
@@ -311,7 +311,7 @@ FILLER = textwrap.dedent(
     import sys, uuid
     from reader.errors import ReaderError
     from reader.models import Annotation, Article, Block
-    from reader.store import Store
+    from reader.store.database import Store
 
     store = Store.open(sys.argv[1])
     limit_bytes = int(sys.argv[2])
@@ -385,14 +385,15 @@ def test_really_full_disk_gives_one_sentence_and_loses_nothing(tmp_path: Path) -
     db = mount / "reader.json"
     (tmp_path / "filler.py").write_text(FILLER, encoding="utf-8")
     (tmp_path / "setup.py").write_text(
-        "import sys\nfrom reader.store import Store\nfrom reader.models import Article, Block\n"
+        "import sys\nfrom reader.store.database import Store\n"
+        "from reader.models import Article, Block\n"
         "with Store.open(sys.argv[1]) as s:\n"
         "    blocks = [Block('paragraph', 'x')]\n"
         "    s.put_article(Article(id='a1', title='t', source='x', blocks=blocks))\n",
         encoding="utf-8",
     )
     (tmp_path / "check.py").write_text(
-        "import sys\nfrom reader.store import Store\n"
+        "import sys\nfrom reader.store.database import Store\n"
         "with Store.open(sys.argv[1]) as s:\n"
         "    print('ids', ' '.join(sorted(a.id for a in s.annotations_for('a1'))))\n"
         "    print('messages', len(s.messages))\n",

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from reader.models import Annotation, Article, Block, Feed
-from reader.store import Store, StoreError
+from reader.store.database import Store, StoreError
 
 ARABIC = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في مدينة الرياض بسعة مئتي سرير."
 
@@ -157,7 +157,7 @@ def test_add_does_not_report_an_article_whose_write_failed(tmp_path: Path) -> No
 CHANGER = textwrap.dedent(
     """
     import sys
-    from reader.store import Store
+    from reader.store.database import Store
     with Store.open(sys.argv[1]) as store:
         (annotation,) = store.annotations_for("a1")
         annotation.note = sys.argv[2]
@@ -349,7 +349,8 @@ def test_really_full_disk_lists_and_refuses_add_in_one_sentence(tmp_path: Path) 
     new = tmp_path / "new.txt"
     new.write_text("خبر جديد\n\n" + ARABIC, encoding="utf-8")
     (tmp_path / "setup.py").write_text(
-        "import sys\nfrom reader.store import Store\nfrom reader.models import Article, Block\n"
+        "import sys\nfrom reader.store.database import Store\n"
+        "from reader.models import Article, Block\n"
         "with Store.open(sys.argv[1]) as s:\n"
         "    blocks = [Block('paragraph', 'x')]\n"
         "    s.put_article(Article(id='a1', title='t', source='x', blocks=blocks))\n",
@@ -378,7 +379,7 @@ def test_really_full_disk_lists_and_refuses_add_in_one_sentence(tmp_path: Path) 
 
 
 def test_store_files_are_byte_for_byte_what_json_dumps_wrote(tmp_path: Path) -> None:
-    from reader.storage import decode_json, encode_json
+    from reader.store.storage import decode_json, encode_json
 
     awkward = {
         "arabic": ARABIC,

@@ -13,8 +13,7 @@ import pytest
 
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, Block
-from reader.store import Store
-from reader.webanno import (
+from reader.notes.webanno import (
     ANNO_CONTEXT,
     collection_json,
     collection_text,
@@ -22,6 +21,7 @@ from reader.webanno import (
     import_file,
     local_id,
 )
+from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"

@@ -13,10 +13,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from reader.arabic import find_all
 from reader.errors import ReaderError
 from reader.models import Article
-from reader.sanitize import printable
+from reader.text.arabic import find_all
+from reader.text.sanitize import printable
 from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_parts
 from reader.ui.widgets.article_view import ArticleView, display_lines
@@ -272,7 +272,7 @@ class ArticleScreen(Screen[None]):
     def action_export(self) -> None:
         """Export this article's highlights and notes as Markdown."""
         try:
-            from reader.export import export_article_file
+            from reader.notes.export import export_article_file
 
             path = export_article_file(self.reader.store, self.article.id)
         except ReaderError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from reader.sanitize import printable
+from reader.text.sanitize import printable
 
 
 def short_source(source: str) -> str:

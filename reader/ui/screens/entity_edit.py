@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.entities import ENTITY_TYPES
+from reader.entities.extractor import ENTITY_TYPES
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.note_editor import NoteEditor, ShapedText
 

@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from reader.arabic import fold_plain
-from reader.layout import BidiMode
 from reader.models import ArticleSummary
+from reader.text.arabic import fold_plain
+from reader.text.layout import BidiMode
 from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter

@@ -1,14 +1,14 @@
 """The article body through Textual's line API: only visible lines are laid out and drawn.
 
-Each block of the article is one paragraph laid out by `reader.layout.layout()` at the reading
+Each block of the article is one paragraph laid out by `reader.text.layout.layout()` at the reading
 width; blocks are separated by one blank line, RTL lines are right-aligned by their indent and the
 whole column is centred in the view. The characters of every line are exactly what
-`reader.render.render_lines` prints; only the margin and the styles differ.
+`reader.text.render.render_lines` prints; only the margin and the styles differ.
 
 Heights of blocks not yet laid out are estimated cheaply from word lengths; a block is laid out
 exactly when it comes on screen (`_settle`), keeping the top line fixed, so a 1 MB article opens
 and re-wraps in milliseconds. A paragraph of `LONG_PARAGRAPH` characters or more is laid out
-lazily (`reader.layout.LazyLayout`): only as far as the screen reaches, its height the lines
+lazily (`reader.text.layout.LazyLayout`): only as far as the screen reaches, its height the lines
 wrapped so far plus an estimate of the rest, so a 10-million-character paragraph opens in well
 under a second.
 
@@ -39,9 +39,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.models import Article, Block, BlockKind
-from reader.sanitize import printable
+from reader.text.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
+from reader.text.sanitize import printable
 from reader.ui.themes import mark_style
 
 BidiMode = Literal["app", "terminal"]

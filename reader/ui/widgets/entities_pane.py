@@ -1,6 +1,6 @@
 """The Entities tab: who and what the open article names, grouped by type, most mentioned first.
 
-Extraction (`reader.entities.Extractor`) runs in a thread worker, so opening an article
+Extraction (`reader.entities.extractor.Extractor`) runs in a thread worker, so opening an article
 never blocks scrolling; the model loads once per pane, on first use. The reader's saved
 corrections (`store.entity_corrections()`) are applied.
 
@@ -37,10 +37,10 @@ from textual.screen import Screen
 from textual.widgets import Label, ListItem, ListView
 from textual.worker import get_current_worker
 
-from reader.entities import ENTITY_TYPES, Entity, Extractor
+from reader.entities.extractor import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
-from reader.sanitize import clean_correction
+from reader.text.sanitize import clean_correction
 from reader.ui.widgets.note_editor import ShapedText
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS

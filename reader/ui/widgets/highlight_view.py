@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 
-from reader import motion
 from reader.errors import ReaderError
 from reader.models import Annotation, Article
-from reader.sanitize import clean_annotation
+from reader.text import motion
+from reader.text.sanitize import clean_annotation
 from reader.ui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
@@ -508,7 +508,7 @@ class ReadingView(ArticleView):
         The store write runs after the next screen refresh, so the highlight appears without
         waiting for the disk; if saving fails it is taken away again and the error shown.
         """
-        from reader.anchors import make_annotation, text_hash
+        from reader.notes.anchors import make_annotation, text_hash
 
         if self.selection is None or self.article is None or self.store is None:
             return None

@@ -2,7 +2,7 @@
 
 Textual's TextArea and Input draw Arabic unjoined and left-to-right, which is
 unreadable. This widget keeps the note as logical text and draws it through the
-layout engine (`reader.layout.layout`): each paragraph is shaped, wrapped and
+layout engine (`reader.text.layout.layout`): each paragraph is shaped, wrapped and
 reordered; the cursor is a logical offset drawn on the cell of the character at
 that offset (after the last character: the next cell in the line's direction).
 
@@ -28,7 +28,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reader.layout import VisualLine, base_direction, layout
+from reader.text.layout import VisualLine, base_direction, layout
 
 
 @dataclass(frozen=True, slots=True)

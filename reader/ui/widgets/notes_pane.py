@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
 
 from reader.models import Annotation, Article
-from reader.sanitize import printable
+from reader.text.sanitize import printable
 from reader.ui.widgets.note_editor import ShapedText
 
 COLOURS = 5

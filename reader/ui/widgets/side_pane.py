@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from reader.models import Article
-from reader.sanitize import printable
+from reader.text.sanitize import printable
 
 #: Tab ids, in order; the toggle key cycles the pane through hidden -> these tabs.
 TABS: tuple[str, ...] = ("entities", "notes")

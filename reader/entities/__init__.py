@@ -1,0 +1,1 @@
+"""Named entities: the extractor, its features and word lists."""

@@ -1,0 +1,1 @@
+"""Articles in: decoding, parsing each format, feeds, fetching, the library service."""

@@ -1,0 +1,503 @@
+"""The library: bringing articles in from files, folders, web pages and feeds.
+
+Everything goes through the store. A target is parsed whole before anything is
+saved, so a bad file leaves no half of itself behind; a folder import reports
+each bad file and imports the rest. Ids derive from the source, so adding the
+same thing twice changes nothing, and adding a changed version of a source
+replaces its text in place and re-anchors its annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.errors import ReaderError
+from reader.ingest.articles import (
+    SUPPORTED_SUFFIXES,
+    PartlyRead,
+    article_id_for,
+    decode_text,
+    detect_kind,
+    iter_supported_files,
+    parse_bytes,
+    parse_path,
+    text_fingerprint,
+)
+from reader.ingest.feeds import (
+    ParsedFeed,
+    discover_feed_links,
+    entry_keys,
+    looks_like_feed,
+    parse_feed,
+)
+from reader.ingest.fetch import FetchResult, fetch, is_url
+from reader.models import Annotation, Article, Feed
+from reader.paths import seeds_dir
+from reader.store.database import Store
+from reader.text.sanitize import clean_article, clean_feed
+
+SEEDED_SETTING = "library.seeded"
+"""Set once the seed articles were imported, so deleting them later is final."""
+
+SEEN_LIMIT = 5000
+"""Entry ids and links remembered per feed (newest kept)."""
+
+Progress = Callable[[int, int, str], None]
+"""`progress(done, total, label)`: called as each target or feed is finished."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ------------------------------------------------------------------------ reports
+
+
+@dataclass(slots=True)
+class FeedOffer:
+    """A feed found while adding a URL: the command offers to subscribe to it."""
+
+    url: str
+    title: str
+    entry_keys: list[str] = field(default_factory=list)
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(slots=True)
+class AddReport:
+    """What `add_targets` did, target by target."""
+
+    added: list[Article] = field(default_factory=list)
+    updated: list[Article] = field(default_factory=list)
+    unchanged: list[Article] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(target or file, one-sentence reason) for everything that could not be imported."""
+    feeds: list[FeedOffer] = field(default_factory=list)
+    """Feeds among the URLs that are not subscribed yet."""
+    orphaned: int = 0
+    """Annotations that could not be re-anchored in changed articles."""
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article the targets resolved to, new or not."""
+        return [*self.added, *self.updated, *self.unchanged]
+
+
+@dataclass(slots=True)
+class FeedResult:
+    """One feed's refresh: how many new entries, or why it failed."""
+
+    url: str
+    title: str = ""
+    new: int = 0
+    not_modified: bool = False
+    unsubscribed: bool = False
+    """The feed was removed while it was being refreshed; it stays removed."""
+    error: str = ""
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    """Every feed's outcome and the articles that arrived."""
+
+    results: list[FeedResult] = field(default_factory=list)
+    new_articles: list[Article] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FeedResult]:
+        """The feeds that could not be refreshed."""
+        return [result for result in self.results if result.error]
+
+
+# ------------------------------------------------------------------------- saving
+
+
+def reanchor_annotations(store: Store, old: Article, new: Article) -> list[Annotation]:
+    """Move the annotations of a changed article onto its new text (reader.notes.anchors)."""
+    from reader.notes.anchors import reanchor_article
+
+    report = reanchor_article(store, old, new)
+    return list(report.annotations)
+
+
+def save_articles(store: Store, articles: Sequence[Article], report: AddReport) -> None:
+    """Insert new articles, replace changed ones (keeping `added`), skip identical ones.
+
+    One write of the library index for the whole batch; annotations of articles
+    whose text changed are re-anchored afterwards.
+    """
+    unique: dict[str, Article] = {}
+    for article in articles:
+        unique[article.id] = clean_article(article)
+    added: list[Article] = []
+    updated: list[Article] = []
+    changed_text: list[tuple[Article, Article]] = []
+    now = _now()
+    for article in unique.values():
+        old = store.get_article(article.id)
+        if old is None:
+            article.added = article.added or now
+            added.append(article)
+            continue
+        article.added = old.added or now
+        if text_fingerprint(old) == text_fingerprint(article) and _same_metadata(old, article):
+            report.unchanged.append(old)
+            continue
+        updated.append(article)
+        if old.text != article.text:
+            changed_text.append((old, article))
+    store.put_articles([*added, *updated])
+    # Counted only once written: a failed write (full disk, read-only) reports nothing added.
+    report.added.extend(added)
+    report.updated.extend(updated)
+    for old, new in changed_text:
+        if store.annotations_for(old.id):
+            moved = reanchor_annotations(store, old, new)
+            report.orphaned += sum(1 for annotation in moved if annotation.orphan)
+
+
+def _same_metadata(old: Article, new: Article) -> bool:
+    keys = ("source", "author", "published", "language", "direction", "feed_url", "entry_id")
+    return all(getattr(old, key) == getattr(new, key) for key in keys)
+
+
+# ------------------------------------------------------------------------- adding
+
+
+def _expand(targets: Sequence[str], report: AddReport) -> list[tuple[str, str]]:
+    """Targets to work items ("url"|"file", value); folders become their files."""
+    items: list[tuple[str, str]] = []
+    for target in targets:
+        if is_url(target):
+            items.append(("url", target))
+            continue
+        path = Path(target).expanduser()
+        if path.is_dir():
+            files = list(iter_supported_files(path))
+            if not files:
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                report.failed.append(
+                    (target, f"{target} holds no files reader can import ({kinds}).")
+                )
+            items.extend(("file", str(file)) for file in files)
+        elif path.exists():
+            items.append(("file", str(path)))
+        elif "://" in target:
+            report.failed.append((target, f"{target} is not an http or https URL."))
+        else:
+            report.failed.append((target, f"{target} does not exist."))
+    return items
+
+
+def _articles_from_url(
+    store: Store, url: str, report: AddReport
+) -> tuple[list[Article], FetchResult]:
+    result = fetch(url)
+    if looks_like_feed(result.content, result.content_type, url):
+        parsed = parse_feed(result.content, url=url)
+        if store.get_feed(url) is None and all(offer.url != url for offer in report.feeds):
+            keys = [key for article in parsed.articles for key in entry_keys(article)]
+            report.feeds.append(
+                FeedOffer(
+                    url=url,
+                    title=parsed.title or url,
+                    entry_keys=keys,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
+            )
+        return parsed.articles, result
+    return parse_bytes(result.content, source=url, content_type=result.content_type), result
+
+
+SAVE_BATCH = 500
+"""Articles parsed before one store write: a folder of small files costs few index writes."""
+
+
+def add_targets(
+    store: Store, targets: Sequence[str], progress: Progress | None = None
+) -> AddReport:
+    """Add files, folders (recursively), web pages and feeds; report each outcome.
+
+    Each file or URL is parsed whole before anything is saved (all-or-nothing);
+    one failing does not stop the others. Parsed articles are saved in batches.
+    """
+    report = AddReport()
+    items = _expand(targets, report)
+    total = len(items)
+    pending: list[tuple[str, list[Article]]] = []
+
+    def flush() -> None:
+        batch = [article for _, articles in pending for article in articles]
+        try:
+            save_articles(store, batch, report)
+        except ReaderError as error:
+            report.failed.extend((value, str(error)) for value, _ in pending)
+        pending.clear()
+
+    for done, (kind, value) in enumerate(items, start=1):
+        try:
+            if kind == "url":
+                articles, _ = _articles_from_url(store, value, report)
+            else:
+                articles = parse_path(Path(value))
+            pending.append((value, articles))
+        except PartlyRead as error:  # a JSON Lines file with bad lines: save the good ones
+            pending.append((value, error.articles))
+            report.failed.append((value, str(error)))
+        except ReaderError as error:
+            report.failed.append((value, str(error)))
+        except Exception as error:  # a third-party parser's bug must not stop a folder import
+            report.failed.append((value, f"Could not import {value}: {error}."))
+        if sum(len(articles) for _, articles in pending) >= SAVE_BATCH:
+            flush()
+        if progress is not None:
+            progress(done, total, value)
+    if pending:
+        flush()
+    return report
+
+
+def open_target(store: Store, target: str) -> Article:
+    """`reader PATH|URL`: the article for it, added (or updated from the file) if needed."""
+    if is_url(target):
+        found = store.get_article(article_id_for(target)) or store.find_article(source=target)
+        if found is not None:
+            return found
+    else:
+        path = Path(target).expanduser()
+        if path.is_dir():
+            raise ReaderError(f"{target} is a folder; use 'reader add {target}' to import it.")
+    report = add_targets(store, [target])
+    if report.failed:
+        raise ReaderError(report.failed[0][1])
+    if not report.articles:
+        raise ReaderError(f"{target} holds no articles.")
+    first = report.articles[0]
+    return store.get_article(first.id) or first
+
+
+def ensure_seeded(store: Store) -> list[Article]:
+    """On first run, import the shipped sample articles once; later runs do nothing."""
+    if store.read_only or store.get_setting(SEEDED_SETTING, False):
+        return []  # a read-only library (full disk, newer schema) is shown as it is
+    folder = seeds_dir()
+    report = AddReport()
+    if folder.is_dir():
+        articles = [
+            article for path in iter_supported_files(folder) for article in parse_path(path)
+        ]
+        save_articles(store, articles, report)
+    store.set_setting(SEEDED_SETTING, True)
+    return report.added
+
+
+# -------------------------------------------------------------------------- feeds
+
+
+def _remember(feed: Feed, keys: Sequence[str]) -> None:
+    """Add entry keys to the feed's seen list, newest last, bounded in size."""
+    seen = dict.fromkeys(feed.seen)
+    for key in keys:
+        seen.pop(key, None)
+        seen[key] = None
+    feed.seen = list(seen)[-SEEN_LIMIT:]
+
+
+def subscribe(store: Store, offer: FeedOffer) -> Feed:
+    """Subscribe to a feed already fetched by `add_targets` (its entries count as seen)."""
+    checked = _now()
+
+    def subscribed(feed: Feed) -> None:
+        feed.title = offer.title or feed.title
+        feed.etag = offer.etag
+        feed.modified = offer.last_modified
+        feed.last_checked = checked
+        _remember(feed, offer.entry_keys)
+        clean_feed(feed)
+
+    # Already subscribed: change the feed as saved now (a refresh may be running).
+    saved = store.update_feed(offer.url, subscribed)
+    if saved is not None:
+        return saved
+    feed = Feed(url=offer.url)
+    subscribed(feed)
+    store.put_feed(feed)
+    return feed
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFeed:
+    """The feed `reader feed add URL` subscribes to, fetched.
+
+    `url` is the feed's own URL; when the URL given was a web page rather than a
+    feed, `page` is that page and `others` the further feeds it links (in order).
+    """
+
+    url: str
+    result: FetchResult
+    page: str = ""
+    others: tuple[str, ...] = ()
+
+
+def find_feed(url: str) -> FoundFeed:
+    """Fetch `url`; a feed is taken as is, a web page for the first feed it links.
+
+    Users paste a site's home page as often as its feed URL, so a page that
+    advertises feeds (`<link rel="alternate" type="application/rss+xml">`) leads
+    to the first one; a page advertising none is refused in one sentence.
+    """
+    result = fetch(url)
+    if looks_like_feed(result.content, result.content_type, url):
+        return FoundFeed(url, result)
+    if detect_kind(result.content, content_type=result.content_type, name=url) != "html":
+        raise ReaderError(f"{url} is not an RSS or Atom feed.")
+    links = discover_feed_links(decode_text(result.content, url), result.url)
+    if not links:
+        raise ReaderError(f"{url} is a web page with no RSS or Atom feed link; nothing was saved.")
+    first, *others = links
+    linked = fetch(first)
+    if not looks_like_feed(linked.content, linked.content_type, first):
+        raise ReaderError(f"{url} links {first} as its feed, but that is not an RSS or Atom feed.")
+    return FoundFeed(first, linked, page=url, others=tuple(others))
+
+
+def add_found_feed(store: Store, found: FoundFeed) -> tuple[Feed, AddReport]:
+    """Import a found feed's entries and subscribe to it (its entries count as seen)."""
+    result = found.result
+    parsed: ParsedFeed = parse_feed(result.content, url=found.url)
+    report = AddReport()
+    save_articles(store, parsed.articles, report)
+    keys = [key for article in parsed.articles for key in entry_keys(article)]
+    offer = FeedOffer(found.url, parsed.title or found.url, keys, result.etag, result.last_modified)
+    return subscribe(store, offer), report
+
+
+def add_feed(store: Store, url: str) -> tuple[Feed, AddReport]:
+    """`reader feed add URL`: find the feed (see `find_feed`), import its entries, subscribe."""
+    return add_found_feed(store, find_feed(url))
+
+
+def remove_feed(store: Store, url: str) -> None:
+    """Unsubscribe (its articles stay in the library)."""
+    if not store.remove_feed(url):
+        raise ReaderError(f"You are not subscribed to {url}.")
+
+
+def _refresh_one(
+    store: Store, feed: Feed, report: RefreshReport, result: FetchResult
+) -> FeedResult:
+    outcome = FeedResult(url=feed.url, title=feed.title)
+    checked = _now()
+    if result.not_modified:
+        outcome.not_modified = True
+        if store.update_feed(feed.url, lambda saved: setattr(saved, "last_checked", checked)):
+            return outcome
+        outcome.unsubscribed = True
+        return outcome
+    parsed = parse_feed(result.content, url=feed.url)
+    seen = set(feed.seen)
+    fresh: list[Article] = []
+    for article in parsed.articles:
+        keys = entry_keys(article)
+        if seen.intersection(keys) or store.get_article(article.id) is not None:
+            continue
+        seen.update(keys)
+        fresh.append(article)
+    added = AddReport()
+    save_articles(store, fresh, added)
+    keys = [key for article in parsed.articles for key in entry_keys(article)]
+
+    def refreshed(saved: Feed) -> None:
+        # Applied to the feed as saved now (see Store.update_feed), not to our old copy.
+        _remember(saved, keys)
+        saved.title = parsed.title or saved.title
+        saved.etag = result.etag
+        saved.modified = result.last_modified
+        saved.last_checked = checked
+        clean_feed(saved)
+
+    if store.update_feed(feed.url, refreshed) is None:
+        outcome.unsubscribed = True
+    outcome.title = parsed.title or feed.title
+    outcome.new = len(added.added)
+    report.new_articles.extend(added.added)
+    return outcome
+
+
+REFRESH_WORKERS = 4
+"""Feeds fetched at once: a slow feed delays nobody, and no site sees a burst from us."""
+
+
+def _fetch_feeds(
+    feeds: Sequence[Feed], workers: int
+) -> Iterator[tuple[int, FetchResult | Exception]]:
+    """(index, result or error) for each feed as its fetch ends, `workers` fetching at once.
+
+    The threads are daemons, so an interrupted refresh exits at once rather than
+    waiting out each stalled server's deadline.
+    """
+    import queue
+    import threading
+
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(feeds)):
+        todo.put(index)
+    done: queue.SimpleQueue[tuple[int, FetchResult | Exception]] = queue.SimpleQueue()
+
+    def work() -> None:
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            feed = feeds[index]
+            try:
+                done.put((index, fetch(feed.url, etag=feed.etag, modified=feed.modified)))
+            except Exception as error:  # handed to the caller, who reports it with its feed
+                done.put((index, error))
+
+    for _ in range(max(1, min(workers, len(feeds)))):
+        threading.Thread(target=work, name="reader-refresh", daemon=True).start()
+    for _ in feeds:
+        yield done.get()
+
+
+def refresh_feeds(
+    store: Store, progress: Progress | None = None, *, workers: int = REFRESH_WORKERS
+) -> RefreshReport:
+    """Fetch every subscribed feed (conditionally) and import entries not seen before.
+
+    Up to `workers` feeds are fetched at once, each within its own deadline (see
+    reader.ingest.fetch); parsing and saving stay on this thread, each feed as soon as it
+    arrives. Results and new articles are reported in subscription order, whatever
+    order they arrived in. A failing feed is recorded in its result and does not
+    stop the others.
+    """
+    feeds = store.list_feeds()
+    outcomes: dict[int, FeedResult] = {}
+    parts = [RefreshReport() for _ in feeds]
+    for done, (index, fetched) in enumerate(_fetch_feeds(feeds, workers), start=1):
+        feed = feeds[index]
+        try:
+            if isinstance(fetched, Exception):
+                raise fetched
+            outcome = _refresh_one(store, feed, parts[index], fetched)
+        except ReaderError as error:
+            outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
+        except Exception as error:  # one broken feed must not stop the rest
+            outcome = FeedResult(
+                url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
+            )
+        outcomes[index] = outcome
+        if progress is not None:
+            progress(done, len(feeds), feed.url)
+    report = RefreshReport()
+    for index, part in enumerate(parts):
+        report.results.append(outcomes[index])
+        report.new_articles.extend(part.new_articles)
+    return report

@@ -1,0 +1,812 @@
+"""Annotations as W3C Web Annotation JSON-LD, out and back in.
+
+Export writes an `AnnotationCollection` whose first (only) `AnnotationPage` holds
+every annotation: a `TextualBody` for the note (`purpose: commenting`), one per tag
+(`purpose: tagging`), the colour as a `styleClass` on the target (with a stylesheet
+defining it, as the model intends), and a target naming the article's source with
+a `TextQuoteSelector` (exact, prefix, suffix) and a `TextPositionSelector` (start,
+end in code points of the logical text).
+
+Import reads that back, and what other tools write following the model: a single
+annotation, a list, a page, or a collection with embedded `items`/`first.items`.
+Each annotation's target source is matched to an article in the library and its
+quote placed through `reader.notes.anchors.reanchor` (the same re-anchoring that keeps
+highlights across article edits); what cannot be placed is kept as an orphan, and
+what cannot be used at all is skipped with a reason.
+
+Re-importing is how notes edited in another tool come back: an annotation whose id
+is already in the library, on the same article, is updated in place when the user's
+part of it differs (note, tags, colour given by the file, and the quote and position
+when the file's quote re-anchors), and left alone when nothing differs, so importing
+the same file twice changes nothing. An id held by another article's annotation is
+skipped. Quotes, notes and tags are kept as logical Unicode: Arabic presentation forms
+(what copying from shaped text gives) are folded back to the letters they show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from reader import __version__
+from reader.errors import ReaderError
+from reader.ingest.jsonread import JsonStream, loads
+from reader.models import Annotation, Article
+from reader.notes.anchors import reanchor, text_hash
+from reader.text.sanitize import clean_line, clean_multiline, clean_url
+
+if TYPE_CHECKING:
+    from reader.store.database import Store
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+COLOUR_CLASS = "reader-colour-{}"
+_COLOUR_RE = re.compile(r"^reader-colou?r-([1-5])$")
+#: CSS for the five highlight colours, so other tools can show them (themes may differ).
+STYLESHEET = " ".join(
+    f".{COLOUR_CLASS.format(n)} {{ background-color: {css}; }}"
+    for n, css in enumerate(("#fff176", "#a5d6a7", "#90caf9", "#f48fb1", "#ffcc80"), 1)
+)
+_NAMESPACE = uuid.UUID("8e3f5d1c-59a4-4c39-9a43-1f0f3a3a4c11")
+"""Namespace for ids derived from content (annotations without an id, collections)."""
+
+
+# --- export --------------------------------------------------------------------
+
+
+def annotation_iri(annotation_id: str) -> str:
+    """The annotation's id as an IRI: `urn:uuid:` for our uuid4 hex ids."""
+    try:
+        return uuid.UUID(hex=annotation_id).urn
+    except ValueError:
+        return f"urn:reader:annotation:{annotation_id}"
+
+
+def source_iri(source: str) -> str:
+    """An article source as an IRI: URLs as they are, absolute file paths as file: URIs."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", source) and not re.match(r"^[A-Za-z]:[\\/]", source):
+        return source
+    path = Path(source)
+    return path.as_uri() if path.is_absolute() else source
+
+
+def annotation_json(annotation: Annotation, source: str) -> dict[str, Any]:
+    """One annotation in the Web Annotation model (with its own `@context`)."""
+    body: list[dict[str, Any]] = []
+    if annotation.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.note,
+                "format": "text/plain",
+                "purpose": "commenting",
+            }
+        )
+    body.extend(
+        {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags
+    )
+    selectors: list[dict[str, Any]] = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": annotation.quote,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+        }
+    ]
+    if not annotation.orphan:  # an orphan's old offsets point at nothing
+        selectors.append(
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
+        )
+    record: dict[str, Any] = {
+        "@context": ANNO_CONTEXT,
+        "id": annotation_iri(annotation.id),
+        "type": "Annotation",
+        "motivation": "commenting" if annotation.note else "highlighting",
+    }
+    if annotation.created:
+        record["created"] = annotation.created
+    if annotation.updated:
+        record["modified"] = annotation.updated
+    if body:
+        record["body"] = body
+    record["target"] = {
+        "type": "SpecificResource",
+        "source": source_iri(source),
+        "selector": selectors,
+        "styleClass": COLOUR_CLASS.format(annotation.color),
+    }
+    record["stylesheet"] = {"type": "CssStylesheet", "value": STYLESHEET}
+    return record
+
+
+def collection_json(
+    items: Sequence[tuple[Article, Sequence[Annotation]]], *, exported_at: str
+) -> dict[str, Any]:
+    """An `AnnotationCollection` with one embedded page holding every annotation."""
+    annotations = [
+        annotation_json(annotation, article.source)
+        for article, notes in items
+        for annotation in sorted(notes, key=lambda a: (a.orphan, a.start, a.end, a.id))
+    ]
+    seed = ",".join(str(a["id"]) for a in annotations)
+    collection_id = uuid.uuid5(_NAMESPACE, "collection:" + seed)
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": collection_id.urn,
+        "type": "AnnotationCollection",
+        "label": "Notes from reader",
+        "total": len(annotations),
+        "generated": exported_at,
+        "generator": {"type": "Software", "name": f"reader {__version__}"},
+        "first": {
+            "id": uuid.uuid5(collection_id, "page:0").urn,
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": annotations,
+        },
+    }
+
+
+def collection_text(
+    items: Sequence[tuple[Article, Sequence[Annotation]]], *, exported_at: str
+) -> str:
+    """`collection_json` as JSON text: Arabic written as itself, one annotation per line.
+
+    (json's C encoder only runs without `indent`, so the page's items are encoded one by
+    one and laid out by hand: ten times faster than `indent=2` for big libraries.)
+    """
+    data = collection_json(items, exported_at=exported_at)
+    annotations = data["first"].pop("items")
+    head = json.dumps(data, ensure_ascii=False, indent=2)
+    page_end = head.rindex("}", 0, head.rindex("}"))  # the closing brace of "first"
+    lines = ",\n".join("      " + json.dumps(a, ensure_ascii=False) for a in annotations)
+    body = f',\n    "items": [\n{lines}\n    ]\n  ' if annotations else ',\n    "items": []\n  '
+    before = head[:page_end].rstrip()
+    return before + body + head[page_end:]
+
+
+# --- reading the model ---------------------------------------------------------
+
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdcf\ufdf0-\ufdff\ufe70-\ufefe]+")
+
+
+def _fold_form(match: re.Match[str]) -> str:
+    out: list[str] = []
+    for char in match.group():
+        folded = unicodedata.normalize("NFKC", char)
+        if 0xFE70 <= ord(char) <= 0xFE7F:  # a spacing haraka: the mark itself, not " " + mark
+            folded = folded[-1:]
+        out.append(folded)
+    return "".join(out)
+
+
+def logical(text: str) -> str:
+    """`text` with Arabic presentation forms folded to the logical letters they show.
+
+    Another tool's quote or note may have been copied from shaped text (a terminal, a PDF);
+    the library keeps logical Unicode only, so those forms would never match the article.
+    """
+    return _PRESENTATION_RE.sub(_fold_form, text)
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One annotation read from a file, before it is matched to an article."""
+
+    id: str
+    source: str
+    exact: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    color: int | None = None
+    """The reader colour class on the target; None when the file names none."""
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An item of the file that was not imported, and why (one plain sentence)."""
+
+    label: str
+    reason: str
+
+
+def _get(obj: dict[str, Any], key: str) -> Any:
+    """A JSON-LD property under its compact name or its `@` keyword form."""
+    return obj.get(key, obj.get("@" + key))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    return {
+        t.rsplit("#", 1)[-1].rsplit(":", 1)[-1]
+        for t in _as_list(_get(obj, "type"))
+        if isinstance(t, str)
+    }
+
+
+def _is_annotation(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("Annotation" in _types(obj) or "target" in obj)
+
+
+def _walk(data: Any, depth: int = 0) -> Iterator[Any]:
+    """Annotations (and non-annotations, to be reported) inside a document of any accepted shape."""
+    if depth > 8:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+        return
+    if not isinstance(data, dict) or _is_annotation(data):
+        yield data
+        return
+    if "items" in data:
+        yield from _walk(data["items"], depth + 1)
+    elif isinstance(data.get("first"), dict):
+        page: Any = data["first"]
+        seen = 0
+        while isinstance(page, dict) and seen < 10_000:
+            yield from _walk(page.get("items", []), depth + 1)
+            page = page.get("next")
+            seen += 1
+        if isinstance(page, str):
+            raise _next_by_address(page)
+    elif isinstance(data.get("first"), str):
+        raise ReaderError(
+            f"The collection's pages are only named by their address ({data['first']}); "
+            "reader imports pages written into the file."
+        )
+    else:
+        yield data
+
+
+def _purposes(body: dict[str, Any]) -> set[str]:
+    return {p.rsplit(":", 1)[-1] for p in _as_list(body.get("purpose")) if isinstance(p, str)}
+
+
+def _text_value(body: dict[str, Any]) -> str | None:
+    value = _get(body, "value")
+    if isinstance(value, str):
+        return value
+    chars = body.get("chars")  # the older Open Annotation spelling
+    return chars if isinstance(chars, str) else None
+
+
+def _derived_id(obj: dict[str, Any]) -> str:
+    """A stable id for an annotation the file gives none, so importing it twice is a no-op."""
+    canonical = json.dumps(obj, sort_keys=True, ensure_ascii=False)
+    return uuid.uuid5(_NAMESPACE, canonical).hex
+
+
+def local_id(iri: str) -> str:
+    """Our annotation id for an annotation IRI: the uuid hex when it is one, else derived."""
+    text = iri.strip()
+    tail = text[len("urn:uuid:") :] if text.lower().startswith("urn:uuid:") else text
+    try:
+        return uuid.UUID(tail).hex
+    except ValueError:
+        pass
+    if text.startswith("urn:reader:annotation:"):
+        return text[len("urn:reader:annotation:") :]
+    return uuid.uuid5(_NAMESPACE, "iri:" + text).hex
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _read_selectors(target: dict[str, Any], incoming: Incoming) -> bool:
+    """Fill quote and position from a target's selectors; True when one was usable."""
+    found = False
+    for selector in _as_list(target.get("selector")):
+        if not isinstance(selector, dict):
+            continue
+        kinds = _types(selector)
+        if "TextQuoteSelector" in kinds and isinstance(selector.get("exact"), str):
+            incoming.exact = logical(selector["exact"])
+            prefix, suffix = selector.get("prefix"), selector.get("suffix")
+            incoming.prefix = logical(prefix) if isinstance(prefix, str) else ""
+            incoming.suffix = logical(suffix) if isinstance(suffix, str) else ""
+            found = True
+        elif "TextPositionSelector" in kinds:
+            start, end = _int_or_none(selector.get("start")), _int_or_none(selector.get("end"))
+            if start is not None and end is not None and 0 <= start <= end:
+                incoming.start, incoming.end = start, end
+                found = True
+    return found
+
+
+def _source_of(target: Any) -> str:
+    if isinstance(target, str):
+        return target
+    if not isinstance(target, dict):
+        return ""
+    source = target.get("source")
+    if isinstance(source, dict):
+        source = _get(source, "id")
+    if isinstance(source, str):
+        return source
+    own = _get(target, "id")
+    return own if isinstance(own, str) else ""
+
+
+def parse_annotation(obj: Any, position: int) -> Incoming | Skipped:
+    """One item of a file as an `Incoming` annotation, or why it cannot be one."""
+    label = f"item {position}"
+    if not isinstance(obj, dict):
+        return Skipped(label, "it is not a JSON object")
+    raw_id = _get(obj, "id")
+    if isinstance(raw_id, str) and raw_id.strip():
+        label = raw_id
+        annotation_id = local_id(raw_id)
+    else:
+        annotation_id = _derived_id(obj)
+    if not _is_annotation(obj):
+        return Skipped(label, "it is not an annotation (no type Annotation and no target)")
+    targets = _as_list(obj.get("target"))
+    if not targets:
+        return Skipped(label, "it has no target")
+    incoming: Incoming | None = None
+    source = ""
+    for target in targets:
+        source = source or _source_of(target)
+        candidate = Incoming(id=annotation_id, source=_source_of(target))
+        if isinstance(target, dict) and _read_selectors(target, candidate) and candidate.source:
+            incoming = candidate
+            classes = _as_list(target.get("styleClass"))
+            for style in classes:
+                match = _COLOUR_RE.match(style) if isinstance(style, str) else None
+                if match:
+                    incoming.color = int(match.group(1))
+            break
+    if incoming is None:
+        if not source:
+            return Skipped(label, "its target names no source document")
+        return Skipped(label, "its target has no text quote or text position selector")
+    notes: list[str] = []
+    motivations = {m for m in _as_list(obj.get("motivation")) if isinstance(m, str)}
+    body_value = obj.get("bodyValue")
+    if isinstance(body_value, str) and body_value:
+        notes.append(logical(body_value))
+    for body in _as_list(obj.get("body")):
+        if not isinstance(body, dict):
+            continue  # an external body (an IRI) carries no text to keep
+        value = _text_value(body)
+        if value is None:
+            continue
+        value = logical(value)
+        purposes = _purposes(body) or ({"tagging"} if motivations == {"tagging"} else set())
+        if "tagging" in purposes:
+            if value and value not in incoming.tags:
+                incoming.tags.append(value)
+        elif value:
+            notes.append(value)
+    incoming.note = "\n\n".join(notes)
+    created, modified = obj.get("created"), obj.get("modified")
+    incoming.created = created if isinstance(created, str) else ""
+    incoming.modified = modified if isinstance(modified, str) else ""
+    return _cleaned(incoming)
+
+
+def _cleaned(incoming: Incoming) -> Incoming:
+    """`incoming` with every text it will store cleaned, as the library cleans articles:
+    escape sequences and controls out of quote, context and note, bidi controls out of
+    tags and dates too, controls in the id percent-encoded."""
+    incoming.id = clean_url(incoming.id)
+    incoming.source = clean_url(incoming.source)  # as the library stores sources
+    if incoming.exact is not None:
+        incoming.exact = clean_multiline(incoming.exact)
+    incoming.prefix = clean_multiline(incoming.prefix)
+    incoming.suffix = clean_multiline(incoming.suffix)
+    incoming.note = clean_multiline(incoming.note)
+    tags = (clean_line(tag) for tag in incoming.tags)
+    incoming.tags = list(dict.fromkeys(tag for tag in tags if tag))
+    incoming.created = clean_line(incoming.created)
+    incoming.modified = clean_line(incoming.modified)
+    return incoming
+
+
+def parse_document(data: Any) -> list[Incoming | Skipped]:
+    """Every item of a Web Annotation document: annotations to import, or skips with reasons."""
+    return [parse_annotation(item, n) for n, item in enumerate(_walk(data), 1)]
+
+
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+"""Annotation files larger than this are refused (512 MB)."""
+
+
+def _stream_walk(stream: JsonStream, depth: int, nest: int) -> Iterator[Any]:
+    """`_walk` over the value the stream is at, `nest` arrays and objects deep.
+
+    Arrays, and the objects holding `items` or `first`/`next` pages, are stepped
+    through; every other value (an annotation) is decoded whole and walked in memory.
+    """
+    if depth > 8:
+        stream.value(nest)  # `_walk` ignores what is this deep; read past it
+        return
+    char = stream.peek()
+    if char == "[":
+        for _ in stream.elements(nest):
+            if stream.peek() == "[":
+                yield from _stream_walk(stream, depth + 1, nest + 1)
+            else:
+                yield from _walk(stream.value(nest + 1), depth + 1)
+    elif char == "{":
+        yield from _stream_object(stream, depth, nest, page=False)
+    else:
+        yield stream.value(nest)
+
+
+def _stream_object(stream: JsonStream, depth: int, nest: int, *, page: bool) -> Iterator[Any]:
+    """An object met at the top or as a page: its `items`, pages and `next` pages walked
+    as they come; an object with none of those (an annotation) is walked whole."""
+    rest: dict[str, Any] = {}
+    stepped = False
+    for key in stream.members(nest):
+        char = stream.peek()
+        if key == "items" and char == "[":
+            stepped = True
+            yield from _stream_walk(stream, depth + 1, nest + 1)
+        elif key == ("next" if page else "first") and char == "{":
+            stepped = True  # pages are walked at the collection's depth, as `_walk` does
+            yield from _stream_object(stream, depth, nest + 1, page=True)
+        else:
+            rest[key] = stream.value(nest + 1)
+    if not stepped:
+        yield from (_walk_page(rest, depth) if page else _walk(rest, depth))
+    elif page and isinstance(rest.get("next"), str):
+        raise _next_by_address(rest["next"])
+
+
+def _walk_page(page: dict[str, Any], depth: int) -> Iterator[Any]:
+    """A page with no `items` array and no embedded `next` page, as `_walk` reads pages."""
+    yield from _walk(page.get("items", []), depth + 1)
+    if isinstance(page.get("next"), str):
+        raise _next_by_address(page["next"])
+
+
+def _next_by_address(address: str) -> ReaderError:
+    return ReaderError(
+        f"The collection's next page is only named by its address ({address}); "
+        "reader imports pages written into the file."
+    )
+
+
+def stream_document(path: Path) -> Iterator[Any]:
+    """The items of a Web Annotation file, as `_walk` finds them, read a chunk at a time.
+
+    A file larger than `MAX_IMPORT_BYTES`, nested deeper than `MAX_DEPTH`, not UTF-8
+    or not valid JSON is a `ReaderError` naming it (raised when the reading gets there).
+    """
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as error:
+        raise ReaderError(f"There is no file {path}.") from error
+    except OSError as error:
+        raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ReaderError(
+                f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB, "
+                "the most reader imports from one file (split it into smaller files)."
+            )
+        stream = JsonStream(handle, str(path))
+        try:
+            if not stream.peek():
+                raise ReaderError(f"{path} is empty.")
+            yield from _stream_walk(stream, 0, 0)
+            stream.end()
+        except OSError as error:
+            raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
+
+
+def load_document(path: Path) -> Any:
+    """Read a JSON(-LD) file whole; a missing or malformed file is a `ReaderError` naming it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise ReaderError(f"There is no file {path}.") from error
+    except OSError as error:
+        raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from error
+    try:
+        return loads(raw.decode("utf-8-sig"), str(path))
+    except UnicodeDecodeError as error:
+        raise ReaderError(f"{path} is not UTF-8 text.") from error
+    except json.JSONDecodeError as error:
+        raise ReaderError(
+            f"{path} is not valid JSON (line {error.lineno}, column {error.colno})."
+        ) from error
+
+
+# --- matching and placing ------------------------------------------------------
+
+
+def source_keys(source: str) -> list[str]:
+    """Forms of a source that should find the same article (URL or file path variants)."""
+    text = source.strip()
+    keys = [text]
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        text = unquote(parts.path)
+        keys.append(text)
+        scheme = ""
+    if scheme in ("http", "https"):
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        path = parts.path.rstrip("/") or ""
+        keys.append(f"web:{host}{path}" + (f"?{parts.query}" if parts.query else ""))
+    elif not scheme or len(scheme) == 1:  # a path (or a Windows drive letter)
+        keys.append("path:" + os.path.normpath(text))
+    return keys
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What `import_annotations` did: counts and, for skips, one reason each.
+
+    `placed` and `orphaned` count new annotations; `updated` and `unchanged` count
+    annotations already in the library (changed by the file, or equal to it).
+    """
+
+    placed: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    orphaned: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.placed + self.updated + self.unchanged + self.orphaned + len(self.skipped)
+
+    def reasons(self) -> Counter[str]:
+        """How many items were skipped for each reason."""
+        return Counter(skip.reason for skip in self.skipped)
+
+
+class _Library:
+    """Finds articles by target source, loading each article once."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._by_key: dict[str, str] = {}
+        for summary in store.list_articles():
+            for key in source_keys(summary.source):
+                self._by_key.setdefault(key, summary.id)
+        self._articles: dict[str, Article | None] = {}
+
+    def find(self, source: str) -> Article | None:
+        for key in source_keys(source):
+            article_id = self._by_key.get(key)
+            if article_id is not None:
+                if article_id not in self._articles:
+                    self._articles[article_id] = self._store.get_article(article_id)
+                return self._articles[article_id]
+        return None
+
+
+def _start_hint(incoming: Incoming, quote: str, text: str) -> int:
+    """Where to look for a quote with no position: where its context matches, else its first hit."""
+    if incoming.start is not None:
+        return incoming.start
+    for needle, shift in (
+        (incoming.prefix + quote + incoming.suffix, len(incoming.prefix)),
+        (incoming.prefix + quote, len(incoming.prefix)),
+        (quote + incoming.suffix, 0),
+    ):
+        if needle != quote:
+            pos = text.find(needle)
+            if pos != -1:
+                return pos + shift
+    pos = text.find(quote)
+    return max(pos, 0)
+
+
+def place(incoming: Incoming, article: Article, text: str, digest: str) -> Annotation | Skipped:
+    """An `Incoming` annotation anchored in `article` (maybe as an orphan), or a skip.
+
+    `text` is `article.text` and `digest` its `text_hash`, which the caller keeps per
+    article rather than joining and hashing a long article for every annotation.
+    """
+    quote = incoming.exact
+    if quote is None:
+        start, end = incoming.start, incoming.end
+        if start is None or end is None or end > len(text) or start == end:
+            return Skipped(
+                annotation_iri(incoming.id),
+                "it has only a text position, and that position is not inside the article",
+            )
+        quote = text[start:end]
+    if not quote:
+        return Skipped(annotation_iri(incoming.id), "its quote is empty")
+    start = _start_hint(incoming, quote, text)
+    record = Annotation(
+        id=incoming.id,
+        article_id=article.id,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        prefix=incoming.prefix,
+        suffix=incoming.suffix,
+        color=incoming.color or 1,
+        note=incoming.note,
+        tags=list(incoming.tags),
+        created=incoming.created,
+        updated=incoming.modified or incoming.created,
+    )
+    return reanchor(record, text, digest=digest)
+
+
+def _owned(annotation: Annotation) -> tuple[object, ...]:
+    """The part of an annotation the user made: what tells an edit from a repeat."""
+    return (
+        annotation.note,
+        annotation.tags,
+        annotation.color,
+        annotation.quote,
+        annotation.start,
+        annotation.end,
+        annotation.orphan,
+    )
+
+
+def _takes_anchor(current: Annotation, placed: Annotation, incoming: Incoming, text: str) -> bool:
+    """Whether the file's placement should replace the stored one.
+
+    Never when the file's quote does not re-anchor (an edit made against another version
+    of the article must not orphan a highlight placed here). When the quote is the one
+    already highlighted here, only if the file points exactly at another copy of it: a
+    file without positions must not move a highlight to the quote's first occurrence.
+    """
+    if placed.orphan:
+        return False
+    if current.orphan or text[current.start : current.end] != current.quote:
+        return True
+    if placed.quote != current.quote:
+        return True
+    return incoming.start is not None and incoming.start == placed.start
+
+
+def merge(current: Annotation, placed: Annotation, incoming: Incoming, text: str) -> Annotation:
+    """`current` with what the file says of it, or `current` itself when nothing differs.
+
+    Note and tags come from the file (an empty body means the note was removed); the
+    colour only when the file names one (other tools have none); the quote and position
+    when the file's quote re-anchors in `text`, the article's text (see `_takes_anchor`).
+    """
+    merged = dataclasses.replace(
+        current,
+        note=incoming.note,
+        tags=list(incoming.tags),
+        color=current.color if incoming.color is None else incoming.color,
+    )
+    if _takes_anchor(current, placed, incoming, text):
+        merged.start, merged.end, merged.quote = placed.start, placed.end, placed.quote
+        merged.prefix, merged.suffix = placed.prefix, placed.suffix
+        merged.text_hash, merged.orphan = placed.text_hash, False
+    if _owned(merged) == _owned(current):
+        return current
+    merged.created = current.created or incoming.created
+    merged.updated = incoming.modified or datetime.now(UTC).isoformat(timespec="seconds")
+    return merged
+
+
+class _Existing:
+    """The library's annotations, looked up one at a time, and which article holds an id."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._owners: dict[str, str] | None = None
+
+    def get(self, article_id: str, annotation_id: str) -> Annotation | None:
+        """The annotation with this id on this article, if it has one."""
+        return self._store.get_annotation(article_id, annotation_id)
+
+    def owner(self, annotation_id: str) -> str | None:
+        """The id of the article holding an annotation with this id (read on first need)."""
+        if self._owners is None:
+            self._owners = {a.id: a.article_id for a in self._store.all_annotations()}
+        return self._owners.get(annotation_id)
+
+
+def import_annotations(store: Store, data: Any) -> ImportReport:
+    """Add or update the annotations of a Web Annotation document; see the module doc."""
+    return import_items(store, _walk(data))
+
+
+def import_items(store: Store, items: Iterable[Any]) -> ImportReport:
+    """Add or update annotations from the items of a document (as `_walk` finds them).
+
+    Items are read one at a time; everything is saved at the end in one
+    `Store.add_annotations` (one atomic write per article), after the last item, so
+    a document that turns out to be broken halfway adds nothing.
+    """
+    report = ImportReport()
+    library = _Library(store)
+    existing = _Existing(store)
+    seen: set[str] = set()
+    to_save: list[Annotation] = []
+    texts: dict[str, tuple[str, str]] = {}
+    for position, obj in enumerate(items, 1):
+        item = parse_annotation(obj, position)
+        del obj
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        label = annotation_iri(item.id)
+        if item.id in seen:
+            report.skipped.append(
+                Skipped(label, "an earlier annotation in the file has the same id")
+            )
+            continue
+        seen.add(item.id)
+        article = library.find(item.source)
+        if article is None:
+            report.skipped.append(
+                Skipped(label, f"no article in the library has the source {item.source}")
+            )
+            continue
+        current = existing.get(article.id, item.id)
+        if current is None and existing.owner(item.id) not in (None, article.id):
+            report.skipped.append(
+                Skipped(
+                    label,
+                    "an annotation with this id is already in the library on another article",
+                )
+            )
+            continue
+        if article.id not in texts:
+            text = article.text
+            texts[article.id] = (text, text_hash(text))
+        text, digest = texts[article.id]
+        placed = place(item, article, text, digest)
+        if isinstance(placed, Skipped):
+            report.skipped.append(placed)
+            continue
+        if current is not None:
+            merged = merge(current, placed, item, text)
+            if merged is current:
+                report.unchanged += 1
+            else:
+                to_save.append(merged)
+                report.updated += 1
+            continue
+        to_save.append(placed)
+        if placed.orphan:
+            report.orphaned += 1
+        else:
+            report.placed += 1
+    if to_save:
+        store.add_annotations(to_save)
+    return report
+
+
+def import_file(store: Store, path: Path) -> ImportReport:
+    """`import_items` on a JSON(-LD) file, read a chunk at a time (`stream_document`)."""
+    return import_items(store, stream_document(path))

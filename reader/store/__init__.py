@@ -1,0 +1,1 @@
+"""The database: records in TinyDB files, locking, backups and recovery from damage."""

@@ -1,0 +1,1241 @@
+"""The right-to-left layout engine: one logical paragraph -> the lines a terminal shows.
+
+Order of work (the order is what makes it correct):
+1. hide controls and escape sequences (same offsets, `reader.text.sanitize.neutralize`);
+2. shape each word with arabic-reshaper's joining tables (joining forms and lam-alef
+   ligatures only: nothing wider than a cell, no ﷲ; ZWJ/ZWNJ honoured; the same result as
+   `ArabicReshaper.reshape` configured by RESHAPER_CONFIGURATION, which the tests check) into
+   glyphs, each a base character with its marks or a ligature, mapped to logical offsets;
+3. wrap in logical order on the glyphs' cell widths, breaking at spaces (a too-long word
+   breaks between glyphs, never inside a ligature or between a letter and its harakat);
+4. resolve bidi levels once for the whole paragraph (`reader.text.bidi`, UAX #9);
+5. reorder each line with the paragraph's levels (L1, L2), mirror brackets at odd levels (L4).
+Marks stay inside their glyph, so each haraka is printed right after its letter.
+
+`terminal` mode skips shaping and reordering (the terminal does both) but still wraps and
+right-aligns RTL paragraphs. Logical text stays the truth: offsets index the caller's text.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+from typing import Any, Literal
+
+from arabic_reshaper import ArabicReshaper
+from arabic_reshaper.arabic_reshaper import HARAKAT_RE
+from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, MEDIAL
+from arabic_reshaper.ligatures import LIGATURES
+from rich.cells import get_character_cell_size
+
+from reader.text.bidi import (
+    _OPENERS,
+    MIRRORS,
+    bidi_classes,
+    bracket_pairs,
+    paragraph_level,
+    reorder,
+    resolve_levels,
+)
+from reader.text.sanitize import TAB_SIZE, neutralize
+
+BidiMode = Literal["app", "terminal"]
+BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """What one screen position draws: a base char with its marks, or a lam-alef ligature."""
+
+    text: str
+    """Characters to print (shaped presentation forms in app mode); never empty."""
+    cells: int
+    """1, or 2 for wide characters (CJK, emoji); a tab draws as several spaces."""
+    start: int
+    """Logical span [start, end) of the paragraph this glyph draws (contiguous)."""
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class VisualLine:
+    """One screen line of a paragraph, in visual order, with its cell <-> offset maps."""
+
+    glyphs: tuple[Glyph, ...]
+    """In visual (screen left-to-right) order."""
+    indent: int
+    """Blank cells before the glyphs (right-aligns RTL lines in the layout width)."""
+    start: int
+    """Logical span of the paragraph this line covers, including a break space."""
+    end: int
+    rtl: bool
+    """Paragraph base direction (the same for every line of a paragraph)."""
+
+    @property
+    def text(self) -> str:
+        """The characters to print after the indent."""
+        return "".join([glyph.text for glyph in self.glyphs])
+
+    @property
+    def width(self) -> int:
+        """Cells the glyphs take (without the indent)."""
+        return sum([glyph.cells for glyph in self.glyphs])
+
+    def cell_to_logical(self, cell: int) -> int | None:
+        """Logical offset drawn at `cell` (counted from the first glyph, not the indent)."""
+        if cell < 0:
+            return None
+        position = 0
+        for glyph in self.glyphs:
+            position += glyph.cells
+            if cell < position:
+                return glyph.start
+        return None
+
+    def logical_to_cells(self, offset: int) -> list[int]:
+        """Cells (from the first glyph) that draw logical `offset`; [] if not drawn here."""
+        position = 0
+        for glyph in self.glyphs:
+            if glyph.start <= offset < glyph.end:
+                return list(range(position, position + glyph.cells))
+            position += glyph.cells
+        return []
+
+
+# --- Shaping ---------------------------------------------------------------------------
+
+_LAM_ALEF = (
+    "ARABIC LIGATURE LAM WITH ALEF",
+    "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA ABOVE",
+    "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA BELOW",
+    "ARABIC LIGATURE LAM WITH ALEF WITH MADDA ABOVE",
+)
+
+
+#: Only the lam-alef ligatures: every other one (ﷲ, ﷺ, two-letter forms) draws wider than a
+#: cell in terminal fonts, or not at all.
+RESHAPER_CONFIGURATION: dict[str, Any] = {
+    "language": "Arabic",
+    "delete_harakat": True,  # harakat are stripped and re-attached here, keeping offsets
+    "shift_harakat_position": False,
+    "delete_tatweel": False,
+    "support_zwj": True,
+    "use_unshaped_instead_of_isolated": False,
+    "support_ligatures": True,
+    **{name: name in _LAM_ALEF for name, _forms in LIGATURES},
+}
+
+
+def reference_reshaper() -> ArabicReshaper:
+    """arabic-reshaper configured as this engine shapes: `_join` makes the same decisions
+    from the same tables, faster (the tests compare the two on every word they try)."""
+    return ArabicReshaper(configuration=RESHAPER_CONFIGURATION)
+
+
+_ZWJ = "\u200d"
+_ZWNJ = "\u200c"
+_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+#: Bidi format characters that steer but are never drawn (plus BN, which covers ZWJ/ZWNJ).
+_NOT_DRAWN_CLASSES = frozenset("b123456789")
+_NOT_DRAWN_CHARS = frozenset("\u200e\u200f\u061c")
+
+#: A glyph before it becomes a `Glyph`: (text, cells, start, end), offsets relative to a word.
+_Template = tuple[str, int, int, int]
+_Templates = tuple[_Template, ...]
+#: A word's glyph templates and their total cells; a plain string stands for one one-cell
+#: glyph per character (the common case, kept compact and fast to expand).
+_Entry = tuple[_Templates | str, int]
+#: A wrapped line before reordering: (start, end, cells, glyphs in logical order).
+_Line = tuple[int, int, int, list[Glyph]]
+
+
+#: letter -> (its four forms, joins the letter before, joins the letter after, has a medial
+#: form): arabic-reshaper's own table, read once.
+_JOINING: dict[str, tuple[tuple[str, str, str, str], bool, bool, bool]] = {
+    letter: (
+        forms,
+        bool(forms[FINAL] or forms[MEDIAL]),
+        bool(forms[INITIAL] or forms[MEDIAL]),
+        bool(forms[MEDIAL]),
+    )
+    for letter, forms in LETTERS_ARABIC.items()
+}
+_LAM_ALEF_TABLE: dict[str, tuple[str, str, str, str]] = {
+    match: forms for name, (match, forms) in LIGATURES if name in _LAM_ALEF
+}
+_LAM_ALEF_RE = re.compile("|".join(_LAM_ALEF_TABLE))
+
+
+def _join(letters: str) -> list[str]:
+    """Joining forms and lam-alef ligatures of one word, one string per letter ('' for the
+    alef merged into a ligature).
+
+    The same decisions as `ArabicReshaper.reshape` with our configuration, from the same
+    tables (tests compare the two), without its per-character overhead: `reshape` costs about
+    2 us a character, which made a fresh screenful of Arabic take 15 ms to shape.
+    `letters` holds no harakat (transparent to joining). ZWJ joins both ways and then is
+    dropped, as in the reshaper (whose own ZWJ handling misplaces lam-alef ligatures).
+    """
+    out: list[str] = []
+    kinds: list[int] = []  # form used for each letter; -1 for a character not in the tables
+    joining = _JOINING.get
+    previous = None
+    kind = -1  # the previous letter's form, as in `kinds[-1]`
+    for letter in letters:
+        entry = joining(letter)
+        if entry is None:
+            kind = -1
+            out.append(letter)
+        elif (
+            previous is None
+            or not entry[1]
+            or not previous[2]
+            or (kind == FINAL and not previous[3])
+        ):
+            kind = ISOLATED
+            out.append(entry[0][ISOLATED])
+        else:  # joins the previous letter, which now joins forward too
+            kinds[-1] = before = INITIAL if kind == ISOLATED else MEDIAL
+            out[-1] = previous[0][before]
+            kind = FINAL
+            out.append(entry[0][FINAL])
+        kinds.append(kind)
+        previous = entry
+    if _ZWJ in letters:
+        out = ["" if letter == _ZWJ else form for letter, form in zip(letters, out, strict=True)]
+    if "\u0644" in letters:
+        for match in _LAM_ALEF_RE.finditer(letters):
+            at = match.start()
+            first, second = kinds[at], kinds[at + 1]
+            if first in (ISOLATED, INITIAL):
+                form = ISOLATED if second in (ISOLATED, FINAL) else INITIAL
+            else:
+                form = FINAL if second in (ISOLATED, FINAL) else MEDIAL
+            ligature = _LAM_ALEF_TABLE[match.group()][form]
+            if ligature:
+                out[at] = ligature
+                out[at + 1] = ""
+    return out
+
+
+def _clusters(word: str, forms: dict[int, str] | None, harakat: bool) -> _Templates:
+    """Group a word's characters into glyph templates in logical order."""
+    classes = bidi_classes(word)
+    glyphs: list[list[str | int]] = []  # [text, cells, start, end]
+    for index, char in enumerate(word):
+        if classes[index] in _NOT_DRAWN_CLASSES or char in _NOT_DRAWN_CHARS:
+            continue
+        cells = get_character_cell_size(char)
+        shaped = char if forms is None else forms.get(index, char)
+        if cells == 0 or shaped == "":
+            # A mark (or the alef of a lam-alef): it belongs to the glyph before it.
+            keep = shaped if (harakat or not HARAKAT_RE.match(char)) else ""
+            if glyphs:
+                glyph = glyphs[-1]
+                glyph[0] = str(glyph[0]) + keep
+                glyph[3] = index + 1
+            elif keep:
+                glyphs.append(["\u00a0" + keep, 1, index, index + 1])  # a mark with no base
+            continue
+        glyphs.append([shaped, cells, index, index + 1])
+    return tuple((str(g[0]), int(g[1]), int(g[2]), int(g[3])) for g in glyphs)
+
+
+#: Words made only of characters that are one cell, never marks and never hidden: the
+#: common case, which needs no cluster analysis (one glyph per character).
+_SIMPLE_WORD_RE = re.compile(
+    "[!-~\u00ab\u00bb\u060c\u061b\u061f\u0621-\u063a\u0640-\u064a"
+    "\u0660-\u066d\u0671-\u06d3\u06f0-\u06f9]+"
+)
+
+
+def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
+    """Glyph templates and total cells for each word (shaped in app mode)."""
+    entries: list[_Entry] = []
+    app = mode == "app"
+    for word in words:
+        if _SIMPLE_WORD_RE.fullmatch(word):
+            if not (app and _ARABIC_RE.search(word)):
+                entries.append((word, len(word)))
+                continue
+            shaped = _join(word)
+            if "" not in shaped:
+                entries.append(("".join(shaped), len(word)))
+            else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
+                merged: list[_Template] = []
+                for at, form in enumerate(shaped):
+                    if form:
+                        merged.append((form, 1, at, at + 1))
+                    else:
+                        merged[-1] = (merged[-1][0], 1, merged[-1][2], at + 1)
+                entries.append((tuple(merged), len(merged)))
+        elif not app or not _ARABIC_RE.search(word):
+            entries.append(_entry(_clusters(word, None, harakat)))
+        else:
+            classes = bidi_classes(word)
+            positions = [
+                index
+                for index, char in enumerate(word)
+                if char in (_ZWJ, _ZWNJ)
+                or not (
+                    classes[index] in _NOT_DRAWN_CLASSES
+                    or char in _NOT_DRAWN_CHARS
+                    or HARAKAT_RE.match(char)
+                )
+            ]
+            letters = "".join(word[index] for index in positions)
+            forms = dict(zip(positions, _join(letters), strict=True))
+            entries.append(_entry(_clusters(word, forms, harakat)))
+    return entries
+
+
+def _entry(templates: _Templates) -> _Entry:
+    return templates, sum(template[1] for template in templates)
+
+
+class _WordCache:
+    """Glyph templates per word, mode and harakat: words repeat, shaping is the slow part.
+
+    A memo only (results never depend on what is cached); bounded by clearing when full.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._limit = limit
+        self._entries: dict[tuple[BidiMode, bool], dict[str, _Entry]] = {}
+
+    def prefetch(self, words: list[str], mode: BidiMode, harakat: bool) -> None:
+        """Shape the words not cached yet, in one batch."""
+        entries = self._entries.setdefault((mode, harakat), {})
+        self._shape([word for word in dict.fromkeys(words) if word not in entries], mode, harakat)
+
+    def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
+        """Entries for `words`, shaping the missing ones in one batch."""
+        entries = self._entries.setdefault((mode, harakat), {})
+        found = [entries.get(word) for word in words]
+        if None not in found:
+            return found  # type: ignore[return-value]  # no None left
+        missing = [word for word, entry in zip(words, found, strict=True) if entry is None]
+        fresh = self._shape(list(dict.fromkeys(missing)), mode, harakat)
+        return [
+            entry if entry is not None else fresh[word]
+            for word, entry in zip(words, found, strict=True)
+        ]
+
+    def _shape(self, words: list[str], mode: BidiMode, harakat: bool) -> dict[str, _Entry]:
+        """Shape `words`, cache them and return them (from a local dict, which a concurrent
+        clear of the cache cannot empty)."""
+        fresh = dict(zip(words, _shape_words(words, mode, harakat), strict=True))
+        if fresh:
+            entries = self._entries.setdefault((mode, harakat), {})
+            if len(entries) + len(fresh) > self._limit:
+                entries.clear()
+            entries.update(fresh)
+        return fresh
+
+
+_WORDS = _WordCache()
+
+#: Words longer than this (characters) are shaped a piece at a time and never cached: a base64
+#: blob or an Arabic run with no spaces can be millions of characters, one "word".
+_LONG_WORD = 4096
+_LONG_WORD_RE = re.compile(f"[^ \t]{{{_LONG_WORD + 1}}}")
+#: The placeholder entry of a long word (told apart by identity: it is never shaped).
+_LONG_TEMPLATES: _Templates = (("", 0, 0, 0),)
+_LONG_ENTRY: _Entry = (_LONG_TEMPLATES, 0)
+#: About how many characters of a long word are shaped together.
+_PIECE = 1024
+
+
+@lru_cache(maxsize=4096)
+def _is_base(char: str) -> bool:
+    """Whether `char` always starts a glyph of its own: drawn, one or two cells, no mark."""
+    return (
+        char not in (_ZWJ, _ZWNJ)
+        and char not in _NOT_DRAWN_CHARS
+        and get_character_cell_size(char) > 0
+        and bidi_classes(char) not in _NOT_DRAWN_CLASSES
+        and HARAKAT_RE.match(char) is None
+    )
+
+
+def _safe_cut(text: str, at: int, mode: BidiMode) -> bool:
+    """Whether shaping text[..at] and text[at..] apart gives the glyphs of shaping them
+    together: both characters at the cut are bases (no mark, hidden character or ZWJ/ZWNJ
+    crosses it) and, in app mode, the one before does not join the one after."""
+    before, after = text[at - 1], text[at]
+    if not (_is_base(before) and _is_base(after)):
+        return False
+    if mode != "app":
+        return True
+    entry = _JOINING.get(before)
+    return entry is None or not entry[2]
+
+
+def _long_word_glyphs(
+    text: str, word_start: int, word_end: int, frm: int, mode: BidiMode, harakat: bool
+) -> Iterator[_Template]:
+    """Glyph templates (offsets into `text`) of the word text[word_start:word_end], from
+    `frm` (a glyph boundary) on, shaped a piece at a time between safe cuts: the same glyphs
+    as shaping the whole word, without holding it."""
+    cut = frm
+    while cut > word_start and not _safe_cut(text, cut, mode):
+        cut -= 1
+    while cut < word_end:
+        following = min(cut + _PIECE, word_end)
+        while following < word_end and not _safe_cut(text, following, mode):
+            following += 1
+        templates, _cells = _shape_words([text[cut:following]], mode, harakat)[0]
+        if isinstance(templates, str):
+            for at, form in enumerate(templates, cut):
+                if at >= frm:
+                    yield form, 1, at, at + 1
+        else:
+            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                if glyph_start + cut >= frm:
+                    yield glyph_text, glyph_cells, glyph_start + cut, glyph_end + cut
+        cut = following
+
+
+def _word_end(text: str, at: int) -> int:
+    """The end of the word that holds `at` (the next space or tab, or the end)."""
+    space, tab = text.find(" ", at), text.find("\t", at)  # memchr: far faster than a regex
+    if space < 0:
+        return len(text) if tab < 0 else tab
+    return space if tab < 0 else min(space, tab)
+
+
+def _word_begin(text: str, at: int) -> int:
+    """The start of the word that holds `at`."""
+    return max(text.rfind(" ", 0, at), text.rfind("\t", 0, at)) + 1
+
+
+def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) -> dict[int, int]:
+    """Start of each match that is (part of) a long word -> where that word really ends.
+
+    A match cut by `pos` or `endpos` in the middle of a word is part of a long word: the
+    callers cut words only there."""
+    spans: dict[int, int] = {}
+    if not matches:
+        return spans
+    if endpos - pos > _LONG_WORD and _LONG_WORD_RE.search(text, pos, endpos) is not None:
+        for match in matches:  # rare: only where there is a long word
+            if match.end() - match.start() > _LONG_WORD:
+                spans[match.start()] = match.end()
+    if pos > 0 and matches[0].start() == pos and text[pos - 1] not in " \t":
+        spans[pos] = matches[0].end()
+    if endpos < len(text) and matches[-1].end() == endpos and text[endpos] not in " \t":
+        spans[matches[-1].start()] = _word_end(text, endpos)
+    return spans
+
+
+def _shape_head(glyphs: Iterator[_Template], width: int) -> tuple[list[_Template], int, bool]:
+    """The first glyphs of a long word, up to one cell more than `width`: (glyphs, their
+    cells, whether that is the whole word)."""
+    head: list[_Template] = []
+    cells = 0
+    for template in glyphs:
+        head.append(template)
+        cells += template[1]
+        if cells > width:
+            return head, cells, False
+    return head, cells, True
+
+
+# --- Wrapping and reordering --------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^ \t]+")
+_MIRRORED_RE = re.compile("[" + re.escape("".join(MIRRORS)) + "]")
+
+
+def base_direction(text: str) -> bool:
+    """True if the paragraph is right-to-left: its first strong character (P2, P3) is RTL."""
+    return paragraph_level(bidi_classes(neutralize(text))) == 1
+
+
+_NEW = object.__new__
+_SET_TEXT = vars(Glyph)["text"].__set__
+_SET_CELLS = vars(Glyph)["cells"].__set__
+_SET_START = vars(Glyph)["start"].__set__
+_SET_END = vars(Glyph)["end"].__set__
+
+
+def _new_glyph(text: str, cells: int, start: int, end: int) -> Glyph:
+    """Build a Glyph without the frozen dataclass's per-field `__setattr__` overhead
+    (hundreds of thousands are built for a long article)."""
+    glyph: Glyph = _NEW(Glyph)
+    _SET_TEXT(glyph, text)
+    _SET_CELLS(glyph, cells)
+    _SET_START(glyph, start)
+    _SET_END(glyph, end)
+    return glyph
+
+
+def _entries(
+    matches: list[re.Match[str]], long_words: dict[int, int], mode: BidiMode, harakat: bool
+) -> list[_Entry]:
+    """Cached glyph templates of the matched words; long words get a placeholder."""
+    if not long_words:
+        return _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    short = [match.group() for match in matches if match.start() not in long_words]
+    found = iter(_WORDS.get_many(short, mode, harakat))
+    return [_LONG_ENTRY if match.start() in long_words else next(found) for match in matches]
+
+
+def _wrap(
+    text: str, width: int, mode: BidiMode, harakat: bool, pos: int = 0, endpos: int | None = None
+) -> list[_Line]:
+    """Break the paragraph into lines in logical order: (start, end, cells, glyphs).
+
+    Breaks go at spaces; the spaces at a break belong to the line before it but are not drawn.
+    A word wider than the line is cut between glyphs. This loop builds every glyph of an
+    article, so it is written for speed (local names, no helper calls per glyph).
+
+    `pos` and `endpos` wrap only the lines from `pos` (0, or the start of a line that begins
+    with a whole word) up to `endpos` (the end, or the start of such a line): the same lines
+    the whole paragraph gives there, which is how `LazyLayout` builds a screenful.
+    """
+    if endpos is None:
+        endpos = len(text)
+    matches = list(_WORD_RE.finditer(text, pos, endpos))
+    long_words = _long_spans(text, matches, pos, endpos)
+    entries = _entries(matches, long_words, mode, harakat)
+    tab_cells = min(TAB_SIZE, width)
+    new, glyph_type = _NEW, Glyph
+    set_text, set_cells, set_start, set_end = _SET_TEXT, _SET_CELLS, _SET_START, _SET_END
+    lines: list[_Line] = []
+    current: list[Glyph] = []
+    append = current.append
+    used = 0
+    line_start = pos
+    previous_end = pos
+    tabs = text.find("\t", pos, endpos) >= 0
+    for match, (templates, cells) in zip(matches, entries, strict=True):
+        start, end = match.span()
+        if templates is _LONG_TEMPLATES:  # shaped a piece at a time
+            word_end = long_words[start]
+            middle = start > 0 and text[start - 1] not in " \t"  # a line starts here
+            begin = _word_begin(text, start) if middle else start
+            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
+            if middle:
+                head: list[_Template] = []
+                whole = False
+            else:
+                head, cells, whole = _shape_head(glyphs, width)
+            if whole:  # no wider than a line: an ordinary word
+                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                end = word_end
+            else:
+                if current and not middle:
+                    lines.append((line_start, start, used, current))
+                    line_start = start
+                    current = []
+                    append = current.append
+                    used = 0
+                for glyph_text, glyph_cells, glyph_start, glyph_end in chain(head, glyphs):
+                    if glyph_start >= endpos:
+                        break
+                    if used + glyph_cells > width and current:
+                        lines.append((line_start, glyph_start, used, current))
+                        line_start = glyph_start
+                        current = []
+                        append = current.append
+                        used = 0
+                    append(_new_glyph(glyph_text, glyph_cells, glyph_start, glyph_end))
+                    used += glyph_cells
+                previous_end = end
+                continue
+        gap = start - previous_end
+        if tabs and gap:
+            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
+        else:
+            gap_cells = gap
+        if used + gap_cells + cells <= width and (current or not gap):
+            for offset in range(previous_end, start):
+                glyph = new(glyph_type)
+                if tabs and text[offset] == "\t":
+                    set_text(glyph, " " * tab_cells)
+                    set_cells(glyph, tab_cells)
+                else:
+                    set_text(glyph, " ")
+                    set_cells(glyph, 1)
+                set_start(glyph, offset)
+                set_end(glyph, offset + 1)
+                append(glyph)
+            if isinstance(templates, str):
+                offset = start
+                for glyph_text in templates:
+                    glyph = new(glyph_type)
+                    set_text(glyph, glyph_text)
+                    set_cells(glyph, 1)
+                    set_start(glyph, offset)
+                    offset += 1
+                    set_end(glyph, offset)
+                    append(glyph)
+            else:
+                for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                    glyph = new(glyph_type)
+                    set_text(glyph, glyph_text)
+                    set_cells(glyph, glyph_cells)
+                    set_start(glyph, glyph_start + start)
+                    set_end(glyph, glyph_end + start)
+                    append(glyph)
+            used += gap_cells + cells
+        else:
+            if current:
+                lines.append((line_start, start, used, current))
+                line_start = start
+                current = []
+                append = current.append
+                used = 0
+            if isinstance(templates, str):
+                templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
+            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
+                if used + glyph_cells > width and current:  # a word wider than the line
+                    lines.append((line_start, glyph_start + start, used, current))
+                    line_start = glyph_start + start
+                    current = []
+                    append = current.append
+                    used = 0
+                append(_new_glyph(glyph_text, glyph_cells, glyph_start + start, glyph_end + start))
+                used += glyph_cells
+        previous_end = end
+    lines.append((line_start, endpos, used, current))
+    return lines
+
+
+def _visual(
+    glyphs: list[Glyph],
+    levels: bytearray,
+    classes: str,
+    text: str,
+    para: int,
+    span: range,
+    origin: int = 0,
+) -> list[Glyph]:
+    """One line's glyphs in visual order: L1 for tabs, L4 mirroring, L2 reordering.
+
+    `levels` and `classes` may cover only a window of the paragraph starting at `origin`."""
+    line_levels = [levels[glyph.start - origin] for glyph in glyphs]
+    if text.find("\t", span.start, span.stop) >= 0:  # L1: tabs, and spaces before them
+        reset = False
+        for k in range(len(glyphs) - 1, -1, -1):
+            code = classes[glyphs[k].start - origin]
+            if code == "S":
+                reset = True
+            elif code != "w":
+                reset = False
+            if reset:
+                line_levels[k] = para
+    if _MIRRORED_RE.search(text, span.start, span.stop):  # L4
+        for k, glyph in enumerate(glyphs):
+            if line_levels[k] & 1 and glyph.text[0] in MIRRORS:
+                mirrored = MIRRORS[glyph.text[0]] + glyph.text[1:]
+                glyphs[k] = _new_glyph(mirrored, glyph.cells, glyph.start, glyph.end)
+    return reorder(glyphs, line_levels)
+
+
+@lru_cache(maxsize=8192)
+def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tuple[VisualLine, ...]:
+    """The layout itself; cached because the UI lays out the same paragraphs on every scroll."""
+    visible = neutralize(text)
+    classes = bidi_classes(visible)
+    para = paragraph_level(classes)
+    width = max(width, 1)
+    wrapped = _wrap(visible, width, mode, harakat)
+    levels = resolve_levels(visible, classes, para) if mode == "app" else None
+    return tuple(_visual_lines(wrapped, visible, classes, levels, 0, para, width))
+
+
+def _visual_lines(
+    wrapped: list[_Line],
+    visible: str,
+    classes: str,
+    levels: bytearray | None,
+    origin: int,
+    para: int,
+    width: int,
+) -> list[VisualLine]:
+    """Wrapped lines in visual order (`levels` None: terminal mode, logical order).
+
+    `classes` and `levels` cover the paragraph from offset `origin` on, at least as far as
+    the last line; `visible` is the whole (neutralized) paragraph."""
+    rtl = para == 1
+    result: list[VisualLine] = []
+    for line_start, line_end, used, glyphs in wrapped:
+        if levels is not None and glyphs:
+            segment = levels[line_start - origin : line_end - origin]
+            span = range(line_start, line_end)
+            if (
+                segment.count(segment[0]) == len(segment)
+                and visible.find("\t", line_start, line_end) < 0
+            ):  # one level: nothing to mix
+                if segment[0] & 1:
+                    if _MIRRORED_RE.search(visible, line_start, line_end):
+                        glyphs = _visual(glyphs, levels, classes, visible, para, span, origin)
+                    else:
+                        glyphs.reverse()
+            else:
+                glyphs = _visual(glyphs, levels, classes, visible, para, span, origin)
+        indent = width - used if rtl and used < width else 0
+        result.append(VisualLine(tuple(glyphs), indent, line_start, line_end, rtl))
+    return result
+
+
+def layout(
+    text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[VisualLine]:
+    """Lay out one logical paragraph (no newlines) in `width` cells: its screen lines, top to
+    bottom in reading order. Offsets in the result index `text` as given.
+
+    A paragraph always gives at least one line (an empty one for empty text). Lines never
+    exceed `width`, except that a wide character is never split: at width 1 it takes 2 cells.
+    Results are cached per (text, width, mode, harakat) and immutable.
+    """
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+    with _no_gc():
+        return list(_layout_cached(text, width, mode, harakat))
+
+
+def layout_many(
+    paragraphs: Sequence[str], width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[list[VisualLine]]:
+    """`layout` of each paragraph, shaping the new words of all of them in one batch first."""
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+    with _no_gc():
+        words: list[str] = []
+        for paragraph in paragraphs:
+            words.extend(_WORD_RE.findall(neutralize(paragraph)))
+        words = [word for word in words if len(word) <= _LONG_WORD]
+        _WORDS.prefetch(words, mode, harakat)
+        return [list(_layout_cached(text, width, mode, harakat)) for text in paragraphs]
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Keep the cycle collector off the glyphs: they are many, small, acyclic and long-lived.
+
+    A long article is hundreds of thousands of glyphs; the collector would walk each of them
+    in its young generations (about a fifth of the layout time) only to promote them. It is
+    paused while they are built, then `freeze` + `unfreeze` moves everything young straight
+    to the oldest generation, which full collections still scan: nothing is leaked, cyclic
+    garbage made meanwhile by others is merely collected by the next full pass. Skipped when
+    the host has frozen objects itself, so its `gc.freeze` is never undone.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+# --- Long paragraphs, laid out a screenful at a time ---------------------------------------
+
+#: Paragraphs at least this long are laid out lazily by the UI (`LazyLayout`): a 10-million-
+#: character paragraph laid out whole is tens of millions of objects (gigabytes, seconds).
+LONG_PARAGRAPH = 20_000
+
+#: Every match of `neutralize` starts with one of these characters: without them it is a no-op.
+_HIDDEN_START_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: The characters whose bidi classes are explicit embeddings, overrides and isolates (each
+#: looked for with `in`: several times faster than a character class over a long text).
+_EXPLICIT_CHARS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ISOLATE_CHARS = "\u2066\u2067\u2068\u2069"
+_STRONG_RE = re.compile("[LRA]")
+_GAP_RE = re.compile("[ \t]")
+#: Lines built together (and cached together) by `LazyLayout`.
+_GROUP = 64
+#: Groups of lines a `LazyLayout` keeps (each about 64 lines of glyphs).
+_GROUPS_KEPT = 32
+
+#: Where wrapping stopped: (line start, cells used on it, end of the last word, has glyphs).
+_WrapState = tuple[int, int, int, bool]
+
+
+def _wrap_breaks(
+    text: str,
+    width: int,
+    mode: BidiMode,
+    harakat: bool,
+    pos: int,
+    endpos: int,
+    state: _WrapState,
+    starts: list[int],
+    used_cells: list[int],
+) -> _WrapState:
+    """`_wrap`'s decisions for the words in [pos, endpos) without building glyphs.
+
+    Continues from `state`; appends to `starts` the start of each new line and to
+    `used_cells` the cells of each line that ends. `endpos` may cut only a long word (more
+    than `_LONG_WORD` characters) wider than a line: wrapping then stops at the first glyph
+    that starts at or after `endpos`, which the returned state's end of word says."""
+    matches = list(_WORD_RE.finditer(text, pos, endpos))
+    long_words = _long_spans(text, matches, pos, endpos)
+    entries = _entries(matches, long_words, mode, harakat)
+    tab_cells = min(TAB_SIZE, width)
+    line_start, used, previous_end, content = state
+    tabs = text.find("\t", previous_end, endpos) >= 0
+    for match, (templates, cells) in zip(matches, entries, strict=True):
+        start, end = match.span()
+        if templates is _LONG_TEMPLATES:  # shaped a piece at a time; may stop at `endpos`
+            word_end = long_words[start]
+            middle = start > 0 and text[start - 1] not in " \t"  # resumed inside it
+            begin = _word_begin(text, start) if middle else start
+            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
+            if middle:
+                head: list[_Template] = []
+                whole = False
+            else:
+                head, cells, whole = _shape_head(glyphs, width)
+            if whole:
+                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                end = word_end
+            else:
+                if content and not middle:
+                    used_cells.append(used)
+                    starts.append(start)
+                    line_start = start
+                    used = 0
+                    content = False
+                previous_end = word_end
+                for _text, glyph_cells, glyph_start, _end in chain(head, glyphs):
+                    if glyph_start >= endpos:
+                        previous_end = glyph_start
+                        break
+                    if used + glyph_cells > width and content:
+                        used_cells.append(used)
+                        line_start = glyph_start
+                        starts.append(line_start)
+                        used = 0
+                    content = True
+                    used += glyph_cells
+                continue
+        gap = start - previous_end
+        if tabs and gap:
+            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
+        else:
+            gap_cells = gap
+        if used + gap_cells + cells <= width and (content or not gap):
+            used += gap_cells + cells
+            if templates:
+                content = True
+        else:
+            if content:
+                used_cells.append(used)
+                starts.append(start)
+                line_start = start
+                used = 0
+                content = False
+            if used + cells <= width:  # no glyph of it can overflow: `_wrap` adds it whole
+                used += cells
+                if templates:
+                    content = True
+            else:
+                if isinstance(templates, str):
+                    templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
+                for _text, glyph_cells, glyph_start, _end in templates:
+                    if used + glyph_cells > width and content:  # a word wider than the line
+                        used_cells.append(used)
+                        line_start = glyph_start + start
+                        starts.append(line_start)
+                        used = 0
+                    content = True
+                    used += glyph_cells
+        previous_end = end
+    return line_start, used, previous_end, content
+
+
+@lru_cache(maxsize=1)
+def _neutral_brackets() -> frozenset[str]:
+    """The paired brackets whose bidi class is ON (BD14, BD15): the ones BD16 pairs."""
+    brackets = "".join(_OPENERS) + "".join(_OPENERS.values())
+    classes = bidi_classes(brackets)
+    return frozenset(char for char, code in zip(brackets, classes, strict=True) if code == "o")
+
+
+@lru_cache(maxsize=1)
+def _explicit_or_opener_re() -> re.Pattern[str]:
+    """Explicit codes and opening brackets, the characters `_explicit_spans` follows."""
+    return re.compile("[" + re.escape(_EXPLICIT_CHARS + "".join(_OPENERS)) + "]")
+
+
+#: A window of levels longer than this is resolved as the whole paragraph instead, once.
+_WHOLE_WINDOW = 1 << 18
+
+
+class LazyLayout:
+    """`layout` of one long paragraph, computed only as far as it is asked for.
+
+    Wrapping runs from the start in chunks and keeps only where lines start and how many
+    cells they use; glyphs are built a group of lines at a time, and bidi levels are resolved
+    over a window around those lines cut where the result cannot depend on what lies outside
+    it: a strong character (L, R or AL) outside any bracket pair, or the paragraph's ends.
+    Every line equals the one `layout` gives for the whole paragraph (property tests compare
+    them at small chunk sizes, where lines and windows cross chunk boundaries).
+    Paragraphs with explicit embeddings or isolates resolve their levels whole, once.
+    `like`, a layout of the same text object (at another width or mode), lends what it
+    learnt of the text (hidden characters, bracket pairs, levels) instead of a new pass.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        width: int,
+        mode: BidiMode = "app",
+        *,
+        harakat: bool = True,
+        chunk: int = 32_768,
+        group: int = _GROUP,
+        like: LazyLayout | None = None,
+    ) -> None:
+        if mode not in BIDI_MODES:
+            raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+        self.text = text
+        """The paragraph as given: offsets index it."""
+        self.width = max(width, 1)
+        self.mode: BidiMode = mode
+        self.harakat = harakat
+        self._chunk = max(1, chunk)
+        self._group = max(1, group)
+        self._para: int | None = None
+        self._blocked: tuple[list[int], list[int]] | None = None
+        self._whole_levels: tuple[str, bytearray] | None = None
+        self._visible: str
+        if like is not None and like.text is text:  # the same paragraph at another width
+            self._visible = like._visible
+            self._para, self._blocked = like._para, like._blocked
+            self._whole_levels = like._whole_levels
+        else:
+            # `isprintable` (C, a few ns a character) rules out controls before the search.
+            hidden = not text.isprintable() and _HIDDEN_START_RE.search(text) is not None
+            self._visible = neutralize(text) if hidden else text
+        self._starts: list[int] = [0]
+        self._used: list[int] = []
+        self._state: _WrapState = (0, 0, 0, False)
+        self._wrapped_to = 0
+        self._chars_per_line = 0.0
+        self._groups: dict[int, list[VisualLine]] = {}
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def complete(self) -> bool:
+        """Whether the whole paragraph has been wrapped (so `rows` is exact)."""
+        return len(self._used) == len(self._starts)
+
+    @property
+    def rows_known(self) -> int:
+        """Lines whose extent is known so far."""
+        return len(self._used)
+
+    def rows(self) -> int:
+        """Lines of the paragraph: exact once `complete`, else the known ones plus an estimate
+        of the rest from the characters per line seen so far."""
+        if self.complete:
+            return len(self._used)
+        rest = len(self._visible) - self._wrapped_to
+        per_line = self._chars_per_line or float(self.width)
+        return len(self._used) + 1 + int(rest / per_line)
+
+    def ensure_rows(self, count: int | None = None) -> None:
+        """Wrap until `count` lines are known (None: the whole paragraph)."""
+        while not self.complete and (count is None or len(self._used) < count):
+            self._wrap_chunk()
+
+    def line(self, row: int) -> VisualLine | None:
+        """Line `row` (from 0), or None past the last line."""
+        if row < 0:
+            return None
+        self.ensure_rows(row + 1)
+        if row >= len(self._used):
+            return None
+        group = row // self._group
+        lines = self._groups.get(group)
+        if lines is None:
+            lines = self._build(group)
+        else:  # most recently used last
+            del self._groups[group]
+            self._groups[group] = lines
+        return lines[row - group * self._group]
+
+    def row_of(self, offset: int) -> int:
+        """The line whose logical span holds `offset` (the last line for the end)."""
+        while not self.complete and self._starts[-1] <= offset:
+            self._wrap_chunk()
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def lines(self) -> list[VisualLine]:
+        """Every line (wraps and builds the whole paragraph: for tests and small texts)."""
+        self.ensure_rows()
+        return [line for row in range(len(self._used)) if (line := self.line(row)) is not None]
+
+    # ------------------------------------------------------------------ wrapping
+
+    def _wrap_chunk(self) -> None:
+        """Wrap the next chunk of words (ending at a space or tab, or the end)."""
+        visible = self._visible
+        size = len(visible)
+        pos = self._wrapped_to
+        endpos = pos + self._chunk
+        inside = False  # the chunk ends inside a long word
+        if endpos >= size:
+            endpos = size
+        elif visible[endpos - 1] not in " \t" and visible[endpos] not in " \t":
+            word_end = _word_end(visible, endpos)
+            if word_end - _word_begin(visible, endpos) > _LONG_WORD:
+                inside = True
+            else:
+                endpos = word_end
+        else:
+            endpos = _word_end(visible, endpos)
+        with _no_gc():
+            self._state = _wrap_breaks(
+                visible,
+                self.width,
+                self.mode,
+                self.harakat,
+                pos,
+                endpos,
+                self._state,
+                self._starts,
+                self._used,
+            )
+        if inside:
+            endpos = self._state[2]  # the glyph it stopped at, or the word's end
+        self._wrapped_to = endpos
+        if endpos == size:
+            self._used.append(self._state[1])
+        known = len(self._used)
+        if not self._chars_per_line and known > 1:  # fixed once, so estimates move rarely
+            self._chars_per_line = max(1.0, self._starts[known - 1] / (known - 1))
+
+    def _word_start(self, row: int) -> bool:
+        """Whether line `row` begins with a whole word (wrapping can restart there)."""
+        start = self._starts[row]
+        visible = self._visible
+        if start == 0 or visible[start - 1] in " \t":
+            return True
+        # Inside a long word, any line start: it is shaped from a safe cut before it.
+        return _word_end(visible, start) - _word_begin(visible, start) > _LONG_WORD
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self, group: int) -> list[VisualLine]:
+        """Glyphs of the lines of `group`, from the nearest lines that start a word."""
+        first = group * self._group
+        self.ensure_rows(first + self._group)
+        last = min(first + self._group, len(self._used))  # exclusive
+        begin = first
+        while not self._word_start(begin):
+            begin -= 1
+        finish = last
+        while True:
+            while finish < len(self._used) and not self._word_start(finish):
+                finish += 1
+            if finish < len(self._used) or self.complete:
+                break
+            self._wrap_chunk()
+        visible = self._visible
+        start = self._starts[begin]
+        end = self._starts[finish] if finish < len(self._starts) else len(visible)
+        with _no_gc():
+            wrapped = _wrap(visible, self.width, self.mode, self.harakat, start, end)
+            para = self._paragraph_level()
+            if self.mode == "app":
+                origin, classes, levels = self._levels(start, end)
+            else:
+                origin, classes, levels = start, "", None
+            built = _visual_lines(wrapped, visible, classes, levels, origin, para, self.width)
+        lines = built[first - begin : last - begin]
+        self._groups[group] = lines
+        while len(self._groups) > _GROUPS_KEPT:
+            del self._groups[next(iter(self._groups))]
+        return lines
+
+    # ------------------------------------------------------------------ bidi
+
+    def _paragraph_level(self) -> int:
+        """P2, P3 from the first strong character, looking at as little text as needed."""
+        if self._para is None:
+            visible = self._visible
+            if any(char in visible for char in _ISOLATE_CHARS):
+                self._para = paragraph_level(bidi_classes(visible))
+            else:
+                self._para = 0
+                step = 4096
+                for at in range(0, len(visible), step):
+                    found = _STRONG_RE.search(bidi_classes(visible[at : at + step]))
+                    if found is not None:
+                        self._para = 0 if found.group() == "L" else 1
+                        break
+        return self._para
+
+    def _levels(self, start: int, end: int) -> tuple[int, str, bytearray]:
+        """(origin, classes, levels) of a window holding [start, end): its levels equal the
+        whole paragraph's (see the class docstring for why)."""
+        visible = self._visible
+        para = self._paragraph_level()
+        blocked = self._bracket_pairs()
+        if blocked is None:  # explicit codes, or bracket pairing that overflowed
+            if self._whole_levels is None:
+                classes = bidi_classes(visible)
+                self._whole_levels = (classes, resolve_levels(visible, classes, para))
+            return 0, *self._whole_levels
+        low = self._cut(start, -1, blocked)
+        high = self._cut(end, 1, blocked)
+        stop = min(high + 1, len(visible))  # the strong character at the cut closes it
+        if stop - low > _WHOLE_WINDOW:  # no cut for long: resolve it all once, not per group
+            if self._whole_levels is None:
+                classes = bidi_classes(visible)
+                self._whole_levels = (classes, resolve_levels(visible, classes, para))
+            return 0, *self._whole_levels
+        window = visible[low:stop]
+        classes = bidi_classes(window)
+        return low, classes, resolve_levels(window, classes, para)
+
+    def _cut(self, offset: int, step: int, blocked: tuple[list[int], list[int]]) -> int:
+        """The nearest strong character at or before (step -1) or after (+1) `offset` that
+        no blocked span holds; the paragraph's start or end when there is none.
+
+        Blocked spans are stepped over whole, and each free stretch between them is searched
+        in windows growing from `offset`: the cost follows the distance to the cut, not the
+        length of the paragraph or of a span."""
+        visible = self._visible
+        size = len(visible)
+        opens, closes = blocked
+        position = offset
+        while True:
+            k = bisect_left(opens, position) - 1  # the last span opening before `position`
+            if k >= 0 and closes[k] >= position:  # inside it: go to its edge
+                position = opens[k] if step < 0 else closes[k] + 1
+                if position >= size:
+                    return size
+                continue
+            if step < 0:
+                floor = closes[k] + 1 if k >= 0 else 0  # the free stretch is [floor, position]
+                found = self._strong_near(floor, position, -1)
+                if found is not None:
+                    return found
+                if floor == 0:
+                    return 0
+                position = floor - 1
+            else:
+                ceiling = opens[k + 1] if k + 1 < len(opens) else size - 1
+                found = self._strong_near(position, ceiling, 1)
+                if found is not None:
+                    return found
+                position = ceiling + 1
+                if position >= size:
+                    return size
+
+    def _strong_near(self, low: int, high: int, step: int) -> int | None:
+        """The last (step -1) or first (+1) strong character in [low, high], searched in
+        windows growing from the end the search starts at."""
+        visible = self._visible
+        reach = 256
+        while True:
+            if step < 0:
+                start, stop = max(low, high - reach + 1), high + 1
+            else:
+                start, stop = low, min(high + 1, low + reach)
+            classes = bidi_classes(visible[start:stop])
+            if step < 0:
+                found = None
+                for found in _STRONG_RE.finditer(classes):  # noqa: B007 - the last one
+                    pass
+                if found is not None:
+                    return start + found.start()
+                if start == low:
+                    return None
+            else:
+                first = _STRONG_RE.search(classes)
+                if first is not None:
+                    return start + first.start()
+                if stop == high + 1:
+                    return None
+            reach *= 4
+
+    def _bracket_pairs(self) -> tuple[list[int], list[int]] | None:
+        """Where windows may not be cut, as merged spans (opens, closes), sorted: offset `at`
+        is blocked when opens[k] < at <= closes[k]. None when levels must be resolved whole.
+
+        Without explicit codes: the bracket pairs of BD16 over the whole paragraph (None past
+        63 open brackets). With them, see `_explicit_spans`."""
+        if self._blocked is not None:
+            return self._blocked
+        visible = self._visible
+        if any(char in visible for char in _EXPLICIT_CHARS):
+            spans = self._explicit_spans()
+            if spans is None:
+                return None
+            self._blocked = spans
+            return spans
+        neutral = _neutral_brackets()
+        pairs, overflow = bracket_pairs(visible, lambda _index, char: char in neutral)
+        if overflow:
+            return None
+        opens: list[int] = []
+        closes: list[int] = []
+        for open_at, close_at in pairs:
+            if closes and open_at <= closes[-1]:
+                closes[-1] = max(closes[-1], close_at)
+            else:
+                opens.append(open_at)
+                closes.append(close_at)
+        self._blocked = (opens, closes)
+        return self._blocked
+
+    def _explicit_spans(self) -> tuple[list[int], list[int]] | None:
+        """Blocked spans of a paragraph with explicit codes: a window may be cut only where
+        X1-X8 are back at the paragraph level with nothing open (every embedding and isolate
+        opened before is closed, so the window resolves as the whole does), and only before
+        the first bracket opened at that level (a pair of the paragraph-level sequence could
+        span the cut, and its runs are not followed here: no cut after it). None (resolve
+        whole) with an FSI, whose direction needs a look ahead, or nesting deep enough to
+        overflow."""
+        visible = self._visible
+        if "\u2068" in visible:
+            return None
+        opens: list[int] = []
+        closes: list[int] = []
+        stack: list[bool] = []  # True for an isolate; empty: the paragraph level
+        neutral = _neutral_brackets()
+        for found in _explicit_or_opener_re().finditer(visible):
+            char, at = found.group(), found.start()
+            if char in _OPENERS:
+                if not stack and char in neutral:
+                    opens.append(at)
+                    closes.append(len(visible))
+                    break
+                continue
+            was_open = bool(stack)
+            if char in "\u202a\u202b\u202d\u202e":  # LRE RLE LRO RLO
+                stack.append(False)
+            elif char in "\u2066\u2067":  # LRI RLI
+                stack.append(True)
+            elif char == "\u2069":  # PDI: closes the last isolate and what it holds
+                if True in stack:
+                    while not stack.pop():
+                        pass
+            elif stack and not stack[-1]:  # PDF closes an embedding, never an isolate
+                stack.pop()
+            if len(stack) > 60:  # levels could reach the limit (125): resolve it whole
+                return None
+            if stack and not was_open:
+                opens.append(at)
+                closes.append(len(visible))
+            elif was_open and not stack:
+                closes[-1] = at
+        return opens, closes
