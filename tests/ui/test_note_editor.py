@@ -15,7 +15,8 @@ from reader.store.database import Store
 from reader.text.layout import layout
 from reader.ui.screens.note import NoteResult, NoteScreen, parse_tags
 from reader.ui.widgets.highlight_view import apply_note_result
-from reader.ui.widgets.note_editor import NoteEditor, ShapedText
+from reader.ui.widgets.note_editor import NoteEditor
+from reader.ui.widgets.shaped_text import ShapedText
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"
 

@@ -19,7 +19,6 @@ from textual.widgets import ListView
 from reader.errors import ReaderError
 from reader.models import Annotation
 from reader.ui.widgets.footer import FittingFooter
-from reader.ui.widgets.note_editor import ShapedText
 from reader.ui.widgets.notes_pane import (
     AnnotationItem,
     all_tags,
@@ -29,6 +28,7 @@ from reader.ui.widgets.notes_pane import (
     next_colour,
     next_tag,
 )
+from reader.ui.widgets.shaped_text import ShapedText
 
 #: At most this many entries are built at once (filters narrow the list).
 MAX_SHOWN = 500

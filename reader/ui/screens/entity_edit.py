@@ -22,7 +22,8 @@ from textual.widgets.option_list import Option
 
 from reader.entities.extractor import ENTITY_TYPES
 from reader.ui.widgets.article_view import display_lines
-from reader.ui.widgets.note_editor import NoteEditor, ShapedText
+from reader.ui.widgets.note_editor import NoteEditor
+from reader.ui.widgets.shaped_text import ShapedText
 
 #: What each type is called in the dialogs and the Entities tab.
 TYPE_NAMES: dict[str, str] = {

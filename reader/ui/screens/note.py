@@ -19,7 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet
 
 from reader.models import Annotation
-from reader.ui.widgets.note_editor import NoteEditor, ShapedText
+from reader.ui.widgets.note_editor import NoteEditor
+from reader.ui.widgets.shaped_text import ShapedText
 
 COLOURS = 5
 

@@ -41,7 +41,7 @@ from reader.entities.extractor import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
 from reader.text.sanitize import clean_correction
-from reader.ui.widgets.note_editor import ShapedText
+from reader.ui.widgets.shaped_text import ShapedText
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
 

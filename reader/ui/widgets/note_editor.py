@@ -23,12 +23,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.layout import VisualLine, base_direction, layout
+from reader.ui.widgets.shaped_text import clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +46,6 @@ class _Row:
 
 def _is_mark(char: str) -> bool:
     return unicodedata.category(char) in ("Mn", "Me")
-
-
-def _clean(text: str) -> str:
-    """Text as it may enter a note: newlines kept, tabs as spaces, other controls dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
 
 
 class NoteEditor(Widget, can_focus=True):
@@ -109,7 +103,7 @@ class NoteEditor(Widget, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._text = _clean(text)
+        self._text = clean_text(text)
         self.cursor = len(self._text)
         self.mode = mode
         self._rows: list[_Row] = []
@@ -126,13 +120,13 @@ class NoteEditor(Widget, can_focus=True):
 
     @text.setter
     def text(self, value: str) -> None:
-        self._text = _clean(value)
+        self._text = clean_text(value)
         self.cursor = min(self.cursor, len(self._text))
         self._changed()
 
     def insert(self, text: str) -> None:
         """Insert `text` at the cursor and move the cursor after it."""
-        text = _clean(text)
+        text = clean_text(text)
         if not text:
             return
         self._text = self._text[: self.cursor] + text + self._text[self.cursor :]
@@ -385,68 +379,3 @@ class NoteEditor(Widget, can_focus=True):
 
     def action_newline(self) -> None:
         self.insert("\n")
-
-
-class ShapedText(Widget):
-    """Read-only text (a quote, a note) drawn through the layout engine, so Arabic reads right.
-
-    Paragraphs are the text's lines; the widget is as tall as its laid-out lines (CSS
-    `max-height` can cap it). Right-to-left lines are right-aligned.
-    """
-
-    DEFAULT_CSS = """
-    ShapedText {
-        width: 1fr;
-        height: auto;
-    }
-    """
-
-    def __init__(
-        self,
-        text: str = "",
-        *,
-        mode: str = "app",
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own parameter name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._text = _clean(text)
-        self.mode = mode
-        self._lines: list[VisualLine | None] = []
-        self._laid_width = -1
-
-    @property
-    def text(self) -> str:
-        """The logical text shown."""
-        return self._text
-
-    def update(self, text: str) -> None:
-        """Show other text."""
-        self._text = _clean(text)
-        self._laid_width = -1
-        self.refresh(layout=True)
-
-    def _lines_for(self, width: int) -> list[VisualLine | None]:
-        if width != self._laid_width:
-            lines: list[VisualLine | None] = []
-            for paragraph in self._text.split("\n"):
-                laid = layout(paragraph, max(1, width), self.mode) if paragraph else []  # type: ignore[arg-type]
-                lines.extend(laid or [None])
-            self._lines = lines
-            self._laid_width = width
-        return self._lines
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines_for(width))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.content_size.width
-        base = self.rich_style
-        lines = self._lines_for(width)
-        if y >= len(lines) or lines[y] is None:
-            return Strip.blank(width, base)
-        line = lines[y]
-        assert line is not None
-        strip = Strip([Segment(" " * line.indent + line.text, base)])
-        return strip.crop_extend(0, width, base)

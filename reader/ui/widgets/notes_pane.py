@@ -23,7 +23,7 @@ from textual.widgets import Label, ListItem, ListView
 
 from reader.models import Annotation, Article
 from reader.text.sanitize import printable
-from reader.ui.widgets.note_editor import ShapedText
+from reader.ui.widgets.shaped_text import ShapedText
 
 COLOURS = 5
 

@@ -1,64 +1,20 @@
-"""The side pane beside an article: two tabs, Entities and Notes.
+"""The side pane beside an article: two tabs, Entities (`EntitiesPane`) and Notes (`NotesPane`).
 
-The tabs' contents come from their own modules when they exist
-(`reader.ui.widgets.entities_pane.EntitiesPane`, `reader.ui.widgets.notes_pane.NotesPane`);
-until then a placeholder stands in. Contract for those widgets: constructible with no arguments
-(an `id` keyword is passed), and an optional `show_article(store, article)` method called each
-time the article changes.
+The tabs and their panes are built the first time the pane opens, so opening an article does
+not pay for them; each pane is told which article is open (`show_article`) when it changes.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
-from textual.widget import Widget
-from textual.widgets import Static
 
 from reader.models import Article
-from reader.text.sanitize import printable
 
 #: Tab ids, in order; the toggle key cycles the pane through hidden -> these tabs.
 TABS: tuple[str, ...] = ("entities", "notes")
-
-
-class EntitiesPlaceholder(Static):
-    """Stands in for the Entities tab until `entities_pane.py` provides the real one."""
-
-    def __init__(self, id: str | None = None) -> None:  # noqa: A002
-        super().__init__("Entities will be listed here.", id=id, classes="placeholder")
-
-    def show_article(self, store: Any, article: Article) -> None:
-        """Name the article so the pane is not empty."""
-        title = printable(article.title, line=True)
-        self.update(Content(f"Entities of “{title}” will be listed here."))
-
-
-class NotesPlaceholder(Static):
-    """Stands in for the Notes tab until `notes_pane.py` provides the real one."""
-
-    def __init__(self, id: str | None = None) -> None:  # noqa: A002
-        super().__init__("Highlights and notes will be listed here.", id=id, classes="placeholder")
-
-    def show_article(self, store: Any, article: Article) -> None:
-        """Say how many highlights the article has."""
-        count = len(store.annotations_for(article.id)) if store is not None else 0
-        self.update(f"{count} highlight(s) in this article.")
-
-
-def _pane(module: str, name: str, fallback: type[Widget], widget_id: str) -> Widget:
-    """The real pane widget if its module exists and builds, else the placeholder."""
-    try:
-        cls = getattr(importlib.import_module(f"reader.ui.widgets.{module}"), name)
-        widget = cls(id=widget_id)
-    except Exception:  # a missing or half-written pane must not stop reading
-        return fallback(id=widget_id)
-    if not isinstance(widget, Widget):
-        return fallback(id=widget_id)
-    return widget
 
 
 class _SideTabs(Vertical):
@@ -69,14 +25,18 @@ class _SideTabs(Vertical):
         self._initial = initial
 
     def compose(self) -> ComposeResult:
-        # Imported here: tabs cost import time nobody should pay before opening the pane.
+        # Imported here: the tabs and panes cost import time nobody should pay before opening
+        # the pane.
         from textual.widgets import TabbedContent, TabPane
+
+        from reader.ui.widgets.entities_pane import EntitiesPane
+        from reader.ui.widgets.notes_pane import NotesPane
 
         with TabbedContent(id="side-tabs", initial=self._initial):
             with TabPane("Entities", id="entities"):
-                yield _pane("entities_pane", "EntitiesPane", EntitiesPlaceholder, "entities-pane")
+                yield EntitiesPane(id="entities-pane")
             with TabPane("Notes", id="notes"):
-                yield _pane("notes_pane", "NotesPane", NotesPlaceholder, "notes-pane")
+                yield NotesPane(id="notes-pane")
 
 
 class SidePane(Vertical):
@@ -115,8 +75,10 @@ class SidePane(Vertical):
     def active_tab(self) -> str:
         """Id of the tab on show (or to show when the pane opens)."""
         if self._built:
-            for tabs in self.query("#side-tabs"):
-                return str(getattr(tabs, "active", "") or self._tab)
+            from textual.widgets import TabbedContent
+
+            for tabs in self.query("#side-tabs").results(TabbedContent):
+                return tabs.active or self._tab
         return self._tab
 
     def show_tab(self, tab: str) -> None:
@@ -126,8 +88,10 @@ class SidePane(Vertical):
         if not self._built:
             self._build()
             return
-        for tabs in self.query("#side-tabs"):
-            tabs.active = tab  # type: ignore[attr-defined]
+        from textual.widgets import TabbedContent
+
+        for tabs in self.query("#side-tabs").results(TabbedContent):
+            tabs.active = tab
 
     def hide(self) -> None:
         """Close the pane."""
@@ -152,13 +116,12 @@ class SidePane(Vertical):
             self._send_article()
 
     def _send_article(self) -> None:
+        from reader.ui.widgets.entities_pane import EntitiesPane
+        from reader.ui.widgets.notes_pane import NotesPane
+
         if self._article is None:
             return
-        for widget_id in ("entities-pane", "notes-pane"):
-            for widget in self.query(f"#{widget_id}"):
-                method = getattr(widget, "show_article", None)
-                if callable(method):
-                    try:
-                        method(self._store, self._article)
-                    except Exception as error:  # a pane's failure must not stop reading
-                        self.notify(f"The side pane could not show this article: {error}.")
+        for entities in self.query(EntitiesPane):
+            entities.show_article(self._store, self._article)
+        for notes in self.query(NotesPane):
+            notes.show_article(self._store, self._article)
