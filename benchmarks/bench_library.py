@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.ingest.articles import article_id_for, parse_path
+from reader.ingest.articles import parse_path
 from reader.ingest.library import add_targets
+from reader.ingest.metadata import article_id_for
 from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]

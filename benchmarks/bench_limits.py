@@ -205,8 +205,9 @@ def refresh_matrix(deadline: float) -> None:
 
 NESTING_SCRIPT = """
 import html, sys, time
-from reader.ingest.articles import html_to_blocks, parse_bytes
-from reader.ingest.feeds import parse_feed
+from reader.ingest.articles import parse_bytes
+from reader.ingest.formats.feed import parse_feed
+from reader.ingest.formats.html import html_to_blocks
 depth = int(sys.argv[1])
 inner = "<div>" * depth + "<p>نص</p>" + "</div>" * depth
 page = f"<html><body>{inner}</body></html>".encode()

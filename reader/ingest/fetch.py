@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from reader import __version__
 from reader.errors import ReaderError
-from reader.ingest.articles import MAX_BYTES
+from reader.ingest.decode import MAX_BYTES
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 TIMEOUT_SECONDS = 30.0

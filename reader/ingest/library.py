@@ -15,25 +15,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.ingest.articles import (
-    SUPPORTED_SUFFIXES,
-    PartlyRead,
-    article_id_for,
-    decode_text,
-    detect_kind,
-    iter_supported_files,
-    parse_bytes,
-    parse_path,
-    text_fingerprint,
-)
-from reader.ingest.feeds import (
+from reader.ingest.articles import parse_bytes, parse_path
+from reader.ingest.decode import decode_text
+from reader.ingest.fetch import FetchResult, fetch, is_url
+from reader.ingest.formats.feed import (
     ParsedFeed,
     discover_feed_links,
     entry_keys,
     looks_like_feed,
     parse_feed,
 )
-from reader.ingest.fetch import FetchResult, fetch, is_url
+from reader.ingest.formats.json import PartlyRead
+from reader.ingest.metadata import article_id_for, text_fingerprint
+from reader.ingest.sniff import SUPPORTED_SUFFIXES, detect_kind, iter_supported_files
 from reader.models import Annotation, Article, Feed
 from reader.paths import seeds_dir
 from reader.store.database import Store

@@ -12,19 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.errors import ReaderError
-from reader.ingest.articles import (
-    MAX_BYTES,
-    TITLE_LIMIT,
-    PartlyRead,
-    article_id_for,
-    clean_text,
-    content_blocks,
-    detect_kind,
-    parse_bytes,
-    parse_path,
-    parse_text,
-    title_from_text,
-)
+from reader.ingest.articles import parse_bytes, parse_path
+from reader.ingest.blocks import clean_text
+from reader.ingest.decode import MAX_BYTES
+from reader.ingest.formats.html import content_blocks
+from reader.ingest.formats.json import PartlyRead
+from reader.ingest.formats.text import parse_text
+from reader.ingest.metadata import TITLE_LIMIT, article_id_for, title_from_text
+from reader.ingest.sniff import detect_kind
 from reader.models import Article
 
 ROOT = Path(__file__).resolve().parents[2]

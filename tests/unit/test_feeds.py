@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
-from reader.ingest.articles import article_id_for, parse_path, scoped_entry_id
-from reader.ingest.feeds import discover_feed_links, entry_keys, looks_like_feed, parse_feed
+from reader.ingest.articles import parse_path
+from reader.ingest.formats.feed import (
+    discover_feed_links,
+    entry_keys,
+    looks_like_feed,
+    parse_feed,
+)
+from reader.ingest.metadata import article_id_for, scoped_entry_id
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "articles"
 FEED_URL = "https://example.com/feed.rss"

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.errors import ReaderError
-from reader.ingest.articles import article_id_for, clean_text
+from reader.ingest.blocks import clean_text
 from reader.ingest.library import (
     add_feed,
     add_targets,
@@ -30,6 +30,7 @@ from reader.ingest.library import (
     remove_feed,
     subscribe,
 )
+from reader.ingest.metadata import article_id_for
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 

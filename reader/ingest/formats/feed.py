@@ -15,14 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reader.errors import ReaderError
-from reader.ingest.articles import (
-    clean_text,
-    content_blocks,
-    detect_kind,
-    finish_article,
-    html_to_blocks,
-    scoped_entry_id,
-)
+from reader.ingest.blocks import clean_text
+from reader.ingest.formats.html import content_blocks, html_to_blocks
+from reader.ingest.metadata import finish_article, scoped_entry_id
+from reader.ingest.sniff import detect_kind
 from reader.models import Article, Block
 from reader.text.sanitize import clean_line, clean_url
 
