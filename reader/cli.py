@@ -9,11 +9,10 @@ from collections.abc import Sequence
 
 from reader import __version__
 from reader.errors import ReaderError
+from reader.text.modes import BIDI_MODES
 
 #: Modules under `reader.commands`, each registering one or more subcommands.
 COMMAND_MODULES: tuple[str, ...] = ("library", "render", "export", "entities")
-
-BIDI_MODES = ("app", "terminal")
 
 
 def _common_options() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.commands import tell_stderr
 from reader.commands.output import Out, cell, cells, fit, fit_visual, isolate
+from reader.text.modes import BIDI_MODES
 from reader.text.sanitize import json_safe, printable
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ _BORDERS = 13
 
 def _bidi_mode(args: argparse.Namespace) -> str:
     mode = getattr(args, "bidi", None) or os.environ.get("READER_BIDI", "") or "app"
-    return mode if mode in ("app", "terminal") else "app"
+    return mode if mode in BIDI_MODES else "app"
 
 
 _cells = cells

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
 
+from reader.text.modes import BIDI_MODES
 from reader.text.sanitize import printable
 
 BIDI_ENV = "READER_BIDI"
@@ -44,7 +45,7 @@ def isolate(value: str) -> str:
 def bidi_mode(args: Any = None) -> str:
     """--bidi wins, then $READER_BIDI, then 'app' (an unknown value counts as 'app')."""
     value = getattr(args, "bidi", None) or os.environ.get(BIDI_ENV, "") or "app"
-    return value if value in ("app", "terminal") else "app"
+    return value if value in BIDI_MODES else "app"
 
 
 def _clean_keeping_isolates(text: str) -> str:

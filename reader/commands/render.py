@@ -7,17 +7,11 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reader.errors import ReaderError
+from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import printable
-
-if TYPE_CHECKING:
-    from reader.text.layout import BidiMode
-
-#: Same as `reader.text.layout.BIDI_MODES`; repeated so registering the command (which every
-#: `reader` run does) does not import the layout engine and its dependencies.
-BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
 
 BIDI_ENV = "READER_BIDI"
 DEFAULT_WIDTH = 80

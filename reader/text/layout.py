@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Any, Literal
+from typing import Any
 
 from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.arabic_reshaper import HARAKAT_RE
@@ -43,10 +43,8 @@ from reader.text.bidi import (
     reorder,
     resolve_levels,
 )
+from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import TAB_SIZE, neutralize
-
-BidiMode = Literal["app", "terminal"]
-BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,9 @@ from reader.text.bidi import MIRRORS, bidi_classes, paragraph_level, reorder, re
 from reader.text.layout import (
     _MIRRORED_RE,
     _WORD_RE,
-    BIDI_MODES,
-    BidiMode,
     _Templates,
 )
+from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import TAB_SIZE, neutralize
 
 #: One screen line without its glyphs: (indent, text, cells, rtl), the values of the

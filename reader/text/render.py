@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.text.layout import BidiMode
 from reader.text.layout_text import layout_text_many
+from reader.text.modes import BidiMode
 
 
 def paragraphs_of(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -20,6 +20,7 @@ from reader.errors import ReaderError
 from reader.models import Article
 from reader.paths import resolve_db_path
 from reader.store.database import Store
+from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import printable
 from reader.ui.commands import ReaderCommands
 from reader.ui.saving import SaveDone, Saver
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 
     from reader.ui.screens.library import LibraryScreen
 
-BidiMode = Literal["app", "terminal"]
-BIDI_MODES: tuple[BidiMode, ...] = ("app", "terminal")
 BIDI_ENV = "READER_BIDI"
 
 #: Default reading width in cells (setting `reading_width`).

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
-    from reader.ui.app import BidiMode, ReaderApp
+    from reader.text.modes import BidiMode
+    from reader.ui.app import ReaderApp
 
 
 #: Reading widths the palette offers.

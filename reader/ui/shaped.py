@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from textual.notifications import Notification
 
-from reader.text.layout import BidiMode, layout
+from reader.text.layout import layout
+from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
 
 #: Characters the layout engine changes in app mode: right-to-left letters and Arabic digits

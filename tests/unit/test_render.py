@@ -107,10 +107,3 @@ def test_bad_bidi_environment_value_is_a_friendly_error() -> None:
     result = run_reader("render", "-", stdin=b"abc\n", env={"READER_BIDI": "sideways"})
     assert result.returncode == 1
     assert result.stderr.decode("utf-8").startswith("reader: READER_BIDI must be 'app' or")
-
-
-def test_command_modes_match_the_engine() -> None:
-    from reader.commands.render import BIDI_MODES as COMMAND_MODES
-    from reader.text.layout import BIDI_MODES
-
-    assert COMMAND_MODES == BIDI_MODES

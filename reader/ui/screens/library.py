@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from reader.models import ArticleSummary
 from reader.text.arabic import fold_plain
-from reader.text.layout import BidiMode
+from reader.text.modes import BidiMode
 from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter

@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
@@ -41,10 +41,9 @@ from textual.strip import Strip
 
 from reader.models import Article, Block, BlockKind
 from reader.text.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
+from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
 from reader.ui.themes import mark_style
-
-BidiMode = Literal["app", "terminal"]
 
 #: Stacking order of the known mark layers, lowest first; other layers sit above "highlight".
 LAYER_ORDER: tuple[str, ...] = (
