@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,21 @@ def test_tool_is_clean(command: tuple[str, ...]) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy", "types-PyYAML"])
+def test_the_checks_run_with_the_pinned_versions(tool: str) -> None:
+    """The test extra pins each checker exactly, and the one installed is that one: a release
+    with new rules cannot turn an unchanged tree red, and a stale install cannot hide one."""
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]["test"]
+    pins = [
+        match.group(1)
+        for spec in extra
+        if (match := re.fullmatch(rf"{re.escape(tool)}==([\w.]+)", spec)) is not None
+    ]
+    assert len(pins) == 1, f"{tool} is not pinned with == in the test extra: {extra}"
+    assert version(tool) == pins[0], (
+        f"{tool} {version(tool)} is installed, the extra pins {pins[0]}"
+    )
