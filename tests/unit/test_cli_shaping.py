@@ -16,13 +16,11 @@ import struct
 import subprocess
 import sys
 import termios
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -113,33 +111,17 @@ class Site:
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
+def site(serve: Serve) -> Site:
     state = Site()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             body = state.routes.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
+            status = 200 if body is not None else 404
+            self.reply(status, body or b"", {"Content-Type": "application/rss+xml"})
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    state.base = serve(Handler)
+    return state
 
 
 def rss(title: str, items: list[str]) -> bytes:

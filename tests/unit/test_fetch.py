@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 
 from reader import __version__
 from reader.errors import ReaderError
@@ -21,29 +20,14 @@ FEED = (FIXTURES / "tech.rss").read_bytes()
 ETAG = '"feed-v1"'
 LAST_MODIFIED = "Mon, 15 Jan 2024 10:00:00 GMT"
 
-Route = Callable[[BaseHTTPRequestHandler], None]
+Route = Callable[[QuietHandler], None]
 
 
-def _send(
-    handler: BaseHTTPRequestHandler,
-    status: int,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-) -> None:
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if "Content-Length" not in (headers or {}):
-        handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
+def _page(handler: QuietHandler) -> None:
+    handler.reply(200, PAGE, {"Content-Type": "text/html; charset=utf-8"})
 
 
-def _page(handler: BaseHTTPRequestHandler) -> None:
-    _send(handler, 200, PAGE, {"Content-Type": "text/html; charset=utf-8"})
-
-
-def _feed(handler: BaseHTTPRequestHandler) -> None:
+def _feed(handler: QuietHandler) -> None:
     if handler.headers.get("If-None-Match") == ETAG or (
         handler.headers.get("If-Modified-Since") == LAST_MODIFIED
     ):
@@ -51,30 +35,29 @@ def _feed(handler: BaseHTTPRequestHandler) -> None:
         handler.send_header("ETag", ETAG)
         handler.end_headers()
         return
-    _send(
-        handler,
+    handler.reply(
         200,
         FEED,
         {"Content-Type": "application/rss+xml", "ETag": ETAG, "Last-Modified": LAST_MODIFIED},
     )
 
 
-def _echo_agent(handler: BaseHTTPRequestHandler) -> None:
-    _send(
-        handler, 200, handler.headers.get("User-Agent", "").encode(), {"Content-Type": "text/plain"}
+def _echo_agent(handler: QuietHandler) -> None:
+    handler.reply(
+        200, handler.headers.get("User-Agent", "").encode(), {"Content-Type": "text/plain"}
     )
 
 
-def _echo_path(handler: BaseHTTPRequestHandler) -> None:
-    _send(handler, 200, handler.path.encode("ascii"), {"Content-Type": "text/plain"})
+def _echo_path(handler: QuietHandler) -> None:
+    handler.reply(200, handler.path.encode("ascii"), {"Content-Type": "text/plain"})
 
 
-def _slow(handler: BaseHTTPRequestHandler) -> None:
+def _slow(handler: QuietHandler) -> None:
     time.sleep(3)
-    _send(handler, 200, b"too late")
+    handler.reply(200, b"too late")
 
 
-def _trickle(handler: BaseHTTPRequestHandler) -> None:
+def _trickle(handler: QuietHandler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/plain")
     handler.end_headers()
@@ -84,7 +67,7 @@ def _trickle(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
 
 
-def _big_undeclared(handler: BaseHTTPRequestHandler) -> None:
+def _big_undeclared(handler: QuietHandler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/plain")
     handler.end_headers()
@@ -92,7 +75,7 @@ def _big_undeclared(handler: BaseHTTPRequestHandler) -> None:
         handler.wfile.write(b"y" * 1024)
 
 
-def _big_declared(handler: BaseHTTPRequestHandler) -> None:
+def _big_declared(handler: QuietHandler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Length", str(10 * 1024 * 1024))
     handler.end_headers()
@@ -100,8 +83,8 @@ def _big_declared(handler: BaseHTTPRequestHandler) -> None:
 
 
 def _redirect(target: str) -> Route:
-    def route(handler: BaseHTTPRequestHandler) -> None:
-        _send(handler, 302, headers={"Location": target})
+    def route(handler: QuietHandler) -> None:
+        handler.reply(302, headers={"Location": target})
 
     return route
 
@@ -120,34 +103,21 @@ ROUTES: dict[str, Route] = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-
+class _Handler(QuietHandler):
     def do_GET(self) -> None:
         route = ROUTES.get(self.path) or (_echo_path if self.path.startswith("/echo/") else None)
         try:
             if route is None:
-                _send(self, 404, b"not found", {"Content-Type": "text/plain"})
+                self.reply(404, b"not found", {"Content-Type": "text/plain"})
             else:
                 route(self)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up, as the timeout tests intend
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def server(serve: Serve) -> str:
+    return serve(_Handler)
 
 
 def test_fetches_a_page_with_its_content_type(server: str) -> None:

@@ -15,14 +15,12 @@ import re
 import select
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,33 +83,16 @@ class Site:
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
+def site(serve: Serve) -> Site:
     state = Site()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             kind, body = state.routes.get(self.path, ("text/plain", b"missing"))
-            self.send_response(200 if self.path in state.routes else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200 if self.path in state.routes else 404, body, {"Content-Type": kind})
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    state.base = serve(Handler)
+    return state
 
 
 def _xml(text: str) -> str:

@@ -7,14 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,8 +65,7 @@ class Site:
     base: str = ""
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
+class _Handler(QuietHandler):
     site: Site
 
     def do_GET(self) -> None:
@@ -79,31 +77,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.end_headers()
             return
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
+        self.reply(status, body, headers)
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
+def site(serve: Serve) -> Site:
     state = Site()
-    handler = type("Handler", (_Handler,), {"site": state})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    state.base = serve(type("Handler", (_Handler,), {"site": state}))
+    return state
 
 
 @pytest.fixture

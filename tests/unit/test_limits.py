@@ -15,7 +15,6 @@ import socketserver
 import ssl
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.loopback import serving
 
 from reader.errors import ReaderError
 from reader.ingest.fetch import fetch
@@ -174,15 +174,8 @@ def serve(host: str = "127.0.0.1") -> Iterator[Server]:
     routes: dict[str, Route] = {}
     hits: list[str] = []
     handler = type("Handler", (_RawHandler,), {"routes": routes, "hits": hits})
-    server = socketserver.ThreadingTCPServer((host, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield Server(f"http://{host}:{server.server_address[1]}", routes, hits)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler, host) as base:
+        yield Server(base, routes, hits)
 
 
 @pytest.fixture
@@ -455,14 +448,8 @@ def serve_tls(cert: Path, key: Path, routes: dict[str, Route]) -> Iterator[int]:
             super().setup()
 
     Handler.routes, Handler.hits = routes, []
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield int(base.rsplit(":", 1)[1])
 
 
 def test_https_goes_through_the_same_deadline_and_checks_the_certificate(

@@ -8,12 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 
 from reader.models import Annotation, Article, Block, Feed
 from reader.notes.anchors import text_hash
@@ -194,7 +192,7 @@ def test_a_salvaged_article_and_its_highlights_come_back_after_the_backup(
 
 
 @pytest.fixture
-def feed_server() -> Iterator[str]:
+def feed_server(serve: Serve) -> str:
     """A loopback server answering every path with a one-item RSS feed."""
     body = (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>أخبار</title>'
@@ -202,26 +200,11 @@ def feed_server() -> Iterator[str]:
         "<description>نص الخبر الجديد.</description></item></channel></rss>"
     ).encode()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, body, {"Content-Type": "application/rss+xml"})
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return f"{serve(Handler)}/feed.xml"
 
 
 def _retype(db: Path, name: str, table: str, key: str, **fields: object) -> None:

@@ -15,10 +15,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 
 from reader.models import Annotation, Article, Block, Feed
 from reader.store.database import Store, StoreError
@@ -196,10 +196,9 @@ def test_field_update_refuses_when_the_same_field_changed_underneath(tmp_path: P
         assert store.annotations_for("a1") == []
 
 
-class _HeldFeed(BaseHTTPRequestHandler):
+class _HeldFeed(QuietHandler):
     """Serves one RSS feed, but only once `release` is set; `asked` is set on each request."""
 
-    protocol_version = "HTTP/1.0"
     asked: threading.Event
     release: threading.Event
 
@@ -212,44 +211,30 @@ class _HeldFeed(BaseHTTPRequestHandler):
             "<item><title>خبر</title><link>https://example.com/x1</link><guid>x1</guid>"
             "<description>نص الخبر.</description></item></channel></rss>"
         ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
+        self.reply(200, body, {"Content-Type": "application/rss+xml"})
 
 
-def test_feed_removed_during_a_running_refresh_stays_removed(tmp_path: Path) -> None:
+def test_feed_removed_during_a_running_refresh_stays_removed(tmp_path: Path, serve: Serve) -> None:
     db = tmp_path / "reader.json"
     asked, release = threading.Event(), threading.Event()
     handler = type("Handler", (_HeldFeed,), {"asked": asked, "release": release})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/feed"
+    url = f"{serve(handler)}/feed"
+    with Store.open(db) as store:
+        store.put_feed(Feed(url=url, title="أخبار"))
+    refresh = subprocess.Popen(
+        [sys.executable, "-m", "reader", "--db", str(db), "refresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
     try:
-        with Store.open(db) as store:
-            store.put_feed(Feed(url=url, title="أخبار"))
-        refresh = subprocess.Popen(
-            [sys.executable, "-m", "reader", "--db", str(db), "refresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert asked.wait(timeout=60), "refresh never asked for the feed"
-            removed = run_cli(db, "feed", "remove", url)
-            assert removed.returncode == 0, removed.stderr
-        finally:
-            release.set()
-            out, err = refresh.communicate(timeout=60)
+        assert asked.wait(timeout=60), "refresh never asked for the feed"
+        removed = run_cli(db, "feed", "remove", url)
+        assert removed.returncode == 0, removed.stderr
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        release.set()
+        out, err = refresh.communicate(timeout=60)
     assert refresh.returncode == 0, err
     assert "stays unsubscribed" in out
     assert json.loads(run_cli(db, "feed", "list", "--json").stdout) == []

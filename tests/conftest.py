@@ -1,0 +1,22 @@
+"""Fixtures for the whole suite."""
+
+from __future__ import annotations
+
+import socketserver
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import pytest
+from helpers.loopback import Serve, serving
+
+
+@pytest.fixture
+def serve() -> Iterator[Serve]:
+    """`serve(Handler)` starts a loopback HTTP server and returns its base URL
+    (http://127.0.0.1:PORT); the servers stop when the test ends."""
+    with ExitStack() as running:
+
+        def start(handler: type[socketserver.BaseRequestHandler], host: str = "127.0.0.1") -> str:
+            return running.enter_context(serving(handler, host))
+
+        yield start
