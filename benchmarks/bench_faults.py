@@ -14,105 +14,28 @@ Run: `.venv/bin/python benchmarks/bench_faults.py` (about half a minute).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from reader.models import Annotation, Article, Block, Feed
-from reader.notes.anchors import text_hash
-from reader.store.database import Store, StoreError
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the checkout's reader package
+sys.path.insert(0, str(ROOT / "tests"))  # the damage matrix the tests assert on
 
-FILES = ("reader.json", "library.json", "feeds.json", "annotations", "body", "backup")
-DAMAGES = ("truncate", "garbage", "zero length", "delete", "wrong shape")
+from helpers.damage import (  # noqa: E402 - after the path set-up above
+    DAMAGES,
+    FILES,
+    build,
+    damage,
+    lost_silently,
+    survivors,
+    target,
+)
 
-EARLY_TITLE = "مقال قديم عن الاقتصاد"
-LATE_TITLE = "مقال جديد عن الطاقة الشمسية"
-LATE_FEED = "https://example.com/late-feed.xml"
-
-
-def _article(article_id: str, title: str, text: str, feed_url: str = "") -> Article:
-    return Article(
-        id=article_id,
-        title=title,
-        source=f"https://example.com/{article_id}",
-        blocks=[Block("paragraph", text)],
-        published="2026-01-01",
-        feed_url=feed_url,
-    )
-
-
-def _note(note_id: str, article: Article, note: str) -> Annotation:
-    return Annotation(
-        id=note_id,
-        article_id=article.id,
-        start=0,
-        end=3,
-        quote="نص",
-        note=note,
-        text_hash=text_hash(article.text),
-    )
-
-
-def build(db: Path) -> None:
-    """Early records, a backup, then late records the backup does not have."""
-    with Store.open(db) as store:
-        early = _article("early", EARLY_TITLE, "نص المقال القديم " * 20)
-        store.put_article(early)
-        store.add_annotation(_note("early-note", early, "ملاحظة قديمة"))
-        store.put_feed(Feed(url="https://example.com/early-feed.xml", title="قديمة"))
-        store.set_setting("theme", "dark")
-        store.make_backup()
-        late = _article("late", LATE_TITLE, "نص المقال الجديد " * 20, LATE_FEED)
-        store.put_article(late)
-        store.add_annotation(_note("late-on-early", early, "ملاحظة جديدة"))
-        store.add_annotation(_note("late-on-late", late, "ملاحظة على الجديد"))
-        store.put_feed(Feed(url=LATE_FEED, title="جديدة"))
-        store.set_setting("late-setting", 1)
-
-
-def target(db: Path, kind: str) -> Path:
-    """The file of `kind` to damage (the late article's for bodies and highlights)."""
-    folder = db.with_name(db.name + ".d")
-    if kind == "reader.json":
-        return db
-    if kind in ("library.json", "feeds.json"):
-        return folder / kind
-    if kind == "annotations":
-        return folder / "annotations" / "early.json"
-    if kind == "body":
-        library = json.loads((folder / "library.json").read_text(encoding="utf-8"))
-        return folder / "bodies" / f"{library['articles']['late']['body']}.json"
-    newest = sorted((folder / "backups").iterdir())[-1]
-    return newest / "d" / "library.json"
-
-
-def damage(path: Path, how: str) -> None:
-    """Damage `path` the way a failing disk, a crash or a stray program would."""
-    raw = path.read_bytes()
-    if how == "truncate":
-        path.write_bytes(raw[: len(raw) * 2 // 3])
-    elif how == "garbage":
-        middle = len(raw) // 2
-        path.write_bytes(raw[:middle] + os.urandom(24).replace(b'"', b"\xff") + raw[middle + 24 :])
-    elif how == "zero length":
-        path.write_bytes(b"")
-    elif how == "delete":
-        path.unlink()
-    else:  # valid JSON, but tables written as lists of records
-        value = json.loads(raw)
-        if isinstance(value, dict):
-            value = {
-                name: list(table.values()) if isinstance(table, dict) else table
-                for name, table in value.items()
-            }
-        else:
-            value = {"rows": value}
-        path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+from reader.store.database import Store  # noqa: E402
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -126,41 +49,6 @@ def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
-
-
-def _readable(store: Store, article_id: str) -> bool:
-    try:
-        return store.get_article(article_id) is not None
-    except StoreError:
-        return False
-
-
-def _titled(store: Store, article_id: str, title: str) -> bool:
-    try:
-        article = store.get_article(article_id)
-    except StoreError:
-        return False
-    return article is not None and article.title == title
-
-
-def checks(store: Store) -> dict[str, tuple[Callable[[], bool], tuple[str, ...]]]:
-    """Each record: whether it is still there, and words that name it in a message."""
-    notes = {a.id for a in store.all_annotations()}
-    feeds = {f.url for f in store.list_feeds()}
-    return {
-        "early article": (
-            lambda: _titled(store, "early", EARLY_TITLE),
-            (EARLY_TITLE, "(id early)"),
-        ),
-        "late article": (lambda: _titled(store, "late", LATE_TITLE), (LATE_TITLE, "(id late)")),
-        "early highlight": (lambda: "early-note" in notes, ("(id early)",)),
-        "late highlight on early": (lambda: "late-on-early" in notes, ("(id early)",)),
-        "late highlight on late": (lambda: "late-on-late" in notes, ("(id late)", "ids late")),
-        "early feed": (lambda: "https://example.com/early-feed.xml" in feeds, ("early-feed",)),
-        "late feed": (lambda: LATE_FEED in feeds, (LATE_FEED,)),
-        "early setting": (lambda: store.get_setting("theme") == "dark", ("settings",)),
-        "late setting": (lambda: store.get_setting("late-setting") == 1, ("settings",)),
-    }
 
 
 def cell(kind: str, how: str) -> tuple[str, list[str], str]:
@@ -177,9 +65,9 @@ def cell(kind: str, how: str) -> tuple[str, list[str], str]:
             crashed |= "Traceback" in result.stderr
         with Store.open(db) as store:
             said += "\n".join(store.messages)
-            results = {name: (check(), words) for name, (check, words) in checks(store).items()}
-    gone = [name for name, (there, _words) in results.items() if not there]
-    silent = [name for name in gone if not any(word in said for word in results[name][1])]
+            survived = survivors(store)
+    gone = [name for name, there in survived.items() if not there]
+    silent = lost_silently(survived, said)
     if crashed or silent:
         return "lost", silent + (["(crash)"] if crashed else []), said
     return ("told" if gone else "survived"), [], said

@@ -11,16 +11,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.damage import (
+    DAMAGES,
+    EARLY_TITLE,
+    FILES,
+    LATE_TITLE,
+    article,
+    build,
+    damage,
+    lost_silently,
+    note,
+    survivors,
+    target,
+)
 from helpers.loopback import QuietHandler, Serve
 
-from reader.models import Annotation, Article, Block, Feed
-from reader.notes.anchors import text_hash
-from reader.store.database import Store, StoreError
-
-EARLY_TITLE = "مقال قديم عن الاقتصاد"
-LATE_TITLE = "مقال جديد عن الطاقة الشمسية"
-LATE_FEED = "https://example.com/late-feed.xml"
-EARLY_FEED = "https://example.com/early-feed.xml"
+from reader.models import Article, Block, Feed
+from reader.store.database import Store
 
 
 def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -36,98 +43,14 @@ def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _article(article_id: str, title: str, text: str, feed_url: str = "") -> Article:
-    return Article(
-        id=article_id,
-        title=title,
-        source=f"https://example.com/{article_id}",
-        blocks=[Block("paragraph", text)],
-        published="2026-01-01",
-        feed_url=feed_url,
-    )
-
-
-def _note(note_id: str, article: Article) -> Annotation:
-    return Annotation(
-        id=note_id,
-        article_id=article.id,
-        start=0,
-        end=3,
-        quote=article.text[:3],
-        note=f"ملاحظة {note_id}",
-        text_hash=text_hash(article.text),
-    )
-
-
-def _build(db: Path) -> None:
-    """Early records, a backup, then late records that no backup has."""
-    with Store.open(db) as store:
-        early = _article("early", EARLY_TITLE, "نص المقال القديم " * 20)
-        store.put_article(early)
-        store.add_annotation(_note("early-note", early))
-        store.put_feed(Feed(url=EARLY_FEED, title="قديمة"))
-        store.set_setting("theme", "dark")
-        store.make_backup()
-        late = _article("late", LATE_TITLE, "نص المقال الجديد " * 20, LATE_FEED)
-        store.put_article(late)
-        store.add_annotation(_note("late-on-early", early))
-        store.add_annotation(_note("late-on-late", late))
-        store.put_feed(Feed(url=LATE_FEED, title="جديدة"))
-        store.set_setting("late-setting", 1)
-
-
-def _target(db: Path, kind: str) -> Path:
-    folder = db.with_name(db.name + ".d")
-    if kind == "reader.json":
-        return db
-    if kind in ("library.json", "feeds.json"):
-        return folder / kind
-    if kind == "annotations":
-        return folder / "annotations" / "early.json"
-    if kind == "body":
-        library = json.loads((folder / "library.json").read_text(encoding="utf-8"))
-        return folder / "bodies" / f"{library['articles']['late']['body']}.json"
-    return sorted((folder / "backups").iterdir())[-1] / "d" / "library.json"
-
-
-def _damage(path: Path, how: str) -> None:
-    raw = path.read_bytes()
-    if how == "truncate":
-        path.write_bytes(raw[: len(raw) * 2 // 3])
-    elif how == "garbage":
-        middle = len(raw) // 2
-        path.write_bytes(raw[:middle] + b"\xff\x00\xfe" * 8 + raw[middle + 24 :])
-    elif how == "zero length":
-        path.write_bytes(b"")
-    elif how == "delete":
-        path.unlink()
-    else:  # valid JSON whose tables are lists of records
-        value = json.loads(raw)
-        if isinstance(value, dict):
-            value = {k: list(v.values()) if isinstance(v, dict) else v for k, v in value.items()}
-        else:
-            value = {"rows": value}
-        path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-
-
-def _titled(store: Store, article_id: str, title: str) -> bool:
-    try:
-        article = store.get_article(article_id)
-    except StoreError:
-        return False
-    return article is not None and article.title == title
-
-
-@pytest.mark.parametrize("how", ["truncate", "garbage", "zero length", "delete", "wrong shape"])
-@pytest.mark.parametrize(
-    "kind", ["reader.json", "library.json", "feeds.json", "annotations", "body", "backup"]
-)
+@pytest.mark.parametrize("how", DAMAGES)
+@pytest.mark.parametrize("kind", FILES)
 def test_every_late_record_survives_or_is_named(tmp_path: Path, kind: str, how: str) -> None:
     db = tmp_path / "reader.json"
-    _build(db)
-    target = _target(db, kind)
-    before = target.read_bytes()
-    _damage(target, how)
+    build(db)
+    damaged = target(db, kind)
+    before = damaged.read_bytes()
+    damage(damaged, how)
     listed = run_cli(db, "list", "--json")
     exported = run_cli(db, "export", "--all", "--format", "json", "-o", "-")
     said = listed.stderr + exported.stderr
@@ -135,8 +58,8 @@ def test_every_late_record_survives_or_is_named(tmp_path: Path, kind: str, how: 
     assert listed.returncode == 0, said
     assert {row["id"] for row in json.loads(listed.stdout)} >= {"early"}
     if kind not in ("body", "backup"):
-        assert str(target) in said, "the damaged file is named on stderr"
-        kept = list(target.parent.glob(f"{target.name}.corrupt-*"))
+        assert str(damaged) in said, "the damaged file is named on stderr"
+        kept = list(damaged.parent.glob(f"{damaged.name}.corrupt-*"))
         if how == "delete":
             assert kept == []
         else:
@@ -144,31 +67,8 @@ def test_every_late_record_survives_or_is_named(tmp_path: Path, kind: str, how: 
         for line in said.splitlines():
             assert line.startswith("reader: ") and line.endswith(".")
     with Store.open(db) as store:
-        notes = {a.id for a in store.all_annotations()}
-        feeds = {f.url for f in store.list_feeds()}
-        survived = {
-            "early article": _titled(store, "early", EARLY_TITLE),
-            "late article": _titled(store, "late", LATE_TITLE),
-            "early highlight": "early-note" in notes,
-            "late highlight on early": "late-on-early" in notes,
-            "late highlight on late": "late-on-late" in notes,
-            "early feed": EARLY_FEED in feeds,
-            "late feed": LATE_FEED in feeds,
-            "early setting": store.get_setting("theme") == "dark",
-            "late setting": store.get_setting("late-setting") == 1,
-        }
-    named = {
-        "early article": "(id early)",
-        "late article": "(id late)",
-        "early highlight": "(id early)",
-        "late highlight on early": "(id early)",
-        "late highlight on late": "(id late)",
-        "early feed": EARLY_FEED,
-        "late feed": LATE_FEED,
-        "early setting": "settings",
-        "late setting": "settings",
-    }
-    silent = [name for name, ok in survived.items() if not ok and named[name] not in said]
+        survived = survivors(store)
+    silent = lost_silently(survived, said)
     assert silent == [], f"lost without a word: {silent}; stderr: {said}"
     assert survived["early article"] and survived["early highlight"]
     if kind == "backup" or (how == "wrong shape" and kind not in ("reader.json", "body")):
@@ -179,8 +79,8 @@ def test_a_salvaged_article_and_its_highlights_come_back_after_the_backup(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "reader.json"
-    _build(db)
-    library = _target(db, "library.json")
+    build(db)
+    library = target(db, "library.json")
     raw = library.read_bytes()
     assert raw.endswith(b"}}}")
     library.write_bytes(raw[:-2])  # cut just after the last record
@@ -232,11 +132,11 @@ def test_records_with_wrong_field_types_are_set_aside(
 ) -> None:
     db = tmp_path / "reader.json"
     with Store.open(db) as store:
-        good = _article("good", "مقال سليم", "نص سليم " * 10)
-        bad = _article("bad", "مقال معطوب", "نص معطوب " * 10)
+        good = article("good", "مقال سليم", "نص سليم " * 10)
+        bad = article("bad", "مقال معطوب", "نص معطوب " * 10)
         store.put_articles([good, bad])
-        store.add_annotation(_note("n-good", good))
-        store.add_annotation(_note("n-bad", good))
+        store.add_annotation(note("n-good", good))
+        store.add_annotation(note("n-bad", good))
         store.put_feed(Feed(url=feed_server, title="أخبار"))
         store.put_feed(Feed(url="https://example.com/bad.xml", title="معطوبة"))
     _retype(db, "library.json", "articles", "bad", title=None, published=5)
@@ -269,7 +169,7 @@ def test_rotation_keeps_bodies_named_by_set_aside_and_damaged_copies(tmp_path: P
     folder = db.with_name(db.name + ".d")
     with Store.open(db) as store:
         store.put_articles(
-            [_article(f"a{i}", f"مقال {i}", f"نص المقال رقم {i} " * 10) for i in range(3)]
+            [article(f"a{i}", f"مقال {i}", f"نص المقال رقم {i} " * 10) for i in range(3)]
         )
     _retype(db, "library.json", "articles", "a0", title=None)
     assert run_cli(db, "list").returncode == 0  # a0 is set aside
@@ -298,7 +198,7 @@ def test_a_damaged_backup_copy_is_told_and_not_linked_into_the_next_backup(
 ) -> None:
     db = tmp_path / "reader.json"
     folder = db.with_name(db.name + ".d")
-    _build(db)
+    build(db)
     with Store.open(db) as store:
         store.make_backup()  # the library copy in it is what the next backup would link
     newest = sorted((folder / "backups").iterdir())[-1]
