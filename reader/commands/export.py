@@ -17,8 +17,8 @@ from reader.paths import resolve_db_path
 if TYPE_CHECKING:  # the store, exporters and extractor load only when a command runs
     from reader.entities.extractor import Extractor
     from reader.models import Annotation, Article
-    from reader.notes.export import EntityLike
-    from reader.notes.webanno import ImportReport
+    from reader.notes.importer import ImportReport
+    from reader.notes.markdown import EntityLike
     from reader.store.database import Store
 
 
@@ -121,14 +121,13 @@ def _write_stdout(text: str) -> None:
 def run_export(args: argparse.Namespace) -> int:
     """Handler for `reader export`."""
     from reader.notes.export import (
-        article_markdown,
-        combined_markdown,
         default_export_dir,
         now_iso,
         safe_filename,
         target_path,
         write_text_atomic,
     )
+    from reader.notes.markdown import article_markdown, combined_markdown
     from reader.notes.webanno import collection_text
     from reader.store.database import Store
     from reader.text.sanitize import json_safe
@@ -225,7 +224,7 @@ def _print_report(path: str, report: ImportReport, out: Out) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handler for `reader import`."""
-    from reader.notes.webanno import import_file
+    from reader.notes.importer import import_file
     from reader.store.database import Store, StoreError
 
     failed = False

@@ -14,7 +14,7 @@ them.
 
 On the way out: every message, table cell and render goes through `printable`; JSON text
 through `json_safe`; Markdown writes such characters as character references
-(`reader.notes.export`). The layout engine hides the same characters without changing offsets
+(`reader.notes.markdown`). The layout engine hides the same characters without changing offsets
 (`neutralize`), so stored offsets stay valid even for text stored before cleaning.
 """
 

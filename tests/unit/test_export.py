@@ -21,12 +21,10 @@ from reader.models import Annotation, Article, Block
 from reader.notes.export import (
     EXPORT_DIR_SETTING,
     MAX_NAME_BYTES,
-    article_markdown,
-    combined_markdown,
-    escape_text,
     export_article_file,
     safe_filename,
 )
+from reader.notes.markdown import article_markdown, combined_markdown, escape_text
 from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ import pytest
 from reader.errors import ReaderError
 from reader.ingest.jsonread import CHUNK_CHARS, MAX_DEPTH
 from reader.models import Article, Block
-from reader.notes.webanno import MAX_IMPORT_BYTES, import_annotations, import_file
+from reader.notes.importer import MAX_IMPORT_BYTES, import_annotations, import_file
 from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,14 +13,8 @@ import pytest
 
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, Block
-from reader.notes.webanno import (
-    ANNO_CONTEXT,
-    collection_json,
-    collection_text,
-    import_annotations,
-    import_file,
-    local_id,
-)
+from reader.notes.importer import import_annotations, import_file
+from reader.notes.webanno import ANNO_CONTEXT, collection_json, collection_text, local_id
 from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
