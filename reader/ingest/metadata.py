@@ -17,6 +17,7 @@ from typing import Any
 from reader.errors import ReaderError
 from reader.ingest.blocks import clean_text
 from reader.models import Article, Block, Direction
+from reader.text.arabic import ARABIC_SCRIPT_RE
 
 TITLE_LIMIT = 80
 """A title taken from the first sentence is cut at a word boundary near this length."""
@@ -46,7 +47,6 @@ def article_id_for(source: str, entry_id: str = "") -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _HEBREW_RE = re.compile("[\u0590-\u05ff]")
 _LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f]")
 _RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "sd", "ug", "dv"})
@@ -55,7 +55,7 @@ _RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "sd", "ug
 def detect_language(text: str, declared: str = "") -> tuple[str, Direction]:
     """Language code and paragraph direction: right-to-left when Arabic script dominates."""
     sample = text[:4000]
-    arabic = len(_ARABIC_RE.findall(sample))
+    arabic = len(ARABIC_SCRIPT_RE.findall(sample))
     hebrew = len(_HEBREW_RE.findall(sample))
     latin = len(_LATIN_RE.findall(sample))
     declared = declared.strip().lower().replace("_", "-").split("-")[0]

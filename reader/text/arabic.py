@@ -26,6 +26,10 @@ _MARKS = frozenset(
 )
 TATWEEL = "\u0640"
 
+#: Any character of the Arabic script: the Arabic, Arabic Supplement and Arabic Extended-A
+#: and -B blocks, and both blocks of presentation forms (which end at U+FEFF).
+ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
 #: Character replacements applied after marks are dropped.
 _REPLACE = {
     "أ": "ا",

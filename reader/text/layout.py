@@ -34,6 +34,7 @@ from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, ME
 from arabic_reshaper.ligatures import LIGATURES
 from rich.cells import get_character_cell_size
 
+from reader.text.arabic import ARABIC_SCRIPT_RE
 from reader.text.bidi import (
     _OPENERS,
     MIRRORS,
@@ -137,7 +138,6 @@ def reference_reshaper() -> ArabicReshaper:
 
 _ZWJ = "\u200d"
 _ZWNJ = "\u200c"
-_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 #: Bidi format characters that steer but are never drawn (plus BN, which covers ZWJ/ZWNJ).
 _NOT_DRAWN_CLASSES = frozenset("b123456789")
 _NOT_DRAWN_CHARS = frozenset("\u200e\u200f\u061c")
@@ -258,7 +258,7 @@ def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry
     app = mode == "app"
     for word in words:
         if _SIMPLE_WORD_RE.fullmatch(word):
-            if not (app and _ARABIC_RE.search(word)):
+            if not (app and ARABIC_SCRIPT_RE.search(word)):
                 entries.append((word, len(word)))
                 continue
             shaped = _join(word)
@@ -272,7 +272,7 @@ def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry
                     else:
                         merged[-1] = (merged[-1][0], 1, merged[-1][2], at + 1)
                 entries.append((tuple(merged), len(merged)))
-        elif not app or not _ARABIC_RE.search(word):
+        elif not app or not ARABIC_SCRIPT_RE.search(word):
             entries.append(_entry(_clusters(word, None, harakat)))
         else:
             classes = bidi_classes(word)

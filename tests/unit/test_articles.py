@@ -138,6 +138,16 @@ def test_heading_rules_only_single_short_unpunctuated_lines_between_paragraphs()
     ]
 
 
+def test_text_in_arabic_extended_b_letters_is_right_to_left(tmp_path: Path) -> None:
+    """Letters of Arabic Extended-B (U+0870-U+089F, for African and Asian languages) are
+    Arabic script: such an article reads right to left, as the layout engine shapes it."""
+    letters = "".join(chr(code) for code in range(0x0870, 0x0880))
+    path = tmp_path / "extended.txt"
+    path.write_text(f"{letters} {letters[::-1]} ok\n", encoding="utf-8")
+    article = one(path)
+    assert (article.language, article.direction) == ("ar", "rtl")
+
+
 def test_hard_wrapped_text_joins_lines_and_first_heading_becomes_title() -> None:
     article = one(FIXTURES / "english_wrapped.txt")
     assert article.title == "The Library Opens Its Doors"

@@ -44,8 +44,14 @@ def _bidi_mode_definition(node: ast.AST) -> bool:
     return False
 
 
+def _arabic_script_range(node: ast.AST) -> bool:
+    """A character class of the Arabic block (U+0600 to U+06FF)."""
+    return isinstance(node, ast.Constant) and "\u0600-\u06ff" in str(node.value)
+
+
 CHECKS: dict[str, tuple[Callable[[ast.AST], bool], str]] = {
     "the bidi modes": (_bidi_mode_definition, "reader/text/modes.py"),
+    "the Arabic-script letters": (_arabic_script_range, "reader/text/arabic.py"),
 }
 
 
