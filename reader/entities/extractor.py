@@ -31,7 +31,16 @@ from reader.entities.features import (
 from reader.entities.wordlists import Gazetteers
 from reader.errors import ReaderError
 from reader.models import EntityCorrection
-from reader.text.arabic import find_all, fold, fold_plain
+from reader.text.arabic import (
+    ARTICLE,
+    ARTICLE_PROCLITICS,
+    LAM_ARTICLE,
+    NAME_PROCLITICS,
+    PROCLITIC_LETTERS,
+    find_all,
+    fold,
+    fold_plain,
+)
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
 
@@ -109,7 +118,7 @@ def _latin_stem(word: str) -> tuple[int, str]:
     for cut in (1, 2):
         if (
             len(word) > cut
-            and all(c in "وفبلك" for c in word[:cut])
+            and all(c in PROCLITIC_LETTERS for c in word[:cut])
             and word[cut].isascii()
             and word[cut].isalnum()
         ):
@@ -119,7 +128,7 @@ def _latin_stem(word: str) -> tuple[int, str]:
 
 def _base(folded: str) -> str:
     """A folded word without its definite article, the key names are grouped by."""
-    if folded.startswith("ال") and len(folded) > 4:
+    if folded.startswith(ARTICLE) and len(folded) > 4:
         return folded[2:]
     return folded
 
@@ -493,17 +502,15 @@ class Extractor:
         cut, latin = _latin_stem(token.text)
         if cut:
             return cut, fold_plain(latin), ""
-        for prefix in ("وبال", "وكال", "وفال", "فبال"):
-            if folded.startswith(prefix) and len(folded) > 5:
-                return 2, _base(folded[2:]), ""
-        for prefix in ("وال", "بال", "فال", "كال"):
-            if folded.startswith(prefix) and len(folded) > 4:
-                return 1, _base(folded[1:]), ""
-        if folded.startswith("لل") and len(folded) > 4:
-            return 2, folded[2:], "ال"
+        for prefix in ARTICLE_PROCLITICS:  # the mention keeps the article: و|السعودية
+            cut = len(prefix) - len(ARTICLE)
+            if folded.startswith(prefix) and len(folded) > len(prefix) + 1:
+                return cut, _base(folded[cut:]), ""
+        if folded.startswith(LAM_ARTICLE) and len(folded) > 4:
+            return 2, folded[2:], ARTICLE
         if folded in self._known_first:
             return 0, _base(folded), ""
-        for clitic in ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك"):
+        for clitic in NAME_PROCLITICS:
             stem = folded[len(clitic) :]
             if folded.startswith(clitic) and len(stem) >= 2 and stem in known:
                 return len(clitic), _base(stem), ""
@@ -576,7 +583,7 @@ class Extractor:
         """A one-word mention spelling a known surname without a long vowel (مسك for ماسك)."""
         word = doc.folded[index]
         for cut, stem in [(0, word)] + [
-            (len(word) - len(v), v) for v in stem_variants(word) if not v.startswith("ال")
+            (len(word) - len(v), v) for v in stem_variants(word) if not v.startswith(ARTICLE)
         ]:
             if len(stem) >= 3 and stem not in stopwords and _skeleton(stem) in skeletons:
                 doc.cuts[index] = cut
@@ -706,7 +713,7 @@ def _word_spans(text: str, name: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in find_all(text, name):
         before = text[start - 1] if start > 0 else " "
-        if before.isalnum() and before in "وفبلك":
+        if before.isalnum() and before in PROCLITIC_LETTERS:
             before = text[start - 2] if start > 1 else " "
         after = text[end] if end < len(text) else " "
         if not before.isalnum() and not after.isalnum():

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.entities.wordlists import Gazetteers, shipped_gazetteers
-from reader.text.arabic import fold_plain
+from reader.text.arabic import (
+    ARTICLE,
+    ARTICLE_PROCLITICS,
+    LAM_ARTICLE,
+    NAME_PROCLITICS,
+    PROCLITIC_LETTERS,
+    fold_plain,
+)
 
 #: Numbers with decimal/thousands separators, words (letters, digits, marks, tatweel), or
 #: one other non-space character.
@@ -60,10 +67,6 @@ def sentences(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return out
 
 
-_ARTICLE_PREFIXES = ("وبال", "وكال", "وفال", "فبال", "وال", "بال", "فال", "كال", "ال")
-_SHORT_CLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def stem_variants(folded: str) -> tuple[str, ...]:
     """Readings of a folded word without its proclitics; the definite article is kept.
@@ -72,16 +75,16 @@ def stem_variants(folded: str) -> tuple[str, ...]:
     "ال" is never stripped: a name written without the article never takes it. Memoised:
     every step of the extractor asks it of the same words (a pure function, so a cache).
     """
-    if not folded or folded[0] not in "وبفكل":
+    if not folded or folded[0] not in PROCLITIC_LETTERS:
         return ()
     out: list[str] = []
-    for prefix in _ARTICLE_PREFIXES[:-1]:
+    for prefix in ARTICLE_PROCLITICS:
         if folded.startswith(prefix) and len(folded) - len(prefix) >= 2:
-            out.append("ال" + folded[len(prefix) :])
+            out.append(ARTICLE + folded[len(prefix) :])
             break
-    if folded.startswith("لل") and len(folded) > 4:
-        out.append("ال" + folded[2:])
-    for clitic in _SHORT_CLITICS:
+    if folded.startswith(LAM_ARTICLE) and len(folded) > 4:
+        out.append(ARTICLE + folded[2:])
+    for clitic in NAME_PROCLITICS:
         if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
             out.append(folded[len(clitic) :])
     return tuple(out)
@@ -92,7 +95,7 @@ def base_form(folded: str) -> str:
     """A folded word without proclitics and article: the part names and nouns share."""
     variants = stem_variants(folded)
     stem = variants[0] if variants else folded
-    if stem.startswith("ال") and len(stem) > 4:
+    if stem.startswith(ARTICLE) and len(stem) > 4:
         return stem[2:]
     return stem
 
@@ -292,7 +295,7 @@ def _word_features(lexicon: Lexicon, word: str, folded: str) -> _WordFeatures:
             own.append(f"s{k}=" + folded[-k:])
         if len(stem) > k:
             own.append(f"p{k}=" + stem[:k])
-    if folded.startswith("ال"):
+    if folded.startswith(ARTICLE):
         own.append("al")
     own.extend("cue=" + c for c in cues)
     around: dict[int, list[str]] = {}
@@ -352,13 +355,16 @@ def sentence_features(
 
 
 def feature_signature(lexicon: Lexicon) -> str:
-    """A hash of everything the CRF features depend on: this module and the word lists.
+    """A hash of everything the CRF features depend on: this module, the proclitic tables
+    (`reader.text.arabic`) and the word lists.
 
     The word lists are hashed as data (every list's entries), and as folded into the
     lexicon (which also changes when folding does). Stored beside the model when it is
     trained; a mismatch means the model must be rebuilt (`python tools/ner_train.py`).
     """
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    proclitics = (PROCLITIC_LETTERS, ARTICLE, LAM_ARTICLE, ARTICLE_PROCLITICS, NAME_PROCLITICS)
+    digest.update(repr(proclitics).encode("utf-8"))
     digest.update(lexicon.lists.digest().encode("ascii"))
     for part in (sorted(lexicon.entries.items()), sorted(lexicon.cues.items())):
         digest.update(repr(part).encode("utf-8"))

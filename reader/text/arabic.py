@@ -43,35 +43,30 @@ _REPLACE = {
     **{chr(0x06F0 + d): str(d) for d in range(10)},
 }
 
-#: Proclitics that attach to a following word, longest first so the longest one is tried first.
-PROCLITICS: tuple[str, ...] = (
-    "وبال",
-    "وكال",
-    "وفال",
-    "فبال",
-    "وال",
-    "بال",
-    "فال",
-    "كال",
-    "ولل",
-    "فلل",
-    "لل",
-    "ال",
-    "وب",
-    "ول",
-    "وك",
-    "فب",
-    "فل",
-    "و",
-    "ف",
-    "ب",
-    "ل",
-    "ك",
-)
+# The proclitics: the one table every module that takes a word apart uses.
 
+#: The one-letter proclitics: the conjunctions و and ف, the prepositions ب, ل and ك.
+PROCLITIC_LETTERS = "وفبلك"
+#: The definite article.
+ARTICLE = "ال"
+#: ل before the article, whose alef it drops (للأمم is ل + الأمم).
+LAM_ARTICLE = "لل"
+#: A conjunction or preposition before the article, longest first (والسعودية, وبالرياض).
+ARTICLE_PROCLITICS: tuple[str, ...] = ("وبال", "وكال", "وفال", "فبال", "وال", "بال", "فال", "كال")
+#: A conjunction before ل and the article (وللأمم).
+CONJUNCTION_LAM_ARTICLE: tuple[str, ...] = ("ولل", "فلل")
 #: The proclitics that are only conjunctions and prepositions (no article): what may precede
 #: a proper name written with its own first letters (وSoftBank, بمايكروسوفت, لمسك).
-NAME_PROCLITICS: tuple[str, ...] = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+NAME_PROCLITICS: tuple[str, ...] = ("وب", "ول", "وك", "فب", "فل", *PROCLITIC_LETTERS)
+#: Every proclitic that attaches to a following word, longest first so the longest is tried
+#: first.
+PROCLITICS: tuple[str, ...] = (
+    *ARTICLE_PROCLITICS,
+    *CONJUNCTION_LAM_ARTICLE,
+    LAM_ARTICLE,
+    ARTICLE,
+    *NAME_PROCLITICS,
+)
 
 
 def is_mark(char: str) -> bool:
@@ -227,10 +222,10 @@ def strip_article(word: str) -> str:
 
     Only strips when an "ال" is part of the prefix, the safe case for normalising keys.
     """
-    for clitic in ("وبال", "وكال", "وفال", "فبال", "وال", "بال", "فال", "كال", "ولل", "فلل", "ال"):
+    for clitic in (*ARTICLE_PROCLITICS, *CONJUNCTION_LAM_ARTICLE, ARTICLE):
         if word.startswith(clitic) and len(word) - len(clitic) >= 2:
             return word[len(clitic) :]
-    if word.startswith("لل") and len(word) > 3:
+    if word.startswith(LAM_ARTICLE) and len(word) > 3:
         return word[2:]
     return word
 
@@ -241,9 +236,9 @@ def strip_name_proclitic(word: str, is_known: frozenset[str] | set[str]) -> tupl
     `is_known` holds folded names. Latin script glued to an Arabic clitic (وSoftBank) always
     splits. Returns (0, word) when no reading gives a known name.
     """
-    if len(word) > 1 and word[0] in "وفبلك" and word[1].isascii() and word[1].isalnum():
+    if len(word) > 1 and word[0] in PROCLITIC_LETTERS and word[1].isascii() and word[1].isalnum():
         return 1, word[1:]
-    if len(word) > 2 and word[:2] in {"وب", "ول", "وك", "فب", "فل"} and word[2].isascii():
+    if len(word) > 2 and word[:2] in NAME_PROCLITICS and word[2].isascii():
         return 2, word[2:]
     if fold_plain(word) in is_known:
         return 0, word

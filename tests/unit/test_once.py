@@ -49,9 +49,24 @@ def _arabic_script_range(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and "\u0600-\u06ff" in str(node.value)
 
 
+#: Proclitics of two letters or more, and the set of one-letter ones in any order.
+_PROCLITICS = frozenset(
+    {"وبال", "وكال", "وفال", "فبال", "وال", "بال", "فال", "كال", "ولل", "فلل", "لل"}
+    | {"وب", "ول", "وك", "فب", "فل"}
+)
+
+
+def _proclitic_table(node: ast.AST) -> bool:
+    """A proclitic written out (the article alone is a word of its own, not counted)."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return False
+    return node.value in _PROCLITICS or sorted(node.value) == sorted("وفبلك")
+
+
 CHECKS: dict[str, tuple[Callable[[ast.AST], bool], str]] = {
     "the bidi modes": (_bidi_mode_definition, "reader/text/modes.py"),
     "the Arabic-script letters": (_arabic_script_range, "reader/text/arabic.py"),
+    "the proclitics": (_proclitic_table, "reader/text/arabic.py"),
 }
 
 
