@@ -3,7 +3,7 @@
 Every message and table cell a command prints goes through `Out`: first `printable` (no
 escape sequence, control or bidi control from outside reaches the terminal), then, when the
 stream is a terminal and the bidi mode is 'app', the layout engine's string path
-(`reader.text.layout_text`, as `reader list` and `reader render` use): Arabic shaped into
+(`reader.text.layout.layout_text`, as `reader list` and `reader render` use): Arabic shaped into
 presentation forms and each screen line in visual order. On a pipe, or in 'terminal' mode
 (a terminal that does its own bidi), the text stays logical.
 
@@ -59,7 +59,7 @@ def _clean_keeping_isolates(text: str) -> str:
 def visual_lines(text: str, width: int) -> list[str]:
     """One logical line of a message as screen lines: shaped, reordered, wrapped at `width`
     (a left-to-right paragraph), outside controls gone."""
-    from reader.text.layout_text import layout_text
+    from reader.text.layout import layout_text
 
     lines = layout_text(_LRM + _clean_keeping_isolates(text), max(width, 1), "app")
     return [printable(line_text) for _indent, line_text, _cells, _rtl in lines] or [""]
@@ -228,7 +228,7 @@ def _fit_visual_cut(text: str, width: int, mode: str, was_cut: bool) -> str:
             text += "…"
         padding = " " * (width - cells(text))
         return padding + text if rtl else text + padding
-    from reader.text.layout_text import layout_text
+    from reader.text.layout import layout_text
 
     bidi: Any = mode
     # Strings only: the first line's text, cells and direction, without building glyphs.

@@ -181,11 +181,6 @@ _CANONICAL = {"\u2329": "\u3008", "\u232a": "\u3009"}
 _BRACKET_RE = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_CLOSERS)) + "]")
 
 
-def mirror(char: str) -> str:
-    """The mirrored form of `char` (itself when it has none)."""
-    return MIRRORS.get(char, char)
-
-
 # --- P2, P3 -----------------------------------------------------------------------------
 _STRONG_OR_ISOLATE_RE = re.compile("[LRA6789]")
 _ISOLATE_RE = re.compile("[6789]")
@@ -517,25 +512,45 @@ def _resolve_explicit(text: str, classes: str, para_level: int) -> bytearray:
     return levels
 
 
-# --- L1, L2 ----------------------------------------------------------------------------
+# --- L1, L2, L4 --------------------------------------------------------------------------
+#: Classes L1 resets when they trail a line or precede a separator: whitespace, isolate
+#: formatting characters, and (with their levels kept as REMOVED) what X9 removed.
 _L1_RESET = frozenset("w6789b12345")
+_SEPARATOR_RE = re.compile("[SB]")
 
 
 def line_levels(classes: str, levels: Sequence[int], start: int, end: int, para: int) -> bytearray:
-    """L1 for the line [start, end): separators and trailing whitespace go to `para`."""
+    """L1 for the line [start, end) of a paragraph: its levels, with segment and paragraph
+    separators, and the whitespace and isolate formatting characters before them or at the
+    end of the line, reset to the paragraph level `para` (REMOVED stays REMOVED).
+
+    The one L1 of the package: the layout engine calls it for every line it reorders, and the
+    conformance test (BidiCharacterTest.txt) checks it. `classes` and `levels` may cover a
+    window of the paragraph: `start` and `end` index them."""
     out = bytearray(levels[start:end])
-    trailing = True
-    for k in range(end - 1, start - 1, -1):
-        code = classes[k]
-        if code in "SB":
-            out[k - start] = para
-            trailing = True
-        elif code in _L1_RESET:
-            if trailing and out[k - start] != REMOVED:
+    reset = _L1_RESET
+    for separator in _SEPARATOR_RE.finditer(classes, start, end):
+        k = separator.start()
+        out[k - start] = para
+        k -= 1
+        while k >= start and classes[k] in reset:
+            if out[k - start] != REMOVED:
                 out[k - start] = para
-        else:
-            trailing = False
+            k -= 1
+    k = end - 1
+    while k >= start and classes[k] in reset:
+        if out[k - start] != REMOVED:
+            out[k - start] = para
+        k -= 1
     return out
+
+
+def mirror(text: str) -> str:
+    """L4: what a glyph draws at an odd (right-to-left) level: `text` with its first
+    character replaced by its Bidi_Mirroring_Glyph, if it has one (marks after it stay)."""
+    first = text[:1]
+    mirrored = MIRRORS.get(first)
+    return text if mirrored is None else mirrored + text[1:]
 
 
 @lru_cache(maxsize=MAX_DEPTH + 2)

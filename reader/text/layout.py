@@ -40,6 +40,8 @@ from reader.text.bidi import (
     MIRRORS,
     bidi_classes,
     bracket_pairs,
+    line_levels,
+    mirror,
     paragraph_level,
     reorder,
     resolve_levels,
@@ -61,12 +63,19 @@ class Glyph:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class VisualLine:
-    """One screen line of a paragraph, in visual order, with its cell <-> offset maps."""
+_SET = object.__setattr__
+_NEW = object.__new__
 
-    glyphs: tuple[Glyph, ...]
-    """In visual (screen left-to-right) order."""
+
+class VisualLine:
+    """One screen line of a paragraph, in visual order, with its cell <-> offset maps.
+
+    Immutable. The layout gives each line as pieces of glyph templates in visual order and
+    builds its `Glyph`s the first time they are asked for: most lines of a long article are
+    counted and never drawn, and printing needs only `text`.
+    """
+
+    __slots__ = ("_drawing", "_glyphs", "end", "indent", "rtl", "start", "width")
     indent: int
     """Blank cells before the glyphs (right-aligns RTL lines in the layout width)."""
     start: int
@@ -74,16 +83,93 @@ class VisualLine:
     end: int
     rtl: bool
     """Paragraph base direction (the same for every line of a paragraph)."""
+    width: int
+    """Cells the glyphs take (without the indent)."""
+    _glyphs: tuple[Glyph, ...] | None
+    _drawing: tuple[list[_Piece], _Order] | None
+
+    def __init__(
+        self, glyphs: tuple[Glyph, ...], indent: int, start: int, end: int, rtl: bool
+    ) -> None:
+        self._init(glyphs, None, sum([glyph.cells for glyph in glyphs]), indent, start, end, rtl)
+
+    def _init(
+        self,
+        glyphs: tuple[Glyph, ...] | None,
+        drawing: tuple[list[_Piece], _Order] | None,
+        width: int,
+        indent: int,
+        start: int,
+        end: int,
+        rtl: bool,
+    ) -> None:
+        _SET(self, "_glyphs", glyphs)
+        _SET(self, "_drawing", drawing)
+        _SET(self, "width", width)
+        _SET(self, "indent", indent)
+        _SET(self, "start", start)
+        _SET(self, "end", end)
+        _SET(self, "rtl", rtl)
+
+    @classmethod
+    def _drawn(
+        cls,
+        pieces: list[_Piece],
+        order: _Order,
+        cells: int,
+        indent: int,
+        start: int,
+        end: int,
+        rtl: bool,
+    ) -> VisualLine:
+        """A line from the pipeline: its pieces and their visual order (`_visual`)."""
+        line: VisualLine = _NEW(cls)
+        line._init(None, (pieces, order), cells, indent, start, end, rtl)
+        return line
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"VisualLine is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"VisualLine is immutable: cannot delete {name!r}")
+
+    @property
+    def glyphs(self) -> tuple[Glyph, ...]:
+        """In visual (screen left-to-right) order."""
+        glyphs = self._glyphs
+        if glyphs is None:
+            drawing = self._drawing
+            if drawing is None:  # another thread built them meanwhile
+                return self.glyphs
+            glyphs = _line_glyphs(*drawing)
+            _SET(self, "_glyphs", glyphs)
+            _SET(self, "_drawing", None)
+        return glyphs
 
     @property
     def text(self) -> str:
         """The characters to print after the indent."""
+        drawing = self._drawing
+        if drawing is not None:
+            return _line_text(*drawing)
         return "".join([glyph.text for glyph in self.glyphs])
 
-    @property
-    def width(self) -> int:
-        """Cells the glyphs take (without the indent)."""
-        return sum([glyph.cells for glyph in self.glyphs])
+    def _key(self) -> tuple[tuple[Glyph, ...], int, int, int, bool]:
+        return self.glyphs, self.indent, self.start, self.end, self.rtl
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VisualLine):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"VisualLine(glyphs={self.glyphs!r}, indent={self.indent!r}, start={self.start!r},"
+            f" end={self.end!r}, rtl={self.rtl!r})"
+        )
 
     def cell_to_logical(self, cell: int) -> int | None:
         """Logical offset drawn at `cell` (counted from the first glyph, not the indent)."""
@@ -148,8 +234,6 @@ _Templates = tuple[_Template, ...]
 #: A word's glyph templates and their total cells; a plain string stands for one one-cell
 #: glyph per character (the common case, kept compact and fast to expand).
 _Entry = tuple[_Templates | str, int]
-#: A wrapped line before reordering: (start, end, cells, glyphs in logical order).
-_Line = tuple[int, int, int, list[Glyph]]
 
 
 #: letter -> (its four forms, joins the letter before, joins the letter after, has a medial
@@ -444,10 +528,18 @@ def _shape_head(glyphs: Iterator[_Template], width: int) -> tuple[list[_Template
     return head, cells, True
 
 
-# --- Wrapping and reordering --------------------------------------------------------------
+# --- Wrapping: one loop, lines of pieces ---------------------------------------------------
 
 _WORD_RE = re.compile(r"[^ \t]+")
-_MIRRORED_RE = re.compile("[" + re.escape("".join(MIRRORS)) + "]")
+
+#: A run of glyphs in logical order and the offset their templates count from: a string is
+#: one one-cell glyph per character (as in `_Entry`), else glyph templates. Never empty.
+_Piece = tuple[str | Sequence[_Template], int]
+#: A wrapped line in logical order: (start, end, cells, its pieces).
+_Line = tuple[int, int, int, list[_Piece]]
+#: The line wrapping stopped in: (its start, cells used, end of the last word wrapped, its
+#: pieces so far). Wrapping resumes from it.
+_Open = tuple[int, int, int, list[_Piece]]
 
 
 def base_direction(text: str) -> bool:
@@ -455,7 +547,250 @@ def base_direction(text: str) -> bool:
     return paragraph_level(bidi_classes(neutralize(text))) == 1
 
 
-_NEW = object.__new__
+def _entries(
+    matches: list[re.Match[str]], long_words: dict[int, int], mode: BidiMode, harakat: bool
+) -> list[_Entry]:
+    """Cached glyph templates of the matched words; long words get a placeholder."""
+    if not long_words:
+        return _WORDS.get_many([match.group() for match in matches], mode, harakat)
+    short = [match.group() for match in matches if match.start() not in long_words]
+    found = iter(_WORDS.get_many(short, mode, harakat))
+    return [_LONG_ENTRY if match.start() in long_words else next(found) for match in matches]
+
+
+def _wrap(
+    text: str,
+    width: int,
+    mode: BidiMode,
+    harakat: bool,
+    pos: int,
+    endpos: int,
+    state: _Open | None = None,
+) -> tuple[list[_Line], _Open]:
+    """The wrap loop: the words of text[pos:endpos] broken into lines in logical order, each
+    as pieces of glyphs (a cached word's templates, or the spaces of a gap), no `Glyph` built.
+
+    Breaks go at spaces; the spaces at a break belong to the line before it but are not drawn.
+    A word wider than the line is cut between glyphs; a long word (more than `_LONG_WORD`
+    characters) is shaped a piece at a time. Returns the lines that ended and the line still
+    open, which `state` continues on the next call (None: a line starts at `pos`).
+
+    `pos` is 0, the start of a line that begins with a whole word, or (with `state`) where
+    the last call stopped. `endpos` is the end, or such a line start, or a cut inside a long
+    word: wrapping then stops at its first glyph at or after `endpos`, where the open line's
+    end of word says. Every caller wraps with this loop: `layout`, `layout_text` and
+    `LazyLayout` (which keeps only where lines start and their cells) make the same breaks.
+    """
+    matches = list(_WORD_RE.finditer(text, pos, endpos))
+    long_words = _long_spans(text, matches, pos, endpos)
+    entries = _entries(matches, long_words, mode, harakat)
+    tab_cells = min(TAB_SIZE, width)
+    tab_text = " " * tab_cells
+    line_start, used, previous_end, pieces = (pos, 0, pos, []) if state is None else state
+    append = pieces.append
+    lines: list[_Line] = []
+    run: list[_Template] | None  # the glyphs of a cut word on the current line
+    tabs = text.find("\t", previous_end, endpos) >= 0
+    for match, (templates, cells) in zip(matches, entries, strict=True):
+        start, end = match.span()
+        if templates is _LONG_TEMPLATES:  # shaped a piece at a time; may stop at `endpos`
+            word_end = long_words[start]
+            middle = start > 0 and text[start - 1] not in " \t"  # a line starts inside it
+            begin = _word_begin(text, start) if middle else start
+            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
+            if middle:
+                head: list[_Template] = []
+                whole = False
+            else:
+                head, cells, whole = _shape_head(glyphs, width)
+            if whole:  # no wider than a line: an ordinary word
+                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                end = word_end
+            else:
+                if pieces and not middle:
+                    lines.append((line_start, start, used, pieces))
+                    line_start = start
+                    pieces = []
+                    append = pieces.append
+                    used = 0
+                previous_end = word_end
+                run = None
+                for template in chain(head, glyphs):  # offsets into `text`: base 0
+                    glyph_start = template[2]
+                    if glyph_start >= endpos:
+                        previous_end = glyph_start
+                        break
+                    if used + template[1] > width and pieces:
+                        lines.append((line_start, glyph_start, used, pieces))
+                        line_start = glyph_start
+                        pieces = []
+                        append = pieces.append
+                        used = 0
+                        run = None
+                    if run is None:
+                        run = []
+                        append((run, 0))
+                    run.append(template)
+                    used += template[1]
+                continue
+        gap = start - previous_end
+        if tabs and gap:
+            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
+        else:
+            gap_cells = gap
+        if used + gap_cells + cells <= width and (pieces or not gap):
+            if gap_cells != gap:  # the gap holds a tab
+                spaces = tuple(
+                    [
+                        (tab_text, tab_cells, at, at + 1) if char == "\t" else (" ", 1, at, at + 1)
+                        for at, char in enumerate(text[previous_end:start])
+                    ]
+                )
+                append((spaces, previous_end))
+            elif gap:
+                append((" " * gap, previous_end))
+            if templates:
+                append((templates, start))
+            used += gap_cells + cells
+        else:
+            if pieces:
+                lines.append((line_start, start, used, pieces))
+                line_start = start
+                pieces = []
+                append = pieces.append
+                used = 0
+            if cells <= width:  # the word fits the new line whole
+                if templates:
+                    append((templates, start))
+                used = cells
+            else:  # a word wider than the line: cut between glyphs
+                if isinstance(templates, str):
+                    templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
+                run = None
+                for template in templates:
+                    if used + template[1] > width and pieces:
+                        lines.append((line_start, template[2] + start, used, pieces))
+                        line_start = template[2] + start
+                        pieces = []
+                        append = pieces.append
+                        used = 0
+                        run = None
+                    if run is None:
+                        run = []
+                        append((run, start))
+                    run.append(template)
+                    used += template[1]
+        previous_end = end
+    return lines, (line_start, used, previous_end, pieces)
+
+
+def _wrap_all(
+    text: str, width: int, mode: BidiMode, harakat: bool, pos: int = 0, endpos: int | None = None
+) -> list[_Line]:
+    """Every line of text[pos:endpos] (the whole paragraph by default), the last one too."""
+    if endpos is None:
+        endpos = len(text)
+    lines, (line_start, used, _end, pieces) = _wrap(text, width, mode, harakat, pos, endpos)
+    lines.append((line_start, endpos, used, pieces))
+    return lines
+
+
+# --- Reordering: the pieces of a line in visual order --------------------------------------
+
+#: A piece placed on the screen: its content, its base offset, and whether its glyphs are
+#: drawn right to left (reversed).
+_Placed = tuple[str | Sequence[_Template], int, bool]
+#: A line's visual order (`_visual`): its one level (pieces in logical order, all reversed
+#: when odd), its placed pieces, or None (terminal mode: logical order).
+_Order = int | list[_Placed] | None
+_MIRRORED_RE = re.compile("[" + re.escape("".join(MIRRORS)) + "]")
+
+
+def _visual(
+    pieces: list[_Piece],
+    levels: bytearray,
+    classes: str,
+    text: str,
+    para: int,
+    start: int,
+    end: int,
+    origin: int = 0,
+) -> int | list[_Placed]:
+    """One line's pieces in visual order, by `reader.text.bidi`: L1 (`line_levels`), L4
+    (`mirror`) and L2 (`reorder`). `levels` and `classes` may cover only a window of the
+    paragraph starting at offset `origin`; the line is text[start:end].
+
+    Returns the line's one level when every glyph has it and none is mirrored: the pieces
+    then keep their logical order, or are all reversed at an odd level (most lines). Else
+    the placed pieces in visual order: each piece whole when its glyphs share one level
+    and none of them mirrors (a number or a Latin name in Arabic), else glyph by glyph.
+    """
+    line = line_levels(classes, levels, start - origin, end - origin, para)
+    first = line[0]
+    mirrors = _MIRRORED_RE.search(text, start, end) is not None
+    if line.count(first) == len(line) and not (mirrors and first & 1):
+        return first
+    placed: list[_Placed] = []
+    placed_levels: list[int] = []
+    for content, base in pieces:
+        at = base - start
+        if isinstance(content, str):
+            level = line[at]
+            whole = line.count(level, at, at + len(content)) == len(content)
+            if whole and mirrors and level & 1:
+                whole = _MIRRORED_RE.search(content) is None
+            if not whole:
+                for index, char in enumerate(content, base):
+                    level = line[index - start]
+                    placed.append((mirror(char) if level & 1 else char, index, False))
+                    placed_levels.append(level)
+                continue
+        else:
+            level = line[content[0][2] + at]
+            whole = all([line[template[2] + at] == level for template in content])
+            if whole and mirrors and level & 1:
+                whole = not any([template[0][0] in MIRRORS for template in content])
+            if not whole:
+                for template in content:
+                    level = line[template[2] + at]
+                    if level & 1:
+                        template = (mirror(template[0]), *template[1:])
+                    placed.append(((template,), base, False))
+                    placed_levels.append(level)
+                continue
+        placed.append((content, base, bool(level & 1)))
+        placed_levels.append(level)
+    return reorder(placed, placed_levels)
+
+
+def _line_text(pieces: list[_Piece], order: _Order) -> str:
+    """The text a line prints, from `_visual`'s order (None: logical order)."""
+    if isinstance(order, list):
+        return "".join(
+            [
+                (content[::-1] if backwards else content)
+                if isinstance(content, str)
+                else "".join([t[0] for t in (content[::-1] if backwards else content)])
+                for content, _base, backwards in order
+            ]
+        )
+    if order is not None and order & 1:
+        return "".join(
+            [
+                content[::-1]
+                if isinstance(content, str)
+                else "".join([t[0] for t in content[::-1]])
+                for content, _base in reversed(pieces)
+            ]
+        )
+    return "".join(
+        [
+            content if isinstance(content, str) else "".join([t[0] for t in content])
+            for content, _base in pieces
+        ]
+    )
+
+
 _SET_TEXT = vars(Glyph)["text"].__set__
 _SET_CELLS = vars(Glyph)["cells"].__set__
 _SET_START = vars(Glyph)["start"].__set__
@@ -473,100 +808,36 @@ def _new_glyph(text: str, cells: int, start: int, end: int) -> Glyph:
     return glyph
 
 
-def _entries(
-    matches: list[re.Match[str]], long_words: dict[int, int], mode: BidiMode, harakat: bool
-) -> list[_Entry]:
-    """Cached glyph templates of the matched words; long words get a placeholder."""
-    if not long_words:
-        return _WORDS.get_many([match.group() for match in matches], mode, harakat)
-    short = [match.group() for match in matches if match.start() not in long_words]
-    found = iter(_WORDS.get_many(short, mode, harakat))
-    return [_LONG_ENTRY if match.start() in long_words else next(found) for match in matches]
+def _line_glyphs(pieces: list[_Piece], order: _Order) -> tuple[Glyph, ...]:
+    """The glyphs a line draws in visual order, from `_visual`'s order (None: logical).
 
-
-def _wrap(
-    text: str, width: int, mode: BidiMode, harakat: bool, pos: int = 0, endpos: int | None = None
-) -> list[_Line]:
-    """Break the paragraph into lines in logical order: (start, end, cells, glyphs).
-
-    Breaks go at spaces; the spaces at a break belong to the line before it but are not drawn.
-    A word wider than the line is cut between glyphs. This loop builds every glyph of an
-    article, so it is written for speed (local names, no helper calls per glyph).
-
-    `pos` and `endpos` wrap only the lines from `pos` (0, or the start of a line that begins
-    with a whole word) up to `endpos` (the end, or the start of such a line): the same lines
-    the whole paragraph gives there, which is how `LazyLayout` builds a screenful.
-    """
-    if endpos is None:
-        endpos = len(text)
-    matches = list(_WORD_RE.finditer(text, pos, endpos))
-    long_words = _long_spans(text, matches, pos, endpos)
-    entries = _entries(matches, long_words, mode, harakat)
-    tab_cells = min(TAB_SIZE, width)
+    Only the UI needs glyphs (to map cells to offsets): this loop builds every glyph of an
+    article, so it is written for speed (local names, no helper calls per glyph)."""
+    if isinstance(order, list):
+        placed = order
+    elif order is not None and order & 1:
+        placed = [(content, base, True) for content, base in reversed(pieces)]
+    else:
+        placed = [(content, base, False) for content, base in pieces]
     new, glyph_type = _NEW, Glyph
     set_text, set_cells, set_start, set_end = _SET_TEXT, _SET_CELLS, _SET_START, _SET_END
-    lines: list[_Line] = []
-    current: list[Glyph] = []
-    append = current.append
-    used = 0
-    line_start = pos
-    previous_end = pos
-    tabs = text.find("\t", pos, endpos) >= 0
-    for match, (templates, cells) in zip(matches, entries, strict=True):
-        start, end = match.span()
-        if templates is _LONG_TEMPLATES:  # shaped a piece at a time
-            word_end = long_words[start]
-            middle = start > 0 and text[start - 1] not in " \t"  # a line starts here
-            begin = _word_begin(text, start) if middle else start
-            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
-            if middle:
-                head: list[_Template] = []
-                whole = False
-            else:
-                head, cells, whole = _shape_head(glyphs, width)
-            if whole:  # no wider than a line: an ordinary word
-                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
-                end = word_end
-            else:
-                if current and not middle:
-                    lines.append((line_start, start, used, current))
-                    line_start = start
-                    current = []
-                    append = current.append
-                    used = 0
-                for glyph_text, glyph_cells, glyph_start, glyph_end in chain(head, glyphs):
-                    if glyph_start >= endpos:
-                        break
-                    if used + glyph_cells > width and current:
-                        lines.append((line_start, glyph_start, used, current))
-                        line_start = glyph_start
-                        current = []
-                        append = current.append
-                        used = 0
-                    append(_new_glyph(glyph_text, glyph_cells, glyph_start, glyph_end))
-                    used += glyph_cells
-                previous_end = end
-                continue
-        gap = start - previous_end
-        if tabs and gap:
-            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
-        else:
-            gap_cells = gap
-        if used + gap_cells + cells <= width and (current or not gap):
-            for offset in range(previous_end, start):
-                glyph = new(glyph_type)
-                if tabs and text[offset] == "\t":
-                    set_text(glyph, " " * tab_cells)
-                    set_cells(glyph, tab_cells)
-                else:
-                    set_text(glyph, " ")
+    glyphs: list[Glyph] = []
+    append = glyphs.append
+    for content, base, backwards in placed:
+        if isinstance(content, str):
+            if backwards:
+                offset = base + len(content)
+                for glyph_text in content[::-1]:
+                    glyph = new(glyph_type)
+                    set_text(glyph, glyph_text)
                     set_cells(glyph, 1)
-                set_start(glyph, offset)
-                set_end(glyph, offset + 1)
-                append(glyph)
-            if isinstance(templates, str):
-                offset = start
-                for glyph_text in templates:
+                    set_end(glyph, offset)
+                    offset -= 1
+                    set_start(glyph, offset)
+                    append(glyph)
+            else:
+                offset = base
+                for glyph_text in content:
                     glyph = new(glyph_type)
                     set_text(glyph, glyph_text)
                     set_cells(glyph, 1)
@@ -574,114 +845,73 @@ def _wrap(
                     offset += 1
                     set_end(glyph, offset)
                     append(glyph)
-            else:
-                for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
-                    glyph = new(glyph_type)
-                    set_text(glyph, glyph_text)
-                    set_cells(glyph, glyph_cells)
-                    set_start(glyph, glyph_start + start)
-                    set_end(glyph, glyph_end + start)
-                    append(glyph)
-            used += gap_cells + cells
         else:
-            if current:
-                lines.append((line_start, start, used, current))
-                line_start = start
-                current = []
-                append = current.append
-                used = 0
-            if isinstance(templates, str):
-                templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
-            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
-                if used + glyph_cells > width and current:  # a word wider than the line
-                    lines.append((line_start, glyph_start + start, used, current))
-                    line_start = glyph_start + start
-                    current = []
-                    append = current.append
-                    used = 0
-                append(_new_glyph(glyph_text, glyph_cells, glyph_start + start, glyph_end + start))
-                used += glyph_cells
-        previous_end = end
-    lines.append((line_start, endpos, used, current))
-    return lines
+            for glyph_text, glyph_cells, glyph_start, glyph_end in (
+                content[::-1] if backwards else content
+            ):
+                glyph = new(glyph_type)
+                set_text(glyph, glyph_text)
+                set_cells(glyph, glyph_cells)
+                set_start(glyph, glyph_start + base)
+                set_end(glyph, glyph_end + base)
+                append(glyph)
+    return tuple(glyphs)
 
 
-def _visual(
-    glyphs: list[Glyph],
-    levels: bytearray,
-    classes: str,
-    text: str,
-    para: int,
-    span: range,
-    origin: int = 0,
-) -> list[Glyph]:
-    """One line's glyphs in visual order: L1 for tabs, L4 mirroring, L2 reordering.
-
-    `levels` and `classes` may cover only a window of the paragraph starting at `origin`."""
-    line_levels = [levels[glyph.start - origin] for glyph in glyphs]
-    if text.find("\t", span.start, span.stop) >= 0:  # L1: tabs, and spaces before them
-        reset = False
-        for k in range(len(glyphs) - 1, -1, -1):
-            code = classes[glyphs[k].start - origin]
-            if code == "S":
-                reset = True
-            elif code != "w":
-                reset = False
-            if reset:
-                line_levels[k] = para
-    if _MIRRORED_RE.search(text, span.start, span.stop):  # L4
-        for k, glyph in enumerate(glyphs):
-            if line_levels[k] & 1 and glyph.text[0] in MIRRORS:
-                mirrored = MIRRORS[glyph.text[0]] + glyph.text[1:]
-                glyphs[k] = _new_glyph(mirrored, glyph.cells, glyph.start, glyph.end)
-    return reorder(glyphs, line_levels)
+# --- The pipeline: one paragraph -> lines of pieces in visual order -> text or glyphs -----
 
 
-@lru_cache(maxsize=8192)
-def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tuple[VisualLine, ...]:
-    """The layout itself; cached because the UI lays out the same paragraphs on every scroll."""
-    visible = neutralize(text)
-    classes = bidi_classes(visible)
-    para = paragraph_level(classes)
-    width = max(width, 1)
-    wrapped = _wrap(visible, width, mode, harakat)
-    levels = resolve_levels(visible, classes, para) if mode == "app" else None
-    return tuple(_visual_lines(wrapped, visible, classes, levels, 0, para, width))
-
-
-def _visual_lines(
+def _placed_lines(
     wrapped: list[_Line],
     visible: str,
     classes: str,
     levels: bytearray | None,
     origin: int,
     para: int,
-    width: int,
-) -> list[VisualLine]:
-    """Wrapped lines in visual order (`levels` None: terminal mode, logical order).
+) -> Iterator[tuple[_Line, _Order]]:
+    """Each wrapped line with its visual order (`_visual`; None in terminal mode, where
+    `levels` is None and lines stay logical)."""
+    for wrapped_line in wrapped:
+        pieces = wrapped_line[3]
+        if levels is None or not pieces:
+            yield wrapped_line, None
+        else:
+            order = _visual(
+                pieces, levels, classes, visible, para, wrapped_line[0], wrapped_line[1], origin
+            )
+            yield wrapped_line, order
 
-    `classes` and `levels` cover the paragraph from offset `origin` on, at least as far as
-    the last line; `visible` is the whole (neutralized) paragraph."""
-    rtl = para == 1
-    result: list[VisualLine] = []
-    for line_start, line_end, used, glyphs in wrapped:
-        if levels is not None and glyphs:
-            segment = levels[line_start - origin : line_end - origin]
-            span = range(line_start, line_end)
-            if (
-                segment.count(segment[0]) == len(segment)
-                and visible.find("\t", line_start, line_end) < 0
-            ):  # one level: nothing to mix
-                if segment[0] & 1:
-                    if _MIRRORED_RE.search(visible, line_start, line_end):
-                        glyphs = _visual(glyphs, levels, classes, visible, para, span, origin)
-                    else:
-                        glyphs.reverse()
-            else:
-                glyphs = _visual(glyphs, levels, classes, visible, para, span, origin)
-        indent = width - used if rtl and used < width else 0
-        result.append(VisualLine(tuple(glyphs), indent, line_start, line_end, rtl))
-    return result
+
+def _paragraph(
+    text: str, width: int, mode: BidiMode, harakat: bool
+) -> tuple[Iterator[tuple[_Line, _Order]], bool]:
+    """A whole paragraph through the pipeline: its lines in visual order, and whether it is
+    right to left. Shared by the glyph layout (`layout`) and the printed one (`layout_text`)."""
+    visible = neutralize(text)
+    classes = bidi_classes(visible)
+    para = paragraph_level(classes)
+    wrapped = _wrap_all(visible, width, mode, harakat)
+    levels = resolve_levels(visible, classes, para) if mode == "app" else None
+    return _placed_lines(wrapped, visible, classes, levels, 0, para), para == 1
+
+
+def _visual_lines(
+    placed: Iterator[tuple[_Line, _Order]], rtl: bool, width: int
+) -> list[VisualLine]:
+    """The lines as `VisualLine`s (right-aligned in `width` when `rtl`), glyphs not built."""
+    drawn = VisualLine._drawn
+    return [
+        drawn(pieces, order, used, width - used if rtl and used < width else 0, start, end, rtl)
+        for (start, end, used, pieces), order in placed
+    ]
+
+
+@lru_cache(maxsize=8192)
+def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tuple[VisualLine, ...]:
+    """The layout itself; cached because the UI lays out the same paragraphs on every scroll."""
+    width = max(width, 1)
+    placed, rtl = _paragraph(text, width, mode, harakat)
+    return tuple(_visual_lines(placed, rtl, width))
 
 
 def layout(
@@ -694,25 +924,61 @@ def layout(
     exceed `width`, except that a wide character is never split: at width 1 it takes 2 cells.
     Results are cached per (text, width, mode, harakat) and immutable.
     """
-    if mode not in BIDI_MODES:
-        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+    _check_mode(mode)
     with _no_gc():
         return list(_layout_cached(text, width, mode, harakat))
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in BIDI_MODES:
+        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+
+
+def _prefetch(paragraphs: Sequence[str], mode: BidiMode, harakat: bool) -> None:
+    """Shape the new words of all `paragraphs` in one batch (long words are never cached)."""
+    words: list[str] = []
+    for paragraph in paragraphs:
+        words.extend(_WORD_RE.findall(neutralize(paragraph)))
+    _WORDS.prefetch([word for word in words if len(word) <= _LONG_WORD], mode, harakat)
 
 
 def layout_many(
     paragraphs: Sequence[str], width: int, mode: BidiMode = "app", *, harakat: bool = True
 ) -> list[list[VisualLine]]:
     """`layout` of each paragraph, shaping the new words of all of them in one batch first."""
-    if mode not in BIDI_MODES:
-        raise ValueError(f"bidi mode must be 'app' or 'terminal', not {mode!r}")
+    _check_mode(mode)
     with _no_gc():
-        words: list[str] = []
-        for paragraph in paragraphs:
-            words.extend(_WORD_RE.findall(neutralize(paragraph)))
-        words = [word for word in words if len(word) <= _LONG_WORD]
-        _WORDS.prefetch(words, mode, harakat)
+        _prefetch(paragraphs, mode, harakat)
         return [list(_layout_cached(text, width, mode, harakat)) for text in paragraphs]
+
+
+#: One screen line as printed: (indent, text, cells, rtl), the `VisualLine` fields `indent`,
+#: `text`, `width` and `rtl` that `layout` gives for it.
+TextLine = tuple[int, str, int, bool]
+
+
+def layout_text(
+    text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[TextLine]:
+    """`layout` for callers that print lines and never map cells to offsets (`reader render`,
+    the library list): (indent, text, cells, rtl) of each line, from the same pipeline, with
+    no `Glyph` built (most of a layout's cost)."""
+    _check_mode(mode)
+    width = max(width, 1)
+    placed, rtl = _paragraph(text, width, mode, harakat)
+    return [
+        (width - used if rtl and used < width else 0, _line_text(pieces, order), used, rtl)
+        for (_start, _end, used, pieces), order in placed
+    ]
+
+
+def layout_text_many(
+    paragraphs: Sequence[str], width: int, mode: BidiMode = "app", *, harakat: bool = True
+) -> list[list[TextLine]]:
+    """`layout_text` of each paragraph, shaping the new words of all of them in one batch."""
+    _check_mode(mode)
+    _prefetch(paragraphs, mode, harakat)
+    return [layout_text(text, width, mode, harakat=harakat) for text in paragraphs]
 
 
 @contextmanager
@@ -757,102 +1023,6 @@ _GAP_RE = re.compile("[ \t]")
 _GROUP = 64
 #: Groups of lines a `LazyLayout` keeps (each about 64 lines of glyphs).
 _GROUPS_KEPT = 32
-
-#: Where wrapping stopped: (line start, cells used on it, end of the last word, has glyphs).
-_WrapState = tuple[int, int, int, bool]
-
-
-def _wrap_breaks(
-    text: str,
-    width: int,
-    mode: BidiMode,
-    harakat: bool,
-    pos: int,
-    endpos: int,
-    state: _WrapState,
-    starts: list[int],
-    used_cells: list[int],
-) -> _WrapState:
-    """`_wrap`'s decisions for the words in [pos, endpos) without building glyphs.
-
-    Continues from `state`; appends to `starts` the start of each new line and to
-    `used_cells` the cells of each line that ends. `endpos` may cut only a long word (more
-    than `_LONG_WORD` characters) wider than a line: wrapping then stops at the first glyph
-    that starts at or after `endpos`, which the returned state's end of word says."""
-    matches = list(_WORD_RE.finditer(text, pos, endpos))
-    long_words = _long_spans(text, matches, pos, endpos)
-    entries = _entries(matches, long_words, mode, harakat)
-    tab_cells = min(TAB_SIZE, width)
-    line_start, used, previous_end, content = state
-    tabs = text.find("\t", previous_end, endpos) >= 0
-    for match, (templates, cells) in zip(matches, entries, strict=True):
-        start, end = match.span()
-        if templates is _LONG_TEMPLATES:  # shaped a piece at a time; may stop at `endpos`
-            word_end = long_words[start]
-            middle = start > 0 and text[start - 1] not in " \t"  # resumed inside it
-            begin = _word_begin(text, start) if middle else start
-            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
-            if middle:
-                head: list[_Template] = []
-                whole = False
-            else:
-                head, cells, whole = _shape_head(glyphs, width)
-            if whole:
-                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
-                end = word_end
-            else:
-                if content and not middle:
-                    used_cells.append(used)
-                    starts.append(start)
-                    line_start = start
-                    used = 0
-                    content = False
-                previous_end = word_end
-                for _text, glyph_cells, glyph_start, _end in chain(head, glyphs):
-                    if glyph_start >= endpos:
-                        previous_end = glyph_start
-                        break
-                    if used + glyph_cells > width and content:
-                        used_cells.append(used)
-                        line_start = glyph_start
-                        starts.append(line_start)
-                        used = 0
-                    content = True
-                    used += glyph_cells
-                continue
-        gap = start - previous_end
-        if tabs and gap:
-            gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
-        else:
-            gap_cells = gap
-        if used + gap_cells + cells <= width and (content or not gap):
-            used += gap_cells + cells
-            if templates:
-                content = True
-        else:
-            if content:
-                used_cells.append(used)
-                starts.append(start)
-                line_start = start
-                used = 0
-                content = False
-            if used + cells <= width:  # no glyph of it can overflow: `_wrap` adds it whole
-                used += cells
-                if templates:
-                    content = True
-            else:
-                if isinstance(templates, str):
-                    templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
-                for _text, glyph_cells, glyph_start, _end in templates:
-                    if used + glyph_cells > width and content:  # a word wider than the line
-                        used_cells.append(used)
-                        line_start = glyph_start + start
-                        starts.append(line_start)
-                        used = 0
-                    content = True
-                    used += glyph_cells
-        previous_end = end
-    return line_start, used, previous_end, content
 
 
 @lru_cache(maxsize=1)
@@ -921,7 +1091,7 @@ class LazyLayout:
             self._visible = neutralize(text) if hidden else text
         self._starts: list[int] = [0]
         self._used: list[int] = []
-        self._state: _WrapState = (0, 0, 0, False)
+        self._open: _Open = (0, 0, 0, [])
         self._wrapped_to = 0
         self._chars_per_line = 0.0
         self._groups: dict[int, list[VisualLine]] = {}
@@ -999,22 +1169,17 @@ class LazyLayout:
         else:
             endpos = _word_end(visible, endpos)
         with _no_gc():
-            self._state = _wrap_breaks(
-                visible,
-                self.width,
-                self.mode,
-                self.harakat,
-                pos,
-                endpos,
-                self._state,
-                self._starts,
-                self._used,
+            ended, self._open = _wrap(
+                visible, self.width, self.mode, self.harakat, pos, endpos, self._open
             )
+        for _start, line_end, used, _pieces in ended:
+            self._starts.append(line_end)
+            self._used.append(used)
         if inside:
-            endpos = self._state[2]  # the glyph it stopped at, or the word's end
+            endpos = self._open[2]  # the glyph it stopped at, or the word's end
         self._wrapped_to = endpos
         if endpos == size:
-            self._used.append(self._state[1])
+            self._used.append(self._open[1])
         known = len(self._used)
         if not self._chars_per_line and known > 1:  # fixed once, so estimates move rarely
             self._chars_per_line = max(1.0, self._starts[known - 1] / (known - 1))
@@ -1049,13 +1214,14 @@ class LazyLayout:
         start = self._starts[begin]
         end = self._starts[finish] if finish < len(self._starts) else len(visible)
         with _no_gc():
-            wrapped = _wrap(visible, self.width, self.mode, self.harakat, start, end)
+            wrapped = _wrap_all(visible, self.width, self.mode, self.harakat, start, end)
             para = self._paragraph_level()
             if self.mode == "app":
                 origin, classes, levels = self._levels(start, end)
             else:
                 origin, classes, levels = start, "", None
-            built = _visual_lines(wrapped, visible, classes, levels, origin, para, self.width)
+            placed = _placed_lines(wrapped, visible, classes, levels, origin, para)
+            built = _visual_lines(placed, para == 1, self.width)
         lines = built[first - begin : last - begin]
         self._groups[group] = lines
         while len(self._groups) > _GROUPS_KEPT:

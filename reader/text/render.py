@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.text.layout_text import layout_text_many
+from reader.text.layout import layout_text_many
 from reader.text.modes import BidiMode
 
 

@@ -34,9 +34,10 @@ from reader.text.layout import (
     base_direction,
     layout,
     layout_many,
+    layout_text,
+    layout_text_many,
     reference_reshaper,
 )
-from reader.text.layout_text import layout_text, layout_text_many
 from reader.text.sanitize import neutralize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -335,7 +336,15 @@ def glyph_lines(
     """The glyph path's lines as (indent, text, width, rtl), laid out afresh: thousands of
     them must not fill `layout`'s cache (other tests count what it holds)."""
     lines = _layout_cached.__wrapped__(text, width, mode, harakat)
-    return [(line.indent, line.text, line.width, line.rtl) for line in lines]
+    return [
+        (
+            line.indent,
+            "".join(glyph.text for glyph in line.glyphs),
+            sum(glyph.cells for glyph in line.glyphs),
+            line.rtl,
+        )
+        for line in lines
+    ]
 
 
 @settings(max_examples=250, deadline=None)
