@@ -3,7 +3,8 @@
 python-bidi 0.6 reorders whole strings but exposes no levels, and the layout engine must
 reorder each wrapped line with the levels of its paragraph (rules L1, L2), mirror brackets
 (N0, L4) and keep combining marks after their base. So this module implements P2-P3, X1-X10
-(with isolates), W1-W7, N0-N2, I1-I2 and L1-L2.
+(with isolates), W1-W7, N0-N2, I1-I2, L1-L2 and L4; the layout engine reorders every line
+with `line_levels`, `mirror` and `reorder`, the functions the conformance test runs.
 
 Speed: bidi classes are one-letter codes in a string (one `str.translate`), and the W and N
 rules run as regular-expression and `str.replace` passes over that string, so the common

@@ -7,9 +7,14 @@ Order of work (the order is what makes it correct):
    `ArabicReshaper.reshape` configured by RESHAPER_CONFIGURATION, which the tests check) into
    glyphs, each a base character with its marks or a ligature, mapped to logical offsets;
 3. wrap in logical order on the glyphs' cell widths, breaking at spaces (a too-long word
-   breaks between glyphs, never inside a ligature or between a letter and its harakat);
+   breaks between glyphs, never inside a ligature or between a letter and its harakat):
+   one loop (`_wrap`), whose lines are pieces of cached glyph templates, for every caller;
 4. resolve bidi levels once for the whole paragraph (`reader.text.bidi`, UAX #9);
-5. reorder each line with the paragraph's levels (L1, L2), mirror brackets at odd levels (L4).
+5. reorder each line with the paragraph's levels through `reader.text.bidi`'s own line
+   rules, the ones its conformance test checks: `line_levels` (L1), `mirror` (L4) and
+   `reorder` (L2), moving whole pieces where their glyphs share a level (`_visual`);
+6. print the pieces (`layout_text`: `reader render`, the CLI) or build `Glyph`s, each
+   line's on first use (`layout`, `LazyLayout`: the UI maps cells to offsets with them).
 Marks stay inside their glyph, so each haraka is printed right after its letter.
 
 `terminal` mode skips shaping and reordering (the terminal does both) but still wraps and

@@ -135,15 +135,6 @@ def prev_word(text: str, offset: int) -> int:
         start, _ = paragraph_at(text, start - 1)
 
 
-def word_end(text: str, offset: int) -> int:
-    """End of the word at `offset`, or of the next word after it; else `offset`."""
-    span = word_at(text, offset)
-    if span is not None:
-        return span[1]
-    match = _WORD.search(text, offset)
-    return offset if match is None else match.end()
-
-
 def sentences_in(text: str, start: int, end: int) -> list[Span]:
     """Sentence spans within one paragraph text[start:end] (no leading/trailing space)."""
     return list(_sentences(text, start, end))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.text.bidi import (
+    MIRRORS,
     REMOVED,
     bidi_classes,
     line_levels,
@@ -19,10 +20,11 @@ from reader.text.bidi import (
 )
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "bidi" / "BidiCharacterTest-subset.txt"
-FULL_FILE_PLACES = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "unicode" / "BidiCharacterTest.txt",
-    Path("/usr/share/unicode/BidiCharacterTest.txt"),
+UNICODE_PLACES = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "unicode",
+    Path("/usr/share/unicode"),
 )
+FULL_FILE_PLACES = tuple(place / "BidiCharacterTest.txt" for place in UNICODE_PLACES)
 
 
 def run_case(line: str) -> str | None:
@@ -83,6 +85,8 @@ def test_mixed_arabic_paragraph_levels() -> None:
 
 def test_mirror_and_reorder() -> None:
     assert mirror("(") == ")" and mirror("«") == "»" and mirror("a") == "a"
+    assert mirror("(\u0301") == ")\u0301"  # a glyph's marks stay after its mirrored base
+    assert mirror("") == ""
     assert reorder(list("abcd"), [1, 1, 1, 1]) == list("dcba")
     assert reorder(list("abcd"), [0, 0, 0, 0]) == list("abcd")
     # An LTR run (level 2) inside RTL text keeps its order.
@@ -92,3 +96,32 @@ def test_mirror_and_reorder() -> None:
 def test_classes_cover_astral_and_unassigned_code_points() -> None:
     assert bidi_classes("a\U0001f600\U00010900") == "LoR"  # emoji ON, Phoenician R
     assert bidi_classes("\u08b5") == "A"  # unassigned in an Arabic block defaults to AL
+
+
+def test_mirroring_table_is_the_unicode_one() -> None:
+    """L4 mirrors exactly the pairs of BidiMirroring.txt (when the file is present)."""
+    path = next((place / "BidiMirroring.txt" for place in UNICODE_PLACES if place.is_dir()), None)
+    if path is None or not path.exists():
+        pytest.skip("BidiMirroring.txt not found (../shared/unicode or unicode-data)")
+    pairs = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        data = line.split("#")[0]
+        if data.strip():
+            source, target = data.split(";")
+            pairs[chr(int(source, 16))] = chr(int(target, 16))
+    assert len(pairs) > 400
+    assert pairs == MIRRORS
+    assert all(mirror(char) == pairs[char] for char in pairs)
+
+
+def test_line_levels_resets_whitespace_before_separators_and_at_the_line_end() -> None:
+    """L1 on a line cut from a paragraph: the tab and the spaces before it, and the spaces
+    ending the line (not those ending the paragraph), go to the paragraph level."""
+    text = "\u05d0 b \tc  d \u05d1"
+    classes = bidi_classes(text)
+    para = paragraph_level(classes)
+    levels = resolve_levels(text, classes, para)
+    assert para == 1 and list(levels) == [1, 1, 2, 2, 2, 2, 2, 2, 2, 1, 1]
+    line = line_levels(classes, levels, 0, 8, para)  # "\u05d0 b \tc  ", a wrapped line
+    assert list(line) == [1, 1, 2, 1, 1, 2, 1, 1]
+    assert line_levels(classes, levels, 8, 11, para) == levels[8:]  # "d \u05d1" ends it

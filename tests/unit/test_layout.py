@@ -140,6 +140,18 @@ def test_brackets_are_mirrored_in_rtl_runs() -> None:
     assert ltr.text == "see (this) now"
 
 
+def test_whitespace_ending_a_line_takes_the_paragraph_level() -> None:
+    """L1: drawn whitespace (an ideographic or em space) at the end of a wrapped line goes to
+    the paragraph's side, as python-bidi places it when that line is a paragraph alone."""
+    first, second = layout("abc مرحبا\u3000 سلام", 12)
+    assert first.text == visual("abc مرحبا\u3000") and first.text.endswith("\u3000")
+    assert second.text == visual("سلام")
+    rtl_first, _rest = layout("سلام abc\u2003 def", 9)
+    assert rtl_first.text == visual("سلام abc\u2003") and rtl_first.text.startswith("\u2003")
+    printed = [line[1] for line in layout_text("abc مرحبا\u3000 سلام", 12)]
+    assert printed == [first.text, second.text]  # the printed path reorders the same way
+
+
 def test_terminal_mode_keeps_logical_text_but_wraps_and_aligns() -> None:
     paragraph = seed_paragraphs()[0]
     lines = layout(paragraph, 40, "terminal")
@@ -216,6 +228,22 @@ def test_glyph_is_an_immutable_record() -> None:
         pass
     else:
         raise AssertionError("Glyph must be frozen")
+
+
+def test_a_line_is_an_immutable_record_equal_to_its_glyphs() -> None:
+    """A laid-out line equals the line made of its glyphs, prints what they draw, and is
+    frozen (its glyphs are built on first use, never changed)."""
+    laid_out = layout_many(["مرحبا (عالم) 2024 abc"], 9)[0]
+    for line in laid_out:
+        text = line.text  # before the glyphs are built
+        made = VisualLine(line.glyphs, line.indent, line.start, line.end, line.rtl)
+        assert made == line and hash(made) == hash(line)
+        assert text == made.text == "".join(glyph.text for glyph in line.glyphs)
+        assert line.width == made.width == sum(glyph.cells for glyph in line.glyphs)
+        with pytest.raises(AttributeError):
+            line.indent = 3
+    assert laid_out[0] != laid_out[1]
+    assert "VisualLine(glyphs=(Glyph(" in repr(laid_out[0])
 
 
 # --- Properties -------------------------------------------------------------------------
@@ -771,4 +799,5 @@ def test_a_long_word_is_never_cached_whole() -> None:
     assert lazy.line(0) is not None and lazy.line(3000) is not None
     assert lazy._wrapped_to < len(word)
     layout(word[:100_000], 40)
+    layout_text(word[:150_000], 40)  # the printed path (`reader render`) too
     assert all(len(key) <= _LONG_WORD for entries in _WORDS._entries.values() for key in entries)

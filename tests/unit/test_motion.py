@@ -20,7 +20,6 @@ from reader.text.motion import (
     sentences_in,
     unit_at,
     word_at,
-    word_end,
     words_in,
 )
 
@@ -83,13 +82,6 @@ def test_prev_word_from_inside_a_word_goes_to_its_start() -> None:
     text = "قال ماسك كلاما"
     assert prev_word(text, text.index("ماسك") + 2) == text.index("ماسك")
     assert prev_word(text, text.index("ماسك")) == 0
-
-
-def test_word_end() -> None:
-    text = "قال ماسك، كلاما"
-    assert word_end(text, 1) == 3
-    assert word_end(text, 3) == text.index("،")  # from the space: the next word's end
-    assert word_end(text, len(text)) == len(text)
 
 
 def test_sentences_split_on_arabic_and_latin_terminators() -> None:
