@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.notifications import Notify
 from textual.theme import BUILTIN_THEMES
+from textual.widgets import Input
 
 from reader.errors import ReaderError
 from reader.models import Article
@@ -251,6 +252,8 @@ class ReaderApp(App[None]):
             cls = type(widget)
             known = {section[1] for section in sections}
             if cls.__module__.startswith("reader.") and cls not in known and cls is not SidePane:
+                if issubclass(cls, Input):
+                    continue  # a text box's editing keys are Textual's own, not the reader's
                 sections.append((cls.__name__, cls))
         return sections
 

@@ -16,12 +16,14 @@ from textual.widgets import Input, Static
 from reader.errors import ReaderError
 from reader.models import Article
 from reader.text.arabic import find_all
+from reader.text.layout import BidiMode
 from reader.text.sanitize import printable
 from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_parts
 from reader.ui.widgets.article_view import ArticleView, display_lines
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.highlight_view import ReadingView
+from reader.ui.widgets.shaped_input import ShapedInput
 from reader.ui.widgets.side_pane import SidePane
 
 if TYPE_CHECKING:
@@ -66,9 +68,25 @@ class ArticleHeader(Vertical):
 class FindBar(Horizontal):
     """The find box and its match count, docked at the bottom while finding."""
 
+    def __init__(
+        self,
+        mode: BidiMode = "app",
+        harakat: bool = True,
+        *,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+    ) -> None:
+        super().__init__(id=id)
+        self.mode: BidiMode = mode
+        self.harakat = harakat
+
     def compose(self) -> ComposeResult:
         yield Static("Find:", id="find-label")
-        yield Input(placeholder="word or phrase (Arabic-aware)", id="find-input")
+        yield ShapedInput(
+            placeholder="word or phrase (Arabic-aware)",
+            id="find-input",
+            mode=self.mode,
+            harakat=self.harakat,
+        )
         yield Static("", id="find-status", markup=False)
 
 
@@ -129,7 +147,7 @@ class ArticleScreen(Screen[None]):
     async def _prepare_find_bar(self) -> FindBar:
         """Mount the (hidden) find bar once."""
         if self._find_bar is None:
-            self._find_bar = FindBar(id="find-bar")
+            self._find_bar = FindBar(self.reader.bidi_mode, self.reader.harakat, id="find-bar")
             await self.mount(self._find_bar, before=self.query_one(FittingFooter))
         return self._find_bar
 
@@ -169,6 +187,10 @@ class ArticleScreen(Screen[None]):
             reading_width=self.reader.reading_width,
         )
         self._refresh_header()
+        if self._find_bar is not None:
+            for box in self._find_bar.query("#find-input").results(ShapedInput):
+                box.mode = self.reader.bidi_mode
+                box.harakat = self.reader.harakat
         self._update_find_status()
 
     # ------------------------------------------------------------- position

@@ -19,6 +19,7 @@ from reader.text.modes import BidiMode
 from reader.ui.screens.common import short_source
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter
+from reader.ui.widgets.shaped_input import ShapedInput
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -108,8 +109,12 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
-        yield Input(
-            placeholder="Type to filter by title or source…", id="filter", select_on_focus=False
+        yield ShapedInput(
+            placeholder="Type to filter by title or source…",
+            id="filter",
+            select_on_focus=False,
+            mode=self.reader.bidi_mode,
+            harakat=self.reader.harakat,
         )
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield FittingFooter()
@@ -139,8 +144,11 @@ class LibraryScreen(Screen[None]):
         self._fill(self.query_one("#filter", Input).value)
 
     def apply_bidi(self) -> None:
-        """The bidi mode changed: titles are shaped again."""
-        self._fill(self.query_one("#filter", Input).value)
+        """The bidi mode changed: titles and the filter box are shaped again."""
+        box = self.query_one("#filter", ShapedInput)
+        box.mode = self.reader.bidi_mode
+        box.harakat = self.reader.harakat
+        self._fill(box.value)
 
     def _fill(self, query: str) -> None:
         """Show the summaries whose title or source contains `query` (Arabic-aware)."""
@@ -173,7 +181,6 @@ class LibraryScreen(Screen[None]):
         total = len(self._summaries)
         label = f"Library — {total} article{'s' if total != 1 else ''}"
         if needle:
-            # The filter box shows Arabic unjoined (Textual's Input); echo it shaped here.
             echo = display_lines(query.strip(), 40, mode)[0].strip()
             label += f", {shown} shown for “{echo}”"
         self.query_one("#library-title", Static).update(label)
