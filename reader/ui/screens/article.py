@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from reader.errors import ReaderError
 from reader.models import Article
 from reader.text.arabic import find_all
-from reader.text.layout import BidiMode
+from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
 from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_parts

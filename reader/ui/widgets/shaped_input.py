@@ -30,7 +30,8 @@ from textual.strip import Strip
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
-from reader.text.layout import BidiMode, VisualLine, layout
+from reader.text.layout import VisualLine, layout
+from reader.text.modes import BidiMode
 
 #: Values with none of these (right-to-left letters, Arabic digits, presentation forms) are
 #: drawn by `Input` itself, exactly as before.
