@@ -9,6 +9,8 @@ from contextlib import ExitStack
 import pytest
 from helpers.loopback import Serve, serving
 
+from reader.entities.extractor import Extractor
+
 
 @pytest.fixture
 def serve() -> Iterator[Serve]:
@@ -20,3 +22,10 @@ def serve() -> Iterator[Serve]:
             return running.enter_context(serving(handler, host))
 
         yield start
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    """The shipped entity model and word lists, loaded once per test process (loading folds
+    every word list; `extract` has no side effects, so every test can share one)."""
+    return Extractor.load()

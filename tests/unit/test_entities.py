@@ -27,11 +27,6 @@ SHARED = ROOT / ".." / "shared"
 
 
 @pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor.load()
-
-
-@pytest.fixture(scope="module")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
@@ -218,8 +213,9 @@ _SEED_SENTENCES = [
     st.lists(st.sampled_from(_SEED_SENTENCES), min_size=1, max_size=4),
     st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["ـ", "َ", "ً", "ّ"])), max_size=8),
 )
-def test_offsets_hold_for_any_text(sentences: list[str], marks: list[tuple[int, str]]) -> None:
-    extractor = Extractor.load()
+def test_offsets_hold_for_any_text(
+    extractor: Extractor, sentences: list[str], marks: list[tuple[int, str]]
+) -> None:
     # Sprinkle tatweel and harakat after letters: offsets must still index the text.
     chars = list("\n".join(sentences))
     for position, mark in marks:
@@ -307,9 +303,9 @@ def test_comments_in_a_word_list_are_not_data(tmp_path: Path) -> None:
     assert feature_signature(Lexicon.build(lists)) == shipped
 
 
-def test_a_company_added_to_its_list_is_found(tmp_path: Path) -> None:
+def test_a_company_added_to_its_list_is_found(tmp_path: Path, extractor: Extractor) -> None:
     text = "ارتفعت أسهم زرقوشتك في البورصة."
-    assert Extractor.load().extract(text) == []
+    assert extractor.extract(text) == []
     folder = _copy_word_lists(tmp_path)
     companies = folder / "companies.txt"
     companies.write_text(companies.read_text(encoding="utf-8") + "زرقوشتك\n", encoding="utf-8")

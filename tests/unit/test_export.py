@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from reader.entities.extractor import Extractor
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, Block
 from reader.notes.export import (
@@ -626,9 +627,9 @@ def test_cli_export_markdown(tmp_path: Path) -> None:
         assert "Traceback" not in out.stderr
 
 
-def test_cli_with_entities_lists_what_the_extractor_finds(tmp_path: Path) -> None:
-    from reader.entities.extractor import Extractor
-
+def test_cli_with_entities_lists_what_the_extractor_finds(
+    tmp_path: Path, extractor: Extractor
+) -> None:
     db = tmp_path / "db" / "reader.json"
     article = seed_article()
     with Store.open(db) as store:
@@ -637,7 +638,7 @@ def test_cli_with_entities_lists_what_the_extractor_finds(tmp_path: Path) -> Non
             store.add_annotation(annotation)
     out = run_reader(db, "export", article.id, "--with-entities", "-o", "-", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    entities = Extractor.load().extract(article.text)
+    entities = extractor.extract(article.text)
     assert entities, "the seed article names people and organisations"
     tokens = MD.parse(out.stdout[out.stdout.index("## Entities") :])
     listed: dict[str, list[str]] = {}
