@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.waits import search_palette, settle
 from rich.cells import cell_len
 from textual import events
 from textual.widgets import DataTable, Input
@@ -211,12 +212,9 @@ async def test_theme_switching_is_remembered(app_factory: Factory, db_path: Path
         assert second != "dark" and second in app.reader_themes
         assert app.has_class(f"-theme-{second}") and not app.has_class("-theme-dark")
         # The palette offers every theme.
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Theme: sepia")
-        await pilot.pause(0.3)
+        await search_palette(pilot, "Theme: sepia")
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert app.theme == "sepia"
         assert app.theme_variables["reader-highlight-1"] == "#f2d675"
     again = app_factory()

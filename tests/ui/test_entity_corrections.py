@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.waits import entities_listed, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import ListView, OptionList
 
@@ -30,37 +31,18 @@ SECOND = (
 )
 
 
-async def ready_pane(pilot: Pilot[None]) -> EntitiesPane:
-    """The Entities tab of the screen on show, once its entities are listed."""
-    app = pilot.app
-    for _ in range(200):
-        await pilot.pause()
-        panes = list(app.screen.query(EntitiesPane))
-        if panes and panes[0].loaded:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            return panes[0]
-        await pilot.pause(0.02)
-    raise AssertionError("the Entities tab never listed the article's entities")
-
-
 async def open_seed_pane(pilot: Pilot[None]) -> EntitiesPane:
     """Open the seed article (first in the library) and its Entities tab."""
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press("i")
-    return await ready_pane(pilot)
+    return await entities_listed(pilot)
 
 
 async def reextracted(pilot: Pilot[None], pane: EntitiesPane) -> None:
     """Wait for the extraction a correction started."""
-    for _ in range(200):
-        await pilot.pause()
-        if pane.loaded:
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the article was not extracted again")
+    await settle(pilot)
+    assert pane.loaded, "the article was not extracted again"
 
 
 async def choose(pilot: Pilot[None], pane: EntitiesPane, name: str) -> None:
@@ -104,7 +86,7 @@ async def open_second(pilot: Pilot[None], tmp_path: Path) -> EntitiesPane:
     app.open_article(report.added[0].id)
     await pilot.pause()
     await pilot.press("i")
-    return await ready_pane(pilot)
+    return await entities_listed(pilot)
 
 
 def saved(app: ReaderApp) -> list[tuple[str, str, str, str]]:
@@ -272,15 +254,10 @@ async def test_palette_runs_a_correction_with_the_pane_closed(app_factory: Facto
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Hide entity")
-        await pilot.pause(0.3)
+        await search_palette(pilot, "Hide entity")
         await pilot.press("enter")
-        for _ in range(200):  # no entity chosen yet: once listed, the reader picks one
-            if isinstance(app.screen, PickScreen):
-                break
-            await pilot.pause(0.02)
+        await pilot.pause(0.1)  # the screen opens the tab, then acts on a 0.05 s timer
+        await settle(pilot)  # no entity chosen yet: once listed, the reader picks one
         pane = app.screen_stack[-2].query_one(EntitiesPane)
         assert pane.loaded
         dialog = app.screen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.waits import search_palette
 from rich.cells import cell_len
 from rich.color import Color as RichColor
 from textual.color import Color
@@ -413,11 +414,7 @@ async def test_all_notes_from_the_palette_in_the_library(tmp_path: Path) -> None
         )
         start = article.text.index("OpenAI")
         app.store.add_annotation(make_annotation(article, start, start + 6, color=2))
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        for char in "All notes":
-            await pilot.press("space" if char == " " else char)
-        await pilot.pause(0.3)
+        await search_palette(pilot, "All notes")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AllNotesScreen)

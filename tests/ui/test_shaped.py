@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.waits import settle
 
 from reader.models import Article, Block
 from reader.store.database import Store
@@ -72,7 +73,7 @@ async def test_app_mode_shapes_notifications_and_the_byline(tmp_path: Path, size
         await pilot.pause()
         app.notify(MESSAGE, title="خطأ", severity="error", timeout=30)
         app.screen.notify(f"مقال {TITLE}", timeout=30)
-        await pilot.pause(0.3)
+        await settle(pilot)  # the toasts are mounted on a later message
         lines = screen_lines(app)
         said = [logical_message(n) for n in app._notifications]
     assert MESSAGE in said  # what was said is kept in logical order
@@ -96,7 +97,7 @@ async def test_terminal_mode_leaves_them_logical(tmp_path: Path) -> None:
         await pilot.pause()
         app.notify(MESSAGE, title="خطأ", severity="error", timeout=30)
         app.screen.notify(f"مقال {TITLE}", timeout=30)
-        await pilot.pause(0.3)
+        await settle(pilot)  # the toasts are mounted on a later message
         lines = screen_lines(app)
     text = "\n".join(lines)
     assert not [char for char in text if is_presentation_form(char)], text

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from helpers.waits import entities_listed
 from textual.pilot import Pilot
 
 from reader.ui.app import ReaderApp
 from reader.ui.themes import load_themes
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.widgets.entities_pane import EntitiesPane
 
 SIZE = (110, 34)
 Factory = Callable[..., ReaderApp]
@@ -67,13 +67,7 @@ async def _entities_of_the_seed(pilot: Pilot[None]) -> None:
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press("i")
-    for _ in range(300):
-        await pilot.pause(0.02)
-        panes = list(pilot.app.screen.query(EntitiesPane))
-        if panes and panes[0].loaded:
-            break
-    await pilot.app.workers.wait_for_complete()
-    pane = pilot.app.screen.query_one(EntitiesPane)
+    pane = await entities_listed(pilot)
     musk = pane.find("إيلون ماسك")
     assert musk is not None
     pane.select(musk)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.waits import search_palette, settle
 from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
@@ -223,16 +224,13 @@ async def test_a_textual_theme_chosen_in_the_palette_works_and_is_remembered(
     app = make_app(db, target=str(ROOT / "seeds" / "000_23062d0d2c77e25f.txt"), theme="dark")
     async with app.run_test(size=(110, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
-        await pilot.press(*"Theme")
-        await pilot.pause(0.5)
+        await search_palette(pilot, "Theme")
         await pilot.press("enter")  # Textual's "Change the current theme"
-        await pilot.pause(0.5)
+        await settle(pilot)
         await pilot.press(*"gruvbox")
-        await pilot.pause(0.5)
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert app.theme == "gruvbox"
         assert app.theme_variables["background"] == "#282828"
         await pilot.press("j")  # still running and responding

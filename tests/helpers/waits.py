@@ -1,0 +1,35 @@
+"""Waiting in pilot tests with the pilot's own waits, never by polling a condition: what keys
+start runs as messages, as workers (the palette's search, the Entities tab's extraction) and as
+the messages those workers post, and `settle` waits for all three in that order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from reader.ui.widgets.entities_pane import EntitiesPane
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until the work the last keys started is done and on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def entities_listed(pilot: Pilot[Any]) -> EntitiesPane:
+    """The Entities tab of the screen on show, once it lists its article's entities (the
+    extraction thread hands its result to the UI before its worker ends)."""
+    await settle(pilot)
+    pane = pilot.app.screen.query_one(EntitiesPane)
+    assert pane.loaded, "the Entities tab did not list the article's entities"
+    return pane
+
+
+async def search_palette(pilot: Pilot[Any], words: str) -> None:
+    """Open the command palette and type `words`; returns once its matches are listed."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*words)
+    await settle(pilot)
