@@ -1,18 +1,27 @@
-"""Issue 13, sections 4 and 5: focus and keys never trap the reader; mouse selection snaps to
-words. Pilot tests through the real app on a database in tmp_path."""
+"""Issue 13, sections 4 and 5: focus and keys never trap the reader (Escape never drops a typed
+note, help and the README name the reader's keys); mouse selection snaps to words. Pilot tests
+through the real app on a database in tmp_path."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from textual.app import App
+from textual.binding import Binding, BindingsMap
+from textual.keys import format_key
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, ListView
 
+from reader.store.database import Store
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.help import HelpScreen, binding_rows
 from reader.ui.screens.library import LibraryScreen
-from reader.ui.screens.note import NoteScreen
+from reader.ui.screens.note import DiscardScreen, NoteScreen
 from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
 from reader.ui.widgets.highlight_view import ReadingView
+from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.side_pane import SidePane
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -250,3 +259,165 @@ async def test_double_click_selects_a_word_and_shift_click_extends(tmp_path: Pat
         assert view.selection == (million, million + len("مليون"))
         await pilot.click(view, offset=_screen_cell(view, control + 1))
         assert view.selection is None and view.cursor == control + 1
+
+
+# --- Escape in the note editor asks before a typed note is lost -----------------------------
+
+NOTE = "ملاحظة طويلة كتبتها عن هذا الخبر"
+
+
+async def _type_note(pilot: Pilot[None], text: str) -> None:
+    """Type `text` one key event per character, as a terminal sends it."""
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+def _stored_notes(tmp_path: Path) -> list[str]:
+    """The notes of every highlight, read back from the database on disk."""
+    with Store.open(tmp_path / "db.json") as store:
+        return [a.note for a in store.all_annotations()]
+
+
+async def test_escape_in_the_note_editor_asks_before_dropping_a_typed_note(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left", "v", "2", "enter")  # highlight the first word, open its note
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await _type_note(pilot, NOTE)
+        editor = app.screen.query_one("#note-text", NoteEditor)
+        assert editor.text == NOTE
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DiscardScreen)  # asked, nothing dropped yet
+        await pilot.press("escape")  # Escape again keeps editing
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        assert app.screen.query_one("#note-text", NoteEditor).text == NOTE
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+    assert _stored_notes(tmp_path) == [NOTE]
+
+
+async def test_discarding_a_typed_note_keeps_the_old_one(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left", "v", "2", "enter")
+        await pilot.pause()
+        await _type_note(pilot, "اول")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")  # the note again
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await _type_note(pilot, " ثم")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+    assert _stored_notes(tmp_path) == ["اول"]
+
+
+async def test_escape_closes_an_unchanged_note_at_once(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left", "v", "2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+
+
+# --- help and README list the reader's keys ---------------------------------------------------
+
+README = ROOT / "README.md"
+_README_NAMES = {
+    "↑": "up",
+    "↓": "down",
+    "←": "left",
+    "→": "right",
+    "PgUp": "pageup",
+    "PgDn": "pagedown",
+    "Enter": "enter",
+    "Escape": "escape",
+    "Home": "home",
+    "End": "end",
+}
+
+
+def _canonical(key: str) -> str:
+    """One spelling for a key, as Textual displays it: 'shift+←', '?', '⏎', 'pgup'. A README
+    name ('shift+←', 'PgUp', 'Enter') and a binding's key ('shift+left', 'pageup', 'enter',
+    'question_mark') meet here."""
+    *modifiers, base = key.split("+")
+    return "+".join([*modifiers, format_key(_README_NAMES.get(base, base))])
+
+
+def _readme_keys() -> dict[str, set[str]]:
+    """The keys each row of the README's Keys table names (in backticks; `1`–`5` is a range)."""
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("### Keys") :]
+    table = table[: table.index("\n## ")]
+    rows: dict[str, set[str]] = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("Where", "---"):
+            continue
+        keys = {_canonical(token) for token in re.findall(r"`([^`]+)`", cells[1])}
+        for first, last in re.findall(r"`(\d)`–`(\d)`", cells[1]):
+            keys.update(str(n) for n in range(int(first), int(last) + 1))
+        rows[cells[0]] = keys
+    return rows
+
+
+async def _help_bindings(app: ReaderApp, pilot: Pilot[None]) -> list[tuple[str, Binding]]:
+    """(section, binding) for every key the help screen lists, with the side pane open."""
+    await _open_entities(app, pilot)
+    return [
+        (title, binding)
+        for title, bindings in binding_rows(app.help_sections())
+        for binding in bindings
+    ]
+
+
+async def test_help_lists_the_readers_keys_not_textuals_scrolling(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entities(app, pilot)
+        ours = {
+            (binding.description, binding.id or "")
+            for _, cls in app.help_sections()
+            for klass in cls.__mro__
+            if klass.__module__.startswith("reader.")
+            for bindings in BindingsMap(klass.__dict__.get("BINDINGS", [])).key_to_bindings.values()
+            for binding in bindings
+        }
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = {(description, binding_id) for _, _, description, binding_id in app.screen.rows}
+        sections = {section for section, _, _, _ in app.screen.rows}
+        assert {"Everywhere", "Library", "Article", "Reading", "Entities tab"} <= sections
+        assert listed - ours == set(), "help lists keys the reader does not bind"
+
+
+async def test_the_readme_keys_table_and_the_bindings_agree(tmp_path: Path) -> None:
+    rows = _readme_keys()
+    assert {"Everywhere", "Library", "Reading", "Highlights", "Entity corrections"} <= set(rows)
+    readme = set().union(*rows.values())
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        listed = await _help_bindings(app, pilot)
+    bound = {_canonical(binding.key) for _, binding in listed}
+    missing = sorted(
+        f"{title}: {binding.key} ({binding.description})"
+        for title, binding in listed
+        if _canonical(binding.key) not in readme
+    )
+    assert not missing, f"bound keys the README's Keys table does not name: {missing}"
+    unbound = sorted(readme - bound - {_canonical(App.COMMAND_PALETTE_BINDING)})
+    assert not unbound, f"keys in the README's Keys table that nothing binds: {unbound}"

@@ -13,7 +13,7 @@ from reader.models import Annotation, Article, Block
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.text.layout import layout
-from reader.ui.screens.note import NoteResult, NoteScreen, parse_tags
+from reader.ui.screens.note import DiscardScreen, NoteResult, NoteScreen, parse_tags
 from reader.ui.widgets.highlight_view import apply_note_result
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
@@ -226,7 +226,10 @@ async def test_dialog_cancel_and_delete() -> None:
     app = DialogApp(_annotation(note="باقية"))
     async with app.run_test(size=(100, 40)) as pilot:
         await _type(pilot, "لن تحفظ")
-        await pilot.press("escape")
+        await pilot.press("escape")  # asks first: the typed note would be lost
+        await pilot.pause()
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("d")
         await pilot.pause()
         app.push_screen(NoteScreen(app.annotation), app.results.append)
         await pilot.pause()

@@ -7,25 +7,41 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
+def _own_keys(cls: type[DOMNode]) -> set[tuple[str, str]]:
+    """(key, action) of the bindings the reader's own classes in `cls`'s ancestry declare:
+    not Textual's (scrolling, focus, copy), which the reader does not offer as its keys."""
+    own: set[tuple[str, str]] = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("reader.") and "BINDINGS" in klass.__dict__:
+            for bindings in BindingsMap(klass.__dict__["BINDINGS"]).key_to_bindings.values():
+                own.update((binding.key, binding.action) for binding in bindings)
+    return own
+
+
 def binding_rows(node_classes: list[tuple[str, type[DOMNode]]]) -> list[tuple[str, list[Binding]]]:
-    """(section title, bindings with a description) for each class, in the order given."""
+    """(section title, bindings with a description) for each class, in the order given.
+
+    Only the reader's own bindings are listed, as the footer names them (a key a class
+    rebinds is listed with the reader's meaning); a section with none is left out.
+    """
     sections: list[tuple[str, list[Binding]]] = []
     seen: set[tuple[str, str]] = set()
     for title, cls in node_classes:
+        own = _own_keys(cls)
         rows: list[Binding] = []
         for binding in (
             cls._merged_bindings.key_to_bindings.values() if cls._merged_bindings else []
         ):
             for item in binding:
                 key = (item.key, item.action)
-                if not item.description or key in seen:
+                if not item.description or key in seen or key not in own:
                     continue
                 seen.add(key)
                 rows.append(item)

@@ -3,6 +3,8 @@
 The note and the tags are edited with `NoteEditor`, which shows Arabic shaped and
 right-to-left. The dialog returns a `NoteResult` (or None when cancelled); the caller
 saves it, so the dialog works for any highlight source and is easy to test.
+Cancelling (Escape or the Cancel button) after changing anything asks first
+(`DiscardScreen`): a long note typed is never thrown away by one key.
 """
 
 from __future__ import annotations
@@ -143,8 +145,27 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     def action_save(self) -> None:
         self.dismiss(self.result())
 
+    def changed(self) -> bool:
+        """Whether the note, the tags or the colour differ from the highlight's."""
+        now = self.result()
+        before = self.annotation
+        return (now.note, now.tags, now.color) != (
+            before.note.strip("\n"),
+            parse_tags(", ".join(before.tags)),
+            before.color,
+        )
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; when something was changed, ask before dropping it."""
+        if not self.changed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(), answered)
 
     @on(Button.Pressed, "#note-save")
     def _save_pressed(self) -> None:
@@ -157,3 +178,59 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     @on(Button.Pressed, "#note-delete")
     def _delete_pressed(self) -> None:
         self.dismiss(NoteResult(action="delete", color=self.annotation.color))
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """Asks before the note editor drops what was typed: True discards, False keeps editing."""
+
+    DEFAULT_CSS = """
+    DiscardScreen {
+        align: center middle;
+    }
+    DiscardScreen #discard-dialog {
+        width: 56;
+        max-width: 100%;
+        height: auto;
+        border: thick $warning;
+        background: $panel;
+        padding: 0 1;
+    }
+    DiscardScreen #discard-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    DiscardScreen #discard-buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep", "Keep editing"),
+        Binding("d", "discard", "Discard"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="discard-dialog"):
+            yield Label("Discard the changes to this note? What you typed will be lost.")
+            with Horizontal(id="discard-buttons"):
+                yield Button("Keep editing", variant="primary", id="discard-keep")
+                yield Button("Discard", variant="error", id="discard-yes")
+
+    def on_mount(self) -> None:
+        self.query_one("#discard-keep", Button).focus()
+
+    def action_keep(self) -> None:
+        """Back to the note, as it was typed."""
+        self.dismiss(False)
+
+    def action_discard(self) -> None:
+        """Drop the changes and close the note editor."""
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#discard-keep")
+    def _keep_pressed(self) -> None:
+        self.action_keep()
+
+    @on(Button.Pressed, "#discard-yes")
+    def _discard_pressed(self) -> None:
+        self.action_discard()
