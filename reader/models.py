@@ -112,6 +112,11 @@ class Feed:
     last_checked: str = ""
     seen: list[str] = field(default_factory=list)
     """Entry ids and links already imported."""
+    folder: str = ""
+    """The folder (category) the feed sits in, from an OPML import: nested folders' names
+    outermost first, joined with "/" ("News/Arabic"); empty for none."""
+    html_url: str = ""
+    """The site the feed belongs to (OPML's htmlUrl), when known."""
 
 
 ENTITY_TYPE_LABELS: dict[str, str] = {

@@ -90,6 +90,32 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     feed_remove.add_argument("url", metavar="URL", help="the feed's URL")
     feed_remove.set_defaults(func=run_feed_remove)
+    feed_import = feed_commands.add_parser(
+        "import",
+        parents=[common],
+        help="subscribe to every feed an OPML file lists",
+        description=(
+            "Subscribe to the feeds listed in an OPML file, as newsboat, NetNewsWire, Feedly, "
+            "Inoreader and most feed readers export them; folders (categories) are kept. "
+            "Feeds already subscribed are left as they are. Nothing is fetched: 'reader "
+            "refresh' fetches the new feeds' articles."
+        ),
+    )
+    feed_import.add_argument("file", metavar="FILE", help="the OPML file (- for stdin)")
+    feed_import.set_defaults(func=run_feed_import)
+    feed_export = feed_commands.add_parser(
+        "export",
+        parents=[common],
+        help="write the subscriptions as an OPML file",
+        description=(
+            "Write every subscribed feed as OPML 2.0, folders as nested outlines, for "
+            "another feed reader (or 'reader feed import') to read."
+        ),
+    )
+    feed_export.add_argument(
+        "-o", "--output", metavar="FILE", default="-", help="where to write (default: - for stdout)"
+    )
+    feed_export.set_defaults(func=run_feed_export)
 
     refresh = subparsers.add_parser(
         "refresh",
@@ -387,6 +413,80 @@ def run_feed_remove(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         remove_feed(store, args.url)
     Out.of(args).say(f"Unsubscribed from {isolate(args.url)}; its articles stay in the library.")
+    return 0
+
+
+def _read_input(path: str) -> bytes:
+    """The bytes of `path` ('-' is stdin), or a `ReaderError` in one sentence."""
+    from pathlib import Path
+
+    from reader.errors import ReaderError
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ReaderError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise ReaderError(f"{path} is a folder, not a file.") from None
+    except OSError as error:
+        raise ReaderError(f"Could not read {path}: {error.strerror or error}.") from None
+
+
+def run_feed_import(args: argparse.Namespace) -> int:
+    """`reader feed import FILE`: subscribe to an OPML file's feeds (nothing is fetched)."""
+    from reader.ingest.opml import import_subscriptions, parse_opml
+
+    label = "stdin" if args.file == "-" else args.file
+    listed = parse_opml(_read_input(args.file), label)
+    with _open_store(args) as store:
+        report = import_subscriptions(store, listed)
+    out = Out.of(args)
+    details: list[str] = []
+    if report.existing:
+        details.append(f"{_plural(len(report.existing), 'feed')} already subscribed")
+    if report.skipped:
+        example = isolate(report.skipped[0])
+        details.append(f"{len(report.skipped)} skipped (not an http or https address: {example})")
+    if not report.added:
+        out.say(f"Nothing new in {isolate(label)}: " + ", ".join(details) + ".")
+        return 0
+    sentence = f"Subscribed to {_plural(len(report.added), 'feed')}"
+    if report.folders:
+        sentence += f" in {_plural(report.folders, 'folder')}"
+    sentence += f" from {isolate(label)}"
+    for detail in details:
+        sentence += f", {detail}"
+    sentence += "; nothing was fetched yet: 'reader refresh' fetches their articles."
+    out.say(sentence)
+    return 0
+
+
+def run_feed_export(args: argparse.Namespace) -> int:
+    """`reader feed export [-o FILE|-]`: the subscriptions as OPML."""
+    from pathlib import Path
+
+    from reader.errors import ReaderError
+    from reader.ingest.opml import opml_document
+    from reader.notes.export import write_text_atomic
+
+    with _open_store(args) as store:
+        feeds = store.list_feeds()
+    document = opml_document(feeds)
+    if args.output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(document.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        raise ReaderError(f"{args.output} is a folder; give a file name such as feeds.opml.")
+    try:
+        write_text_atomic(target, document)
+    except OSError as error:
+        raise ReaderError(f"Could not write {args.output}: {error.strerror or error}.") from None
+    Out.of(args).say(f"Wrote {_plural(len(feeds), 'feed')} to {isolate(args.output)}.")
     return 0
 
 

@@ -76,6 +76,8 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "modified": _TEXT,
         "last_checked": _TEXT,
         "seen": list,
+        "folder": _TEXT,
+        "html_url": _TEXT,
     },
     "correction": {
         "action": ("add", "retype", "merge", "rename", "hide"),

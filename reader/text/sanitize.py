@@ -203,6 +203,8 @@ def clean_feed(feed: Feed) -> Feed:
     feed.url = clean_url(feed.url)
     feed.title = clean_line(feed.title)
     feed.last_checked = clean_line(feed.last_checked)
+    feed.folder = clean_line(feed.folder)
+    feed.html_url = clean_url(feed.html_url)
     feed.seen = [clean_url(key) for key in feed.seen]
     return feed
 
