@@ -20,6 +20,7 @@ articles.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 Span = tuple[int, int]
@@ -35,6 +36,31 @@ _WORD = re.compile(
 _TERMINATORS = ".!?\u061f\u2026\u06d4"
 _CLOSERS = "\"'\u00bb\u201d\u2019)]}\u203a"
 _SENTENCE_END = re.compile(rf"[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*(?=\s|$)")
+
+
+def _is_combining(char: str) -> bool:
+    """A combining mark (Unicode Mn or Me: harakat, Quranic marks, Latin accents)."""
+    return unicodedata.category(char) in ("Mn", "Me")
+
+
+def char_end(text: str, offset: int) -> int:
+    """End of the character at `offset` with the combining marks on it (`offset` at the end)."""
+    if offset >= len(text):
+        return len(text)
+    end = offset + 1
+    while end < len(text) and _is_combining(text[end]):
+        end += 1
+    return end
+
+
+def char_start(text: str, offset: int) -> int:
+    """Start of the character before `offset`, the combining marks on it included (0 at 0).
+
+    A mark with no letter before it is a character of its own."""
+    start = min(offset, len(text)) - 1
+    while start > 0 and _is_combining(text[start]):
+        start -= 1
+    return max(start, 0)
 
 
 def paragraph_at(text: str, offset: int) -> Span:

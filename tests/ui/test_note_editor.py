@@ -134,6 +134,31 @@ async def test_cursor_steps_over_harakat_and_backspace_removes_one_mark() -> Non
         assert editor.text == "كَب"
 
 
+async def test_pasted_escape_sequences_go_whole_and_tabs_become_spaces() -> None:
+    """What a note may hold is what the store keeps (`clean_multiline`): a colour sequence
+    pasted from a terminal leaves no "[31m" behind, before or after saving."""
+    app = EditorApp()
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        editor.post_message(events.Paste("\x1b[31mأحمر\x1b[0m\tred\x07\r\nok"))
+        await pilot.pause()
+        assert editor.text == "أحمر red\nok"
+        assert editor.cursor == len(editor.text)
+
+
+async def test_cursor_steps_over_latin_accents_as_one_character() -> None:
+    app = EditorApp("e\u0301te\u0301")
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        editor = app.query_one(NoteEditor)
+        editor.cursor = 0
+        await pilot.press("right")
+        assert editor.cursor == 2
+        await pilot.press("end", "left")
+        assert editor.cursor == 3
+        await pilot.press("delete")
+        assert editor.text == "e\u0301t"
+
+
 async def test_enter_backspace_delete_and_wrapping() -> None:
     long_note = " ".join(["كلمة"] * 20)
     app = EditorApp()

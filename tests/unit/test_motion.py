@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.text.motion import (
+    char_end,
+    char_start,
     next_paragraph,
     next_sentence,
     next_word,
@@ -33,6 +35,17 @@ def _seed_text() -> str:
 
 def _words(text: str) -> list[str]:
     return [text[a:b] for a, b in words_in(text, 0, len(text))]
+
+
+def test_a_character_is_a_letter_with_the_marks_on_it() -> None:
+    text = "كَتَبَ e\u0301\u0327"
+    assert char_end(text, 0) == 2
+    assert char_start(text, 2) == 0
+    assert char_end(text, len("كَتَبَ ")) == len(text)
+    assert char_start(text, len(text)) == len("كَتَبَ ")
+    assert (char_start(text, 0), char_end(text, len(text))) == (0, len(text))
+    assert char_end("\u064e\u064ex", 0) == 2  # marks with no letter before them stay together
+    assert char_start("\u064ex", 1) == 0
 
 
 def test_words_keep_numbers_names_and_harakat_whole() -> None:

@@ -15,7 +15,6 @@ the start/end of the screen line; Ctrl+Home/Ctrl+End to the start/end of the not
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -28,6 +27,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.layout import VisualLine, base_direction, layout
+from reader.text.motion import char_end, char_start
 from reader.ui.widgets.shaped_text import clean_text
 
 
@@ -42,10 +42,6 @@ class _Row:
     rtl: bool
     last: bool
     """True for the paragraph's last row."""
-
-
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Me")
 
 
 class NoteEditor(Widget, can_focus=True):
@@ -297,23 +293,8 @@ class NoteEditor(Widget, can_focus=True):
         row_index, _ = self.cursor_position()
         return rows[row_index] if rows else None
 
-    def _forward(self) -> None:
-        if self.cursor < len(self._text):
-            self.cursor += 1
-            while self.cursor < len(self._text) and _is_mark(self._text[self.cursor]):
-                self.cursor += 1
-
-    def _backward(self) -> None:
-        if self.cursor > 0:
-            self.cursor -= 1
-            while self.cursor > 0 and _is_mark(self._text[self.cursor]):
-                self.cursor -= 1
-
     def _move(self, forward: bool) -> None:
-        if forward:
-            self._forward()
-        else:
-            self._backward()
+        self.cursor = (char_end if forward else char_start)(self._text, self.cursor)
         self._goal_x = None
         self._show_cursor()
 
@@ -371,9 +352,7 @@ class NoteEditor(Widget, can_focus=True):
 
     def action_delete_right(self) -> None:
         if self.cursor < len(self._text):
-            end = self.cursor + 1
-            while end < len(self._text) and _is_mark(self._text[end]):
-                end += 1
+            end = char_end(self._text, self.cursor)
             self._text = self._text[: self.cursor] + self._text[end:]
             self._changed()
 

@@ -7,20 +7,19 @@ paragraph out with `reader.text.layout.layout`, so Arabic is shaped and in visua
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.segment import Segment
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.layout import VisualLine, layout
+from reader.text.sanitize import clean_multiline
 
 
 def clean_text(text: str) -> str:
-    """Text as it may enter a note: newlines kept, tabs as spaces, other controls dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    """Text as it may enter a note: `clean_multiline` (escape sequences go whole, controls
+    but newline and tab go, as when the note is saved), tabs as spaces."""
+    return clean_multiline(text).replace("\t", " ")
 
 
 class ShapedText(Widget):
