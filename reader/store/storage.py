@@ -326,10 +326,6 @@ class KeyedTable(Table):
         self._storage.write(tables)
         self.clear_cache()
 
-    def keyed_items(self) -> dict[str, dict[str, Any]]:
-        """The raw documents by key; read-only view of the cache, do not modify."""
-        return cast(dict[str, dict[str, Any]], self._read_table())
-
 
 class KeyedTinyDB(TinyDB):
     """TinyDB with string-keyed tables and no query cache (other processes change the files)."""

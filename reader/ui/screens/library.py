@@ -198,10 +198,6 @@ class LibraryScreen(Screen[None]):
             return None
         return key.value
 
-    def visible_ids(self) -> list[str]:
-        """Ids in the order shown (for previous/next article)."""
-        return [summary.id for summary in self._summaries]
-
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
