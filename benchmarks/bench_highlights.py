@@ -1,6 +1,6 @@
 """Creating a highlight and seeing it drawn, from the key press, with 10,000 annotations stored.
 
-Target (issue 5): <= 50 ms from the key press to the highlight painted.
+Target: <= 50 ms from the key press to the highlight painted.
 
 Runs the real app through Textual's pilot on a database in a temporary folder holding the seed
 article and 10,000 annotations: scenario "spread" puts 20 on each of 500 other articles (plus

@@ -1,4 +1,4 @@
-"""Layout engine speed: prints each figure next to its target (issue 8).
+"""Layout engine speed: prints each figure next to its target.
 
 Run: .venv/bin/python benchmarks/bench_layout.py [--size-mb 1.0]
 

@@ -1,7 +1,7 @@
 """Library speed: importing the 300-article corpus, and `reader list` over 5,000 articles.
 
 Run: .venv/bin/python benchmarks/bench_library.py
-Targets (issue 3): corpus import <= 3 s; `reader list` with 5,000 articles <= 0.5 s,
+Targets: corpus import <= 3 s; `reader list` with 5,000 articles <= 0.5 s,
 measured as a real subprocess (interpreter start-up included). Prints each figure next
 to its target; best of several runs, since the machine is shared.
 """

@@ -1,4 +1,4 @@
-"""A single very long paragraph in the app (issue 12): time and peak memory to open, to find.
+"""A single very long paragraph in the app: time and peak memory to open, to find.
 
 Run: .venv/bin/python benchmarks/bench_longpara.py [--chars 10000000] [--before REF]
      [--word base64|arabic]

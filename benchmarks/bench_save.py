@@ -1,5 +1,5 @@
-"""How long one save takes when one article has many annotations (issue 12: at most 50 ms
-with 10,000 annotations on one article).
+"""How long one save takes when one article has many annotations (target: at most
+50 ms with 10,000 annotations on one article).
 
 Fills a database in a temporary folder with one article and N annotations on it, then
 times, through the real `Store` on disk (fsync included): adding one highlight,
@@ -22,7 +22,7 @@ from reader.models import Annotation, Article, Block
 from reader.store.database import Store
 
 TARGET_MS = 50.0
-"""Issue 12: a save with 10,000 annotations on one article."""
+"""Target for a save with 10,000 annotations on one article."""
 TARGET_AT = 10_000
 RUNS = 15
 

@@ -1,6 +1,6 @@
 """Store speed with 5,000 articles and 10,000 annotations over 500 of them.
 
-Prints each figure next to its target (issue 2), then the same operations on a
+Prints each figure next to its target, then the same operations on a
 plain TinyDB JSONStorage database holding the same data, measured in the same
 run. Run: `.venv/bin/python benchmarks/bench_store.py` (about a minute).
 """

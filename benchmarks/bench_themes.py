@@ -3,7 +3,7 @@
 Opens the seed article with a highlight in every colour and a find running (marks on screen),
 then switches theme repeatedly, and prints for each kind of switch the time from setting
 `app.theme` until the article view has painted again, and until the app is idle (the whole
-screen restyled and drawn). Target (issue 13): at most 100 ms. Also the time to derive the
+screen restyled and drawn). Target: at most 100 ms. Also the time to derive the
 reader's colours for a Textual theme that lacks them. Prints best and median of the runs; the
 machine is shared, so figures are noisy.
 

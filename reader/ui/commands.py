@@ -39,7 +39,7 @@ class ReaderCommands(Provider):
                     partial(app.run_action, binding.action, active.node),
                 )
             )
-        if hasattr(self.screen, "show_pane_tab"):  # an article: entity corrections (issue 6)
+        if hasattr(self.screen, "show_pane_tab"):  # an article: entity corrections
             from reader.ui.widgets.entities_pane import PALETTE_ACTIONS, run_from_palette
 
             for name, help_text, action in PALETTE_ACTIONS:

@@ -1,6 +1,6 @@
-"""Issue 13, sections 4 and 5: focus and keys never trap the reader (Escape never drops a typed
-note, help and the README name the reader's keys); mouse selection snaps to words. Pilot tests
-through the real app on a database in tmp_path."""
+"""Focus and keys never trap the reader (Escape never drops a typed note, help and the README
+name the reader's keys); mouse selection snaps to words. Pilot tests through the real app on a
+database in tmp_path."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Saving from the app while other processes use the database (issue 12): a note changed by
+"""Saving from the app while other processes use the database: a note changed by
 `reader import` is not reverted by a recolour, and a lock held by another process neither
 stops the app starting nor freezes it or drops a new highlight."""
 

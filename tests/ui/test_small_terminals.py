@@ -1,4 +1,4 @@
-"""Issue 13, "6. Small terminals": the library, the footer and the article at 80x24 and 130x45.
+"""Small terminals: the library, the footer and the article at 80x24 and 130x45.
 
 Pilot tests check what the screen holds; SVG snapshots (tests/ui/__snapshots__/) show it.
 """

@@ -1,4 +1,4 @@
-"""Issue 12, "lost updates between processes" and "the user is told the truth", done for real:
+"""No update is lost between processes and the user is told the truth, done for real:
 two `reader` processes on one database, a lock held by another process, a write that fails
 part-way, a read-only folder and a full disk, with a loopback server for feeds."""
 

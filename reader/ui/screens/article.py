@@ -127,7 +127,7 @@ class ArticleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="article-header")
         with Horizontal(id="article-body"):
-            yield ReadingView(  # ArticleView + cursor, selection, highlights (issue 5)
+            yield ReadingView(  # ArticleView + cursor, selection, highlights
                 mode=self.reader.bidi_mode,
                 harakat=self.reader.harakat,
                 reading_width=self.reader.reading_width,

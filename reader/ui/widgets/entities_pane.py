@@ -14,7 +14,7 @@ Messages, for the article screen to wire:
 - `EntitiesPane.Jump(start, end)`: `n` / `N` (shift+n) in the pane moved to the next or
   previous mention of the chosen entity; scroll the article there.
 
-The reader corrects the extraction here (issue 6, "Learning from the reader"): add the
+The reader corrects the extraction here, and the corrections teach it: add the
 article's selected text as an entity, change an entity's type, rename it, merge it into
 another, hide it, list hidden ones to show them again, undo the last correction (keys
 a t r m x H u; the dialogs are in `reader.ui.screens.entity_edit`). Each

@@ -1,7 +1,7 @@
 """The article view with a reading cursor, selection, highlights and notes.
 
 `ReadingView` extends `ArticleView` (which draws marks cell-exact through the layout
-maps) with everything issue 5 asks of the reading screen:
+maps) with what the reading screen needs:
 
 - a reading cursor that moves by word (Left/Right), sentence (Shift+Left/Right) and
   paragraph (Shift+Up/Down) in reading order: in a right-to-left paragraph the key
