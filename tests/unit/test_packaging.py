@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -42,3 +44,17 @@ def test_wheel_ships_seeds_and_themes(tmp_path: Path) -> None:
     assert "reader/cli.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "reader = reader.cli:main" in zipfile.ZipFile(wheels[0]).read(entry_points).decode()
+
+
+def test_python_bidi_is_a_test_dependency_only() -> None:
+    """reader implements the bidi algorithm itself; python-bidi is the tests' oracle."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    names = [requirement.split(">")[0].split("=")[0] for requirement in project["dependencies"]]
+    assert "python-bidi" not in names
+    assert any(r.startswith("python-bidi") for r in project["optional-dependencies"]["test"])
+    for path in (ROOT / "reader").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                assert all(alias.name.split(".")[0] != "bidi" for alias in node.names), path
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert (node.module or "").split(".")[0] != "bidi", path
