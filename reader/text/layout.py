@@ -571,6 +571,8 @@ def _wrap(
     pos: int,
     endpos: int,
     state: _Open | None = None,
+    *,
+    keep: bool = True,
 ) -> tuple[list[_Line], _Open]:
     """The wrap loop: the words of text[pos:endpos] broken into lines in logical order, each
     as pieces of glyphs (a cached word's templates, or the spaces of a gap), no `Glyph` built.
@@ -584,7 +586,11 @@ def _wrap(
     the last call stopped. `endpos` is the end, or such a line start, or a cut inside a long
     word: wrapping then stops at its first glyph at or after `endpos`, where the open line's
     end of word says. Every caller wraps with this loop: `layout`, `layout_text` and
-    `LazyLayout` (which keeps only where lines start and their cells) make the same breaks.
+    `LazyLayout`, which finds where the lines of a long paragraph start with `keep` False:
+    the same breaks, no pieces kept (lines then hold an empty list).
+
+    A line has glyphs exactly when it has cells (every glyph takes at least one, and a gap
+    is kept only after a glyph), so `used` tells whether the line is still empty.
     """
     matches = list(_WORD_RE.finditer(text, pos, endpos))
     long_words = _long_spans(text, matches, pos, endpos)
@@ -612,60 +618,67 @@ def _wrap(
                 templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
                 end = word_end
             else:
-                if pieces and not middle:
+                if used and not middle:
                     lines.append((line_start, start, used, pieces))
                     line_start = start
-                    pieces = []
-                    append = pieces.append
                     used = 0
+                    if keep:
+                        pieces = []
+                        append = pieces.append
                 previous_end = word_end
                 run = None
                 for template in chain(head, glyphs):  # offsets into `text`: base 0
-                    glyph_start = template[2]
+                    _text, glyph_cells, glyph_start, _end = template
                     if glyph_start >= endpos:
                         previous_end = glyph_start
                         break
-                    if used + template[1] > width and pieces:
+                    if used + glyph_cells > width and used:
                         lines.append((line_start, glyph_start, used, pieces))
                         line_start = glyph_start
-                        pieces = []
-                        append = pieces.append
                         used = 0
-                        run = None
-                    if run is None:
-                        run = []
-                        append((run, 0))
-                    run.append(template)
-                    used += template[1]
+                        if keep:
+                            pieces = []
+                            append = pieces.append
+                            run = None
+                    if keep:
+                        if run is None:
+                            run = []
+                            append((run, 0))
+                        run.append(template)
+                    used += glyph_cells
                 continue
         gap = start - previous_end
         if tabs and gap:
             gap_cells = gap + (tab_cells - 1) * text.count("\t", previous_end, start)
         else:
             gap_cells = gap
-        if used + gap_cells + cells <= width and (pieces or not gap):
-            if gap_cells != gap:  # the gap holds a tab
-                spaces = tuple(
-                    [
-                        (tab_text, tab_cells, at, at + 1) if char == "\t" else (" ", 1, at, at + 1)
-                        for at, char in enumerate(text[previous_end:start])
-                    ]
-                )
-                append((spaces, previous_end))
-            elif gap:
-                append((" " * gap, previous_end))
-            if templates:
-                append((templates, start))
+        if used + gap_cells + cells <= width and (used or not gap):
+            if keep:
+                if gap_cells != gap:  # the gap holds a tab
+                    spaces = tuple(
+                        [
+                            (tab_text, tab_cells, at, at + 1)
+                            if char == "\t"
+                            else (" ", 1, at, at + 1)
+                            for at, char in enumerate(text[previous_end:start])
+                        ]
+                    )
+                    append((spaces, previous_end))
+                elif gap:
+                    append((" " * gap, previous_end))
+                if templates:
+                    append((templates, start))
             used += gap_cells + cells
         else:
-            if pieces:
+            if used:
                 lines.append((line_start, start, used, pieces))
                 line_start = start
-                pieces = []
-                append = pieces.append
                 used = 0
+                if keep:
+                    pieces = []
+                    append = pieces.append
             if cells <= width:  # the word fits the new line whole
-                if templates:
+                if keep and templates:
                     append((templates, start))
                 used = cells
             else:  # a word wider than the line: cut between glyphs
@@ -673,18 +686,21 @@ def _wrap(
                     templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
                 run = None
                 for template in templates:
-                    if used + template[1] > width and pieces:
+                    glyph_cells = template[1]
+                    if used + glyph_cells > width and used:
                         lines.append((line_start, template[2] + start, used, pieces))
                         line_start = template[2] + start
-                        pieces = []
-                        append = pieces.append
                         used = 0
-                        run = None
-                    if run is None:
-                        run = []
-                        append((run, start))
-                    run.append(template)
-                    used += template[1]
+                        if keep:
+                            pieces = []
+                            append = pieces.append
+                            run = None
+                    if keep:
+                        if run is None:
+                            run = []
+                            append((run, start))
+                        run.append(template)
+                    used += glyph_cells
         previous_end = end
     return lines, (line_start, used, previous_end, pieces)
 
@@ -1175,7 +1191,7 @@ class LazyLayout:
             endpos = _word_end(visible, endpos)
         with _no_gc():
             ended, self._open = _wrap(
-                visible, self.width, self.mode, self.harakat, pos, endpos, self._open
+                visible, self.width, self.mode, self.harakat, pos, endpos, self._open, keep=False
             )
         for _start, line_end, used, _pieces in ended:
             self._starts.append(line_end)
