@@ -35,6 +35,7 @@ from bidi import get_display  # noqa: E402
 
 from reader.text import layout as layout_module  # noqa: E402
 from reader.text.layout import layout, layout_many  # noqa: E402
+from reader.text.shaping import WORDS  # noqa: E402
 
 
 def source_paragraphs() -> list[str]:
@@ -68,7 +69,7 @@ def sized(paragraphs: list[str], size_mb: float) -> list[str]:
 def clear_caches() -> None:
     """Fresh caches, as in a new process."""
     layout_module._layout_cached.cache_clear()
-    layout_module._WORDS = layout_module._WordCache()
+    WORDS.clear()
 
 
 def cpu_seconds() -> float:

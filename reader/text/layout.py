@@ -2,10 +2,8 @@
 
 Order of work (the order is what makes it correct):
 1. hide controls and escape sequences (same offsets, `reader.text.sanitize.neutralize`);
-2. shape each word with arabic-reshaper's joining tables (joining forms and lam-alef
-   ligatures only: nothing wider than a cell, no ﷲ; ZWJ/ZWNJ honoured; the same result as
-   `ArabicReshaper.reshape` configured by RESHAPER_CONFIGURATION, which the tests check) into
-   glyphs, each a base character with its marks or a ligature, mapped to logical offsets;
+2. shape each word into glyph templates (`reader.text.shaping`: joining forms and lam-alef
+   ligatures, each glyph a base character with its marks or a ligature, cached per word);
 3. wrap in logical order on the glyphs' cell widths, breaking at spaces (a too-long word
    breaks between glyphs, never inside a ligature or between a letter and its harakat):
    one loop (`_wrap`), whose lines are pieces of cached glyph templates, for every caller;
@@ -31,15 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Any
 
-from arabic_reshaper import ArabicReshaper
-from arabic_reshaper.arabic_reshaper import HARAKAT_RE
-from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, MEDIAL
-from arabic_reshaper.ligatures import LIGATURES
-from rich.cells import get_character_cell_size
-
-from reader.text.arabic import ARABIC_SCRIPT_RE
 from reader.text.bidi import (
     _OPENERS,
     MIRRORS,
@@ -53,6 +43,14 @@ from reader.text.bidi import (
 )
 from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import TAB_SIZE, neutralize
+from reader.text.shaping import (
+    LONG_WORD,
+    WORDS,
+    Entry,
+    Template,
+    Templates,
+    long_word_glyphs,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,295 +195,12 @@ class VisualLine:
         return []
 
 
-# --- Shaping ---------------------------------------------------------------------------
+# --- Long words ----------------------------------------------------------------------------
 
-_LAM_ALEF = (
-    "ARABIC LIGATURE LAM WITH ALEF",
-    "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA ABOVE",
-    "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA BELOW",
-    "ARABIC LIGATURE LAM WITH ALEF WITH MADDA ABOVE",
-)
-
-
-#: Only the lam-alef ligatures: every other one (ﷲ, ﷺ, two-letter forms) draws wider than a
-#: cell in terminal fonts, or not at all.
-RESHAPER_CONFIGURATION: dict[str, Any] = {
-    "language": "Arabic",
-    "delete_harakat": True,  # harakat are stripped and re-attached here, keeping offsets
-    "shift_harakat_position": False,
-    "delete_tatweel": False,
-    "support_zwj": True,
-    "use_unshaped_instead_of_isolated": False,
-    "support_ligatures": True,
-    **{name: name in _LAM_ALEF for name, _forms in LIGATURES},
-}
-
-
-def reference_reshaper() -> ArabicReshaper:
-    """arabic-reshaper configured as this engine shapes: `_join` makes the same decisions
-    from the same tables, faster (the tests compare the two on every word they try)."""
-    return ArabicReshaper(configuration=RESHAPER_CONFIGURATION)
-
-
-_ZWJ = "\u200d"
-_ZWNJ = "\u200c"
-#: Bidi format characters that steer but are never drawn (plus BN, which covers ZWJ/ZWNJ).
-_NOT_DRAWN_CLASSES = frozenset("b123456789")
-_NOT_DRAWN_CHARS = frozenset("\u200e\u200f\u061c")
-
-#: A glyph before it becomes a `Glyph`: (text, cells, start, end), offsets relative to a word.
-_Template = tuple[str, int, int, int]
-_Templates = tuple[_Template, ...]
-#: A word's glyph templates and their total cells; a plain string stands for one one-cell
-#: glyph per character (the common case, kept compact and fast to expand).
-_Entry = tuple[_Templates | str, int]
-
-
-#: letter -> (its four forms, joins the letter before, joins the letter after, has a medial
-#: form): arabic-reshaper's own table, read once.
-_JOINING: dict[str, tuple[tuple[str, str, str, str], bool, bool, bool]] = {
-    letter: (
-        forms,
-        bool(forms[FINAL] or forms[MEDIAL]),
-        bool(forms[INITIAL] or forms[MEDIAL]),
-        bool(forms[MEDIAL]),
-    )
-    for letter, forms in LETTERS_ARABIC.items()
-}
-_LAM_ALEF_TABLE: dict[str, tuple[str, str, str, str]] = {
-    match: forms for name, (match, forms) in LIGATURES if name in _LAM_ALEF
-}
-_LAM_ALEF_RE = re.compile("|".join(_LAM_ALEF_TABLE))
-
-
-def _join(letters: str) -> list[str]:
-    """Joining forms and lam-alef ligatures of one word, one string per letter ('' for the
-    alef merged into a ligature).
-
-    The same decisions as `ArabicReshaper.reshape` with our configuration, from the same
-    tables (tests compare the two), without its per-character overhead: `reshape` costs about
-    2 us a character, which made a fresh screenful of Arabic take 15 ms to shape.
-    `letters` holds no harakat (transparent to joining). ZWJ joins both ways and then is
-    dropped, as in the reshaper (whose own ZWJ handling misplaces lam-alef ligatures).
-    """
-    out: list[str] = []
-    kinds: list[int] = []  # form used for each letter; -1 for a character not in the tables
-    joining = _JOINING.get
-    previous = None
-    kind = -1  # the previous letter's form, as in `kinds[-1]`
-    for letter in letters:
-        entry = joining(letter)
-        if entry is None:
-            kind = -1
-            out.append(letter)
-        elif (
-            previous is None
-            or not entry[1]
-            or not previous[2]
-            or (kind == FINAL and not previous[3])
-        ):
-            kind = ISOLATED
-            out.append(entry[0][ISOLATED])
-        else:  # joins the previous letter, which now joins forward too
-            kinds[-1] = before = INITIAL if kind == ISOLATED else MEDIAL
-            out[-1] = previous[0][before]
-            kind = FINAL
-            out.append(entry[0][FINAL])
-        kinds.append(kind)
-        previous = entry
-    if _ZWJ in letters:
-        out = ["" if letter == _ZWJ else form for letter, form in zip(letters, out, strict=True)]
-    if "\u0644" in letters:
-        for match in _LAM_ALEF_RE.finditer(letters):
-            at = match.start()
-            first, second = kinds[at], kinds[at + 1]
-            if first in (ISOLATED, INITIAL):
-                form = ISOLATED if second in (ISOLATED, FINAL) else INITIAL
-            else:
-                form = FINAL if second in (ISOLATED, FINAL) else MEDIAL
-            ligature = _LAM_ALEF_TABLE[match.group()][form]
-            if ligature:
-                out[at] = ligature
-                out[at + 1] = ""
-    return out
-
-
-def _clusters(word: str, forms: dict[int, str] | None, harakat: bool) -> _Templates:
-    """Group a word's characters into glyph templates in logical order."""
-    classes = bidi_classes(word)
-    glyphs: list[list[str | int]] = []  # [text, cells, start, end]
-    for index, char in enumerate(word):
-        if classes[index] in _NOT_DRAWN_CLASSES or char in _NOT_DRAWN_CHARS:
-            continue
-        cells = get_character_cell_size(char)
-        shaped = char if forms is None else forms.get(index, char)
-        if cells == 0 or shaped == "":
-            # A mark (or the alef of a lam-alef): it belongs to the glyph before it.
-            keep = shaped if (harakat or not HARAKAT_RE.match(char)) else ""
-            if glyphs:
-                glyph = glyphs[-1]
-                glyph[0] = str(glyph[0]) + keep
-                glyph[3] = index + 1
-            elif keep:
-                glyphs.append(["\u00a0" + keep, 1, index, index + 1])  # a mark with no base
-            continue
-        glyphs.append([shaped, cells, index, index + 1])
-    return tuple((str(g[0]), int(g[1]), int(g[2]), int(g[3])) for g in glyphs)
-
-
-#: Words made only of characters that are one cell, never marks and never hidden: the
-#: common case, which needs no cluster analysis (one glyph per character).
-_SIMPLE_WORD_RE = re.compile(
-    "[!-~\u00ab\u00bb\u060c\u061b\u061f\u0621-\u063a\u0640-\u064a"
-    "\u0660-\u066d\u0671-\u06d3\u06f0-\u06f9]+"
-)
-
-
-def _shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
-    """Glyph templates and total cells for each word (shaped in app mode)."""
-    entries: list[_Entry] = []
-    app = mode == "app"
-    for word in words:
-        if _SIMPLE_WORD_RE.fullmatch(word):
-            if not (app and ARABIC_SCRIPT_RE.search(word)):
-                entries.append((word, len(word)))
-                continue
-            shaped = _join(word)
-            if "" not in shaped:
-                entries.append(("".join(shaped), len(word)))
-            else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
-                merged: list[_Template] = []
-                for at, form in enumerate(shaped):
-                    if form:
-                        merged.append((form, 1, at, at + 1))
-                    else:
-                        merged[-1] = (merged[-1][0], 1, merged[-1][2], at + 1)
-                entries.append((tuple(merged), len(merged)))
-        elif not app or not ARABIC_SCRIPT_RE.search(word):
-            entries.append(_entry(_clusters(word, None, harakat)))
-        else:
-            classes = bidi_classes(word)
-            positions = [
-                index
-                for index, char in enumerate(word)
-                if char in (_ZWJ, _ZWNJ)
-                or not (
-                    classes[index] in _NOT_DRAWN_CLASSES
-                    or char in _NOT_DRAWN_CHARS
-                    or HARAKAT_RE.match(char)
-                )
-            ]
-            letters = "".join(word[index] for index in positions)
-            forms = dict(zip(positions, _join(letters), strict=True))
-            entries.append(_entry(_clusters(word, forms, harakat)))
-    return entries
-
-
-def _entry(templates: _Templates) -> _Entry:
-    return templates, sum(template[1] for template in templates)
-
-
-class _WordCache:
-    """Glyph templates per word, mode and harakat: words repeat, shaping is the slow part.
-
-    A memo only (results never depend on what is cached); bounded by clearing when full.
-    """
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self._limit = limit
-        self._entries: dict[tuple[BidiMode, bool], dict[str, _Entry]] = {}
-
-    def prefetch(self, words: list[str], mode: BidiMode, harakat: bool) -> None:
-        """Shape the words not cached yet, in one batch."""
-        entries = self._entries.setdefault((mode, harakat), {})
-        self._shape([word for word in dict.fromkeys(words) if word not in entries], mode, harakat)
-
-    def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[_Entry]:
-        """Entries for `words`, shaping the missing ones in one batch."""
-        entries = self._entries.setdefault((mode, harakat), {})
-        found = [entries.get(word) for word in words]
-        if None not in found:
-            return found  # type: ignore[return-value]  # no None left
-        missing = [word for word, entry in zip(words, found, strict=True) if entry is None]
-        fresh = self._shape(list(dict.fromkeys(missing)), mode, harakat)
-        return [
-            entry if entry is not None else fresh[word]
-            for word, entry in zip(words, found, strict=True)
-        ]
-
-    def _shape(self, words: list[str], mode: BidiMode, harakat: bool) -> dict[str, _Entry]:
-        """Shape `words`, cache them and return them (from a local dict, which a concurrent
-        clear of the cache cannot empty)."""
-        fresh = dict(zip(words, _shape_words(words, mode, harakat), strict=True))
-        if fresh:
-            entries = self._entries.setdefault((mode, harakat), {})
-            if len(entries) + len(fresh) > self._limit:
-                entries.clear()
-            entries.update(fresh)
-        return fresh
-
-
-_WORDS = _WordCache()
-
-#: Words longer than this (characters) are shaped a piece at a time and never cached: a base64
-#: blob or an Arabic run with no spaces can be millions of characters, one "word".
-_LONG_WORD = 4096
-_LONG_WORD_RE = re.compile(f"[^ \t]{{{_LONG_WORD + 1}}}")
+_LONG_WORD_RE = re.compile(f"[^ \t]{{{LONG_WORD + 1}}}")
 #: The placeholder entry of a long word (told apart by identity: it is never shaped).
-_LONG_TEMPLATES: _Templates = (("", 0, 0, 0),)
-_LONG_ENTRY: _Entry = (_LONG_TEMPLATES, 0)
-#: About how many characters of a long word are shaped together.
-_PIECE = 1024
-
-
-@lru_cache(maxsize=4096)
-def _is_base(char: str) -> bool:
-    """Whether `char` always starts a glyph of its own: drawn, one or two cells, no mark."""
-    return (
-        char not in (_ZWJ, _ZWNJ)
-        and char not in _NOT_DRAWN_CHARS
-        and get_character_cell_size(char) > 0
-        and bidi_classes(char) not in _NOT_DRAWN_CLASSES
-        and HARAKAT_RE.match(char) is None
-    )
-
-
-def _safe_cut(text: str, at: int, mode: BidiMode) -> bool:
-    """Whether shaping text[..at] and text[at..] apart gives the glyphs of shaping them
-    together: both characters at the cut are bases (no mark, hidden character or ZWJ/ZWNJ
-    crosses it) and, in app mode, the one before does not join the one after."""
-    before, after = text[at - 1], text[at]
-    if not (_is_base(before) and _is_base(after)):
-        return False
-    if mode != "app":
-        return True
-    entry = _JOINING.get(before)
-    return entry is None or not entry[2]
-
-
-def _long_word_glyphs(
-    text: str, word_start: int, word_end: int, frm: int, mode: BidiMode, harakat: bool
-) -> Iterator[_Template]:
-    """Glyph templates (offsets into `text`) of the word text[word_start:word_end], from
-    `frm` (a glyph boundary) on, shaped a piece at a time between safe cuts: the same glyphs
-    as shaping the whole word, without holding it."""
-    cut = frm
-    while cut > word_start and not _safe_cut(text, cut, mode):
-        cut -= 1
-    while cut < word_end:
-        following = min(cut + _PIECE, word_end)
-        while following < word_end and not _safe_cut(text, following, mode):
-            following += 1
-        templates, _cells = _shape_words([text[cut:following]], mode, harakat)[0]
-        if isinstance(templates, str):
-            for at, form in enumerate(templates, cut):
-                if at >= frm:
-                    yield form, 1, at, at + 1
-        else:
-            for glyph_text, glyph_cells, glyph_start, glyph_end in templates:
-                if glyph_start + cut >= frm:
-                    yield glyph_text, glyph_cells, glyph_start + cut, glyph_end + cut
-        cut = following
+_LONG_TEMPLATES: Templates = (("", 0, 0, 0),)
+_LONG_ENTRY: Entry = (_LONG_TEMPLATES, 0)
 
 
 def _word_end(text: str, at: int) -> int:
@@ -509,9 +224,9 @@ def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) 
     spans: dict[int, int] = {}
     if not matches:
         return spans
-    if endpos - pos > _LONG_WORD and _LONG_WORD_RE.search(text, pos, endpos) is not None:
+    if endpos - pos > LONG_WORD and _LONG_WORD_RE.search(text, pos, endpos) is not None:
         for match in matches:  # rare: only where there is a long word
-            if match.end() - match.start() > _LONG_WORD:
+            if match.end() - match.start() > LONG_WORD:
                 spans[match.start()] = match.end()
     if pos > 0 and matches[0].start() == pos and text[pos - 1] not in " \t":
         spans[pos] = matches[0].end()
@@ -520,10 +235,10 @@ def _long_spans(text: str, matches: list[re.Match[str]], pos: int, endpos: int) 
     return spans
 
 
-def _shape_head(glyphs: Iterator[_Template], width: int) -> tuple[list[_Template], int, bool]:
+def _shape_head(glyphs: Iterator[Template], width: int) -> tuple[list[Template], int, bool]:
     """The first glyphs of a long word, up to one cell more than `width`: (glyphs, their
     cells, whether that is the whole word)."""
-    head: list[_Template] = []
+    head: list[Template] = []
     cells = 0
     for template in glyphs:
         head.append(template)
@@ -538,8 +253,8 @@ def _shape_head(glyphs: Iterator[_Template], width: int) -> tuple[list[_Template
 _WORD_RE = re.compile(r"[^ \t]+")
 
 #: A run of glyphs in logical order and the offset their templates count from: a string is
-#: one one-cell glyph per character (as in `_Entry`), else glyph templates. Never empty.
-_Piece = tuple[str | Sequence[_Template], int]
+#: one one-cell glyph per character (as in `Entry`), else glyph templates. Never empty.
+_Piece = tuple[str | Sequence[Template], int]
 #: A wrapped line in logical order: (start, end, cells, its pieces).
 _Line = tuple[int, int, int, list[_Piece]]
 #: The line wrapping stopped in: (its start, cells used, end of the last word wrapped, its
@@ -554,12 +269,12 @@ def base_direction(text: str) -> bool:
 
 def _entries(
     matches: list[re.Match[str]], long_words: dict[int, int], mode: BidiMode, harakat: bool
-) -> list[_Entry]:
+) -> list[Entry]:
     """Cached glyph templates of the matched words; long words get a placeholder."""
     if not long_words:
-        return _WORDS.get_many([match.group() for match in matches], mode, harakat)
+        return WORDS.get_many([match.group() for match in matches], mode, harakat)
     short = [match.group() for match in matches if match.start() not in long_words]
-    found = iter(_WORDS.get_many(short, mode, harakat))
+    found = iter(WORDS.get_many(short, mode, harakat))
     return [_LONG_ENTRY if match.start() in long_words else next(found) for match in matches]
 
 
@@ -578,7 +293,7 @@ def _wrap(
     as pieces of glyphs (a cached word's templates, or the spaces of a gap), no `Glyph` built.
 
     Breaks go at spaces; the spaces at a break belong to the line before it but are not drawn.
-    A word wider than the line is cut between glyphs; a long word (more than `_LONG_WORD`
+    A word wider than the line is cut between glyphs; a long word (more than `LONG_WORD`
     characters) is shaped a piece at a time. Returns the lines that ended and the line still
     open, which `state` continues on the next call (None: a line starts at `pos`).
 
@@ -600,7 +315,7 @@ def _wrap(
     line_start, used, previous_end, pieces = (pos, 0, pos, []) if state is None else state
     append = pieces.append
     lines: list[_Line] = []
-    run: list[_Template] | None  # the glyphs of a cut word on the current line
+    run: list[Template] | None  # the glyphs of a cut word on the current line
     tabs = text.find("\t", previous_end, endpos) >= 0
     for match, (templates, cells) in zip(matches, entries, strict=True):
         start, end = match.span()
@@ -608,9 +323,9 @@ def _wrap(
             word_end = long_words[start]
             middle = start > 0 and text[start - 1] not in " \t"  # a line starts inside it
             begin = _word_begin(text, start) if middle else start
-            glyphs = _long_word_glyphs(text, begin, word_end, start, mode, harakat)
+            glyphs = long_word_glyphs(text, begin, word_end, start, mode, harakat)
             if middle:
-                head: list[_Template] = []
+                head: list[Template] = []
                 whole = False
             else:
                 head, cells, whole = _shape_head(glyphs, width)
@@ -720,7 +435,7 @@ def _wrap_all(
 
 #: A piece placed on the screen: its content, its base offset, and whether its glyphs are
 #: drawn right to left (reversed).
-_Placed = tuple[str | Sequence[_Template], int, bool]
+_Placed = tuple[str | Sequence[Template], int, bool]
 #: A line's visual order (`_visual`): its one level (pieces in logical order, all reversed
 #: when odd), its placed pieces, or None (terminal mode: logical order).
 _Order = int | list[_Placed] | None
@@ -960,7 +675,7 @@ def _prefetch(paragraphs: Sequence[str], mode: BidiMode, harakat: bool) -> None:
     words: list[str] = []
     for paragraph in paragraphs:
         words.extend(_WORD_RE.findall(neutralize(paragraph)))
-    _WORDS.prefetch([word for word in words if len(word) <= _LONG_WORD], mode, harakat)
+    WORDS.prefetch([word for word in words if len(word) <= LONG_WORD], mode, harakat)
 
 
 def layout_many(
@@ -1183,7 +898,7 @@ class LazyLayout:
             endpos = size
         elif visible[endpos - 1] not in " \t" and visible[endpos] not in " \t":
             word_end = _word_end(visible, endpos)
-            if word_end - _word_begin(visible, endpos) > _LONG_WORD:
+            if word_end - _word_begin(visible, endpos) > LONG_WORD:
                 inside = True
             else:
                 endpos = word_end
@@ -1212,7 +927,7 @@ class LazyLayout:
         if start == 0 or visible[start - 1] in " \t":
             return True
         # Inside a long word, any line start: it is shaped from a safe cut before it.
-        return _word_end(visible, start) - _word_begin(visible, start) > _LONG_WORD
+        return _word_end(visible, start) - _word_begin(visible, start) > LONG_WORD
 
     # ------------------------------------------------------------------ building
 

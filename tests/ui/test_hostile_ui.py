@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 
 from reader.models import Annotation, Article, Block
 from reader.store.database import Store
-from reader.text.layout import reference_reshaper
+from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.article import ArticleScreen

@@ -12,7 +12,7 @@ from helpers.waits import settle
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.text.layout import reference_reshaper
+from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.shaped import logical_message
 

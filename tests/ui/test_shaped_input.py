@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from reader.text.layout import reference_reshaper
+from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp
 from reader.ui.widgets.shaped_input import ShapedInput
 

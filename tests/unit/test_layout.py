@@ -22,23 +22,26 @@ from rich.cells import cell_len, get_character_cell_size
 
 from reader.text.bidi import MIRRORS
 from reader.text.layout import (
-    _LONG_WORD,
     Glyph,
     LazyLayout,
     VisualLine,
-    _join,
     _layout_cached,
-    _long_word_glyphs,
-    _shape_words,
-    _WordCache,
     base_direction,
     layout,
     layout_many,
     layout_text,
     layout_text_many,
-    reference_reshaper,
 )
 from reader.text.sanitize import neutralize
+from reader.text.shaping import (
+    LONG_WORD,
+    WORDS,
+    WordCache,
+    joining_forms,
+    long_word_glyphs,
+    reference_reshaper,
+    shape_words,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -454,7 +457,7 @@ LETTERS = "".join(sorted(set(LETTERS_ARABIC) - {"\u200d"}))
     ).map("".join)
 )
 def test_join_matches_arabic_reshaper(word: str) -> None:
-    assert "".join(_join(word)) == REFERENCE.reshape(word)
+    assert "".join(joining_forms(word)) == REFERENCE.reshape(word)
 
 
 @settings(max_examples=200, deadline=None)
@@ -467,7 +470,7 @@ def test_join_matches_arabic_reshaper(word: str) -> None:
 def test_zwj_joins_like_arabic_reshaper_away_from_lam_alef(word: str) -> None:
     if "ل" in word:
         word = word.replace("ل", "ب")  # the reshaper misplaces lam-alef after a ZWJ
-    shaped = "".join(_join(word))
+    shaped = "".join(joining_forms(word))
     assert shaped == REFERENCE.reshape(word).replace("\u200d", "")
 
 
@@ -479,7 +482,7 @@ def test_join_matches_arabic_reshaper_on_the_corpus() -> None:
     for record in corpus.read_text(encoding="utf-8").splitlines()[:60]:
         words.update(json.loads(record)["content"].split())
     letters = [HARAKAT_RE.sub("", word) for word in words if "\u200d" not in word]
-    mismatches = [w for w in letters if "".join(_join(w)) != REFERENCE.reshape(w)]
+    mismatches = [w for w in letters if "".join(joining_forms(w)) != REFERENCE.reshape(w)]
     assert len(letters) > 1000 and mismatches == []
 
 
@@ -511,14 +514,14 @@ def test_layout_leaves_the_cycle_collector_as_it_found_it() -> None:
 
 
 def test_word_cache_stays_bounded_and_correct() -> None:
-    cache = _WordCache(limit=4)
+    cache = WordCache(limit=4)
     first = cache.get_many(["مرحبا", "abc", "لا", "مرحبا"], "app", True)
     assert first[0] == first[3] == ("\ufee3\ufeae\ufea3\ufe92\ufe8e", 5)
     assert first[1] == ("abc", 3)
     assert first[2] == ((("\ufefb", 1, 0, 2),), 1)  # lam-alef: one glyph, two characters
     second = cache.get_many(["x", "y", "z", "لا"], "app", True)
     assert second[3] == first[2]
-    assert all(len(entries) <= 4 for entries in cache._entries.values())
+    assert len(cache.words()) <= 4  # one mode used: at most its limit
 
 
 # --- Long paragraphs laid out lazily give exactly the whole layout ----------------------
@@ -697,7 +700,7 @@ def unmirrored(text: str) -> str:
 
 def whole_word_glyphs(word: str, mode: str, harakat: bool) -> list[tuple[str, int, int, int]]:
     """Glyph templates of `word` shaped in one go (as every word was before pieces)."""
-    templates, _cells = _shape_words([word], mode, harakat)[0]  # type: ignore[arg-type]
+    templates, _cells = shape_words([word], mode, harakat)[0]  # type: ignore[arg-type]
     if isinstance(templates, str):
         return [(form, 1, at, at + 1) for at, form in enumerate(templates)]
     return list(templates)
@@ -718,11 +721,11 @@ def test_long_word_shaped_in_pieces_equals_the_whole_word(
     the start or from any glyph boundary."""
     word = neutralize(long_word(pieces, size))
     expected = whole_word_glyphs(word, mode, harakat)
-    glyphs = _long_word_glyphs(word, 0, len(word), 0, mode, harakat)  # type: ignore[arg-type]
+    glyphs = long_word_glyphs(word, 0, len(word), 0, mode, harakat)  # type: ignore[arg-type]
     assert list(glyphs) == expected
     if expected:
         frm = rng.choice(expected)[2]
-        resumed = _long_word_glyphs(word, 0, len(word), frm, mode, harakat)  # type: ignore[arg-type]
+        resumed = long_word_glyphs(word, 0, len(word), frm, mode, harakat)  # type: ignore[arg-type]
         assert list(resumed) == [glyph for glyph in expected if glyph[2] >= frm]
 
 
@@ -734,7 +737,7 @@ def test_long_word_shaped_in_pieces_equals_the_whole_word(
 @given(
     PARAGRAPHS,
     st.lists(WORD_PIECES, min_size=1, max_size=20),
-    st.integers(min_value=_LONG_WORD - 50, max_value=_LONG_WORD + 3000),
+    st.integers(min_value=LONG_WORD - 50, max_value=LONG_WORD + 3000),
     PARAGRAPHS,
     st.integers(min_value=1, max_value=40),
     st.sampled_from(["app", "terminal"]),
@@ -792,12 +795,10 @@ def test_lazy_layout_equals_the_whole_layout_with_a_long_word(
 
 def test_a_long_word_is_never_cached_whole() -> None:
     """A 200,000-character word is laid out (lazily and whole) without entering the cache."""
-    from reader.text.layout import _WORDS
-
     word = ("بسم" + "ا" + "لله" + "abc") * 20_000
     lazy = LazyLayout(word, 40)
     assert lazy.line(0) is not None and lazy.line(3000) is not None
     assert lazy._wrapped_to < len(word)
     layout(word[:100_000], 40)
     layout_text(word[:150_000], 40)  # the printed path (`reader render`) too
-    assert all(len(key) <= _LONG_WORD for entries in _WORDS._entries.values() for key in entries)
+    assert all(len(key) <= LONG_WORD for key in WORDS.words())
