@@ -60,10 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _split_open_target(
+def split_open_target(
     argv: list[str], parser: argparse.ArgumentParser
 ) -> tuple[list[str], str | None]:
-    """`reader PATH|URL` is shorthand for opening it: pull the target out before parsing."""
+    """`reader PATH|URL` is shorthand for opening it: pull the target out before parsing.
+
+    Returns the arguments left for `parser` and the target (None when the first word that is
+    not an option is a subcommand, or there is none)."""
     commands = set()
     for action in parser._subparsers._group_actions if parser._subparsers else []:
         choices = getattr(action, "choices", None)
@@ -89,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `reader` and `python -m reader`; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args_list, target = _split_open_target(args_list, parser)
+    args_list, target = split_open_target(args_list, parser)
     args = parser.parse_args(args_list)
     args.target = target
     try:

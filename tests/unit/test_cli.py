@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import build_parser
+from reader.cli import build_parser, split_open_target
 
 
 def _subcommand_paths(
@@ -103,9 +103,7 @@ def test_shipped_folders_exist() -> None:
     ],
 )
 def test_open_target_shorthand(argv: list[str], rest: list[str], target: str | None) -> None:
-    from reader.cli import _split_open_target
-
-    assert _split_open_target(argv, build_parser()) == (rest, target)
+    assert split_open_target(argv, build_parser()) == (rest, target)
 
 
 def test_unknown_subcommand_like_word_is_a_target_and_missing_file_is_one_sentence(
