@@ -378,7 +378,7 @@ async def test_reading_width_and_harakat_from_the_palette(
         commands = {name: callback for name, _, callback in ReaderCommands(app.screen)._commands()}
         commands["Reading width: 60"]()
         await pilot.pause()
-        assert view._wrap == 60
+        assert view.wrap_width == 60
         assert max(cell_len(line) for line in view.line_texts()) == 60
         assert any("\u064b" <= ch <= "\u0652" for ch in "".join(view.line_texts()))
         commands["Harakat: hide"]()
@@ -495,9 +495,11 @@ async def test_find_in_a_long_paragraph_marks_and_reaches_every_match(db_path: P
         assert visible[0] <= start < visible[1]
         # The match is drawn where the whole paragraph's layout puts it.
         y = view._line_of_offset(start) - int(view.scroll_offset.y)
-        line = next(line for line in layout(text, view._wrap) if line.start <= start < line.end)
+        line = next(
+            line for line in layout(text, view.wrap_width) if line.start <= start < line.end
+        )
         row = view.render_line(y)
-        drawn = row.text[view._margin + line.indent :]
+        drawn = row.text[view.column_left + line.indent :]
         assert drawn.rstrip() == line.text.rstrip()
         colour = view._mark_style("$reader-find-current").bgcolor
         painted: set[int] = set()
@@ -507,7 +509,7 @@ async def test_find_in_a_long_paragraph_marks_and_reaches_every_match(db_path: P
                 painted.update(range(x, x + segment.cell_length))
             x += segment.cell_length
         wanted = {
-            view._margin + line.indent + cell
+            view.column_left + line.indent + cell
             for offset in range(start, end)
             for cell in line.logical_to_cells(offset)
         }

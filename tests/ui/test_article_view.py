@@ -38,7 +38,7 @@ def seed() -> Article:
 def screen_rows(view: ArticleView) -> list[str]:
     """The text of each visible row as drawn, margins removed."""
     rows = [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
-    return [row[view._margin :].rstrip() for row in rows]
+    return [row[view.column_left :].rstrip() for row in rows]
 
 
 def marked_cells(view: ArticleView, y: int) -> set[int]:
@@ -51,6 +51,14 @@ def marked_cells(view: ArticleView, y: int) -> set[int]:
             cells.update(range(x, x + width))
         x += width
     return cells
+
+
+def first_block_lines(view: ArticleView) -> list[VisualLine]:
+    """The screen lines of the view's first block, as the layout engine wraps it at the view's
+    width (the first block starts at offset 0, so line offsets are article offsets)."""
+    assert view.article is not None
+    block = view.article.blocks[0].text
+    return layout(block, view.wrap_width, view.mode, harakat=view.harakat)
 
 
 def expected_lines(article: Article, width: int, mode: str = "app") -> list[str]:
@@ -68,7 +76,7 @@ async def test_lines_on_screen_are_render_lines() -> None:
         height = view.scrollable_content_region.height
         assert screen_rows(view) == expected[:height]
         # Centred: the 80-cell column sits in the middle of the 99 usable cells.
-        assert view._margin == (view.scrollable_content_region.width - 80) // 2
+        assert view.column_left == (view.scrollable_content_region.width - 80) // 2
 
 
 async def test_paging_through_a_long_article_shows_every_line_once() -> None:
@@ -94,7 +102,7 @@ async def test_paging_through_a_long_article_shows_every_line_once() -> None:
             assert int(view.scroll_offset.y) == min(y + height, view.max_scroll_y)
             pages += 1
         assert pages >= len(expected) // height - 1
-        assert view._total == len(expected)
+        assert view.virtual_size.height == len(expected)
 
 
 def test_height_estimate_is_close_for_arabic() -> None:
@@ -112,7 +120,7 @@ async def test_marks_are_drawn_on_exactly_the_glyphs_of_the_span() -> None:
         view = app.query_one(ArticleView)
         await pilot.pause()
         # A span across the end of one line and the start of the next, mixing Arabic and OpenAI.
-        first_block: list[VisualLine] = view._lines_for(0)
+        first_block: list[VisualLine] = first_block_lines(view)
         start = text.index("OpenAI") - 12
         end = first_block[1].start + 15
         view.set_marks("test", [(start, end, f"on {MARK}")])
@@ -121,7 +129,7 @@ async def test_marks_are_drawn_on_exactly_the_glyphs_of_the_span() -> None:
             expected: set[int] = set()
             for offset in range(start, end):
                 expected.update(
-                    view._margin + line.indent + cell for cell in line.logical_to_cells(offset)
+                    view.column_left + line.indent + cell for cell in line.logical_to_cells(offset)
                 )
             assert marked_cells(view, row) == expected
         assert marked_cells(view, 0) and marked_cells(view, 1)
@@ -152,16 +160,17 @@ async def test_offset_at_maps_every_cell_back() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(ArticleView)
         await pilot.pause()
-        line = view._lines_for(0)[0]
-        left = view._margin + line.indent
+        lines = first_block_lines(view)
+        line = lines[0]
+        left = view.column_left + line.indent
         for cell in range(line.width):
             assert view.offset_at(left + cell, 0) == line.cell_to_logical(cell)
         assert view.offset_at(0, 0) is None
         # Clamped: left of an RTL line is its logical end; a blank line gives the block end.
         assert view.offset_at(0, 0, clamp=True) == line.end
-        blank_row = len(view._lines_for(0))
+        blank_row = len(lines)
         assert view.offset_at(10, blank_row) is None
-        assert view.offset_at(10, blank_row, clamp=True) == view._lines_for(0)[-1].end
+        assert view.offset_at(10, blank_row, clamp=True) == lines[-1].end
 
 
 async def test_scroll_to_offset_and_visible_range() -> None:
@@ -193,7 +202,7 @@ async def test_resize_rewraps_and_keeps_the_sentence_on_top() -> None:
         assert top <= anchor
         await pilot.resize_terminal(50, 20)
         await pilot.pause()
-        assert view._wrap == 49
+        assert view.wrap_width == 49
         start, end = view.visible_range()
         assert start <= top < end
         assert screen_rows(view)[: len(expected_lines(article, 49))] != []
@@ -274,7 +283,7 @@ async def test_a_long_paragraph_is_laid_out_only_as_far_as_it_is_shown() -> None
             cells: set[int] = set()
             for offset in range(mark_start - base, mark_end - base):
                 cells.update(
-                    view._margin + line.indent + cell for cell in line.logical_to_cells(offset)
+                    view.column_left + line.indent + cell for cell in line.logical_to_cells(offset)
                 )
             screen_row = 1 + 1 + line_row - y  # the heading and the blank line above
             assert cells and marked_cells(view, screen_row) == cells
@@ -282,7 +291,7 @@ async def test_a_long_paragraph_is_laid_out_only_as_far_as_it_is_shown() -> None
         view.action_bottom()
         await pilot.pause()
         assert lazy.complete or view._block_layout(1) is not lazy
-        assert view._total == len(expected)
+        assert view.virtual_size.height == len(expected)
         y = int(view.scroll_offset.y)
         assert screen_rows(view) == expected[y : y + height]
         # A resize re-wraps the long paragraph lazily again, keeping the reading position.

@@ -157,7 +157,7 @@ async def test_highlight_is_drawn_cell_exact_in_mixed_lines_and_after_resize(
             view.scroll_to_offset(0)
             await pilot.pause()
             block = text.split("\n")[0]
-            lines = layout(block, view._wrap, "app")  # the same width the view wraps at
+            lines = layout(block, view.wrap_width, "app")  # the same width the view wraps at
             checked = 0
             for y, line in enumerate(lines):
                 row = view.render_line(y)

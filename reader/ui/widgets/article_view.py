@@ -289,6 +289,16 @@ class ArticleView(ScrollView, can_focus=True):
         end = self._starts[last_block] + (last.end if last else 0)
         return (start, max(start, end))
 
+    @property
+    def wrap_width(self) -> int:
+        """Cells each line is wrapped to now: `reading_width`, or less in a narrower view."""
+        return self._wrap
+
+    @property
+    def column_left(self) -> int:
+        """Cells between the view's left edge and the reading column (centred in the view)."""
+        return self._margin
+
     def top_offset(self) -> int:
         """Article offset at the start of the top visible line: the reading position."""
         if not self._blocks or not self._total:
