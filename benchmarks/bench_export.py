@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from reader.files import write_text_atomic
 from reader.models import Annotation, Article, Block
-from reader.notes.export import target_path, write_text_atomic
+from reader.notes.export import target_path
 from reader.notes.markdown import article_markdown
 from reader.notes.webanno import collection_text
 from reader.store.database import Store

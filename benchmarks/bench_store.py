@@ -22,9 +22,9 @@ from pathlib import Path
 
 from tinydb import Query, TinyDB
 
+from reader.files import atomic_write
 from reader.models import Annotation, Article, Block
 from reader.store.database import Store
-from reader.store.storage import atomic_write
 
 ARTICLES = 5_000
 ANNOTATED_ARTICLES = 500

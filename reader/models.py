@@ -8,6 +8,7 @@ Unicode; offsets are Python string indices into `Article.text`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
@@ -15,6 +16,12 @@ Direction = Literal["rtl", "ltr"]
 
 #: Separator between blocks in `Article.text`; offsets count it as one character.
 BLOCK_SEPARATOR = "\n"
+
+
+def now_iso() -> str:
+    """The current UTC time as records keep it (`created`, `updated`, `added`, exported-at):
+    ISO 8601 to the second, `2026-01-31T12:00:00+00:00`."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,12 +120,12 @@ def _write_stdout(text: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Handler for `reader export`."""
+    from reader.files import write_text_atomic
+    from reader.models import now_iso
     from reader.notes.export import (
         default_export_dir,
-        now_iso,
         safe_filename,
         target_path,
-        write_text_atomic,
     )
     from reader.notes.markdown import article_markdown, combined_markdown
     from reader.notes.webanno import collection_text

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.errors import ReaderError
@@ -28,7 +27,7 @@ from reader.ingest.formats.feed import (
 from reader.ingest.formats.json import PartlyRead
 from reader.ingest.metadata import article_id_for, text_fingerprint
 from reader.ingest.sniff import SUPPORTED_SUFFIXES, detect_kind, iter_supported_files
-from reader.models import Annotation, Article, Feed
+from reader.models import Annotation, Article, Feed, now_iso
 from reader.paths import seeds_dir
 from reader.store.database import Store
 from reader.text.sanitize import clean_article, clean_feed
@@ -41,10 +40,6 @@ SEEN_LIMIT = 5000
 
 Progress = Callable[[int, int, str], None]
 """`progress(done, total, label)`: called as each target or feed is finished."""
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # ------------------------------------------------------------------------ reports
@@ -130,7 +125,7 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
     added: list[Article] = []
     updated: list[Article] = []
     changed_text: list[tuple[Article, Article]] = []
-    now = _now()
+    now = now_iso()
     for article in unique.values():
         old = store.get_article(article.id)
         if old is None:
@@ -304,7 +299,7 @@ def _remember(feed: Feed, keys: Sequence[str]) -> None:
 
 def subscribe(store: Store, offer: FeedOffer) -> Feed:
     """Subscribe to a feed already fetched by `add_targets` (its entries count as seen)."""
-    checked = _now()
+    checked = now_iso()
 
     def subscribed(feed: Feed) -> None:
         feed.title = offer.title or feed.title
@@ -386,7 +381,7 @@ def _refresh_one(
     store: Store, feed: Feed, report: RefreshReport, result: FetchResult
 ) -> FeedResult:
     outcome = FeedResult(url=feed.url, title=feed.title)
-    checked = _now()
+    checked = now_iso()
     if result.not_modified:
         outcome.not_modified = True
         if store.update_feed(feed.url, lambda saved: setattr(saved, "last_checked", checked)):

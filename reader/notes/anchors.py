@@ -19,11 +19,10 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article
+from reader.models import Annotation, Article, now_iso
 
 CONTEXT = 32
 """Characters of prefix and suffix kept around a quote."""
@@ -72,10 +71,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
 
@@ -105,7 +100,7 @@ def make_annotation(
     if not 1 <= color <= 5:
         raise ReaderError(f"Highlight colour {color} is not one of 1 to 5.")
     prefix, suffix = _context(text, start, end)
-    now = _now()
+    now = now_iso()
     return Annotation(
         id=uuid.uuid4().hex,
         article_id=article.id,

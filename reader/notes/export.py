@@ -9,18 +9,16 @@ store only what `ExportStore` names.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 import platformdirs
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article
+from reader.files import write_text_atomic
+from reader.models import Annotation, Article, now_iso
 from reader.notes.markdown import article_markdown
 
 EXPORT_DIR_SETTING = "export_dir"
@@ -86,23 +84,6 @@ def default_export_dir(store: ExportStore) -> Path:
     return Path(platformdirs.user_documents_dir()) / "reader"
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` as UTF-8 via a temporary file in the same folder, so no half file is left."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ReaderError(f"Could not write {path}: {reason}.") from error
-
-
 def _owner_id(path: Path) -> str | None:
     """The `reader-id` in an existing export's front matter, if the file is one of ours."""
     try:
@@ -128,11 +109,6 @@ def target_path(
         if not path.exists() or _owner_id(path) == article.id:
             return path
     raise ReaderError(f"Too many files named like {stem}{suffix} in {folder}.")
-
-
-def now_iso() -> str:
-    """The current UTC time, ISO 8601 to the second (for exported-at)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def export_article_file(store: ExportStore, article_id: str, folder: Path | None = None) -> Path:

@@ -21,14 +21,13 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from reader.errors import ReaderError
 from reader.ingest.jsonread import JsonStream, loads
-from reader.models import Annotation, Article, ArticleSummary
+from reader.models import Annotation, Article, ArticleSummary, now_iso
 from reader.notes.anchors import reanchor, text_hash
 from reader.notes.webanno import (
     Incoming,
@@ -273,7 +272,7 @@ def merge(current: Annotation, placed: Annotation, incoming: Incoming, text: str
     if _owned(merged) == _owned(current):
         return current
     merged.created = current.created or incoming.created
-    merged.updated = incoming.modified or datetime.now(UTC).isoformat(timespec="seconds")
+    merged.updated = incoming.modified or now_iso()
     return merged
 
 

@@ -39,29 +39,34 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article, ArticleSummary, Block, EntityCorrection, Feed
+from reader.files import TMP_SUFFIX, Signature, atomic_write, signature
+from reader.models import (
+    Annotation,
+    Article,
+    ArticleSummary,
+    Block,
+    EntityCorrection,
+    Feed,
+    now_iso,
+)
 from reader.paths import resolve_db_path
 from reader.store.recovery import Recovery
 from reader.store.storage import (
     NO_SPACE_ERRNOS,
     READ_ONLY_ERRNOS,
-    TMP_SUFFIX,
     AtomicJSONStorage,
     CorruptFileError,
     KeyedTinyDB,
-    Signature,
-    atomic_write,
     encode_json,
     is_tinydb_data,
     open_tinydb,
     read_json_file,
-    signature,
 )
 
 #: The layout and record shapes this version writes. Bump it with a migration below.
@@ -94,10 +99,6 @@ def _size(count: int) -> str:
     if count < 1_000_000:
         return f"{count // 1000} KB"
     return f"{count / 1_000_000:.1f} MB"
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _stamp() -> str:
@@ -1029,7 +1030,7 @@ class Store:
         if not correction.id:
             correction.id = uuid.uuid4().hex
         if not correction.created:
-            correction.created = _now_iso()
+            correction.created = now_iso()
         with self._writing(self._main):
             table = self._main.keyed("corrections")
             table.put_key(correction.id, asdict(correction))

@@ -21,18 +21,13 @@ import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.store.storage import (
-    AtomicJSONStorage,
-    Signature,
-    atomic_write,
-    encode_json,
-    fsync_dir,
-    is_tinydb_data,
-)
+from reader.files import Signature, atomic_write, fsync_dir
+from reader.models import now_iso
+from reader.store.storage import AtomicJSONStorage, encode_json, is_tinydb_data
 
 if TYPE_CHECKING:
     from reader.store.database import Store
@@ -513,7 +508,7 @@ class Recovery:
                     if isinstance(doc.get("text_hash"), str):
                         owners.setdefault(doc["text_hash"], article_id)
         rebuilt: list[str] = []
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = now_iso()
         for body in sorted(store.bodies_dir.glob("*.json")):
             digest = body.name[:-5]
             if digest in referenced:

@@ -4,15 +4,11 @@ TinyDB's own JSONStorage rewrites the file in place (a crash mid-write leaves
 half a file) and re-parses it on every query. `AtomicJSONStorage` plugs into
 TinyDB's extension point instead:
 
-- every write goes to a temporary file in the same folder, is flushed and
-  fsynced, then `os.replace`d over the old file, and the folder is fsynced;
+- every write is `reader.files.atomic_write` (temporary file, fsync, `os.replace`,
+  folder fsync);
 - the parsed data is cached and reused while the file's signature (inode,
   size, nanosecond mtime) is unchanged, so reads cost one `stat`;
 - inside `batch()` several TinyDB operations become one write.
-
-Each write stamps a fresh nanosecond mtime on the new file, so a signature
-never repeats even when another process rewrites the file within one clock
-tick of the filesystem's coarse timestamps.
 """
 
 from __future__ import annotations
@@ -21,10 +17,8 @@ import errno
 import json
 import os
 import threading
-import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,11 +27,9 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-Data = dict[str, dict[str, Any]]
-Signature = tuple[int, int, int]
+from reader.files import Signature, atomic_write, fsync_dir, signature
 
-#: Temporary files are named `.NAME.<pid>.<random>.tmp` so crashed writes can be swept up.
-TMP_SUFFIX = ".tmp"
+Data = dict[str, dict[str, Any]]
 
 #: errno values that mean "the disk (or quota, or file size limit) is full".
 NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -80,58 +72,6 @@ def decode_json(raw: bytes) -> Any:
 def is_tinydb_data(value: Any) -> bool:
     """Whether a parsed file has TinyDB's shape: an object of tables, each an object."""
     return isinstance(value, dict) and all(isinstance(table, dict) for table in value.values())
-
-
-def signature(stat: os.stat_result) -> Signature:
-    """What identifies one version of a file: inode, size and nanosecond mtime."""
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside `folder` durable (best effort where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> Signature:
-    """Replace `path` with `payload` so readers see the old or the new file, never a mix.
-
-    Writes a temporary file beside it, fsyncs it (unless `durable` is False, for
-    caches that can be rebuilt), stamps a unique mtime, renames it into place and
-    fsyncs the folder. On any error the temporary file is removed and the old
-    file is untouched; the OSError propagates.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            stamp = time.time_ns()
-            os.utime(fd, ns=(stamp, stamp))
-            if durable:
-                os.fsync(fd)
-            sig = signature(os.fstat(fd))
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        fsync_dir(path.parent)
-    return sig
 
 
 def read_json_file(path: Path) -> tuple[Any, Signature] | None:

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article
+from reader.models import Annotation, Article, now_iso
 from reader.text import motion
 from reader.text.sanitize import clean_annotation
 from reader.ui.widgets.article_view import ArticleView
@@ -81,12 +80,8 @@ def apply_note_result(store: Any, annotation: Annotation, result: NoteResult) ->
     changes = note_changes(annotation, result)
     if not changes:
         return annotation
-    updated: Annotation = store.update_annotation_fields(annotation, updated=_now(), **changes)
+    updated: Annotation = store.update_annotation_fields(annotation, updated=now_iso(), **changes)
     return updated
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -575,7 +570,7 @@ class ReadingView(ArticleView):
         store = self.store
         if store is None or not changes:
             return
-        stamp = _now()
+        stamp = now_iso()
         shown = dataclasses.replace(target, tags=list(target.tags), updated=stamp)
         for key, value in changes.items():
             setattr(shown, key, list(value) if key == "tags" else value)
