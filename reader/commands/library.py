@@ -468,8 +468,8 @@ def run_feed_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from reader.errors import ReaderError
+    from reader.files import write_text_atomic
     from reader.ingest.opml import opml_document
-    from reader.notes.export import write_text_atomic
 
     with _open_store(args) as store:
         feeds = store.list_feeds()
