@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from reader import __version__
+from reader import DISTRIBUTION, __version__
 from reader.errors import ReaderError
 from reader.text.modes import BIDI_MODES
 
@@ -19,7 +19,10 @@ def _common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts: `reader SUB --db X` works like `reader --db X SUB`."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--version", action="version", version=f"reader {__version__}", help="show the version"
+        "--version",
+        action="version",
+        version=f"reader {__version__} ({DISTRIBUTION})",
+        help="show the version (and the name reader is installed by)",
     )
     common.add_argument(
         "--db",

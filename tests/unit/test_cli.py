@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from reader import __version__
 from reader.cli import build_parser, split_open_target
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _subcommand_paths(
@@ -47,7 +50,11 @@ def _run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[
 def test_version_top_level() -> None:
     result = _run("--version")
     assert result.returncode == 0
-    assert result.stdout.strip() == f"reader {__version__}"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    # The command's name, its version, and the name to install it by (not `reader`, which on
+    # the package index is another project).
+    assert project["name"] != "reader"
+    assert result.stdout.strip() == f"reader {__version__} ({project['name']})"
 
 
 def test_help_says_where_the_database_is(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The wheel ships the seeds and themes, so an installed `reader` finds them from any folder."""
+"""The wheel is named as reader is installed, and ships the seeds and themes, so an installed
+`reader` finds them from any folder."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 import tomllib
 import zipfile
 from pathlib import Path
+
+from reader import DISTRIBUTION, __version__
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +35,8 @@ def test_wheel_ships_seeds_and_themes(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    wheels = list(tmp_path.glob("reader-*.whl"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    wheels = list(tmp_path.glob(project["name"].replace("-", "_") + "-*.whl"))
     assert len(wheels) == 1
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     seed = "reader/_data/seeds/000_23062d0d2c77e25f.txt"
@@ -44,6 +48,10 @@ def test_wheel_ships_seeds_and_themes(tmp_path: Path) -> None:
     assert "reader/cli.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "reader = reader.cli:main" in zipfile.ZipFile(wheels[0]).read(entry_points).decode()
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    headers = zipfile.ZipFile(wheels[0]).read(metadata).decode().split("\n\n")[0].splitlines()
+    assert f"Name: {DISTRIBUTION}" in headers
+    assert f"Version: {__version__}" in headers
 
 
 def test_python_bidi_is_a_test_dependency_only() -> None:
