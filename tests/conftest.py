@@ -8,6 +8,7 @@ from contextlib import ExitStack
 
 import pytest
 from helpers.loopback import Serve, serving
+from helpers.told import Told
 
 from reader.entities.extractor import Extractor
 
@@ -29,3 +30,9 @@ def extractor() -> Extractor:
     """The shipped entity model and word lists, loaded once per test process (loading folds
     every word list; `extract` has no side effects, so every test can share one)."""
     return Extractor.load()
+
+
+@pytest.fixture
+def told() -> Told:
+    """Collects an app's notifications: `app.run_test(..., message_hook=told.hook)`."""
+    return Told()

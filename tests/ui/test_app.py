@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.told import Told
 from helpers.waits import search_palette, settle
 from rich.cells import cell_len
 from textual import events
@@ -19,7 +20,6 @@ from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen, FindBar
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.library import LibraryScreen
-from reader.ui.shaped import logical_message
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane
 
@@ -230,14 +230,14 @@ def test_unknown_theme_is_a_plain_error(db_path: Path) -> None:
         make_app(db_path, seed=False, theme="neon")
 
 
-async def test_broken_saved_theme_falls_back_with_a_notice(db_path: Path) -> None:
+async def test_broken_saved_theme_falls_back_with_a_notice(db_path: Path, told: Told) -> None:
     with Store.open(db_path) as store:
         store.set_setting("theme", "vanished")
     app = make_app(db_path, seed=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         assert app.theme == "dark"
-        assert any("vanished" in n.message for n in app._notifications)
+        assert any("vanished" in message for message in told.messages)
 
 
 async def test_bidi_mode_switch_and_precedence(
@@ -323,32 +323,32 @@ async def test_palette_offers_every_bound_action(app_factory: Factory) -> None:
         assert {"Theme: dark", "Theme: sepia", "Bidi mode: terminal"} <= set(names)
 
 
-async def test_store_messages_become_notifications(tmp_path: Path) -> None:
+async def test_store_messages_become_notifications(tmp_path: Path, told: Told) -> None:
     db = tmp_path / "reader.json"
     db.write_text("{ this is not json", encoding="utf-8")
     app = make_app(db, seed=False)
-    messages = list(app._messages)
-    assert messages, "a corrupt database must be reported"
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
-        shown = [n.message for n in app._notifications]
-        assert any(message in shown for message in messages)
+    [kept] = tmp_path.glob("reader.json.corrupt-*")  # what the store said at open
+    assert any(str(db) in message and kept.name in message for message in told.messages), (
+        told.messages
+    )
 
 
 async def test_export_key_names_the_file(
-    app_factory: Factory, db_path: Path, tmp_path: Path
+    app_factory: Factory, db_path: Path, tmp_path: Path, told: Told
 ) -> None:
     out = tmp_path / "exports"
     with Store.open(db_path) as store:
         store.set_setting("export_dir", str(out))
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await open_seed(app, pilot)
         await pilot.press("e")
         await pilot.pause()
         files = list(out.glob("*.md"))
         assert len(files) == 1
-        assert any(str(files[0]) in logical_message(n) for n in app._notifications)
+        assert any(str(files[0]) in message for message in told.messages)
 
 
 async def test_fast_typing_after_slash_lands_in_the_find_box(app_factory: Factory) -> None:

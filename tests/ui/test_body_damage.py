@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.told import Told
 from textual.widgets import DataTable
 
 from reader.models import Annotation
@@ -13,7 +14,6 @@ from reader.store.database import Store
 from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.library import LibraryScreen
-from reader.ui.shaped import logical_message
 
 SIZE = (100, 40)
 Factory = Callable[..., ReaderApp]
@@ -25,15 +25,11 @@ def _body_file(db_path: Path, article_id: str) -> Path:
     return folder / "bodies" / f"{library['articles'][article_id]['body']}.json"
 
 
-def _notes(app: ReaderApp) -> list[str]:
-    return [logical_message(n) for n in app._notifications]
-
-
 async def test_damaged_body_is_told_and_other_articles_still_open(
-    app_factory: Factory, db_path: Path
+    app_factory: Factory, db_path: Path, told: Told
 ) -> None:
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         first = app.store.list_articles()[0]
         body = _body_file(db_path, first.id)
@@ -41,9 +37,9 @@ async def test_damaged_body_is_told_and_other_articles_still_open(
         await pilot.press("enter")  # the newest article, whose text is now damaged
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        told = [n for n in _notes(app) if str(body) in n]
-        assert len(told) == 1 and "damaged" in told[0]
-        assert told[0].count(". ") == 0 and told[0].endswith(".")
+        naming = [n for n in told.messages if str(body) in n]
+        assert len(naming) == 1 and "damaged" in naming[0]
+        assert naming[0].count(". ") == 0 and naming[0].endswith(".")
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
@@ -55,17 +51,17 @@ async def test_damaged_body_is_told_and_other_articles_still_open(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        assert any("missing" in n and str(body) in n for n in _notes(app))
+        assert any("missing" in n and str(body) in n for n in told.messages)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
 
 
 async def test_next_article_with_damaged_body_is_told_not_a_crash(
-    app_factory: Factory, db_path: Path
+    app_factory: Factory, db_path: Path, told: Told
 ) -> None:
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         second = app.store.list_articles()[1]
         _body_file(db_path, second.id).write_bytes(b"")
@@ -77,14 +73,14 @@ async def test_next_article_with_damaged_body_is_told_not_a_crash(
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert app.screen is screen and screen.article.id == shown
-        assert any("damaged" in n and second.id in n for n in _notes(app))
+        assert any("damaged" in n and second.id in n for n in told.messages)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
 
 
 async def test_damage_found_after_start_becomes_a_notification(
-    app_factory: Factory, db_path: Path
+    app_factory: Factory, db_path: Path, told: Told
 ) -> None:
     with Store.open(db_path) as store:
         article_id = store.list_articles()[0].id
@@ -92,15 +88,15 @@ async def test_damage_found_after_start_becomes_a_notification(
             Annotation(id="h1", article_id=article_id, start=0, end=3, quote="سام")
         )
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         shard = db_path.with_name(db_path.name + ".d") / "annotations" / f"{article_id}.json"
         shard.write_bytes(shard.read_bytes()[:-2])  # the record itself is whole
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
-        told = [n for n in _notes(app) if str(shard) in n]
-        assert len(told) == 1 and "moved aside" in told[0], _notes(app)
+        naming = [n for n in told.messages if str(shard) in n]
+        assert len(naming) == 1 and "moved aside" in naming[0], told.messages
         assert [a.id for a in app.store.annotations_for(article_id)] == ["h1"]
         await pilot.press("q")
         await pilot.pause()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.told import Told
 from helpers.waits import entities_listed, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import ListView, OptionList
@@ -121,15 +122,15 @@ async def test_add_the_selection_as_an_entity(app_factory: Factory, tmp_path: Pa
         assert names(second).get("الذكاء الاصطناعي") == "MISC"
 
 
-async def test_without_a_selection_add_says_what_to_do(app_factory: Factory) -> None:
+async def test_without_a_selection_add_says_what_to_do(app_factory: Factory, told: Told) -> None:
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         pane = await open_seed_pane(pilot)
         pane.query_one(ListView).focus()
         await pilot.press("a")
         await pilot.pause()
         assert not isinstance(app.screen, TypeScreen)
-        assert any("Select the name" in n.message for n in app._notifications)
+        assert any("Select the name" in n.message for n in told.notifications)
         assert app.store.entity_corrections() == []
 
 

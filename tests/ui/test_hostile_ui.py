@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers.told import Told
 from textual.geometry import Region
 from textual.widgets import DataTable
 
@@ -79,13 +80,15 @@ def hostile_db(tmp_path: Path) -> Path:
     return path
 
 
-async def test_library_article_header_and_notices_are_neutralised(tmp_path: Path) -> None:
+async def test_library_article_header_and_notices_are_neutralised(
+    tmp_path: Path, told: Told
+) -> None:
     app = make_app(hostile_db(tmp_path), seed=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         # The broken theme name comes back in a notice: shown as plain text, neutralised.
-        [notice] = [n for n in app._notifications if "theme" in n.message]
+        [notice] = [n for n in told.notifications if "theme" in n.message]
         assert_clean("notice", notice.message + notice.title)
         assert "[b]x" in notice.message
         table = app.screen.query_one(DataTable)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers.told import Told
 
 from reader.models import Annotation
 from reader.store.database import Store
@@ -121,14 +122,14 @@ async def test_recolour_after_import_keeps_the_imported_note(tmp_path: Path) -> 
 
 
 async def test_app_starts_and_keeps_a_highlight_while_another_process_holds_the_lock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: Told
 ) -> None:
     db = tmp_path / "reader.json"
     shown = _seed_with_note(db, "")
     monkeypatch.setattr(Store, "lock_timeout_seconds", 2.0)
     with lock_held(db) as holder:
         app = make_app(db, target=str(SEED), bidi="app", theme="dark")
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
             view = app.screen.query_one(ReadingView)
             text = view.text
             start = text.index("OpenAI")
@@ -141,7 +142,7 @@ async def test_app_starts_and_keeps_a_highlight_while_another_process_holds_the_
             spans = [(s, e) for s, e, _ in view.highlight_marks()]
             assert (start, start + len("OpenAI")) in spans  # still on screen, not dropped
             assert len(view.annotations) == 2
-            waiting = [n.message for n in app._notifications if "not saved yet" in n.message]
+            waiting = [n.message for n in told.notifications if "not saved yet" in n.message]
             assert len(waiting) == 1 and waiting[0].endswith(".")
             with Store.open(db) as other:
                 assert len(other.annotations_for(shown.article_id)) == 1
@@ -151,14 +152,14 @@ async def test_app_starts_and_keeps_a_highlight_while_another_process_holds_the_
                 if app.saver.pending == 0:
                     break
             assert app.saver.pending == 0
-            assert any("is saved now" in n.message for n in app._notifications)
+            assert any("is saved now" in n.message for n in told.notifications)
     with Store.open(db) as store:
         quotes = sorted(a.quote for a in store.annotations_for(shown.article_id))
     assert quotes == sorted([shown.quote, "OpenAI"])
 
 
 async def test_full_disk_app_opens_read_only_says_why_and_keeps_nothing_unsaid(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: Told
 ) -> None:
     db = tmp_path / "reader.json"
     shown = _seed_with_note(db, "")
@@ -166,18 +167,18 @@ async def test_full_disk_app_opens_read_only_says_why_and_keeps_nothing_unsaid(
         store.set_setting("library.seeded", False)  # seeding would write: it must be skipped
     monkeypatch.setenv("READER_MIN_FREE_BYTES", str(10**18))  # no disk has that much free
     app = make_app(db, target=str(SEED), bidi="app", theme="dark")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         view = app.screen.query_one(ReadingView)
         assert [a.id for a in view.annotations] == [shown.id]
-        (full,) = [n.message for n in app._notifications if "is full" in n.message]
+        (full,) = [n.message for n in told.notifications if "is full" in n.message]
         assert "read-only" in full and full.endswith(".")
         start = view.text.index("OpenAI")
         view.select_span(start, start + len("OpenAI"))
         await pilot.press("2")
         await pilot.pause()
         assert [a.id for a in view.annotations] == [shown.id]  # taken away again: not saved
-        refused = [n for n in app._notifications if "is full" in n.message]
+        refused = [n for n in told.notifications if "is full" in n.message]
         assert len(refused) == 2 and refused[1].severity == "error"
     monkeypatch.delenv("READER_MIN_FREE_BYTES")
     with Store.open(db) as store:

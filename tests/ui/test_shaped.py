@@ -8,13 +8,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.told import Told
 from helpers.waits import settle
 
 from reader.models import Article, Block
 from reader.store.database import Store
 from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp, make_app
-from reader.ui.shaped import logical_message
 
 TITLE = "افتتاح مكتبة عامة جديدة في الرياض"
 AUTHOR = "خالد العتيبي"
@@ -66,16 +66,18 @@ def article_db(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("size", [100, 80])
-async def test_app_mode_shapes_notifications_and_the_byline(tmp_path: Path, size: int) -> None:
+async def test_app_mode_shapes_notifications_and_the_byline(
+    tmp_path: Path, size: int, told: Told
+) -> None:
     app = make_app(article_db(tmp_path), seed=False, bidi="app")
-    async with app.run_test(size=(size, 30), notifications=True) as pilot:
+    async with app.run_test(size=(size, 30), notifications=True, message_hook=told.hook) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         app.notify(MESSAGE, title="خطأ", severity="error", timeout=30)
         app.screen.notify(f"مقال {TITLE}", timeout=30)
         await settle(pilot)  # the toasts are mounted on a later message
         lines = screen_lines(app)
-        said = [logical_message(n) for n in app._notifications]
+        said = told.messages
     assert MESSAGE in said  # what was said is kept in logical order
     text = "\n".join(lines)
     unshaped = sorted({char for char in text if char in letters_with_forms()})
