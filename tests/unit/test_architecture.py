@@ -37,13 +37,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 KNOWN_CYCLES: dict[str, str] = {
     "reader.ui": (
-        "the seven-module UI cycle (app, commands, screens.all_notes, screens.article, "
-        "screens.library, widgets.entities_pane, widgets.highlight_view) is being removed by "
-        "the textual helper (issue 16); when this passes, delete this entry"
+        "the UI's seven-module import cycle (app, commands, screens.all_notes, screens.article, "
+        "screens.library, widgets.entities_pane, widgets.highlight_view) is still there; "
+        "when this passes, delete this entry"
     ),
     "reader.store": (
-        "store.database <-> store.recovery (lazy imports both ways) goes with the store "
-        "split (issue 16); when this passes, delete this entry"
+        "store.database <-> store.recovery (lazy imports both ways) is still there; "
+        "when this passes, delete this entry"
     ),
 }
 """Folders whose import cycles are known and being removed: their cycle check is a strict
