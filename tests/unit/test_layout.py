@@ -20,7 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, get_character_cell_size
 
-from reader.text.bidi import MIRRORS
+from reader.text.bidi import (
+    MIRRORS,
+    bidi_classes,
+    line_levels,
+    paragraph_level,
+    reorder,
+    resolve_levels,
+)
 from reader.text.layout import (
     Glyph,
     LazyLayout,
@@ -421,6 +428,33 @@ def test_layout_text_equals_the_glyph_path_on_prose(
     """The same on space-separated words of mixed direction."""
     expected = glyph_lines(text, width, mode, harakat)
     assert layout_text(text, width, mode, harakat=harakat) == expected  # type: ignore[arg-type]
+
+
+@settings(max_examples=250, deadline=None)
+@given(TEXT_PARAGRAPHS, st.integers(min_value=1, max_value=60), st.booleans())
+def test_each_line_is_its_glyphs_reordered_one_by_one(text: str, width: int, harakat: bool) -> None:
+    """The engine moves whole words where it can; the plain definition moves glyph by glyph:
+    each glyph takes the L1 level of its first character (`line_levels` over the line), odd
+    ones mirror (L4), and `reorder` (L2) places them. Both give the same screen."""
+    visible = neutralize(text)
+    classes = bidi_classes(visible)
+    para = paragraph_level(classes)
+    levels = resolve_levels(visible, classes, para)
+    for line in glyph_lines_of(text, width, harakat):
+        logical = sorted(line.glyphs, key=lambda glyph: glyph.start)
+        line_level = line_levels(classes, levels, line.start, line.end, para)
+        glyph_levels = [line_level[glyph.start - line.start] for glyph in logical]
+        expected = reorder([(glyph.start, glyph.end) for glyph in logical], glyph_levels)
+        assert [(glyph.start, glyph.end) for glyph in line.glyphs] == expected
+        for glyph, level in zip(logical, glyph_levels, strict=True):
+            source = visible[glyph.start]
+            if source in MIRRORS:
+                assert glyph.text[0] == (MIRRORS[source] if level & 1 else source)
+
+
+def glyph_lines_of(text: str, width: int, harakat: bool) -> list[VisualLine]:
+    """`layout` in app mode, computed afresh (outside its cache)."""
+    return list(_layout_cached.__wrapped__(text, width, "app", harakat))
 
 
 def test_layout_text_equals_the_glyph_path_on_the_seed() -> None:
