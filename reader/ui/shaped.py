@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.notifications import Notification
 
 from reader.text.layout import layout
@@ -47,6 +48,25 @@ def shaped(text: str, mode: BidiMode, width: int | None = None, *, harakat: bool
             laid = layout(paragraph, max(1, width), mode, harakat=harakat)
             lines.extend((" " * line.indent + line.text).rstrip() for line in laid)
     return "\n".join(lines)
+
+
+def needs_layout(text: str) -> bool:
+    """True if app mode draws `text` differently from its logical characters (it holds
+    right-to-left letters, Arabic digits or presentation forms)."""
+    return _NEEDS_LAYOUT_RE.search(text) is not None
+
+
+def shaped_cell(
+    text: str, width: int, mode: BidiMode, memo: dict[tuple[str, bool], str] | None = None
+) -> Text:
+    """A one-line table cell exactly `width` cells wide, as the screen shows it: shaped and in
+    visual order in app mode, right-aligned when right-to-left, cut at its logical end with
+    "…" on the side where that end is (the visual left for right-to-left text). The same
+    cell the command line prints (`reader.commands.output.fit_visual`); `memo` (one per
+    table, same width and mode) lays out each cut text once. Never read as markup."""
+    from reader.commands.output import fit_visual
+
+    return Text(fit_visual(printable(text, line=True), width, mode, memo), no_wrap=True, end="")
 
 
 def shaped_parts(

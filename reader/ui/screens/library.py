@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from reader.models import ArticleSummary
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.screens.common import short_source
+from reader.ui.shaped import shaped_cell
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.shaped_input import ShapedInput
@@ -57,13 +58,6 @@ def column_widths(width: int, longest_source: int) -> Columns:
         source = max(SOURCE_MIN, source - (TITLE_MIN - title))
         title = width - fixed - source
     return Columns(max(TITLE_MIN, min(TITLE_MAX, title)), source, DATE_WIDTH, highlights)
-
-
-def cut(text: str, width: int) -> str:
-    """`text` in at most `width` cells, ending in "…" if it was cut."""
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
 
 
 def title_cell(title: str, width: int, mode: BidiMode, rtl: bool) -> Text:
@@ -166,13 +160,14 @@ class LibraryScreen(Screen[None]):
             table.clear()
         needle = fold_plain(query.strip())
         mode = self.reader.bidi_mode
+        sources: dict[tuple[str, bool], str] = {}  # each source laid out once per fill
         shown = 0
         for summary in self._summaries:
             if needle and needle not in fold_plain(f"{summary.title} {summary.source}"):
                 continue
             table.add_row(
                 title_cell(summary.title, columns.title, mode, summary.direction == "rtl"),
-                cut(short_source(summary.source), columns.source),
+                shaped_cell(short_source(summary.source), columns.source, mode, sources),
                 short_date(summary),
                 Text(str(summary.highlights), justify="right"),
                 key=summary.id,

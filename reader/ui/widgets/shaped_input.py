@@ -19,7 +19,6 @@ right-to-left text the widget is Textual's own `Input`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any
 
@@ -32,12 +31,8 @@ from textual.widgets.input import Selection
 
 from reader.text.layout import VisualLine, layout
 from reader.text.modes import BidiMode
+from reader.ui.shaped import needs_layout
 
-#: Values with none of these (right-to-left letters, Arabic digits, presentation forms) are
-#: drawn by `Input` itself, exactly as before.
-_NEEDS_LAYOUT_RE = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
 #: A width no one-line value reaches: the layout never wraps the field's text.
 _UNWRAPPED = 100_000
 
@@ -98,11 +93,7 @@ class ShapedInput(Input):
     @property
     def shaping(self) -> bool:
         """True while this widget draws the value itself (app mode, right-to-left text)."""
-        return (
-            self._mode == "app"
-            and not self.password
-            and _NEEDS_LAYOUT_RE.search(self.value) is not None
-        )
+        return self._mode == "app" and not self.password and needs_layout(self.value)
 
     # --- layout -----------------------------------------------------------------------
 
