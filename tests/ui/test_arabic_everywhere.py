@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.text.layout import reference_reshaper
+from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp
 
 Factory = Callable[..., ReaderApp]
