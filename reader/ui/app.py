@@ -257,6 +257,18 @@ class ReaderApp(App[None]):
                 sections.append((cls.__name__, cls))
         return sections
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search box drawing typed Arabic shaped."""
+        from textual.command import CommandPalette
+
+        from reader.ui.screens.palette import ShapedCommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            palette = ShapedCommandPalette(
+                mode=self.bidi_mode, harakat=self.harakat, id="--command-palette"
+            )
+            self.push_screen(palette)
+
     def action_help(self) -> None:
         """Show every key binding."""
         from reader.ui.screens.help import HelpScreen

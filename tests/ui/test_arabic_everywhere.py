@@ -13,12 +13,17 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from helpers.waits import entities_listed, search_palette, settle
+from textual.pilot import Pilot
+from textual.widgets import DataTable, ListView
 
 from reader.models import Article, Block
 from reader.store.database import Store
 from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp
+from reader.ui.screens.note import NoteScreen
+from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
+from reader.ui.widgets.highlight_view import ReadingView
 
 Factory = Callable[..., ReaderApp]
 
@@ -41,6 +46,13 @@ def letters_with_forms() -> frozenset[str]:
         if len(parts) == 2 and parts[0] in ("<isolated>", "<initial>", "<medial>", "<final>"):
             letters.add(chr(int(parts[1], 16)))
     return frozenset(letters)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """One key event per character, as a terminal sends them."""
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+    await pilot.pause()
 
 
 def screen_lines(app: ReaderApp) -> list[str]:
@@ -102,3 +114,150 @@ async def test_source_column_terminal_mode_is_logical(db_path: Path, app_factory
         short = source_cells(app, "2025-04-01")
     assert short.endswith(AGENCY), repr(short)  # right-aligned, letters as stored
     assert not [char for char in short if "\ufb50" <= char <= "\ufeff"]
+
+
+# ------------------------------------------------------------------ the walk
+
+
+def add_walk_articles(db_path: Path) -> None:
+    """An older article with an Arabic source and author (Source column and byline), and the
+    export folder in tmp_path (the export notification names an Arabic file)."""
+    store = Store.open(db_path)
+    store.put_article(
+        Article(
+            id="agencywalk000001",
+            title="خبر من الوكالة",
+            source=AGENCY,
+            author="خالد العتيبي",
+            blocks=[Block("paragraph", "نص الخبر القصير.")],
+            published="2023-01-01",
+            added="2023-01-01T08:00:00",
+        )
+    )
+    store.set_setting("export_dir", str(db_path.parent / "exports"))
+    store.close()
+
+
+class Walk:
+    """Looks at the screen after each step and keeps what was wrong, by step."""
+
+    def __init__(self, app: ReaderApp, mode: str) -> None:
+        self.app = app
+        self.mode = mode
+        self.seen: list[str] = []
+        self.wrong: list[str] = []
+
+    def check(self, step: str) -> None:
+        text = "\n".join(screen_lines(self.app))
+        self.seen.append(step)
+        if self.mode == "app":
+            bad = sorted({char for char in text if char in letters_with_forms()})
+            what = "logical Arabic letters"
+        else:
+            bad = sorted({char for char in text if "\ufb50" <= char <= "\ufeff"})
+            what = "presentation forms"
+        if bad:
+            rows = [row for row in text.split("\n") if set(row) & set(bad)]
+            self.wrong.append(f"{step}: {what} {bad} in\n" + "\n".join(rows))
+
+
+async def choose_entity(pilot: Pilot[None], pane: EntitiesPane) -> None:
+    """Choose the first listed entity with an Arabic name, as a reader does."""
+    view = pane.query_one("#entities-list", ListView)
+    index = next(
+        i
+        for i, item in enumerate(view.children)
+        if isinstance(item, EntityItem) and letters_with_forms() & set(item.entity.name)
+    )
+    view.focus()
+    view.index = index
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("mode", ["app", "terminal"])
+async def test_every_screen_and_dialog_draws_arabic_right(
+    db_path: Path, app_factory: Factory, mode: str
+) -> None:
+    """App mode: no logical Arabic letter on any screen; terminal mode: logical text only."""
+    add_walk_articles(db_path)
+    app = app_factory(bidi=mode)
+    walk = Walk(app, mode)
+    async with app.run_test(size=(130, 45), notifications=True) as pilot:
+        await settle(pilot)
+        walk.check("library")
+        await pilot.press("slash")
+        await type_text(pilot, "الوكالة")
+        walk.check("library filter")
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.row_count - 1)  # the agency's article: Arabic byline
+        await pilot.press("enter")
+        await settle(pilot)
+        walk.check("article with an Arabic byline")
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one(DataTable).move_cursor(row=0)  # the seed article
+        await pilot.press("enter")
+        await settle(pilot)
+        walk.check("article")
+        await pilot.press("slash")
+        await type_text(pilot, "الذكاء")
+        walk.check("find")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        view = app.screen.query_one(ReadingView)
+        start = view.text.index("الذكاء")
+        view.select_span(start, start + len("الذكاء الاصطناعي"))
+        await pilot.press("1", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await type_text(pilot, "ملاحظة مهمة عن الذكاء")
+        walk.check("note editor")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await type_text(pilot, "تقنية")
+        walk.check("tag editor")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("i")
+        pane = await entities_listed(pilot)
+        walk.check("entities tab")
+        await choose_entity(pilot, pane)
+        walk.check("entities tab, an entity chosen")
+        for key, dialog in (("t", "entity type"), ("r", "entity rename"), ("m", "entity merge")):
+            await pilot.press(key)
+            await pilot.pause()
+            walk.check(f"{dialog} dialog")
+            await pilot.press("escape")
+            await pilot.pause()
+        app.screen.query_one(ReadingView).focus()
+        await pilot.press("i")
+        await settle(pilot)
+        walk.check("notes tab")
+        await pilot.press("i")
+        await pilot.press("A")
+        await settle(pilot)
+        walk.check("all notes")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        walk.check("help")
+        await pilot.press("escape")
+        await pilot.pause()
+        await search_palette(pilot, "الذكاء")
+        walk.check("command palette")
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.query_one(ReadingView).focus()
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        walk.check("export notification")
+    assert len(walk.seen) == 17
+    assert not walk.wrong, "\n\n".join(walk.wrong)
