@@ -257,12 +257,7 @@ def _bidi_mode(args: argparse.Namespace) -> str:
     return mode if mode in BIDI_MODES else "app"
 
 
-_cells = cells
-_fit = fit
-_fit_visual = fit_visual
-
-
-def _table_lines(summaries: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
+def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
     """The library as a box-drawn table, one line per article (rich's heavy-head look).
 
     Drawn directly with rich's cell measures rather than `rich.table.Table`, which takes
@@ -280,21 +275,21 @@ def _table_lines(summaries: list[Any], total_width: int, visual_mode: str | None
     yield heading.center(sum(widths) + _BORDERS).rstrip()
     yield rule("┏", "━", "┳", "┓")
     names = ("Title", "Source", "Date", _HIGHLIGHTS_HEADER)
-    yield "┃ " + " ┃ ".join(_fit(n, w) for n, w in zip(names, widths, strict=True)) + " ┃"
+    yield "┃ " + " ┃ ".join(fit(n, w) for n, w in zip(names, widths, strict=True)) + " ┃"
     yield rule("┡", "━", "╇", "┩")
     memo: dict[tuple[str, bool], str] = {}
     for summary in summaries:
         shown = printable(summary.title, line=True)
         if visual_mode is not None:
-            title = _fit_visual(shown, title_width, visual_mode, memo)
+            title = fit_visual(shown, title_width, visual_mode, memo)
         else:
-            title = _fit(shown, title_width)
+            title = fit(shown, title_width)
         date = (summary.published or summary.added)[:10]
         count = str(summary.highlights) if summary.highlights else ""
         cells = (
             title,
-            _fit(printable(summary.source, line=True), source_width, keep_end=True),
-            _fit(printable(date, line=True), _DATE_WIDTH),
+            fit(printable(summary.source, line=True), source_width, keep_end=True),
+            fit(printable(date, line=True), _DATE_WIDTH),
             count.rjust(len(_HIGHLIGHTS_HEADER)),
         )
         yield "│ " + " │ ".join(cells) + " │"
@@ -319,7 +314,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     width = shutil.get_terminal_size((100, 24)).columns
     visual = _bidi_mode(args) if out.isatty() else None
-    out.write("\n".join(_table_lines(summaries, width, visual)) + "\n")
+    out.write("\n".join(table_lines(summaries, width, visual)) + "\n")
     return 0
 
 

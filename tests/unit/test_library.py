@@ -409,7 +409,7 @@ def test_corpus_import_keeps_every_article_text(store: Store) -> None:
 def test_list_table_lines_fit_the_width_and_shape_arabic_on_a_terminal() -> None:
     from rich.cells import cell_len
 
-    from reader.commands.library import _table_lines
+    from reader.commands.library import table_lines
     from reader.models import ArticleSummary
 
     long_title = "عنوان طويل جدا " * 12
@@ -420,13 +420,13 @@ def test_list_table_lines_fit_the_width_and_shape_arabic_on_a_terminal() -> None
         ),
         ArticleSummary("3", "English title", "/tmp/b.txt", "", "2024-05-07T10:00:00"),
     ]
-    logical = list(_table_lines(rows, 90, None))
+    logical = list(table_lines(rows, 90, None))
     assert {cell_len(line) for line in logical[1:]} == {90}
     assert "مرحبا بالعالم" in logical[4] and "2024-01-02" in logical[4] and " 2 │" in logical[4]
     assert "…" in logical[5] and "x" * 20 + " │" in logical[5]  # source keeps its end
     assert "2024-05-06" in logical[5]
 
-    shaped = list(_table_lines(rows, 90, "app"))
+    shaped = list(table_lines(rows, 90, "app"))
     assert {cell_len(line) for line in shaped[1:]} == {90}
     arabic_cell = shaped[4].split("│")[1]
     assert "مرحبا" not in arabic_cell  # presentation forms, in visual order
@@ -434,7 +434,7 @@ def test_list_table_lines_fit_the_width_and_shape_arabic_on_a_terminal() -> None
     assert arabic_cell.startswith("  ") and arabic_cell.endswith(" ")  # right-aligned
     assert shaped[6].split("│")[1].startswith(" English title")
 
-    plain = list(_table_lines(rows, 90, "terminal"))
+    plain = list(table_lines(rows, 90, "terminal"))
     assert "مرحبا بالعالم │" in plain[4]  # logical text, right-aligned for the terminal
 
 
@@ -512,11 +512,11 @@ with the following character into one grapheme, which terminals do not)."""
 def test_fit_always_fills_exactly_the_cells_rich_measures(text: str, width: int) -> None:
     from rich.cells import cell_len
 
-    from reader.commands.library import _cells, _fit
+    from reader.commands.output import cells, fit
 
-    assert _cells(text) == cell_len(text)
+    assert cells(text) == cell_len(text)
     for keep_end in (False, True):
-        fitted = _fit(text, width, keep_end=keep_end)
+        fitted = fit(text, width, keep_end=keep_end)
         assert cell_len(fitted) == width
         if cell_len(text) <= width:
             assert fitted.rstrip(" ") == text.rstrip(" ")
