@@ -1,4 +1,11 @@
-"""`reader render PATH|-`: print an article laid out for the terminal (shaped, RTL, wrapped)."""
+"""`reader render PATH|-`: print an article as the app shows it, laid out for the terminal.
+
+The file is read as `reader add` reads it (text with front matter, Markdown, HTML, JSON, a
+feed; `reader.ingest.articles`), and each article is printed as the article screen shows it:
+the title, the byline (source · author · date), then the body's blocks, Arabic shaped and
+right-to-left paragraphs right-aligned and wrapped in reading order. `--plain` lays the
+input's lines out as they are instead (a correct replacement for `fribidi --width N`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ReaderError
+from reader.models import Article
 from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import printable
 
@@ -22,15 +30,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "render",
         parents=[common],
-        help="print an article laid out for the terminal",
+        help="print an article as the app shows it, laid out for the terminal",
         description=(
-            "Print PATH (or stdin for '-') as the terminal should show it: Arabic shaped, "
+            "Read PATH (or stdin for '-') as 'reader add' does (text with front matter, "
+            "Markdown, HTML, JSON, RSS/Atom) and print each article as the app shows it: "
+            "title, byline (source, author, date), then the body, Arabic shaped, "
             "right-to-left paragraphs right-aligned and wrapped in reading order, one screen "
-            "line per output line, paragraphs (the input's non-blank lines) separated by a "
-            "blank line. A correct replacement for 'fribidi --width N'."
+            "line per output line, paragraphs separated by a blank line. With --plain, the "
+            "input's non-blank lines are laid out as they are (a correct replacement for "
+            "'fribidi --width N')."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="UTF-8 text file, or - for stdin")
+    parser.add_argument("path", metavar="PATH", help="a file 'reader add' reads, or - for stdin")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="lay out the UTF-8 text's lines as they are, without reading it as an article",
+    )
     parser.add_argument(
         "--width",
         type=_width,
@@ -90,8 +106,48 @@ def read_text(path: str) -> str:
         raise ReaderError(f"{name} is not UTF-8 text.") from None
 
 
+_LRM = "\u200e"
+_FSI = "\u2068"
+_PDI = "\u2069"
+BYLINE_SEPARATOR = " · "
+"""Between the byline's fields, as the article header shows them."""
+
+
+def read_articles(path: str) -> list[Article]:
+    """The articles in `path` ('-' is stdin), read as `reader add` reads a file."""
+    from reader.ingest.articles import parse_bytes, parse_path
+
+    if path != "-":
+        return parse_path(Path(path))
+    data = sys.stdin.buffer.read()
+    return parse_bytes(data, source="stdin", name="stdin")
+
+
+def article_lines(article: Article, width: int, mode: BidiMode, *, harakat: bool) -> list[str]:
+    """`article` as the article screen shows it at `width`: the title (right-aligned for a
+    right-to-left article, as the header is), the byline, a blank line, then the body."""
+    from reader.commands.output import cells
+    from reader.ingest.metadata import byline_parts
+    from reader.text.render import render_lines
+
+    title = " ".join(printable(article.title or "(untitled)", line=True).split())
+    lines = render_lines([title], width, mode, harakat=harakat)
+    if article.direction == "rtl":  # the header right-aligns the title of such an article
+        lines = [" " * (width - cells(line.strip())) + line.strip() for line in lines]
+    parts = byline_parts(article)
+    if parts:
+        # A left-to-right line, each field isolated so an Arabic author does not pull the
+        # date into its run (what the header's shaped_parts does field by field).
+        byline = _LRM + BYLINE_SEPARATOR.join(_FSI + part + _PDI for part in parts)
+        lines.extend(render_lines([byline], width, mode, harakat=harakat))
+    lines.append("")
+    body = [block.text for block in article.blocks]
+    lines.extend(render_lines(body, width, mode, harakat=harakat))
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
-    """Handler: lay the article out and print it."""
+    """Handler: read the article(s), lay them out and print them."""
     from reader.text.render import paragraphs_of, render_lines
 
     mode = bidi_mode(getattr(args, "bidi", None))
@@ -102,8 +158,14 @@ def run(args: argparse.Namespace) -> int:
             if sys.stdout.isatty()
             else DEFAULT_WIDTH
         )
-    text = read_text(args.path)
-    lines = render_lines(paragraphs_of(text), width, mode, harakat=args.harakat)
+    if args.plain:
+        lines = render_lines(paragraphs_of(read_text(args.path)), width, mode, harakat=args.harakat)
+    else:
+        lines = []
+        for article in read_articles(args.path):
+            if lines:
+                lines.extend(["", "─" * width, ""])
+            lines.extend(article_lines(article, width, mode, harakat=args.harakat))
     # Neutralised like every output: a terminal-mode line keeps the file's own characters.
     output = printable("".join(line + "\n" for line in lines))
     sys.stdout.flush()

@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlparse
 
 from reader.errors import ReaderError
 from reader.ingest.blocks import clean_text
 from reader.models import Article, Block, Direction
 from reader.text.arabic import ARABIC_SCRIPT_RE
+from reader.text.sanitize import printable
 
 TITLE_LIMIT = 80
 """A title taken from the first sentence is cut at a word boundary near this length."""
@@ -172,3 +174,19 @@ def text_fingerprint(article: Article) -> str:
     digest.update(b"\x00")
     digest.update(article.text.encode("utf-8"))
     return digest.hexdigest()
+
+
+def short_source(source: str) -> str:
+    """A URL's host or a path's file name: enough to recognise where an article came from
+    (neutralised for the screen: no escape sequence, control or bidi control)."""
+    source = printable(source, line=True)
+    if "://" in source:
+        return urlparse(source).netloc or source
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def byline_parts(article: Article) -> list[str]:
+    """What the article header shows under the title, in order: where the article came from,
+    its author, its date (the day); empty fields left out, each one a neutralised line."""
+    parts = [short_source(article.source), article.author, article.published[:10]]
+    return [printable(part, line=True) for part in parts if part]

@@ -46,8 +46,8 @@ def test_paragraphs_are_non_blank_lines() -> None:
     assert paragraphs_of("a\n\n  \nb\r\nc") == ["a", "b", "c"]
 
 
-def test_render_command_matches_render_lines(tmp_path: Path) -> None:
-    result = run_reader("render", str(SEED), "--width", "40")
+def test_render_plain_matches_render_lines(tmp_path: Path) -> None:
+    result = run_reader("render", "--plain", str(SEED), "--width", "40")
     assert result.returncode == 0, result.stderr
     text = SEED.read_text(encoding="utf-8")
     expected = render_lines(paragraphs_of(text), 40)
@@ -57,49 +57,77 @@ def test_render_command_matches_render_lines(tmp_path: Path) -> None:
 
 def test_render_reads_stdin_with_bom_and_modes() -> None:
     data = "\ufeffمرحبا (عالم)\nabc\n".encode()
-    result = run_reader("render", "-", "--width", "20", stdin=data)
+    result = run_reader("render", "--plain", "-", "--width", "20", stdin=data)
     assert result.returncode == 0
     assert result.stdout.decode("utf-8").splitlines() == render_lines(["مرحبا (عالم)", "abc"], 20)
-    terminal = run_reader("render", "-", "--width", "20", "--bidi", "terminal", stdin=data)
+    terminal = run_reader(
+        "render", "--plain", "-", "--width", "20", "--bidi", "terminal", stdin=data
+    )
     assert terminal.stdout.decode("utf-8").splitlines()[0] == " " * 8 + "مرحبا (عالم)"
     via_env = run_reader(
-        "render", "-", "--width", "20", stdin=data, env={"READER_BIDI": "terminal"}
+        "render", "--plain", "-", "--width", "20", stdin=data, env={"READER_BIDI": "terminal"}
     )
     assert via_env.stdout == terminal.stdout
-    global_flag = run_reader("--bidi", "terminal", "render", "-", "--width", "20", stdin=data)
+    global_flag = run_reader(
+        "--bidi", "terminal", "render", "--plain", "-", "--width", "20", stdin=data
+    )
     assert global_flag.stdout == terminal.stdout
-    no_harakat = run_reader("render", "-", "--no-harakat", stdin="عَلَمٌ\n".encode())
+    no_harakat = run_reader("render", "--plain", "-", "--no-harakat", stdin="عَلَمٌ\n".encode())
     assert no_harakat.stdout.decode("utf-8").strip() == "\ufee2\ufee0\ufecb"
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
-    [(None, "no such file"), (b"\xff\xfe\x00bad", "is not UTF-8 text")],
+    ("content", "options", "message"),
+    [
+        (None, ["--plain"], "no such file"),
+        (b"\xff\xfe\x00bad", ["--plain"], "is not UTF-8 text"),
+        (None, [], "does not exist"),
+        (b"\x00\x01\x02\x03binary\x00", [], "is a binary file"),
+        (b"---\ntitle: [unclosed\n---\nbody\n", [], "is not valid YAML"),
+        (b"  \n\n", [], "is empty"),
+    ],
+    ids=["plain-missing", "plain-not-utf8", "missing", "binary", "bad-front-matter", "blank"],
 )
-def test_bad_input_is_one_sentence(tmp_path: Path, content: bytes | None, message: str) -> None:
+def test_bad_input_is_one_sentence(
+    tmp_path: Path, content: bytes | None, options: list[str], message: str
+) -> None:
     path = tmp_path / "article.txt"
     if content is not None:
         path.write_bytes(content)
-    result = run_reader("render", str(path))
+    result = run_reader("render", *options, str(path))
     assert result.returncode == 1
     error = result.stderr.decode("utf-8")
     assert error.startswith("reader: ") and message in error
     assert "Traceback" not in error and error.count("\n") == 1
 
 
-def test_escape_sequences_in_a_file_never_reach_the_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "options"),
+    [
+        ("خبر \x1b]0;pwned\x07عاجل\x1b[2J\x00 done\n", ["--plain"]),
+        (
+            '---\ntitle: "t\\e]0;pwned\\a"\nauthor: "\\e[2Jx"\n---\n'
+            "خبر \x1b]0;pwned\x07عاجل\x1b[2J done\n",
+            [],
+        ),
+    ],
+    ids=["plain", "article"],
+)
+def test_escape_sequences_in_a_file_never_reach_the_terminal(
+    tmp_path: Path, content: str, options: list[str]
+) -> None:
     path = tmp_path / "evil.txt"
-    path.write_text("خبر \x1b]0;pwned\x07عاجل\x1b[2J\x00 done\n", encoding="utf-8")
-    result = run_reader("render", str(path), "--width", "30")
-    assert result.returncode == 0
+    path.write_text(content, encoding="utf-8")
+    result = run_reader("render", *options, str(path), "--width", "30")
+    assert result.returncode == 0, result.stderr
     assert b"\x1b" not in result.stdout and b"\x00" not in result.stdout
-    assert b"pwned" not in result.stdout
+    assert b"\x07" not in result.stdout and b"pwned" not in result.stdout
 
 
 def test_help_mentions_options() -> None:
     result = run_reader("render", "--help")
     assert result.returncode == 0
-    for option in (b"--width", b"--bidi", b"--no-harakat"):
+    for option in (b"--width", b"--bidi", b"--no-harakat", b"--plain"):
         assert option in result.stdout
 
 
@@ -107,3 +135,99 @@ def test_bad_bidi_environment_value_is_a_friendly_error() -> None:
     result = run_reader("render", "-", stdin=b"abc\n", env={"READER_BIDI": "sideways"})
     assert result.returncode == 1
     assert result.stderr.decode("utf-8").startswith("reader: READER_BIDI must be 'app' or")
+
+
+# ------------------------------------------------------------- the article, as the app shows it
+
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+
+
+def rendered(*args: str) -> list[str]:
+    result = run_reader("render", *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    return result.stdout.decode("utf-8").splitlines()
+
+
+def right_aligned(text: str, width: int) -> list[str]:
+    """A right-to-left article's title lines: shaped, and right-aligned as the header is."""
+    return [
+        " " * (width - cell_len(line.strip())) + line.strip()
+        for line in render_lines([text], width)
+    ]
+
+
+def test_front_matter_is_the_title_and_byline_not_body_text(tmp_path: Path) -> None:
+    path = tmp_path / "launch.txt"
+    path.write_text(
+        "---\ntitle: إطلاق قمر صناعي عربي\nauthor: علي حسن\ndate: 2024-03-15\n---\n"
+        "أُطلق اليوم قمر صناعي عربي جديد لرصد الطقس.\n\nويحمل القمر أجهزة استشعار متطورة.\n",
+        encoding="utf-8",
+    )
+    lines = rendered(str(path), "--width", "50")
+    body = ["أُطلق اليوم قمر صناعي عربي جديد لرصد الطقس.", "ويحمل القمر أجهزة استشعار متطورة."]
+    title = right_aligned("إطلاق قمر صناعي عربي", 50)
+    byline = render_lines(["\u200elaunch.txt · \u2068علي حسن\u2069 · 2024-03-15"], 50)
+    assert lines == [*title, *byline, "", *render_lines(body, 50)]
+    text = "\n".join(lines)
+    assert "title:" not in text and "---" not in text and "author" not in text
+
+
+def test_terminal_mode_keeps_logical_text(tmp_path: Path) -> None:
+    path = tmp_path / "launch.txt"
+    path.write_text("---\ntitle: عنوان\nauthor: كاتب\n---\nنص المقال.\n", encoding="utf-8")
+    lines = rendered(str(path), "--width", "30", "--bidi", "terminal")
+    assert [line.strip() for line in lines] == ["عنوان", "launch.txt · كاتب", "", "نص المقال."]
+    assert lines[0] == " " * 25 + "عنوان"
+
+
+def test_html_page_prints_the_article_not_its_source() -> None:
+    lines = rendered(str(FIXTURES / "solar.html"), "--width", "200", "--bidi", "terminal")
+    stripped = [line.strip() for line in lines]
+    assert stripped[0] == "الطاقة الشمسية تتوسع في دول الخليج"
+    assert stripped[1] == "solar.html · خالد العتيبي · 2024-02-20"
+    assert stripped[2] == ""
+    assert stripped[3].startswith("تشهد دول الخليج العربي توسعاً كبيراً")
+    assert "تحديات التخزين" in stripped
+    assert "مشروع سدير في السعودية" in stripped
+    text = "\n".join(lines)
+    for source_only in ("<", "should never appear", "color: red", "الرئيسية", "موقع الأخبار"):
+        assert source_only not in text
+
+
+def test_markdown_json_and_feed(tmp_path: Path) -> None:
+    guide = [line.strip() for line in rendered(str(FIXTURES / "guide.md"), "--bidi", "terminal")]
+    assert guide[:3] == ["دليل القراءة السريعة", "guide.md · سارة أحمد · 2024-05-01", ""]
+    assert "القراءة السريعة مهارة يمكن تعلّمها بالتدريب، كما يشرح هذا الدليل." in guide
+    assert not any(line.startswith(("#", "**", "- ", "> ")) for line in guide)
+    one = [line.strip() for line in rendered(str(FIXTURES / "article.json"), "--bidi", "terminal")]
+    assert one == [
+        "مقال واحد",
+        "example.com · أ, ب · 2024-01-02",
+        "",
+        "فقرة بصيغة HTML.",
+        "",
+        "وفقرة ثانية.",
+    ]
+    feed = rendered(str(FIXTURES / "tech.rss"), "--bidi", "terminal", "--width", "60")
+    assert feed.count("─" * 60) == 1  # two entries, one rule between them
+    first, second = "\n".join(feed).split("─" * 60)
+    assert first.strip().splitlines()[0].strip() == "إطلاق قمر صناعي عربي جديد"
+    assert second.strip().splitlines()[:2] == [
+        "Open source AI model released",
+        "example.com · 2024-01-16",
+    ]
+
+
+def test_stdin_is_read_as_an_article() -> None:
+    data = b"---\ntitle: Notes\n---\nfirst line\nsecond line\n"
+    result = run_reader("render", "-", "--width", "40", stdin=data)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("utf-8").splitlines() == [
+        "Notes",
+        "stdin",
+        "",
+        "first line",
+        "",
+        "second line",
+    ]

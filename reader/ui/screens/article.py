@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from reader.errors import ReaderError
+from reader.ingest.metadata import byline_parts
 from reader.models import Article
 from reader.text.arabic import find_all
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
-from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_parts
 from reader.ui.widgets.article_view import ArticleView, display_lines
 from reader.ui.widgets.footer import FittingFooter
@@ -54,14 +54,7 @@ class ArticleHeader(Vertical):
         for static in self.query(Static):
             static.styles.width = width
         self.query_one("#article-title", Static).update(title)
-        parts = [short_source(article.source)]
-        if article.author:
-            parts.append(article.author)
-        if article.published:
-            parts.append(article.published[:10])
-        meta = Text(
-            shaped_parts([printable(part, line=True) for part in parts], mode)  # type: ignore[arg-type]
-        )
+        meta = Text(shaped_parts(byline_parts(article), mode))  # type: ignore[arg-type]
         self.query_one("#article-meta", Static).update(meta)
 
 
