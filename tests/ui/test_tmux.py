@@ -56,7 +56,9 @@ def _render(env: dict[str, str]) -> list[str]:
         check=True,
         env=env,
     )
-    return result.stdout.rstrip("\n").split("\n")
+    lines = result.stdout.rstrip("\n").split("\n")
+    # The body: what follows the header (title and byline), which the app draws above the view.
+    return lines[lines.index("") + 1 :]
 
 
 def test_screen_lines_equal_reader_render(tmp_path: Path) -> None:
