@@ -56,17 +56,21 @@ def needs_layout(text: str) -> bool:
     return _NEEDS_LAYOUT_RE.search(text) is not None
 
 
-def shaped_cell(
-    text: str, width: int, mode: BidiMode, memo: dict[tuple[str, bool], str] | None = None
-) -> Text:
+def shaped_cell(text: str, width: int, mode: BidiMode, memo: dict[str, str] | None = None) -> Text:
     """A one-line table cell exactly `width` cells wide, as the screen shows it: shaped and in
     visual order in app mode, right-aligned when right-to-left, cut at its logical end with
     "…" on the side where that end is (the visual left for right-to-left text). The same
     cell the command line prints (`reader.commands.output.fit_visual`); `memo` (one per
-    table, same width and mode) lays out each cut text once. Never read as markup."""
-    from reader.commands.output import fit_visual
+    table, same width and mode) keeps each text's cell, so a source on many rows is laid out
+    once. Never read as markup."""
+    shown = None if memo is None else memo.get(text)
+    if shown is None:
+        from reader.commands.output import fit_visual
 
-    return Text(fit_visual(printable(text, line=True), width, mode, memo), no_wrap=True, end="")
+        shown = fit_visual(printable(text, line=True), width, mode)
+        if memo is not None:
+            memo[text] = shown
+    return Text(shown, no_wrap=True, end="")
 
 
 def shaped_parts(

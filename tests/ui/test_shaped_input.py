@@ -208,3 +208,19 @@ async def test_find_box_shapes_what_is_typed(app_factory: Factory) -> None:
         text = box.render_line(0).text
         assert visual("الذكاء") in text, repr(text)
         assert not set(text) & letters_with_forms()
+
+
+async def test_a_click_puts_the_caret_on_the_letter_clicked() -> None:
+    app = BoxApp()
+    async with app.run_test(size=(36, 3)) as pilot:
+        await type_text(pilot, "مرحبا")
+        box = app.query_one(ShapedInput)
+        text = box.render_line(0).text
+        # Right-aligned: the letters take the last five of the 30 content cells, the first
+        # letter rightmost; the content starts after the border (1) and padding (2).
+        assert text.endswith(visual("مرحبا"))
+        await pilot.click(ShapedInput, offset=(3 + 27, 0))
+        assert box.cursor_position == 2  # the third letter, ح
+        assert caret(box) == 27
+        await pilot.click(ShapedInput, offset=(3 + 10, 0))  # left of the text: its end
+        assert box.cursor_position == 5

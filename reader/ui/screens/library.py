@@ -160,7 +160,7 @@ class LibraryScreen(Screen[None]):
             table.clear()
         needle = fold_plain(query.strip())
         mode = self.reader.bidi_mode
-        sources: dict[tuple[str, bool], str] = {}  # each source laid out once per fill
+        sources: dict[str, str] = {}  # each source laid out once per fill
         shown = 0
         for summary in self._summaries:
             if needle and needle not in fold_plain(f"{summary.title} {summary.source}"):
