@@ -27,9 +27,10 @@ SIZE = (100, 40)
 
 HOLDER = textwrap.dedent(
     """
-    import fcntl, os, sys
-    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    import sys
+    from filelock import FileLock
+    held = FileLock(sys.argv[1])  # the package's own lock contends with the store's
+    held.acquire()
     print("locked", flush=True)
     sys.stdin.read()
     """

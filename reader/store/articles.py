@@ -1,0 +1,94 @@
+"""Articles: their metadata in `library.json`, their bodies in content-addressed files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from reader.models import Article, ArticleSummary
+from reader.store.annotations import Annotations
+from reader.store.bodies import Bodies
+from reader.store.layout import Layout
+from reader.store.locking import WriteLock
+from reader.store.records import article_doc, article_values, summary_from
+from reader.store.recovery import Recovery
+
+
+class Articles:
+    """The library: one document per article in `library.json`, its body by hash."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        lock: WriteLock,
+        recovery: Recovery,
+        bodies: Bodies,
+        annotations: Annotations,
+    ) -> None:
+        self._layout = layout
+        self._lock = lock
+        self._recovery = recovery
+        self._bodies = bodies
+        self._annotations = annotations
+
+    def _docs(self) -> dict[str, dict[str, Any]]:
+        return self._recovery.valid_docs(self._layout.library, "articles", "article")
+
+    def _article_from(self, doc: dict[str, Any]) -> Article:
+        values = article_values(doc)
+        label = f"'{values['title']}' (id {values['id']})"
+        body = self._bodies.read(str(doc.get("body", "")), label)
+        return Article(blocks=body, **values)
+
+    def put_many(self, articles: Iterable[Article]) -> None:
+        """Insert or replace articles (by id) in one write of the library index."""
+        batch = list(articles)
+        if not batch:
+            return
+        library = self._layout.library
+        with self._lock.writing(library):
+            docs = {a.id: article_doc(a, self._bodies.write(a.blocks)) for a in batch}
+            library.keyed("articles").put_many(docs)
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with its body, or None."""
+        doc = self._docs().get(article_id)
+        return None if doc is None else self._article_from(doc)
+
+    def find(self, *, source: str | None = None, entry_id: str | None = None) -> Article | None:
+        """The first article whose source (or feed entry id) matches, or None."""
+        if source is None and entry_id is None:
+            return None
+        for doc in self._docs().values():
+            if (source is not None and doc.get("source") == source) or (
+                entry_id is not None and doc.get("entry_id") == entry_id
+            ):
+                return self._article_from(doc)
+        return None
+
+    def delete(self, article_id: str) -> None:
+        """Remove an article and its annotations (its body goes at the next backup sweep)."""
+        library = self._layout.library
+        with self._lock.writing(library):
+            self._annotations.delete_article(article_id)
+            table = library.keyed("articles")
+            if table.has_key(article_id):
+                table.remove_keys([article_id])
+
+    def summaries(self) -> list[ArticleSummary]:
+        """Every article without its body, newest first (published, else added)."""
+        counts = self._annotations.counts()
+        summaries = [
+            summary_from(key, doc, counts.get(key, 0)) for key, doc in self._docs().items()
+        ]
+        summaries.sort(key=lambda s: (s.published or s.added, s.added), reverse=True)
+        return summaries
+
+    def count(self) -> int:
+        """How many articles the library holds."""
+        return len(self._layout.library.keyed("articles"))
+
+    def body_hashes(self) -> set[str]:
+        """The bodies the library names now (read as stored, without checking records)."""
+        live = self._layout.library.atomic_storage.read() or {}
+        return {str(doc.get("body", "")) for doc in live.get("articles", {}).values()}
