@@ -528,3 +528,18 @@ def test_a_stuck_lock_gives_a_sentence_not_a_hang(tmp_path: Path) -> None:
 def test_a_folder_as_database_path_gives_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is a folder"):
         Store.open(tmp_path)
+
+
+def test_a_writer_killed_between_its_first_body_and_the_library_leaves_no_notice(
+    tmp_path: Path,
+) -> None:
+    """A body is saved before the library names it; a first article cut off in between is an
+    unacknowledged write, not a lost library (the SIGKILL test above hit this at random)."""
+    db = tmp_path / "reader.json"
+    with Store.open(db):
+        pass
+    body = tmp_path / "reader.json.d" / "bodies" / f"{'0' * 64}.json"
+    body.write_text('[["paragraph","نص لم يكتمل حفظه"]]', encoding="utf-8")
+    with Store.open(db) as store:
+        assert store.messages == []
+        assert store.list_articles() == []
