@@ -41,10 +41,6 @@ KNOWN_CYCLES: dict[str, str] = {
         "screens.library, widgets.entities_pane, widgets.highlight_view) is still there; "
         "when this passes, delete this entry"
     ),
-    "reader.store": (
-        "store.database <-> store.recovery (lazy imports both ways) is still there; "
-        "when this passes, delete this entry"
-    ),
 }
 """Folders whose import cycles are known and being removed: their cycle check is a strict
 xfail, so it fails the suite as soon as the cycle is gone and the entry is still here."""
