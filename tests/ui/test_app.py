@@ -20,6 +20,7 @@ from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen, FindBar
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.library import LibraryScreen
+from reader.ui.themes import mark_style
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.side_pane import SidePane
 
@@ -494,14 +495,14 @@ async def test_find_in_a_long_paragraph_marks_and_reaches_every_match(db_path: P
         visible = view.visible_range()
         assert visible[0] <= start < visible[1]
         # The match is drawn where the whole paragraph's layout puts it.
-        y = view._line_of_offset(start) - int(view.scroll_offset.y)
+        y = view.line_of_offset(start) - int(view.scroll_offset.y)
         line = next(
             line for line in layout(text, view.wrap_width) if line.start <= start < line.end
         )
         row = view.render_line(y)
         drawn = row.text[view.column_left + line.indent :]
         assert drawn.rstrip() == line.text.rstrip()
-        colour = view._mark_style("$reader-find-current").bgcolor
+        colour = mark_style(app.theme_variables, "reader-find-current").bgcolor
         painted: set[int] = set()
         x = 0
         for segment in row:

@@ -263,12 +263,12 @@ class ArticleView(ScrollView, can_focus=True):
         """Scroll so the line drawing `offset` is at the top (or the middle, with `center`)."""
         if not self._blocks:
             return
-        y = self._line_of_offset(offset)
+        y = self.line_of_offset(offset)
         if center:
             y -= self.scrollable_content_region.height // 2
         self._scroll_y(max(0, y))
         if center:
-            target = self._line_of_offset(offset) - self.scrollable_content_region.height // 2
+            target = self.line_of_offset(offset) - self.scrollable_content_region.height // 2
             self._scroll_y(max(0, target))
 
     def visible_range(self) -> tuple[int, int]:
@@ -496,8 +496,9 @@ class ArticleView(ScrollView, can_focus=True):
             return True
         return False
 
-    def _line_of_offset(self, offset: int) -> int:
-        """Virtual line drawing article offset `offset` (its block laid out exactly first)."""
+    def line_of_offset(self, offset: int) -> int:
+        """The row, counted from the article's top, that draws article offset `offset` (its
+        block is laid out exactly first); minus `scroll_offset.y`, its row on screen."""
         block = max(0, bisect_right(self._starts, offset) - 1)
         relative = offset - self._starts[block]
         lines = self._block_layout(block)
