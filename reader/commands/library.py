@@ -362,7 +362,16 @@ def run_feed_list(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        rows = [{"url": f.url, "title": f.title, "last_checked": f.last_checked} for f in feeds]
+        rows = [
+            {
+                "url": f.url,
+                "title": f.title,
+                "last_checked": f.last_checked,
+                "folder": f.folder,
+                "html_url": f.html_url,
+            }
+            for f in feeds
+        ]
         sys.stdout.write(json_safe(json.dumps(rows, ensure_ascii=False)))
         sys.stdout.write("\n")
         return 0

@@ -377,3 +377,20 @@ def test_imported_feeds_are_fetched_by_refresh_not_by_import(
     rows: list[dict[str, Any]] = json.loads(out)
     assert len(rows) == 2
     assert subscriptions(db)[f"{base}/tech.rss"][1] == "تقنية"  # refresh keeps the folder
+
+
+def test_import_from_stdin_and_folders_in_feed_list_json(
+    capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    data = (FIXTURES / "netnewswire.opml").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    status, out, err = reader(capsys, db, "feed", "import", "-")
+    assert status == 0, err
+    assert out.startswith("Subscribed to 4 feeds in 2 folders from stdin;")
+    status, out, _err = reader(capsys, db, "feed", "list", "--json")
+    rows = {row["url"]: row for row in json.loads(out)}
+    assert rows["https://www.france24.com/ar/rss"]["folder"] == "عربي"
+    assert rows["https://www.france24.com/ar/rss"]["html_url"] == "https://www.france24.com/ar/"
+    assert rows["https://daringfireball.net/feeds/main"]["folder"] == ""
