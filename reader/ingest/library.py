@@ -147,6 +147,10 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
         if store.annotations_for(old.id):
             moved = reanchor_annotations(store, old, new)
             report.orphaned += sum(1 for annotation in moved if annotation.orphan)
+    if added or updated:
+        from reader.search.index import try_update_index
+
+        try_update_index(store)
 
 
 def _same_metadata(old: Article, new: Article) -> bool:

@@ -29,7 +29,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),  # reads the command line, runs a command or the app
     ("ui", ("reader.ui",)),  # the Textual app: screens, widgets
     ("commands", ("reader.commands",)),  # one module per subcommand: arguments in, lines out
-    ("services", ("reader.ingest", "reader.notes", "reader.entities", "reader.store")),
+    (
+        "services",
+        ("reader.ingest", "reader.notes", "reader.entities", "reader.search", "reader.store"),
+    ),
     ("text", ("reader.text",)),  # bidi, shaping, layout, sanitising: nothing of the folders above
     ("core", ("reader", "reader.models", "reader.errors", "reader.paths", "reader.files")),
 )

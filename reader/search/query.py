@@ -1,0 +1,289 @@
+"""Queries on the search index: parse, look up, rank, and say where each match is.
+
+A query is words and quoted phrases; an article matches when it holds every one of them,
+each anywhere in its title, source, text, notes or tags (a phrase's words in order, within
+one block, note or tag). Words are folded as find folds them, and a word also matches itself
+behind a proclitic (و ف ب ل ك, the article ال and their combinations, the one table in
+`reader.text.arabic`): كتاب finds والكتاب and بكتاب, الأمم finds للأمم.
+
+`search(store, query)` updates the index, then returns `SearchResult`s best first: the
+article, a one-line snippet of logical text around the first match with the matches' spans
+in it, every match's offsets in its field, and the offset in the article's text to open at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from reader.search.index import WORD_RE, SearchError, SearchIndex
+from reader.store.database import StoreError
+from reader.text.arabic import (
+    ARTICLE,
+    CONJUNCTION_LAM_ARTICLE,
+    LAM_ARTICLE,
+    PROCLITICS,
+    fold,
+    fold_plain,
+    is_mark,
+)
+
+if TYPE_CHECKING:
+    from reader.models import Annotation, Article
+    from reader.store.database import Store
+
+Field = Literal["title", "source", "text", "note", "tag"]
+
+#: Ranking weight of each indexed column (title, source, body, notes, tags) for FTS5's bm25.
+WEIGHTS = (4.0, 1.0, 1.0, 2.0, 2.0)
+#: Characters of text a snippet shows (about two lines).
+SNIPPET_CHARS = 160
+#: Characters of a snippet before its first match.
+SNIPPET_LEAD = 50
+ELLIPSIS = "…"
+
+_QUOTES = '"“”«»'
+_PART_RE = re.compile(f"[{_QUOTES}]([^{_QUOTES}]*)(?:[{_QUOTES}]|$)|([^\\s{_QUOTES}]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing an article must hold: a word, or a phrase of several words in order."""
+
+    words: tuple[str, ...]
+    """Folded words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: every term must match."""
+
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Where one match is: `start`/`end` index the field's text (the article's title, source
+    or `Article.text`, or an annotation's note, or its tags joined by newlines)."""
+
+    field: Field
+    start: int
+    end: int
+    annotation_id: str = ""
+    """The annotation whose note or tags matched."""
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """One article that matches, with what to show and where to open it."""
+
+    article_id: str
+    title: str
+    source: str
+    score: float
+    """Higher is better (FTS5's bm25 with titles weighted most, negated)."""
+    snippet: str
+    """One line of logical text around the first match (ends cut show "…")."""
+    snippet_field: Field
+    snippet_matches: list[tuple[int, int]]
+    """The matches' spans in `snippet`."""
+    matches: list[Match] = field(default_factory=list)
+    position: int = 0
+    """Offset in `Article.text` to open at: the first match in the text, else the start of the
+    first annotation whose note or tags matched, else 0."""
+
+
+def parse_query(text: str) -> Query:
+    """Words and quoted phrases ("..." or «...» or “...”); a word that folds to several words
+    (U.S, co-op) is a phrase of them. An unclosed quote runs to the end."""
+    terms: list[Term] = []
+    for found in _PART_RE.finditer(text):
+        quoted, bare = found.group(1), found.group(2)
+        words = tuple(WORD_RE.findall(fold_plain(quoted if bare is None else bare)))
+        if words and Term(words) not in terms:
+            terms.append(Term(words))
+    return Query(tuple(terms))
+
+
+def forms(word: str) -> tuple[str, ...]:
+    """The folded words that `word` matches: itself and itself behind each proclitic."""
+    found = [word, *(clitic + word for clitic in PROCLITICS)]
+    if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
+        stem = word[len(ARTICLE) :]  # ل and the article make لل: الأمم finds للأمم
+        found.extend(lam + stem for lam in (LAM_ARTICLE, *CONJUNCTION_LAM_ARTICLE))
+    return tuple(dict.fromkeys(fold_plain(form) for form in found))
+
+
+def _fts_query(query: Query) -> str:
+    groups = []
+    for term in query.terms:
+        for word in term.words:
+            groups.append("(" + " OR ".join(f'"{form}"' for form in forms(word)) + ")")
+    return " AND ".join(groups)
+
+
+def _phrase_re(term: Term) -> re.Pattern[str]:
+    """A phrase in an indexed column (folded words, a space between words of one line)."""
+    words = ["(?:" + "|".join(re.escape(form) for form in forms(word)) + ")" for word in term.words]
+    return re.compile("(?<![^ \n])" + " ".join(words) + "(?![^ \n])")
+
+
+class _Matcher:
+    """Finds a query's matches in a field's text: one regular expression over the folded
+    text (each term's words in their forms, a phrase's words apart only by what is not a
+    letter or digit, within one line), its hits mapped back to the logical text."""
+
+    def __init__(self, query: Query) -> None:
+        terms = []
+        for term in query.terms:
+            words = [
+                "(?:" + "|".join(re.escape(form) for form in forms(word)) + ")"
+                for word in term.words
+            ]
+            terms.append("(?:[^\\w\\n]|_)+".join(words))
+        self.pattern = re.compile("(?<![^\\W_])(?:" + "|".join(terms) + ")(?![^\\W_])")
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if not text or self.pattern.search(fold_plain(text)) is None:
+            return []
+        folded, index_map = fold(text)
+        found: list[tuple[int, int]] = []
+        for hit in self.pattern.finditer(folded):
+            start = index_map[hit.start()]
+            end = index_map[hit.end() - 1] + 1
+            while end < len(text) and is_mark(text[end]):
+                end += 1
+            found.append((start, end))
+        return found
+
+
+def _snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """A line of `text` around `spans[0]`, cut at spaces, with the spans that fall in it."""
+    first_start = spans[0][0]
+    start = max(0, first_start - SNIPPET_LEAD)
+    if start > 0:
+        space = text.find(" ", start, first_start)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), max(start + SNIPPET_CHARS, spans[0][1]))
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space > 0 else end
+    lead = ELLIPSIS if start > 0 else ""
+    shown = lead + text[start:end].replace("\n", " ")
+    inside = [
+        (s - start + len(lead), e - start + len(lead)) for s, e in spans if s >= start and e <= end
+    ]
+    if end < len(text):
+        shown += ELLIPSIS
+    return shown, inside
+
+
+def _result(
+    article: Article, annotations: list[Annotation], matcher: _Matcher, score: float
+) -> SearchResult:
+    matches: list[Match] = []
+    texts: dict[tuple[Field, str], str] = {}
+    fields: tuple[tuple[Field, str], ...] = (
+        ("text", article.text),
+        ("title", article.title),
+        ("source", article.source),
+    )
+    for name, text in fields:
+        texts[(name, "")] = text
+        matches.extend(Match(name, s, e) for s, e in matcher.spans(text))
+    for annotation in annotations:
+        tags = "\n".join(annotation.tags)
+        texts[("note", annotation.id)] = annotation.note
+        texts[("tag", annotation.id)] = tags
+        matches.extend(
+            Match("note", s, e, annotation.id) for s, e in matcher.spans(annotation.note)
+        )
+        matches.extend(Match("tag", s, e, annotation.id) for s, e in matcher.spans(tags))
+    position = 0
+    by_id = {a.id: a for a in annotations}
+    first_text = next((m for m in matches if m.field == "text"), None)
+    first_note = next((m for m in matches if m.field in ("note", "tag")), None)
+    if first_text is not None:
+        position = first_text.start
+    elif first_note is not None:
+        position = by_id[first_note.annotation_id].start
+    shown = first_text or first_note or (matches[0] if matches else None)
+    snippet = ""
+    snippet_matches: list[tuple[int, int]] = []
+    snippet_field: Field = "text"
+    if shown is not None:
+        snippet_field = shown.field
+        key = (shown.field, shown.annotation_id)
+        spans = [
+            (m.start, m.end)
+            for m in matches
+            if (m.field, m.annotation_id) == key and m.start >= shown.start
+        ]
+        snippet, snippet_matches = _snippet(texts[key], spans)
+    elif article.text:
+        snippet, _ = _snippet(article.text, [(0, 0)])
+    return SearchResult(
+        article_id=article.id,
+        title=article.title,
+        source=article.source,
+        score=score,
+        snippet=snippet,
+        snippet_field=snippet_field,
+        snippet_matches=snippet_matches,
+        matches=matches,
+        position=position,
+    )
+
+
+def _candidates(index: SearchIndex, query: Query, limit: int) -> list[tuple[str, float]]:
+    """(article id, score) of the best `limit` articles holding every term, best first."""
+    phrases = [(term, _phrase_re(term)) for term in query.terms if len(term.words) > 1]
+    sql = (
+        "SELECT a.id, -bm25(docs, ?, ?, ?, ?, ?) AS score, docs.title, docs.source, "
+        "docs.body, docs.notes, docs.tags FROM docs JOIN articles a ON a.rowid = docs.rowid "
+        "WHERE docs MATCH ? ORDER BY bm25(docs, ?, ?, ?, ?, ?)"
+    )
+    if not phrases:
+        sql = sql.replace(", docs.title, docs.source, docs.body, docs.notes, docs.tags", "")
+        sql += f" LIMIT {int(limit)}"
+    found: list[tuple[str, float]] = []
+    rows = index.connection.execute(sql, (*WEIGHTS, _fts_query(query), *WEIGHTS))
+    for row in rows:
+        if phrases and not all(
+            any(pattern.search(column) for column in row[2:]) for _term, pattern in phrases
+        ):
+            continue
+        found.append((row[0], row[1]))
+        if len(found) >= limit:
+            break
+    rows.close()
+    return found
+
+
+def search_index(index: SearchIndex, query: Query | str, limit: int = 20) -> list[SearchResult]:
+    """The best `limit` matches of `query` in an open, up-to-date index, best first."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    if not query.terms:
+        raise SearchError("Nothing to search for: the query has no letters or digits.")
+    results: list[SearchResult] = []
+    matcher = _Matcher(query)
+    for article_id, score in _candidates(index, query, limit):
+        try:
+            article = index.store.get_article(article_id)
+        except StoreError:
+            continue
+        if article is not None:
+            results.append(
+                _result(article, index.store.annotations_for(article_id), matcher, score)
+            )
+    return results
+
+
+def search(store: Store, query: Query | str, limit: int = 20) -> list[SearchResult]:
+    """The articles of `store` that match `query`, best first (at most `limit`): the index
+    beside the store is brought up to date first, so changes from any process count."""
+    with SearchIndex.open(store) as index:
+        index.update()
+        return search_index(index, query, limit)
