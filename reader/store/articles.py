@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable
 from typing import Any
 
+from reader.files import signature
 from reader.models import Article, ArticleSummary
 from reader.store.annotations import Annotations
 from reader.store.bodies import Bodies
-from reader.store.layout import Layout
+from reader.store.layout import Layout, shard_name
 from reader.store.locking import WriteLock
 from reader.store.records import article_doc, article_values, summary_from
 from reader.store.recovery import Recovery
@@ -92,3 +95,28 @@ class Articles:
         """The bodies the library names now (read as stored, without checking records)."""
         live = self._layout.library.atomic_storage.read() or {}
         return {str(doc.get("body", "")) for doc in live.get("articles", {}).values()}
+
+    def stamps(self) -> dict[str, str]:
+        """Per article id, a stamp that changes whenever its title, source, body or
+        annotations change: read from the library index and the annotation files'
+        signatures (inode, size, mtime), no body is read."""
+        files: dict[str, str] = {}
+        try:
+            entries = list(os.scandir(self._layout.annotations_dir))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if entry.name.endswith(".json") and not entry.name.startswith("."):
+                with contextlib.suppress(FileNotFoundError):
+                    files[entry.name[:-5]] = ":".join(map(str, signature(entry.stat())))
+        return {
+            key: "\x1f".join(
+                (
+                    str(doc.get("body", "")),
+                    str(doc.get("title", "")),
+                    str(doc.get("source", "")),
+                    files.get(shard_name(key), ""),
+                )
+            )
+            for key, doc in self._docs().items()
+        }

@@ -333,28 +333,8 @@ class Store:
 
     def article_stamps(self) -> dict[str, str]:
         """Per article id, a stamp that changes whenever the article's title, source, body
-        or annotations change (for indexes kept beside the store, such as search's): read
-        from the library index and the annotation files' signatures, no body is read."""
-        files: dict[str, str] = {}
-        try:
-            entries = list(os.scandir(self.annotations_dir))
-        except FileNotFoundError:
-            entries = []
-        for entry in entries:
-            if entry.name.endswith(".json") and not entry.name.startswith("."):
-                with contextlib.suppress(FileNotFoundError):
-                    files[entry.name[:-5]] = ":".join(map(str, signature(entry.stat())))
-        return {
-            key: "\x1f".join(
-                (
-                    str(doc.get("body", "")),
-                    str(doc.get("title", "")),
-                    str(doc.get("source", "")),
-                    files.get(shard_name(key), ""),
-                )
-            )
-            for key, doc in self._valid_docs(self._library, "articles", "article").items()
-        }
+        or annotations change (for indexes kept beside the store, such as search's)."""
+        return self._articles.stamps()
 
     def article_count(self) -> int:
         """How many articles the library holds."""
