@@ -6,15 +6,20 @@ position of each article (`position:<id>`).
 
 from __future__ import annotations
 
+import argparse
 import os
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.dom import DOMNode
 from textual.notifications import Notify
-from textual.theme import BUILTIN_THEMES
+from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Input
 
 from reader.errors import ReaderError
@@ -23,8 +28,10 @@ from reader.paths import resolve_db_path
 from reader.store.database import Store
 from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import printable
-from reader.ui.commands import ReaderCommands
-from reader.ui.saving import SaveDone, Saver
+from reader.ui.base import DEFAULT_READING_WIDTH, MIN_READING_WIDTH, ReaderBase
+from reader.ui.commands import READING_WIDTHS, BindingCommands
+from reader.ui.messages import OpenArticle, SaveDone, ShowAllNotes, ShowLibrary
+from reader.ui.saving import Saver
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.shaped import ShapedNotification, shaped
 from reader.ui.themes import (
@@ -41,12 +48,10 @@ from reader.ui.widgets.side_pane import SidePane
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
+    from reader.models import Annotation
     from reader.ui.screens.library import LibraryScreen
 
 BIDI_ENV = "READER_BIDI"
-
-#: Default reading width in cells (setting `reading_width`).
-DEFAULT_READING_WIDTH = 80
 
 APP_CSS = Path(__file__).with_name("app.tcss")
 
@@ -57,8 +62,9 @@ TOAST_WIDTH = 60
 def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
     """--bidi wins, then $READER_BIDI, then the saved setting, then `app`."""
     for value in (cli_value, os.environ.get(BIDI_ENV), saved):
-        if value in BIDI_MODES:
-            return value
+        for mode in BIDI_MODES:
+            if value == mode:
+                return mode
     return "app"
 
 
@@ -66,8 +72,11 @@ def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
 PANE_OVERLAY_BELOW = 92
 
 
-class ReaderApp(App[None]):
-    """A terminal news reader built for Arabic first."""
+class ReaderApp(ReaderBase):
+    """A terminal news reader built for Arabic first.
+
+    The display settings (`bidi_mode`, `harakat`, `reading_width`, `theme`) are reactives:
+    screens watch them, and the app saves each change in the store."""
 
     TITLE = "reader"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,7 +85,9 @@ class ReaderApp(App[None]):
         Binding("b", "toggle_bidi", "Bidi mode", id="app.bidi"),
         Binding("ctrl+t", "next_theme", "Next theme", show=False, id="app.theme"),
     ]
-    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ReaderCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        BindingCommands
+    }
     #: Below PANE_OVERLAY_BELOW columns the article beside the 42-cell pane would get fewer
     #: than 50: screens are then "-narrow" and the pane lies over the article (app.tcss).
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - App declares it without ClassVar
@@ -100,17 +111,15 @@ class ReaderApp(App[None]):
         seed: bool = True,
     ) -> None:
         super().__init__(css_path=[APP_CSS, *themes.css_paths])
+        self._ready_to_save = False
+        """Settings are saved when they change, not while the app is being set up."""
         self._refresh_target = refresh_target
         self._seed = seed
         self.store = store
-        """Where articles, notes and settings live."""
-        self.bidi_mode: BidiMode = bidi_mode
-        """How Arabic is drawn: `app` shapes and reorders; `terminal` leaves it to the terminal."""
+        self.bidi_mode = bidi_mode
         self.reading_width = reading_width
-        """Widest text column, in cells."""
         self.harakat = harakat
-        """Whether Arabic diacritics are drawn."""
-        self.reader_themes: dict[str, Any] = dict(themes.themes)
+        self.reader_themes: dict[str, Theme] = dict(themes.themes)
         """Our themes by name (registered with Textual)."""
         self._initial_article = article
         self._messages = list(messages or [])
@@ -121,9 +130,7 @@ class ReaderApp(App[None]):
             if theme:
                 self._messages.append(f"The theme '{theme}' is not available; using {fallback}.")
             theme = fallback
-        self._ready_to_save = False
         self.saver = Saver(self, store)
-        """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
         self.theme = theme
 
     def notify(
@@ -217,6 +224,18 @@ class ReaderApp(App[None]):
 
     # ---------------------------------------------------------------- screens
 
+    def on_open_article(self, message: OpenArticle) -> None:
+        """The library asks to open an article."""
+        self.open_article(message.article_id)
+
+    def on_show_library(self, message: ShowLibrary) -> None:
+        """An article screen asks to go back to the library."""
+        self.show_library()
+
+    def on_show_all_notes(self, message: ShowAllNotes) -> None:
+        """The reading view asks for the notes of every article."""
+        self.show_all_notes()
+
     def open_article(self, article_id: str) -> None:
         """Open an article from the library on top of it."""
         try:
@@ -235,6 +254,34 @@ class ReaderApp(App[None]):
             self.pop_screen()
         else:
             self.switch_screen(_library_screen())
+
+    def show_all_notes(self) -> None:
+        """Show the all-notes screen; the highlight chosen there is opened in its article."""
+        from reader.ui.screens.all_notes import AllNotesScreen
+
+        def done(annotation: Annotation | None) -> None:
+            if annotation is not None:
+                self.call_later(self.open_annotation, annotation)
+
+        self.push_screen(AllNotesScreen(), done)
+
+    async def open_annotation(self, annotation: Annotation) -> None:
+        """Show `annotation` in its article: the open one, or its article opened on top."""
+        screen = self.screen
+        if isinstance(screen, ArticleScreen) and screen.article.id == annotation.article_id:
+            screen.show_annotation(annotation)
+            return
+        try:
+            article = self.store.get_article(annotation.article_id)
+        except ReaderError as error:  # its saved text is damaged or missing
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        if article is None:
+            self.notify("That article is no longer in the library.", severity="error")
+            return
+        opened = ArticleScreen(article)
+        await self.push_screen(opened)
+        opened.show_annotation(annotation)
 
     def help_sections(self) -> list[tuple[str, type[DOMNode]]]:
         """Sections of the help screen: (title, class whose bindings it lists)."""
@@ -277,45 +324,65 @@ class ReaderApp(App[None]):
             return
         self.push_screen(HelpScreen(self.help_sections()))
 
-    # ---------------------------------------------------------------- bidi
+    # ---------------------------------------------------------------- settings
 
     def set_bidi_mode(self, mode: BidiMode) -> None:
-        """Switch how Arabic is drawn, everywhere, and remember it."""
-        if mode not in BIDI_MODES:
-            return
+        """Switch how Arabic is drawn, everywhere (screens watch `bidi_mode`), and say so."""
         self.bidi_mode = mode
-        self._save_setting("bidi_mode", mode)
-        self._relayout_screens()
         self.notify(f"Bidi mode: {mode}", timeout=2)
 
     def set_reading_width(self, width: int) -> None:
-        """Change the widest text column (cells), everywhere, and remember it."""
-        self.reading_width = max(20, width)
-        self._save_setting("reading_width", self.reading_width)
-        self._relayout_screens()
+        """Change the widest text column (cells), everywhere."""
+        self.reading_width = width
 
     def set_harakat(self, show: bool) -> None:
-        """Show or hide Arabic diacritics, everywhere, and remember it."""
+        """Show or hide Arabic diacritics, everywhere."""
         self.harakat = show
-        self._save_setting("harakat", show)
-        self._relayout_screens()
 
-    def _relayout_screens(self) -> None:
-        for screen in self.screen_stack:
-            apply = getattr(screen, "apply_bidi", None)
-            if callable(apply):
-                apply()
+    def watch_bidi_mode(self, mode: BidiMode) -> None:
+        """Remember the bidi mode."""
+        self._save_setting("bidi_mode", mode)
+
+    def watch_reading_width(self, width: int) -> None:
+        """Remember the reading width."""
+        self._save_setting("reading_width", width)
+
+    def watch_harakat(self, show: bool) -> None:
+        """Remember whether harakat are drawn."""
+        self._save_setting("harakat", show)
 
     def action_toggle_bidi(self) -> None:
         """Flip between app and terminal bidi."""
         self.set_bidi_mode("terminal" if self.bidi_mode == "app" else "app")
 
-    # ---------------------------------------------------------------- themes
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands (Theme, Keys, Quit...), then the reader's settings and views;
+        an article screen adds its entity corrections."""
+        yield from super().get_system_commands(screen)
+        modes: tuple[tuple[BidiMode, str], ...] = (
+            ("app", "shape and reorder Arabic in the app"),
+            ("terminal", "leave bidi to a bidi-aware terminal"),
+        )
+        for mode, help_text in modes:
+            yield SystemCommand(f"Bidi mode: {mode}", help_text, partial(self.set_bidi_mode, mode))
+        for width in READING_WIDTHS:
+            yield SystemCommand(
+                f"Reading width: {width}",
+                "widest text column, in cells",
+                partial(self.set_reading_width, width),
+            )
+        yield SystemCommand(
+            "Harakat: hide" if self.harakat else "Harakat: show",
+            "Arabic diacritics",
+            partial(self.set_harakat, not self.harakat),
+        )
+        yield SystemCommand(
+            "All notes", "highlights and notes of every article", self.show_all_notes
+        )
+        if isinstance(screen, ArticleScreen):
+            yield from screen.entity_commands()
 
-    def set_theme(self, name: str) -> None:
-        """Switch theme (from the palette)."""
-        if name in self.available_themes:
-            self.theme = name
+    # ---------------------------------------------------------------- themes
 
     def action_next_theme(self) -> None:
         """Cycle through our themes."""
@@ -328,8 +395,7 @@ class ReaderApp(App[None]):
     def watch_theme(self, name: str) -> None:
         """Remember the theme. (Its stylesheet rules key on Textual's own `-theme-NAME` class
         of the app, so switching restyles the screen once, not once more for our classes.)"""
-        if self._ready_to_save:
-            self._save_setting("theme", name)
+        self._save_setting("theme", name)
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's variables for the current theme, plus the reader's own colours: a theme
@@ -345,7 +411,8 @@ class ReaderApp(App[None]):
         return variables
 
     def _save_setting(self, key: str, value: object) -> None:
-        if self.store.read_only:
+        """Save a setting that changed (not while the app is being set up)."""
+        if not self._ready_to_save or self.store.read_only:
             return  # said once when the database was opened
         try:
             if self.store.get_setting(key) == value:
@@ -407,7 +474,9 @@ def make_app(
         theme=chosen_theme,
         bidi_mode=resolve_bidi_mode(bidi, store.get_setting("bidi_mode")),
         article=article,
-        reading_width=width if isinstance(width, int) and width >= 20 else DEFAULT_READING_WIDTH,
+        reading_width=width
+        if isinstance(width, int) and width >= MIN_READING_WIDTH
+        else DEFAULT_READING_WIDTH,
         harakat=harakat if isinstance(harakat, bool) else True,
         messages=messages,
         refresh_target=refresh_target,
@@ -425,7 +494,7 @@ def _stored_local_article(store: Store, target: str) -> Article | None:
     return store.find_article(source=str(path.resolve()))
 
 
-def run_app(args: Any) -> int:
+def run_app(args: argparse.Namespace) -> int:
     """Entry point from the command line: `args` has target, bidi, theme and maybe db."""
     app = make_app(
         getattr(args, "db", None),

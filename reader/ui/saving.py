@@ -20,38 +20,34 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Generic, TypeVar
 
-from textual.message import Message
+from textual.app import App
 
 from reader.errors import ReaderError
 from reader.store.database import Store, StoreBusyError
+from reader.ui.messages import SaveDone
 
 #: How often the background thread tries again while the lock is busy.
 RETRY_SECONDS = 0.05
 
 
+T = TypeVar("T")
+
+
 @dataclass(slots=True)
-class _Job:
+class _Job(Generic[T]):
     what: str
     """What is being saved, for messages: "the highlight", "the note"..."""
-    operation: Callable[[], Any]
-    on_saved: Callable[[Any], None]
+    operation: Callable[[], T]
+    on_saved: Callable[[T], None]
     on_failed: Callable[[ReaderError], None]
-
-
-class SaveDone(Message):
-    """Posted from the save thread: the app runs `callback` on the UI thread."""
-
-    def __init__(self, callback: Callable[[], Any]) -> None:
-        super().__init__()
-        self.callback = callback
 
 
 class Saver:
     """The app's saves: at once when the database is free, else in order in the background."""
 
-    def __init__(self, app: Any, store: Store) -> None:
+    def __init__(self, app: App[None], store: Store) -> None:
         self._app = app
         self._store = store
         self._executor: ThreadPoolExecutor | None = None
@@ -75,8 +71,8 @@ class Saver:
     def save(
         self,
         what: str,
-        operation: Callable[[], Any],
-        on_saved: Callable[[Any], None] | None = None,
+        operation: Callable[[], T],
+        on_saved: Callable[[T], None] | None = None,
         on_failed: Callable[[ReaderError], None] | None = None,
         *,
         background: bool = False,
@@ -104,7 +100,7 @@ class Saver:
     def _notify_failure(self, error: ReaderError) -> None:
         self._app.notify(str(error), severity="error")
 
-    def _run(self, job: _Job) -> None:
+    def _run(self, job: _Job[T]) -> None:
         """Background thread: try until saved, refused, or the app closes."""
         started = time.monotonic()
         told = False
@@ -142,14 +138,14 @@ class Saver:
                 self._call(self._app.notify, f"{job.what.capitalize()} is saved now.", timeout=3)
             return
 
-    def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
+    def _finish(self, callback: Callable[[T], None], value: T) -> None:
         def done() -> None:
             self._pending -= 1
             callback(value)
 
         self._call(done)
 
-    def _call(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def _call(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
         """Run `callback` on the UI thread, without waiting for it (dropped once the app
         has stopped: `call_from_thread` would wait forever for a loop that is gone)."""
         self._app.post_message(SaveDone(partial(callback, *args, **kwargs)))
@@ -168,5 +164,5 @@ class Saver:
             self._closing.set()
 
 
-def _ignore(_result: Any) -> None:
+def _ignore(_result: object) -> None:
     return None

@@ -212,8 +212,12 @@ async def test_theme_switching_is_remembered(app_factory: Factory, db_path: Path
         second = app.theme
         assert second != "dark" and second in app.reader_themes
         assert app.has_class(f"-theme-{second}") and not app.has_class("-theme-dark")
-        # The palette offers every theme.
-        await search_palette(pilot, "Theme: sepia")
+        # The palette offers every theme: Textual's Theme command lists them.
+        await search_palette(pilot, "Theme")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"sepia")
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.theme == "sepia"
@@ -264,6 +268,33 @@ async def test_bidi_mode_switch_and_precedence(
     assert app_factory(bidi="terminal").bidi_mode == "terminal"
 
 
+async def test_display_settings_are_reactives_every_screen_follows(
+    app_factory: Factory, db_path: Path
+) -> None:
+    """Setting the app's bidi mode, reading width or harakat re-lays every screen on the
+    stack (the library under the article too) and is remembered."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_seed(app, pilot)
+        library = app.screen_stack[-2]
+        assert isinstance(library, LibraryScreen)
+        article = app.screen.article
+        assert isinstance(article, Article)
+        app.bidi_mode = "terminal"
+        await pilot.pause()
+        assert view.mode == "terminal"
+        assert article.blocks[0].text.startswith(view.line_texts()[0].strip())
+        title = str(library.query_one(DataTable).get_row_at(0)[0]).rstrip(" …")
+        assert article.title.startswith(title)  # logical order: no longer shaped
+        app.reading_width = 5  # narrower than any setting may be
+        await pilot.pause()
+        assert app.reading_width == 20
+        assert max(cell_len(line) for line in view.line_texts()) <= 20
+    with Store.open(db_path) as store:
+        assert store.get_setting("bidi_mode") == "terminal"
+        assert store.get_setting("reading_width") == 20
+
+
 async def test_reading_position_is_remembered(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
@@ -310,18 +341,22 @@ async def test_help_lists_every_binding(app_factory: Factory) -> None:
 
 
 async def test_palette_offers_every_bound_action(app_factory: Factory) -> None:
-    from reader.ui.commands import ReaderCommands
+    from reader.ui.commands import BindingCommands
 
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await open_seed(app, pilot)
-        provider = ReaderCommands(app.screen)
-        names = [name for name, _, _ in provider._commands()]
+        provider = BindingCommands(app.screen)
+        names = [name for name, _, _ in provider.commands()]
         for binding in ArticleScreen.BINDINGS + ArticleView.BINDINGS + ReaderApp.BINDINGS:
             if binding.action in ("find_next", "find_previous"):  # type: ignore[union-attr]
                 continue  # offered only while there are matches
             assert binding.description in names  # type: ignore[union-attr]
-        assert {"Theme: dark", "Theme: sepia", "Bidi mode: terminal"} <= set(names)
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        # Textual's own Theme and Keys commands, extended by the reader's, not repeated.
+        assert {"Theme", "Keys", "Bidi mode: terminal", "All notes", "Hide entity"} <= set(system)
+        assert len(system) == len(set(system))
+        assert not [name for name in names + system if name.startswith("Theme:")]
 
 
 async def test_store_messages_become_notifications(tmp_path: Path, told: Told) -> None:
@@ -371,12 +406,12 @@ async def test_fast_typing_after_slash_lands_in_the_find_box(app_factory: Factor
 async def test_reading_width_and_harakat_from_the_palette(
     app_factory: Factory, db_path: Path
 ) -> None:
-    from reader.ui.commands import ReaderCommands
-
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         view = await open_seed(app, pilot)
-        commands = {name: callback for name, _, callback in ReaderCommands(app.screen)._commands()}
+        commands = {
+            command.title: command.callback for command in app.get_system_commands(app.screen)
+        }
         commands["Reading width: 60"]()
         await pilot.pause()
         assert view.wrap_width == 60
@@ -392,7 +427,7 @@ async def test_reading_width_and_harakat_from_the_palette(
 
 async def test_entity_chosen_in_the_side_pane_is_marked(app_factory: Factory) -> None:
     from reader.entities.extractor import Entity, Mention
-    from reader.ui.widgets.entities_pane import EntitiesPane
+    from reader.ui.messages import EntitySelected, MentionJump
 
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
@@ -400,11 +435,11 @@ async def test_entity_chosen_in_the_side_pane_is_marked(app_factory: Factory) ->
         text = app.screen.article.text
         spans = [(i, i + len("ألتمان")) for i in range(len(text)) if text.startswith("ألتمان", i)]
         entity = Entity("سام ألتمان", "PERSON", [Mention(s, e, text[s:e]) for s, e in spans])
-        app.screen.post_message(EntitiesPane.Selected(entity, spans))
+        app.screen.post_message(EntitySelected(entity, spans))
         await pilot.pause()
         assert [(s, e) for s, e, _ in view.marks("entity")] == spans
         last = spans[-1][0]
-        app.screen.post_message(EntitiesPane.Jump(last, last + 6))
+        app.screen.post_message(MentionJump(last, last + 6))
         await pilot.pause()
         start, end = view.visible_range()
         assert start <= last < end

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from reader.ingest.articles import parse_path
 from reader.models import EntityCorrection
+from reader.ui.messages import EntitySelected, MentionJump
 from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem, HeadingItem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,10 +34,10 @@ class PaneApp(App[None]):
     def compose(self) -> ComposeResult:
         yield EntitiesPane(id="entities-pane")
 
-    def on_entities_pane_selected(self, message: EntitiesPane.Selected) -> None:
+    def on_entity_selected(self, message: EntitySelected) -> None:
         self.messages.append(message)
 
-    def on_entities_pane_jump(self, message: EntitiesPane.Jump) -> None:
+    def on_mention_jump(self, message: MentionJump) -> None:
         self.messages.append(message)
 
 
@@ -60,7 +61,7 @@ async def test_lists_entities_grouped_and_posts_spans() -> None:
         first = pane.query(EntityItem).first()
         pane.select(first.entity)
         await pilot.pause()
-        selected = [m for m in app.messages if isinstance(m, EntitiesPane.Selected)]
+        selected = [m for m in app.messages if isinstance(m, EntitySelected)]
         assert selected and selected[-1].entity.name == "إيلون ماسك"
         spans = selected[-1].spans
         assert len(spans) == article.text.count("ماسك") + 1
@@ -69,5 +70,5 @@ async def test_lists_entities_grouped_and_posts_spans() -> None:
         # Choosing shows the first mention; n goes on to the second.
         await pilot.press("n", "n", "N")
         await pilot.pause()
-        jumps = [(m.start, m.end) for m in app.messages if isinstance(m, EntitiesPane.Jump)]
+        jumps = [(m.start, m.end) for m in app.messages if isinstance(m, MentionJump)]
         assert jumps == [spans[1], spans[2], spans[1]]

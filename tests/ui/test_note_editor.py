@@ -13,7 +13,8 @@ from reader.models import Annotation, Article, Block
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.text.layout import layout
-from reader.ui.screens.note import DiscardScreen, NoteResult, NoteScreen, parse_tags
+from reader.ui.messages import NoteResult
+from reader.ui.screens.note import DiscardScreen, NoteScreen, parse_tags
 from reader.ui.widgets.highlight_view import apply_note_result
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText

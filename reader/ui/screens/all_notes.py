@@ -2,27 +2,26 @@
 
 Reached from the command palette ("All notes") or `A` in an article. Filters: `c` cycles
 the colour, `t` the tag. Quotes, notes and article titles are drawn through the layout
-engine so Arabic reads right. The screen returns the chosen annotation; `open_annotation`
-shows it in its article.
+engine so Arabic reads right. The screen returns the chosen annotation; the app
+(`ReaderApp.open_annotation`) shows it in its article.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import ListView
 
-from reader.errors import ReaderError
 from reader.models import Annotation
+from reader.ui.base import reader_app
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.notes_pane import (
     AnnotationItem,
     all_tags,
-    bidi_mode_of,
     filter_summary,
     matches,
     next_colour,
@@ -71,9 +70,7 @@ class AllNotesScreen(Screen[Annotation | None]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        store: Any = getattr(self.app, "store", None)
-        if store is None:
-            return
+        store = reader_app(self).store
         order = {summary.id: index for index, summary in enumerate(store.list_articles())}
         self.titles = {summary.id: summary.title for summary in store.list_articles()}
         self.annotations = sorted(
@@ -91,7 +88,7 @@ class AllNotesScreen(Screen[Annotation | None]):
         return all_tags(self.annotations)
 
     def _redraw(self) -> None:
-        mode = bidi_mode_of(self)
+        mode = reader_app(self).bidi_mode
         shown = self.filtered()
         articles = len({a.article_id for a in self.annotations})
         summary = self.query_one("#all-notes-summary", ShapedText)
@@ -142,40 +139,3 @@ class AllNotesScreen(Screen[Annotation | None]):
             self.notify("This highlight is an orphan: its text is no longer in the article.")
             return
         self.dismiss(item.annotation)
-
-
-async def open_annotation(app: App[Any], annotation: Annotation) -> None:
-    """Show `annotation` in its article: the open one, or its article opened on top."""
-    from reader.ui.widgets.highlight_view import ReadingView
-
-    views = [
-        view
-        for view in app.screen.query(ReadingView)
-        if view.article is not None and view.article.id == annotation.article_id
-    ]
-    if not views:
-        store: Any = getattr(app, "store", None)
-        try:
-            article = store.get_article(annotation.article_id) if store is not None else None
-        except ReaderError as error:  # its saved text is damaged or missing
-            app.notify(str(error), severity="error", timeout=10)
-            return
-        if article is None:
-            app.notify("That article is no longer in the library.", severity="error")
-            return
-        from reader.ui.screens.article import ArticleScreen
-
-        await app.push_screen(ArticleScreen(article))
-        views = list(app.screen.query(ReadingView))
-    if views:
-        views[0].jump_to_annotation(annotation)
-
-
-def open_all_notes(app: App[Any]) -> None:
-    """Show the all-notes screen; the highlight chosen there is opened in its article."""
-
-    def done(annotation: Annotation | None) -> None:
-        if annotation is not None:
-            app.call_later(open_annotation, app, annotation)
-
-    app.push_screen(AllNotesScreen(), done)

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterator
+from functools import partial
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from reader.errors import ReaderError
 from reader.ingest.metadata import byline_parts
-from reader.models import Article
+from reader.models import Annotation, Article
 from reader.text.arabic import find_all
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
+from reader.ui.base import ReaderBase, reader_app
+from reader.ui.messages import (
+    AnnotationChosen,
+    ArticleScrolled,
+    EditNote,
+    EntitySelected,
+    HighlightsChanged,
+    MentionJump,
+    NoteResult,
+    ShowLibrary,
+)
 from reader.ui.shaped import shaped_parts
-from reader.ui.widgets.article_view import ArticleView, display_lines
+from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.shaped_input import ShapedInput
 from reader.ui.widgets.side_pane import SidePane
-
-if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
 
 #: Seconds between saves of the reading position while scrolling.
 POSITION_SAVE_INTERVAL = 1.0
@@ -45,16 +54,16 @@ class ArticleHeader(Vertical):
         yield Static(id="article-title", markup=False)
         yield Static(id="article-meta", markup=False)
 
-    def show(self, article: Article, mode: str, width: int) -> None:
+    def show(self, article: Article, mode: BidiMode, width: int) -> None:
         """Fill in the header for `article` (title shaped like the body)."""
         rtl = article.direction == "rtl"
         self.set_class(rtl, "-rtl")
-        lines = display_lines(article.title or "(untitled)", max(10, width), mode)  # type: ignore[arg-type]
+        lines = display_lines(article.title or "(untitled)", max(10, width), mode)
         title = Text("\n".join(line.strip() for line in lines))
         for static in self.query(Static):
             static.styles.width = width
         self.query_one("#article-title", Static).update(title)
-        meta = Text(shaped_parts(byline_parts(article), mode))  # type: ignore[arg-type]
+        meta = Text(shaped_parts(byline_parts(article), mode))
         self.query_one("#article-meta", Static).update(meta)
 
 
@@ -108,28 +117,33 @@ class ArticleScreen(Screen[None]):
         self._find_bar: FindBar | None = None
 
     @property
-    def reader(self) -> ReaderApp:
+    def reader(self) -> ReaderBase:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return reader_app(self)
 
     @property
-    def view(self) -> ArticleView:
+    def view(self) -> ReadingView:
         """The article body widget."""
-        return self.query_one(ArticleView)
+        return self.query_one(ReadingView)
 
     def compose(self) -> ComposeResult:
+        reader = self.reader
         yield ArticleHeader(id="article-header")
         with Horizontal(id="article-body"):
             yield ReadingView(  # ArticleView + cursor, selection, highlights
-                mode=self.reader.bidi_mode,
-                harakat=self.reader.harakat,
-                reading_width=self.reader.reading_width,
+                mode=reader.bidi_mode,
+                harakat=reader.harakat,
+                reading_width=reader.reading_width,
+                store=reader.store,
+                saver=reader.saver,
                 id="article-view",
             )
-            yield SidePane(id="side-pane")
+            yield SidePane(mode=reader.bidi_mode, id="side-pane")
         yield FittingFooter()
 
     def on_mount(self) -> None:
+        for setting in ("bidi_mode", "harakat", "reading_width"):
+            self.watch(self.reader, setting, self._settings_changed, init=False)
         self._show(self.article)
         self.view.focus()
         self.set_interval(POSITION_SAVE_INTERVAL, self._save_position_if_moved)
@@ -172,13 +186,15 @@ class ArticleScreen(Screen[None]):
     def on_resize(self) -> None:
         self._refresh_header()
 
-    def apply_bidi(self) -> None:
-        """The bidi mode (or another layout setting) changed: lay out header and body again."""
+    def _settings_changed(self) -> None:
+        """A display setting of the app changed: lay out header, body and side pane again."""
+        reader = self.reader
         self.view.configure(
-            mode=self.reader.bidi_mode,
-            harakat=self.reader.harakat,
-            reading_width=self.reader.reading_width,
+            mode=reader.bidi_mode,
+            harakat=reader.harakat,
+            reading_width=reader.reading_width,
         )
+        self.query_one(SidePane).mode = reader.bidi_mode
         self._refresh_header()
         if self._find_bar is not None:
             for box in self._find_bar.query("#find-input").results(ShapedInput):
@@ -188,8 +204,8 @@ class ArticleScreen(Screen[None]):
 
     # ------------------------------------------------------------- position
 
-    @on(ArticleView.Scrolled)
-    def _scrolled(self) -> None:
+    def on_article_scrolled(self, message: ArticleScrolled) -> None:
+        """The reading position moved: saved within POSITION_SAVE_INTERVAL."""
         self._position_dirty = True
         self._position = self.view.top_offset()
 
@@ -234,7 +250,7 @@ class ArticleScreen(Screen[None]):
             self.view.set_marks("entity", [])
             return
         self.save_position()
-        self.reader.show_library()
+        self.post_message(ShowLibrary())
 
     def action_previous_article(self) -> None:
         """Open the article before this one in the library."""
@@ -284,6 +300,35 @@ class ArticleScreen(Screen[None]):
         """Open the side pane on `tab` (from the command palette)."""
         self.query_one(SidePane).show_tab(tab)
 
+    def entity_commands(self) -> Iterator[SystemCommand]:
+        """The Entities tab's corrections, for the command palette (those not bound to a key
+        active now: the palette lists those already)."""
+        from reader.ui.widgets.entities_pane import PALETTE_ACTIONS
+
+        bound = {active.binding.description for active in self.active_bindings.values()}
+        for name, help_text, action in PALETTE_ACTIONS:
+            if name not in bound:
+                yield SystemCommand(name, help_text, partial(self.run_entity_action, action))
+
+    def run_entity_action(self, action: str, tries: int = 40) -> None:
+        """Open the Entities tab and run its `action` once the article's entities are listed
+        (the tab is built on first use: until it is there, try again shortly)."""
+        from reader.ui.widgets.entities_pane import EntitiesPane
+
+        pane = next(iter(self.query(EntitiesPane)), None)
+        if pane is None:
+            if tries == 40:
+                self.show_pane_tab("entities")
+            if tries > 0:
+                self.set_timer(0.05, partial(self.run_entity_action, action, tries - 1))
+            return
+        self.show_pane_tab("entities")
+        pane.when_ready(partial(pane.call_later, pane.run_action, action))
+
+    def show_annotation(self, annotation: Annotation) -> None:
+        """Put the reading cursor on a highlight and scroll to it."""
+        self.view.jump_to_annotation(annotation)
+
     def action_export(self) -> None:
         """Export this article's highlights and notes as Markdown."""
         try:
@@ -306,26 +351,40 @@ class ArticleScreen(Screen[None]):
         if not start <= offset < end:
             self.view.scroll_to_offset(offset, center=True)
 
-    def on_entities_pane_selected(self, message: Message) -> None:
+    def on_entity_selected(self, message: EntitySelected) -> None:
         """An entity was chosen in the Entities tab: mark every mention of it."""
-        spans: list[tuple[int, int]] = list(getattr(message, "spans", []))
+        spans = message.spans
         self.view.set_marks("entity", [(start, end, "$reader-entity") for start, end in spans])
         if spans:
             self._reveal(spans[0][0])
 
-    def on_entities_pane_jump(self, message: Message) -> None:
+    def on_mention_jump(self, message: MentionJump) -> None:
         """Next/previous mention of the chosen entity."""
-        start = getattr(message, "start", None)
-        if isinstance(start, int):
-            self._reveal(start)
+        self._reveal(message.start)
 
-    def on_notes_pane_jump(self, message: Message) -> None:
+    def on_annotation_chosen(self, message: AnnotationChosen) -> None:
         """A highlight was chosen in the Notes tab: show it."""
-        annotation = getattr(message, "annotation", None)
-        start = getattr(annotation, "start", None)
-        if isinstance(start, int) and not getattr(annotation, "orphan", False):
-            self._reveal(start)
-            self.view.focus()
+        if not message.annotation.orphan:
+            self.view.jump_to_annotation(message.annotation)
+
+    def on_highlights_changed(self, message: HighlightsChanged) -> None:
+        """The article's highlights changed: the Notes tab lists them again."""
+        self.query_one(SidePane).show_annotations(message.annotations)
+
+    def on_edit_note(self, message: EditNote) -> None:
+        """Open the note dialog on a highlight; the reading view saves what it returns."""
+        from reader.ui.screens.note import NoteScreen
+
+        view = self.view
+        annotation = message.annotation
+
+        def done(result: NoteResult | None) -> None:
+            if result is not None:
+                view.apply_note(annotation, result)
+
+        self.app.push_screen(
+            NoteScreen(annotation, mode=self.reader.bidi_mode, focus=message.focus), done
+        )
 
     # ------------------------------------------------------------- find
 

@@ -21,6 +21,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.entities.extractor import ENTITY_TYPES
+from reader.text.modes import BidiMode
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
@@ -61,9 +62,9 @@ _DIALOG_CSS = """
 """
 
 
-def shaped(text: str, mode: str, width: int = 50) -> str:
+def shaped(text: str, mode: BidiMode, width: int = 50) -> str:
     """`text` on one screen line, shaped and in visual order in app mode."""
-    return display_lines(text, width, "terminal" if mode == "terminal" else "app")[0].strip()
+    return display_lines(text, width, mode)[0].strip()
 
 
 class TypeScreen(ModalScreen[str | None]):
@@ -75,7 +76,7 @@ class TypeScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="entity_edit.cancel"),
     ]
 
-    def __init__(self, title: str, name: str, current: str = "", *, mode: str = "app") -> None:
+    def __init__(self, title: str, name: str, current: str = "", *, mode: BidiMode = "app") -> None:
         super().__init__()
         self.heading = title
         self.entity_name = name
@@ -129,7 +130,7 @@ class NameScreen(ModalScreen[str | None]):
         Binding("enter", "save", "Save", priority=True, id="entity_edit.name_save"),
     ]
 
-    def __init__(self, title: str, name: str, *, mode: str = "app") -> None:
+    def __init__(self, title: str, name: str, *, mode: BidiMode = "app") -> None:
         super().__init__()
         self.heading = title
         self.initial = name
@@ -174,7 +175,7 @@ class PickScreen(ModalScreen[str | None]):
         choices: Sequence[tuple[str, str, str]],
         *,
         hint: str = "Enter chooses, Esc cancels.",
-        mode: str = "app",
+        mode: BidiMode = "app",
     ) -> None:
         super().__init__()
         self.heading = title

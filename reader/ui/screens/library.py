@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -16,14 +16,13 @@ from textual.widgets import DataTable, Input, Static
 from reader.models import ArticleSummary
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
+from reader.ui.base import ReaderBase, reader_app
+from reader.ui.messages import OpenArticle
 from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_cell
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.shaped_input import ShapedInput
-
-if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
 
 #: Cells the title column never goes below or above; it takes what the others leave.
 TITLE_MIN, TITLE_MAX = 20, 80
@@ -97,9 +96,9 @@ class LibraryScreen(Screen[None]):
         self._columns: Columns | None = None
 
     @property
-    def reader(self) -> ReaderApp:
+    def reader(self) -> ReaderBase:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return reader_app(self)
 
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
@@ -114,6 +113,8 @@ class LibraryScreen(Screen[None]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
+        for setting in ("bidi_mode", "harakat"):
+            self.watch(self.reader, setting, self._settings_changed, init=False)
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -137,8 +138,8 @@ class LibraryScreen(Screen[None]):
         self._summaries = self.reader.store.list_articles()
         self._fill(self.query_one("#filter", Input).value)
 
-    def apply_bidi(self) -> None:
-        """The bidi mode changed: titles and the filter box are shaped again."""
+    def _settings_changed(self) -> None:
+        """The bidi mode or harakat changed: titles and the filter box are shaped again."""
         box = self.query_one("#filter", ShapedInput)
         box.mode = self.reader.bidi_mode
         box.harakat = self.reader.harakat
@@ -204,13 +205,13 @@ class LibraryScreen(Screen[None]):
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.reader.open_article(event.row_key.value)
+            self.post_message(OpenArticle(event.row_key.value))
 
     def action_open(self) -> None:
         """Open the article under the cursor."""
         article_id = self.selected_id()
         if article_id:
-            self.reader.open_article(article_id)
+            self.post_message(OpenArticle(article_id))
 
     def action_filter(self) -> None:
         """Focus the filter box."""

@@ -10,7 +10,6 @@ Cancelling (Escape or the Cancel button) after changing anything asks first
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from textual import on
@@ -21,6 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet
 
 from reader.models import Annotation
+from reader.text.modes import BidiMode
+from reader.ui.messages import NoteResult
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
 
@@ -37,16 +38,6 @@ def parse_tags(text: str) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags
-
-
-@dataclass(slots=True)
-class NoteResult:
-    """What the user chose in the dialog."""
-
-    action: Literal["save", "delete"]
-    note: str = ""
-    tags: list[str] = field(default_factory=list)
-    color: int = 1
 
 
 class NoteScreen(ModalScreen[NoteResult | None]):
@@ -95,7 +86,7 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         self,
         annotation: Annotation,
         *,
-        mode: str = "app",
+        mode: BidiMode = "app",
         focus: Literal["note", "tags"] = "note",
     ) -> None:
         super().__init__()

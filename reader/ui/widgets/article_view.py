@@ -35,7 +35,6 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -43,6 +42,7 @@ from reader.models import Article, Block, BlockKind
 from reader.text.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
+from reader.ui.messages import ArticleScrolled
 from reader.ui.themes import mark_style
 
 #: Stacking order of the known mark layers, lowest first; other layers sit above "highlight".
@@ -135,9 +135,6 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("home,g", "top", "Top", show=False, id="view.top"),
         Binding("end,G", "bottom", "Bottom", show=False, id="view.bottom"),
     ]
-
-    class Scrolled(Message):
-        """The top line changed (so the screen can remember the reading position)."""
 
     def __init__(
         self,
@@ -377,7 +374,7 @@ class ArticleView(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if not self._settling:
             self._settle()
-            self.post_message(self.Scrolled())
+            self.post_message(ArticleScrolled())
 
     def render_line(self, y: int) -> Strip:
         """The strip for screen row `y`, from the cache when it is there."""

@@ -4,14 +4,14 @@ Extraction (`reader.entities.extractor.Extractor`) runs in a thread worker, so o
 never blocks scrolling; the model loads once per pane, on first use. The reader's saved
 corrections (`store.entity_corrections()`) are applied.
 
-Messages, for the article screen to wire:
+Messages (`reader.ui.messages`), for the article screen to wire:
 
-- `EntitiesPane.Selected(entity, spans)`: an entity was chosen (Enter or click). `spans` are
+- `EntitySelected(entity, spans)`: an entity was chosen (Enter or click). `spans` are
   its mentions' (start, end) offsets into `article.text`; highlight them, e.g.
   `view.set_marks("entity", [(s, e, "$reader-entity") for s, e in spans])`. After a
-  correction the entity is chosen again, or `Selected(None, [])` clears the marks when it
-  is gone (hidden, merged away).
-- `EntitiesPane.Jump(start, end)`: `n` / `N` (shift+n) in the pane moved to the next or
+  correction the entity is chosen again, or `EntitySelected(None, [])` clears the marks when
+  it is gone (hidden, merged away).
+- `MentionJump(start, end)`: `n` / `N` (shift+n) in the pane moved to the next or
   previous mention of the chosen entity; scroll the article there.
 
 The reader corrects the extraction here, and the corrections teach it: add the
@@ -20,27 +20,29 @@ another, hide it, list hidden ones to show them again, undo the last correction 
 a t r m x H u; the dialogs are in `reader.ui.screens.entity_edit`). Each
 correction is saved in the store at once (`store.add_entity_correction`) and the article is
 extracted again, so it shows at once and in every article opened later. The same actions are
-in the command palette (`PALETTE_ACTIONS`, `run_from_palette`) while an article is open.
+in the command palette (`PALETTE_ACTIONS`, offered by the article screen) while an article is
+open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
-from textual.screen import Screen
+from textual.reactive import var
 from textual.widgets import Label, ListItem, ListView
 from textual.worker import get_current_worker
 
 from reader.entities.extractor import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
+from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_correction
+from reader.ui.messages import EntitySelected, MentionJump
 from reader.ui.widgets.shaped_text import ShapedText
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
@@ -58,12 +60,17 @@ def grouped(entities: Sequence[Entity]) -> list[tuple[str, list[Entity]]]:
     ]
 
 
-def _bidi_mode(widget: Any) -> str:
-    try:
-        mode = getattr(widget.app, "bidi_mode", "app")
-    except Exception:
-        return "app"
-    return mode if mode in ("app", "terminal") else "app"
+class CorrectionStore(Protocol):
+    """What the Entities tab asks of the store: the reader's saved corrections."""
+
+    def entity_corrections(self) -> list[EntityCorrection]:
+        """Every saved correction, oldest first."""
+
+    def add_entity_correction(self, correction: EntityCorrection) -> object:
+        """Save a correction."""
+
+    def remove_entity_correction(self, correction_id: str) -> object:
+        """Forget a correction; truthy when there was one."""
 
 
 class EntityItem(ListItem):
@@ -83,7 +90,7 @@ class EntityItem(ListItem):
     }
     """
 
-    def __init__(self, entity: Entity, *, mode: str) -> None:
+    def __init__(self, entity: Entity, *, mode: BidiMode) -> None:
         super().__init__()
         self.entity = entity
         self.mode = mode
@@ -173,29 +180,17 @@ class EntitiesPane(Vertical):
         Binding("u", "undo_correction", "Undo correction", show=False, id="entities.undo"),
     ]
 
-    class Selected(Message):
-        """An entity was chosen: highlight its mentions (None and no spans: clear them)."""
+    mode: var[BidiMode] = var[BidiMode]("app")
+    """The bidi mode names are drawn in (set by the side pane)."""
 
-        def __init__(self, entity: Entity | None, spans: list[tuple[int, int]]) -> None:
-            super().__init__()
-            self.entity = entity
-            self.spans = spans
-
-    class Jump(Message):
-        """Show this mention (logical offsets into the article text)."""
-
-        def __init__(self, start: int, end: int) -> None:
-            super().__init__()
-            self.start = start
-            self.end = end
-
-    def __init__(self, id: str | None = None) -> None:  # noqa: A002 - Textual's parameter name
+    def __init__(self, id: str | None = None, *, mode: BidiMode = "app") -> None:  # noqa: A002
         super().__init__(id=id)
+        self.set_reactive(EntitiesPane.mode, mode)
         self.article: Article | None = None
         self.entities: list[Entity] = []
         self.selected: Entity | None = None
         self.mention_index = -1
-        self.store: Any = None
+        self.store: CorrectionStore | None = None
         self.loaded = False
         """Whether `entities` are those of `article` with the saved corrections."""
         self._extractor: Extractor | None = None
@@ -209,7 +204,7 @@ class EntitiesPane(Vertical):
         yield mention
         yield EntityList(id="entities-list")
 
-    def show_article(self, store: Any, article: Article) -> None:
+    def show_article(self, store: CorrectionStore, article: Article) -> None:
         """Extract the article's entities in the background, then list them."""
         self.article = article
         self.store = store
@@ -265,7 +260,7 @@ class EntitiesPane(Vertical):
         self.entities = entities
         view = self.query_one("#entities-list", ListView)
         view.clear()
-        mode = _bidi_mode(self)
+        mode = self.mode
         items: list[ListItem] = []
         for kind, members in grouped(entities):
             items.append(HeadingItem(kind, len(members)))
@@ -283,7 +278,11 @@ class EntitiesPane(Vertical):
             if found is not None:
                 self.select(found)
                 index = next(
-                    (i for i, item in enumerate(items) if getattr(item, "entity", None) is found),
+                    (
+                        i
+                        for i, item in enumerate(items)
+                        if isinstance(item, EntityItem) and item.entity is found
+                    ),
                     None,
                 )
                 if index is not None:
@@ -292,7 +291,7 @@ class EntitiesPane(Vertical):
                 self.selected = None
                 self.mention_index = -1
                 self._show_mention()
-                self.post_message(self.Selected(None, []))
+                self.post_message(EntitySelected(None, []))
         pending, self._pending = self._pending, []
         for callback in pending:
             callback()
@@ -319,7 +318,7 @@ class EntitiesPane(Vertical):
         n goes on to the second (the count says which: "1/8")."""
         self.selected = entity
         self.mention_index = 0 if entity.mentions else -1
-        self.post_message(self.Selected(entity, [(m.start, m.end) for m in entity.mentions]))
+        self.post_message(EntitySelected(entity, [(m.start, m.end) for m in entity.mentions]))
         self._show_mention()
 
     def _show_mention(self) -> None:
@@ -334,7 +333,7 @@ class EntitiesPane(Vertical):
             label.display = False
             return
         label.display = True
-        name = shaped_name(entity.name, self._mode())
+        name = shaped_name(entity.name, self.mode)
         label.update(
             f"{name}  {self.mention_index + 1}/{len(entity.mentions)}  (n/N next/previous)"
         )
@@ -345,7 +344,7 @@ class EntitiesPane(Vertical):
             return
         self.mention_index = (self.mention_index + delta) % len(entity.mentions)
         mention = entity.mentions[self.mention_index]
-        self.post_message(self.Jump(mention.start, mention.end))
+        self.post_message(MentionJump(mention.start, mention.end))
         self._show_mention()
 
     def action_next_mention(self) -> None:
@@ -369,9 +368,6 @@ class EntitiesPane(Vertical):
             return under_cursor
         return self.selected or under_cursor
 
-    def _mode(self) -> str:
-        return _bidi_mode(self)
-
     def _with_entity(self, title: str, then: Callable[[Entity], object]) -> None:
         """Run `then` on the current entity, or on one the reader picks when none is."""
         if not self.loaded and self.article is not None:  # still extracting: act when listed
@@ -392,14 +388,14 @@ class EntitiesPane(Vertical):
             if key is not None:
                 then(self.entities[int(key)])
 
-        self.app.push_screen(PickScreen(title, choices, mode=self._mode()), picked)
+        self.app.push_screen(PickScreen(title, choices, mode=self.mode), picked)
 
     def save_correction(self, correction: EntityCorrection, *, show: str = "") -> bool:
         """Save `correction` in the store and extract the article again with it.
 
         `show` names the entity to choose afterwards ("" clears the chosen entity's marks).
         """
-        if self.store is None or not hasattr(self.store, "add_entity_correction"):
+        if self.store is None:
             self.notify("There is no library to save the correction in.", severity="error")
             return False
         correction = clean_correction(correction)
@@ -441,7 +437,7 @@ class EntitiesPane(Vertical):
             if kind is not None:
                 self.save_correction(EntityCorrection("add", name, type=kind), show=name)
 
-        self.app.push_screen(TypeScreen("Add entity", name, mode=self._mode()), chosen)
+        self.app.push_screen(TypeScreen("Add entity", name, mode=self.mode), chosen)
 
     def action_retype_entity(self) -> None:
         """Change the type of the current entity."""
@@ -453,7 +449,7 @@ class EntitiesPane(Vertical):
                     correction = EntityCorrection("retype", entity.name, type=kind)
                     self.save_correction(correction, show=entity.name)
 
-            screen = TypeScreen("Entity type", entity.name, entity.type, mode=self._mode())
+            screen = TypeScreen("Entity type", entity.name, entity.type, mode=self.mode)
             self.app.push_screen(screen, chosen)
 
         self._with_entity("Change the type of which entity?", ask)
@@ -468,7 +464,7 @@ class EntitiesPane(Vertical):
                     correction = EntityCorrection("rename", entity.name, target=name)
                     self.save_correction(correction, show=name)
 
-            screen = NameScreen("Rename entity", entity.name, mode=self._mode())
+            screen = NameScreen("Rename entity", entity.name, mode=self.mode)
             self.app.push_screen(screen, chosen)
 
         self._with_entity("Rename which entity?", ask)
@@ -490,8 +486,8 @@ class EntitiesPane(Vertical):
                     correction = EntityCorrection("merge", entity.name, target=target)
                     self.save_correction(correction, show=target)
 
-            title = f"Merge “{shaped_name(entity.name, self._mode())}” into"
-            self.app.push_screen(PickScreen(title, choices, mode=self._mode()), chosen)
+            title = f"Merge “{shaped_name(entity.name, self.mode)}” into"
+            self.app.push_screen(PickScreen(title, choices, mode=self.mode), chosen)
 
         self._with_entity("Merge which entity?", ask)
 
@@ -501,7 +497,7 @@ class EntitiesPane(Vertical):
         def hide(entity: Entity) -> None:
             if self.save_correction(EntityCorrection("hide", entity.name)):
                 self.notify(
-                    f"Hidden: {shaped_name(entity.name, self._mode())}. "
+                    f"Hidden: {shaped_name(entity.name, self.mode)}. "
                     "u undoes; H lists hidden entities.",
                     timeout=4,
                 )
@@ -526,7 +522,7 @@ class EntitiesPane(Vertical):
             "Hidden entities",
             choices,
             hint="Enter shows the entity again, Esc closes.",
-            mode=self._mode(),
+            mode=self.mode,
         )
         self.app.push_screen(screen, chosen)
 
@@ -538,7 +534,7 @@ class EntitiesPane(Vertical):
             return
         last = corrections[-1]
         if self.remove_correction(last.id):
-            self.notify(f"Undone: {describe(last, self._mode())}.", timeout=4)
+            self.notify(f"Undone: {describe(last, self.mode)}.", timeout=4)
 
     def remove_correction(self, correction_id: str) -> bool:
         """Forget a saved correction and extract the article again without it."""
@@ -558,7 +554,7 @@ class EntitiesPane(Vertical):
 _TRIM = " \t\n\u00a0.,:;!?\"'()[]{}«»،؛؟"
 
 
-def shaped_name(name: str, mode: str) -> str:
+def shaped_name(name: str, mode: BidiMode) -> str:
     """`name` shaped for a one-line notice or title."""
     from reader.ui.screens.entity_edit import shaped
 
@@ -570,7 +566,7 @@ def _detail(entity: Entity) -> str:
     return f"{TYPE_HEADINGS.get(entity.type, entity.type)}, {len(entity.mentions)}"
 
 
-def describe(correction: EntityCorrection, mode: str = "app") -> str:
+def describe(correction: EntityCorrection, mode: BidiMode = "app") -> str:
     """A correction in a few words, for notices."""
     name = shaped_name(correction.name, mode)
     target = shaped_name(correction.target, mode) if correction.target else ""
@@ -597,20 +593,3 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Hidden entities", "Entities: list hidden ones and show one again", "show_hidden"),
     ("Undo correction", "Entities: forget the last correction", "undo_correction"),
 )
-
-
-def run_from_palette(screen: Screen[Any], action: str, tries: int = 40) -> None:
-    """Open the Entities tab of `screen` (an article screen) and run pane `action` there
-    once the article's entities are listed."""
-    pane = next(iter(screen.query(EntitiesPane)), None)
-    if pane is None:
-        show = getattr(screen, "show_pane_tab", None)
-        if callable(show) and tries == 40:
-            show("entities")
-        if tries > 0:  # the pane's tabs are built on first use: try again shortly
-            screen.set_timer(0.05, lambda: run_from_palette(screen, action, tries - 1))
-        return
-    show = getattr(screen, "show_pane_tab", None)
-    if callable(show):
-        show("entities")
-    pane.when_ready(lambda: getattr(pane, f"action_{action}")())

@@ -18,13 +18,18 @@ maps) with what the reading screen needs:
 
 Layers drawn: "highlight" (`$reader-highlight-N`), "selection" and "cursor". Everything
 is stored as logical offsets, so marks stay right after resizing or a bidi-mode switch.
+
+The screen gives the view its store and saver (attributes down); the view shows each change
+at once, saves it through the saver, and posts `HighlightsChanged` (messages up). Note
+dialogs and the all-notes list are the screen's and the app's: the view asks for them with
+`EditNote` and `ShowAllNotes`, and `apply_note` saves what the dialog returned.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar, Literal, Protocol, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -32,13 +37,13 @@ from textual.binding import Binding, BindingType
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, now_iso
 from reader.text import motion
+from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_annotation
+from reader.ui.messages import EditNote, HighlightsChanged, NoteResult, ShowAllNotes
+from reader.ui.saving import Saver
 from reader.ui.widgets.article_view import ArticleView
 
-if TYPE_CHECKING:
-    # The note dialog, its editor and the Notes tab are imported where first used: opening
-    # an article (the first paint) should not pay for modules only a note or the pane needs.
-    from reader.ui.screens.note import NoteResult
+T = TypeVar("T")
 
 COLOURS = 5
 
@@ -51,9 +56,25 @@ def _ignore(_result: object) -> None:
     return None
 
 
-def note_changes(annotation: Annotation, result: NoteResult) -> dict[str, Any]:
+class AnnotationStore(Protocol):
+    """What the reading view asks of the store: one article's highlights."""
+
+    def annotations_for(self, article_id: str) -> list[Annotation]:
+        """The article's highlights, orphans included."""
+
+    def add_annotation(self, annotation: Annotation) -> None:
+        """Save a new highlight."""
+
+    def update_annotation_fields(self, base: Annotation, **changes: object) -> Annotation:
+        """Save some fields of a highlight onto the record as saved now."""
+
+    def delete_annotation(self, annotation_id: str) -> Annotation | None:
+        """Remove a highlight; what was removed."""
+
+
+def note_changes(annotation: Annotation, result: NoteResult) -> dict[str, object]:
     """The fields the note dialog changed: only these are saved (see `_change`)."""
-    changes: dict[str, Any] = {}
+    changes: dict[str, object] = {}
     if result.note != annotation.note:
         changes["note"] = result.note
     if list(result.tags) != annotation.tags:
@@ -63,7 +84,9 @@ def note_changes(annotation: Annotation, result: NoteResult) -> dict[str, Any]:
     return changes
 
 
-def apply_note_result(store: Any, annotation: Annotation, result: NoteResult) -> Annotation | None:
+def apply_note_result(
+    store: AnnotationStore, annotation: Annotation, result: NoteResult
+) -> Annotation | None:
     """Save what the note dialog returned; the updated annotation, or None when deleted.
 
     Only the fields the dialog changed are written, onto the record as saved now
@@ -80,8 +103,7 @@ def apply_note_result(store: Any, annotation: Annotation, result: NoteResult) ->
     changes = note_changes(annotation, result)
     if not changes:
         return annotation
-    updated: Annotation = store.update_annotation_fields(annotation, updated=now_iso(), **changes)
-    return updated
+    return store.update_annotation_fields(annotation, updated=now_iso(), **changes)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -136,8 +158,22 @@ class ReadingView(ArticleView):
         Binding("A", "all_notes", "All notes", show=False, id="read.all_notes"),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        article: Article | None = None,
+        *,
+        mode: BidiMode = "app",
+        harakat: bool = True,
+        reading_width: int = 80,
+        store: AnnotationStore | None = None,
+        saver: Saver | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's widget id
+    ) -> None:
+        self.store = store
+        """Where highlights are read and saved (None: shown, never saved)."""
+        self.saver = saver
+        """Saves without waiting for another process (None: saved directly)."""
+        super().__init__(article, mode=mode, harakat=harakat, reading_width=reading_width, id=id)
         self.cursor: int | None = None
         """Reading cursor: an offset into the article text (None until first used)."""
         self.selection: tuple[int, int] | None = None
@@ -157,11 +193,6 @@ class ReadingView(ArticleView):
 
     # ------------------------------------------------------------------ the article
 
-    @property
-    def store(self) -> Any:
-        """The app's store (None outside the reader app)."""
-        return getattr(self.app, "store", None)
-
     def set_article(self, article: Article, offset: int = 0) -> None:
         """Show `article` and its highlights; the cursor and selection start afresh."""
         super().set_article(article, offset)
@@ -173,28 +204,9 @@ class ReadingView(ArticleView):
         self._selecting = False
         self._undo.clear()
         self.annotations = []
-        store = self._store_or_none()
-        if store is not None:
-            self.annotations = list(store.annotations_for(article.id))
+        if self.store is not None:
+            self.annotations = list(self.store.annotations_for(article.id))
         self._draw_highlights()
-
-    def configure(
-        self,
-        *,
-        mode: Any = None,
-        harakat: bool | None = None,
-        reading_width: int | None = None,
-    ) -> None:
-        """Lay out again (bidi mode, harakat, width); the Notes tab follows the bidi mode."""
-        super().configure(mode=mode, harakat=harakat, reading_width=reading_width)
-        if mode is not None:
-            self._notes_changed(redraw=False)
-
-    def _store_or_none(self) -> Any:
-        try:
-            return self.store
-        except Exception:
-            return None
 
     @property
     def text(self) -> str:
@@ -241,17 +253,10 @@ class ReadingView(ArticleView):
         self.set_marks("selection", spans)
 
     def _notes_changed(self, *, redraw: bool = True) -> None:
-        """Redraw the highlights and tell the Notes tab (if any) that they changed."""
+        """Redraw the highlights and tell the screen (for the Notes tab) that they changed."""
         if redraw:
             self._draw_highlights()
-        from reader.ui.widgets.notes_pane import NotesPane
-
-        try:
-            panes = list(self.screen.query(NotesPane))
-        except Exception:
-            return
-        for pane in panes:
-            pane.show_annotations(self.annotations)
+        self.post_message(HighlightsChanged(list(self.annotations)))
 
     # ------------------------------------------------------------------ cursor motion
 
@@ -455,13 +460,13 @@ class ReadingView(ArticleView):
     def _save(
         self,
         what: str,
-        operation: Callable[[], Any],
-        on_saved: Callable[[Any], None],
+        operation: Callable[[], T],
+        on_saved: Callable[[T], None],
         on_failed: Callable[[ReaderError], None],
     ) -> None:
         """Save through the app's `Saver` (never waits on the UI thread for another
         process); directly where there is none."""
-        saver = getattr(self.app, "saver", None)
+        saver = self.saver
         if saver is not None:
             big = len(self.annotations) > BACKGROUND_SAVES_FROM
             saver.save(what, operation, on_saved, on_failed, background=big)
@@ -561,7 +566,7 @@ class ReadingView(ArticleView):
             return
         self._change(target, color=colour)
 
-    def _change(self, target: Annotation, **changes: Any) -> None:
+    def _change(self, target: Annotation, **changes: object) -> None:
         """Show a change to a highlight at once, then save only the changed fields.
 
         The store applies them to the record as saved now, so a note another process
@@ -573,7 +578,7 @@ class ReadingView(ArticleView):
         stamp = now_iso()
         shown = dataclasses.replace(target, tags=list(target.tags), updated=stamp)
         for key, value in changes.items():
-            setattr(shown, key, list(value) if key == "tags" else value)
+            setattr(shown, key, list(value) if isinstance(value, list) else value)
         self._show(shown)
 
         def failed(error: ReaderError) -> None:
@@ -638,26 +643,19 @@ class ReadingView(ArticleView):
 
     # ------------------------------------------------------------------ notes
 
-    def open_note(self, annotation: Annotation, focus: str = "note") -> None:
-        """Open the note editor on `annotation`; its result is saved when it closes."""
-        from reader.ui.screens.note import NoteScreen
-        from reader.ui.widgets.notes_pane import bidi_mode_of
+    def open_note(self, annotation: Annotation, focus: Literal["note", "tags"] = "note") -> None:
+        """Ask the screen for the note dialog on `annotation` (`apply_note` saves its answer)."""
+        self.post_message(EditNote(annotation, focus))
 
-        store = self.store
-
-        def done(result: NoteResult | None) -> None:
-            if result is None or store is None:
-                return
-            if result.action == "delete":
-                self.delete_highlight(annotation)
-                return
-            current = next((a for a in self.annotations if a.id == annotation.id), annotation)
-            self._change(current, **note_changes(current, result))
-
-        self.app.push_screen(
-            NoteScreen(annotation, mode=bidi_mode_of(self), focus=focus),  # type: ignore[arg-type]
-            done,
-        )
+    def apply_note(self, annotation: Annotation, result: NoteResult) -> None:
+        """Show and save what the note dialog returned for `annotation`."""
+        if self.store is None:
+            return
+        if result.action == "delete":
+            self.delete_highlight(annotation)
+            return
+        current = next((a for a in self.annotations if a.id == annotation.id), annotation)
+        self._change(current, **note_changes(current, result))
 
     def _note_target(self) -> Annotation | None:
         target = self._target()
@@ -691,9 +689,7 @@ class ReadingView(ArticleView):
 
     def action_all_notes(self) -> None:
         """List the highlights and notes of every article."""
-        from reader.ui.screens.all_notes import open_all_notes
-
-        open_all_notes(self.app)
+        self.post_message(ShowAllNotes())
 
     # ------------------------------------------------------------------ key checks
 

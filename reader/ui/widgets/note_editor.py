@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.layout import VisualLine, base_direction, layout
+from reader.text.modes import BidiMode
 from reader.text.motion import char_end, char_start
 from reader.ui.widgets.shaped_text import clean_text
 
@@ -93,7 +94,7 @@ class NoteEditor(Widget, can_focus=True):
         self,
         text: str = "",
         *,
-        mode: str = "app",
+        mode: BidiMode = "app",
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own parameter name
         classes: str | None = None,
@@ -150,7 +151,7 @@ class NoteEditor(Widget, can_focus=True):
         note_rtl = base_direction(self._text) if self._text.strip() else True
         start = 0
         for paragraph in self._text.split("\n"):
-            lines = layout(paragraph, width, self.mode) if paragraph else []  # type: ignore[arg-type]
+            lines = layout(paragraph, width, self.mode) if paragraph else []
             if not lines:
                 rows.append(_Row(start, len(paragraph), None, note_rtl, True))
             else:

@@ -3,7 +3,7 @@
 Quotes and notes are drawn through the layout engine (`ShapedText`) so Arabic reads
 right. Orphans (highlights whose text disappeared when the article changed) are
 listed last with their quote and note. Enter (or a click) on a placed highlight
-posts `NotesPane.Jump`; `c` cycles the colour filter, `t` the tag filter.
+posts `AnnotationChosen`; `c` cycles the colour filter, `t` the tag filter.
 
 `AnnotationList` is the list itself, shared with the all-notes screen.
 """
@@ -11,18 +11,20 @@ posts `NotesPane.Jump`; `c` cycles the colour filter, `t` the tag filter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Label, ListItem, ListView
 
 from reader.models import Annotation, Article
+from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
+from reader.ui.messages import AnnotationChosen
 from reader.ui.widgets.shaped_text import ShapedText
 
 COLOURS = 5
@@ -31,13 +33,11 @@ COLOURS = 5
 MAX_SHOWN = 300
 
 
-def bidi_mode_of(widget: Any) -> str:
-    """The app's bidi mode ("app" or "terminal"), "app" when the app does not say."""
-    try:
-        mode = getattr(widget.app, "bidi_mode", "app")
-    except Exception:
-        return "app"
-    return mode if mode in ("app", "terminal") else "app"
+class AnnotationSource(Protocol):
+    """What the Notes tab reads from the store."""
+
+    def annotations_for(self, article_id: str) -> list[Annotation]:
+        """The article's highlights, orphans included."""
 
 
 def swatch(color: int) -> Content:
@@ -64,7 +64,7 @@ class AnnotationItem(ListItem):
     }
     """
 
-    def __init__(self, annotation: Annotation, *, mode: str, heading: str = "") -> None:
+    def __init__(self, annotation: Annotation, *, mode: BidiMode, heading: str = "") -> None:
         super().__init__()
         self.annotation = annotation
         self.mode = mode
@@ -154,16 +154,13 @@ class NotesPane(Vertical):
         Binding("t", "cycle_tag", "Tag filter"),
     ]
 
-    class Jump(Message):
-        """The user chose a highlight: show it in the article."""
+    mode: var[BidiMode] = var[BidiMode]("app")
+    """The bidi mode quotes and notes are drawn in (set by the side pane)."""
 
-        def __init__(self, annotation: Annotation) -> None:
-            super().__init__()
-            self.annotation = annotation
-
-    def __init__(self, id: str | None = None) -> None:  # noqa: A002 - Textual's parameter name
+    def __init__(self, id: str | None = None, *, mode: BidiMode = "app") -> None:  # noqa: A002
         super().__init__(id=id)
-        self.store: Any = None
+        self.set_reactive(NotesPane.mode, mode)
+        self.store: AnnotationSource | None = None
         self.article: Article | None = None
         self.annotations: list[Annotation] = []
         self.color_filter: int | None = None
@@ -179,7 +176,11 @@ class NotesPane(Vertical):
         yield ShapedText("", id="notes-filter", mode="app")
         yield ListView(id="notes-list")
 
-    def show_article(self, store: Any, article: Article) -> None:
+    def watch_mode(self) -> None:
+        """The bidi mode changed: draw the list again."""
+        self._redraw()
+
+    def show_article(self, store: AnnotationSource, article: Article) -> None:
         """Called by the side pane when the open article changes."""
         self.store = store
         self.article = article
@@ -219,7 +220,7 @@ class NotesPane(Vertical):
         if not self.is_mounted or not self.size.width:
             return
         self._dirty = False
-        mode = bidi_mode_of(self)
+        mode = self.mode
         shown = self.filtered()
         placed = sum(1 for a in self.annotations if not a.orphan)
         orphans = len(self.annotations) - placed
@@ -257,9 +258,4 @@ class NotesPane(Vertical):
         if item.annotation.orphan:
             self.notify("This highlight is an orphan: its text is no longer in the article.")
             return
-        self.post_message(self.Jump(item.annotation))
-        for widget in self.screen.query("*"):
-            jump = getattr(widget, "jump_to_annotation", None)
-            if callable(jump):
-                jump(item.annotation)
-                break
+        self.post_message(AnnotationChosen(item.annotation))

@@ -13,6 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.layout import VisualLine, layout
+from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_multiline
 
 
@@ -40,7 +41,7 @@ class ShapedText(Widget):
         self,
         text: str = "",
         *,
-        mode: str = "app",
+        mode: BidiMode = "app",
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own parameter name
         classes: str | None = None,
@@ -66,7 +67,7 @@ class ShapedText(Widget):
         if width != self._laid_width:
             lines: list[VisualLine | None] = []
             for paragraph in self._text.split("\n"):
-                laid = layout(paragraph, max(1, width), self.mode) if paragraph else []  # type: ignore[arg-type]
+                laid = layout(paragraph, max(1, width), self.mode) if paragraph else []
                 lines.extend(laid or [None])
             self._lines = lines
             self._laid_width = width

@@ -1,17 +1,25 @@
 """The side pane beside an article: two tabs, Entities (`EntitiesPane`) and Notes (`NotesPane`).
 
 The tabs and their panes are built the first time the pane opens, so opening an article does
-not pay for them; each pane is told which article is open (`show_article`) when it changes.
+not pay for them. The article screen sets what the panes show (attributes down): which article
+is open (`show_article`), its highlights as the reading view changes them (`show_annotations`),
+and the bidi mode (`mode`).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 
-from reader.models import Article
+from reader.models import Annotation, Article
+from reader.text.modes import BidiMode
+
+if TYPE_CHECKING:
+    from reader.store.database import Store
 
 #: Tab ids, in order; the toggle key cycles the pane through hidden -> these tabs.
 TABS: tuple[str, ...] = ("entities", "notes")
@@ -20,9 +28,10 @@ TABS: tuple[str, ...] = ("entities", "notes")
 class _SideTabs(Vertical):
     """The tabbed content of the side pane, composed when the pane first opens."""
 
-    def __init__(self, initial: str) -> None:
+    def __init__(self, initial: str, mode: BidiMode) -> None:
         super().__init__(id="side-tabs-box")
         self._initial = initial
+        self._mode = mode
 
     def compose(self) -> ComposeResult:
         # Imported here: the tabs and panes cost import time nobody should pay before opening
@@ -34,9 +43,9 @@ class _SideTabs(Vertical):
 
         with TabbedContent(id="side-tabs", initial=self._initial):
             with TabPane("Entities", id="entities"):
-                yield EntitiesPane(id="entities-pane")
+                yield EntitiesPane(id="entities-pane", mode=self._mode)
             with TabPane("Notes", id="notes"):
-                yield NotesPane(id="notes-pane")
+                yield NotesPane(id="notes-pane", mode=self._mode)
 
 
 class SidePane(Vertical):
@@ -49,11 +58,15 @@ class SidePane(Vertical):
 
     TABS: ClassVar[tuple[str, ...]] = TABS
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's widget id
+    mode: var[BidiMode] = var[BidiMode]("app")
+    """The app's bidi mode, which the panes draw Arabic in."""
+
+    def __init__(self, *, mode: BidiMode = "app", id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
+        self.set_reactive(SidePane.mode, mode)
         self._tab = TABS[0]
         self._built = False
-        self._store: Any = None
+        self._store: Store | None = None
         self._article: Article | None = None
 
     def compose(self) -> ComposeResult:
@@ -62,7 +75,7 @@ class SidePane(Vertical):
     def _build(self) -> None:
         """Mount the tabs and their panes (once), then tell them which article is open."""
         self._built = True
-        tabs = _SideTabs(self._tab)
+        tabs = _SideTabs(self._tab, self.mode)
         self.mount(tabs)
         self.call_after_refresh(self._send_article)
 
@@ -108,7 +121,7 @@ class SidePane(Vertical):
         else:
             self.hide()
 
-    def show_article(self, store: Any, article: Article) -> None:
+    def show_article(self, store: Store, article: Article) -> None:
         """Tell each tab's widget which article is open (now, or when the tabs are built)."""
         self._store = store
         self._article = article
@@ -119,9 +132,30 @@ class SidePane(Vertical):
         from reader.ui.widgets.entities_pane import EntitiesPane
         from reader.ui.widgets.notes_pane import NotesPane
 
-        if self._article is None:
+        if self._article is None or self._store is None:
             return
         for entities in self.query(EntitiesPane):
             entities.show_article(self._store, self._article)
         for notes in self.query(NotesPane):
             notes.show_article(self._store, self._article)
+
+    def show_annotations(self, annotations: Sequence[Annotation]) -> None:
+        """The open article's highlights changed: the Notes tab lists these (once built)."""
+        if not self._built:
+            return  # the tab reads them from the store when it is built
+        from reader.ui.widgets.notes_pane import NotesPane
+
+        for notes in self.query(NotesPane):
+            notes.show_annotations(annotations)
+
+    def watch_mode(self, mode: BidiMode) -> None:
+        """The bidi mode changed: the panes draw in it from now on."""
+        if not self._built:
+            return
+        from reader.ui.widgets.entities_pane import EntitiesPane
+        from reader.ui.widgets.notes_pane import NotesPane
+
+        for entities in self.query(EntitiesPane):
+            entities.mode = mode
+        for notes in self.query(NotesPane):
+            notes.mode = mode

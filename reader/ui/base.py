@@ -1,0 +1,51 @@
+"""What screens may ask of the reader app, without importing it (which would be a cycle).
+
+`ReaderBase` holds the app-wide display settings as reactives that screens watch
+(`self.watch(self.app, "bidi_mode", ...)`), and the two services screens use: the store and
+the saver. `reader.ui.app.ReaderApp` is its one subclass; a screen reaches it, typed, with
+`reader_app(self)`. Widgets get what they need from their screen (attributes down) and tell it
+what happened with the messages in `reader.ui.messages` (messages up).
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.reactive import var
+
+from reader.store.database import Store
+from reader.text.modes import BidiMode
+from reader.ui.saving import Saver
+
+#: Default reading width in cells (setting `reading_width`).
+DEFAULT_READING_WIDTH = 80
+#: The narrowest reading width a setting may ask for.
+MIN_READING_WIDTH = 20
+
+
+class ReaderBase(App[None]):
+    """The reader app as its screens see it: settings to watch, services to use."""
+
+    bidi_mode: var[BidiMode] = var[BidiMode]("app")
+    """How Arabic is drawn: `app` shapes and reorders; `terminal` leaves it to the terminal."""
+    harakat: var[bool] = var(True)
+    """Whether Arabic diacritics are drawn."""
+    reading_width: var[int] = var(DEFAULT_READING_WIDTH)
+    """Widest text column, in cells."""
+
+    store: Store
+    """Where articles, notes and settings live."""
+    saver: Saver
+    """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
+
+    def validate_reading_width(self, width: int) -> int:
+        """A reading width is never narrower than MIN_READING_WIDTH."""
+        return max(MIN_READING_WIDTH, width)
+
+
+def reader_app(node: MessagePump) -> ReaderBase:
+    """The reader app that `node` runs in (screens of the reader only run there)."""
+    app = node.app
+    if not isinstance(app, ReaderBase):
+        raise TypeError(f"{type(node).__name__} runs only in the reader app, not {type(app)}.")
+    return app

@@ -1,0 +1,110 @@
+"""What the reader's widgets and screens tell each other: every message of the UI, typed.
+
+Widgets post what happened (messages up); the screen or the app that handles a message
+decides what to do and sets its children's attributes (attributes down). Handlers are named
+after the class (`on_highlights_changed`) and take it typed. The note dialog's answer
+(`NoteResult`) is here too: the dialog returns it and the reading view applies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from textual.message import Message
+
+from reader.models import Annotation
+
+if TYPE_CHECKING:
+    from reader.entities.extractor import Entity
+
+# ------------------------------------------------------------------ navigation (to the app)
+
+
+@dataclass
+class OpenArticle(Message):
+    """Open this article of the library on top of the current screen."""
+
+    article_id: str
+
+
+@dataclass
+class ShowLibrary(Message):
+    """Go back to the library."""
+
+
+@dataclass
+class ShowAllNotes(Message):
+    """List the highlights and notes of every article."""
+
+
+# ------------------------------------------------------------------ the reading view
+
+
+@dataclass
+class ArticleScrolled(Message):
+    """The article view's top line changed (the screen remembers the reading position)."""
+
+
+@dataclass
+class HighlightsChanged(Message):
+    """The open article's highlights changed (made, recoloured, annotated, deleted)."""
+
+    annotations: list[Annotation]
+    """All of them, orphans included, in reading order."""
+
+
+@dataclass
+class EditNote(Message):
+    """Open the note dialog on this highlight (its note, or its tags)."""
+
+    annotation: Annotation
+    focus: Literal["note", "tags"] = "note"
+
+
+@dataclass(slots=True)
+class NoteResult:
+    """What the reader chose in the note dialog."""
+
+    action: Literal["save", "delete"]
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    color: int = 1
+
+
+# ------------------------------------------------------------------ the side pane
+
+
+@dataclass
+class AnnotationChosen(Message):
+    """A highlight was chosen in a notes list: show it in its article."""
+
+    annotation: Annotation
+
+
+@dataclass
+class EntitySelected(Message):
+    """An entity was chosen in the Entities tab: mark its mentions (None, no spans: clear)."""
+
+    entity: Entity | None
+    spans: list[tuple[int, int]]
+    """Its mentions as (start, end) offsets into the article text."""
+
+
+@dataclass
+class MentionJump(Message):
+    """Show this mention of the chosen entity (offsets into the article text)."""
+
+    start: int
+    end: int
+
+
+# ------------------------------------------------------------------ the app
+
+
+@dataclass
+class SaveDone(Message):
+    """Posted from the save thread: the app runs `callback` on the UI thread."""
+
+    callback: Callable[[], object]
