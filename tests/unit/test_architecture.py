@@ -38,13 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """Top first. Imports go down the table or stay in their row, never up."""
 
-KNOWN_CYCLES: dict[str, str] = {
-    "reader.ui": (
-        "the UI's seven-module import cycle (app, commands, screens.all_notes, screens.article, "
-        "screens.library, widgets.entities_pane, widgets.highlight_view) is still there; "
-        "when this passes, delete this entry"
-    ),
-}
+KNOWN_CYCLES: dict[str, str] = {}
 """Folders whose import cycles are known and being removed: their cycle check is a strict
 xfail, so it fails the suite as soon as the cycle is gone and the entry is still here."""
 
