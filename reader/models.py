@@ -53,6 +53,14 @@ class Article:
     """The feed this article came from, if any."""
     entry_id: str = ""
     """The feed entry id (or link) used to detect duplicates."""
+    read_at: str = ""
+    """ISO 8601 time the article was (last) marked read; empty while it is unread. Records
+    from before reading state existed have no such field and read as unread."""
+
+    @property
+    def read(self) -> bool:
+        """Whether the article has been opened (or marked read)."""
+        return bool(self.read_at)
 
     @property
     def text(self) -> str:
@@ -80,6 +88,14 @@ class ArticleSummary:
     added: str
     highlights: int = 0
     direction: Direction = "rtl"
+    feed_url: str = ""
+    read_at: str = ""
+    """When the article was marked read; empty while unread."""
+
+    @property
+    def read(self) -> bool:
+        """Whether the article has been opened (or marked read)."""
+        return bool(self.read_at)
 
 
 @dataclass(slots=True)

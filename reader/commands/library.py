@@ -51,9 +51,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "list",
         parents=[common],
         help="list the articles in the library",
-        description="Show the library as a table: title, source, date and number of highlights.",
+        description=(
+            "Show the library as a table: title, source, date and number of highlights; "
+            "unread articles are marked with a dot."
+        ),
     )
     listing.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    listing.add_argument(
+        "--unread", action="store_true", help="only articles not yet opened (or marked read)"
+    )
     listing.set_defaults(func=run_list)
 
     feed = subparsers.add_parser(
@@ -78,7 +84,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "list",
         parents=[common],
         help="list subscribed feeds",
-        description="Show every subscribed feed and when it was last checked.",
+        description=(
+            "Show every subscribed feed, how many of its articles are unread and when it "
+            "was last checked."
+        ),
     )
     feed_list.add_argument("--json", action="store_true", help="print a JSON list of objects")
     feed_list.set_defaults(func=run_feed_list)
@@ -245,9 +254,21 @@ def run_add(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-_SUMMARY_FIELDS = ("id", "title", "source", "published", "added", "highlights", "direction")
+_SUMMARY_FIELDS = (
+    "id",
+    "title",
+    "source",
+    "published",
+    "added",
+    "highlights",
+    "direction",
+    "read",
+    "read_at",
+)
 _DATE_WIDTH = 10
 _HIGHLIGHTS_HEADER = "Highlights"
+_UNREAD_MARK = "• "
+"""What starts the title cell of an unread article in `reader list`."""
 _BORDERS = 13
 """Cells the four-column box takes besides the cells: "│ " + 3 × " │ " + " │"."""
 
@@ -271,7 +292,8 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
     def rule(left: str, fill: str, cross: str, right: str) -> str:
         return left + cross.join(fill * (width + 2) for width in widths) + right
 
-    heading = f"Library ({_plural(len(summaries), 'article')})"
+    unread = sum(1 for summary in summaries if not summary.read)
+    heading = f"Library ({_plural(len(summaries), 'article')}, {unread} unread)"
     yield heading.center(sum(widths) + _BORDERS).rstrip()
     yield rule("┏", "━", "┳", "┓")
     names = ("Title", "Source", "Date", _HIGHLIGHTS_HEADER)
@@ -280,10 +302,11 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
     memo: dict[tuple[str, bool], str] = {}
     for summary in summaries:
         shown = printable(summary.title, line=True)
+        mark = "  " if summary.read else _UNREAD_MARK
         if visual_mode is not None:
-            title = fit_visual(shown, title_width, visual_mode, memo)
+            title = mark + fit_visual(shown, title_width - 2, visual_mode, memo)
         else:
-            title = fit(shown, title_width)
+            title = mark + fit(shown, title_width - 2)
         date = (summary.published or summary.added)[:10]
         count = str(summary.highlights) if summary.highlights else ""
         cells = (
@@ -297,9 +320,11 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """`reader list [--json]`."""
+    """`reader list [--json] [--unread]`."""
     with _open_store(args) as store:
         summaries = store.list_articles()
+    if args.unread:
+        summaries = [summary for summary in summaries if not summary.read]
     out = sys.stdout
     if args.json:
         import json
@@ -308,6 +333,9 @@ def run_list(args: argparse.Namespace) -> int:
         out.write(json_safe(json.dumps(rows, ensure_ascii=False)) + "\n")
         return 0
     if not summaries:
+        if args.unread:
+            out.write("Every article in the library has been read.\n")
+            return 0
         out.write("The library is empty; add articles with 'reader add PATH|URL'.\n")
         return 0
     import shutil
@@ -359,6 +387,7 @@ def run_feed_list(args: argparse.Namespace) -> int:
     """`reader feed list`."""
     with _open_store(args) as store:
         feeds = store.list_feeds()
+        unread = _unread_by_feed(store) if feeds else {}
     if args.json:
         import json
 
@@ -369,6 +398,7 @@ def run_feed_list(args: argparse.Namespace) -> int:
                 "last_checked": f.last_checked,
                 "folder": f.folder,
                 "html_url": f.html_url,
+                "unread": unread.get(f.url, 0),
             }
             for f in feeds
         ]
@@ -382,28 +412,42 @@ def run_feed_list(args: argparse.Namespace) -> int:
 
     width = shutil.get_terminal_size((100, 24)).columns
     visual = Out.of(args).visual_mode(sys.stdout)
-    sys.stdout.write("\n".join(_feed_lines(feeds, width, visual)) + "\n")
+    sys.stdout.write("\n".join(_feed_lines(feeds, unread, width, visual)) + "\n")
     return 0
+
+
+def _unread_by_feed(store: Store) -> dict[str, int]:
+    """How many unread articles came from each feed (by feed URL)."""
+    counts: dict[str, int] = {}
+    for summary in store.list_articles():
+        if summary.feed_url and not summary.read:
+            counts[summary.feed_url] = counts.get(summary.feed_url, 0) + 1
+    return counts
 
 
 _CHECKED_WIDTH = 16
 """Cells of "Last checked": a date and a time to the minute."""
+_UNREAD_HEADER = "Unread"
 
 
-def _feed_lines(feeds: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
-    """The feeds as columns: title, last checked, then the URL whole (it is what
+def _feed_lines(
+    feeds: list[Any], unread: dict[str, int], total_width: int, visual_mode: str | None
+) -> Iterator[str]:
+    """The feeds as columns: title, unread articles, last checked, then the URL whole (it is what
     'reader feed remove' takes). Titles are cut to their column (at the logical end, "…" on
     the side the text ends) and, on a terminal, shaped and right-aligned when right-to-left."""
     titles = [printable(feed.title, line=True) for feed in feeds]
     longest = max([cells(title) for title in titles] + [len("Title")])
     title_width = max(10, min(longest, (total_width - _CHECKED_WIDTH - 4) // 2))
     yield f"Feeds ({len(feeds)})"
-    yield "  ".join((fit("Title", title_width), fit("Last checked", _CHECKED_WIDTH), "URL"))
+    names = (fit("Title", title_width), _UNREAD_HEADER, fit("Last checked", _CHECKED_WIDTH), "URL")
+    yield "  ".join(names)
     memo: dict[tuple[str, bool], str] = {}
     for feed, title in zip(feeds, titles, strict=True):
         checked = printable(feed.last_checked.replace("T", " ")[:16], line=True)
         row = (
             cell(title, title_width, visual_mode, memo),
+            str(unread.get(feed.url, 0)).rjust(len(_UNREAD_HEADER)),
             fit(checked, _CHECKED_WIDTH),
             printable(feed.url, line=True),
         )

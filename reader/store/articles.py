@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reader.files import signature
-from reader.models import Article, ArticleSummary
+from reader.models import Article, ArticleSummary, now_iso
 from reader.store.annotations import Annotations
 from reader.store.bodies import Bodies
 from reader.store.layout import Layout, shard_name
@@ -51,7 +51,32 @@ class Articles:
         library = self._layout.library
         with self._lock.writing(library):
             docs = {a.id: article_doc(a, self._bodies.write(a.blocks)) for a in batch}
-            library.keyed("articles").put_many(docs)
+            table = library.keyed("articles")
+            for key, doc in docs.items():
+                if not doc["read_at"]:  # an updated article stays read: its state is kept
+                    old = table.get_key(key)
+                    if old is not None and isinstance(old.get("read_at"), str):
+                        doc["read_at"] = old["read_at"]
+            table.put_many(docs)
+
+    def set_read(self, article_id: str, read: bool) -> bool:
+        """Mark an article read (now) or unread, changing only that field of its record.
+
+        Records from before reading state have no `read_at` and read as unread, so they need
+        no migration. Marking a read article read again keeps its first read time. False
+        when the article is not in the library (deleted by another process).
+        """
+        library = self._layout.library
+        with self._lock.writing(library):
+            table = library.keyed("articles")
+            doc = table.get_key(article_id)
+            if doc is None:
+                return False
+            was = doc.get("read_at") or ""
+            if bool(was) == read:
+                return True
+            table.put_key(article_id, {**doc, "read_at": now_iso() if read else ""})
+        return True
 
     def get(self, article_id: str) -> Article | None:
         """The article with its body, or None."""

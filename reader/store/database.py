@@ -327,6 +327,11 @@ class Store:
         """Remove an article and its annotations (its body goes at the next backup sweep)."""
         self._articles.delete(article_id)
 
+    def set_read(self, article_id: str, read: bool = True) -> bool:
+        """Mark an article read (now) or unread, changing only that field of its record;
+        False when it is not in the library."""
+        return self._articles.set_read(article_id, read)
+
     def list_articles(self) -> list[ArticleSummary]:
         """Every article without its body, newest first (published, else added)."""
         return self._articles.summaries()

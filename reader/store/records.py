@@ -64,6 +64,8 @@ def summary_from(key: str, doc: dict[str, Any], highlights: int) -> ArticleSumma
         added=doc.get("added", ""),
         highlights=highlights,
         direction=doc.get("direction", "rtl"),
+        feed_url=doc.get("feed_url", ""),
+        read_at=doc.get("read_at", ""),
     )
 
 

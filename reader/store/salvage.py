@@ -31,6 +31,7 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "added": _TEXT,
         "feed_url": _TEXT,
         "entry_id": _TEXT,
+        "read_at": _TEXT,
         "body": _TEXT,
     },
     "annotation": {

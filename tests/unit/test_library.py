@@ -345,7 +345,8 @@ def test_cli_add_list_and_bad_files(tmp_path: Path) -> None:
 
     table = run_cli(db, "list")
     assert table.returncode == 0
-    assert f"Library ({GOOD_FIXTURE_ARTICLES + 1} articles)" in table.stdout
+    total = GOOD_FIXTURE_ARTICLES + 1
+    assert f"Library ({total} articles, {total} unread)" in table.stdout
     assert "Highlights" in table.stdout and "2024-05-01" in table.stdout
 
     missing = run_cli(db, "add", str(tmp_path / "nope.md"))
@@ -414,14 +415,18 @@ def test_list_table_lines_fit_the_width_and_shape_arabic_on_a_terminal() -> None
 
     long_title = "عنوان طويل جدا " * 12
     rows = [
-        ArticleSummary("1", "مرحبا بالعالم", "/tmp/a.txt", "2024-01-02", "2024-03-04T00:00", 2),
+        ArticleSummary(
+            "1", "مرحبا بالعالم", "/tmp/a.txt", "2024-01-02", "2024-03-04T00:00", 2, read_at="x"
+        ),
         ArticleSummary(
             "2", long_title.strip(), "https://example.com/" + "x" * 200, "", "2024-05-06"
         ),
-        ArticleSummary("3", "English title", "/tmp/b.txt", "", "2024-05-07T10:00:00"),
+        ArticleSummary("3", "English title", "/tmp/b.txt", "", "2024-05-07T10:00:00", read_at="x"),
     ]
     logical = list(table_lines(rows, 90, None))
     assert {cell_len(line) for line in logical[1:]} == {90}
+    assert "(3 articles, 1 unread)" in logical[0]
+    assert logical[5].startswith("│ • ") and logical[4].startswith("│   ")  # unread is marked
     assert "مرحبا بالعالم" in logical[4] and "2024-01-02" in logical[4] and " 2 │" in logical[4]
     assert "…" in logical[5] and "x" * 20 + " │" in logical[5]  # source keeps its end
     assert "2024-05-06" in logical[5]
@@ -432,7 +437,7 @@ def test_list_table_lines_fit_the_width_and_shape_arabic_on_a_terminal() -> None
     assert "مرحبا" not in arabic_cell  # presentation forms, in visual order
     assert any("\ufe70" <= ch <= "\ufeff" for ch in arabic_cell)
     assert arabic_cell.startswith("  ") and arabic_cell.endswith(" ")  # right-aligned
-    assert shaped[6].split("│")[1].startswith(" English title")
+    assert shaped[6].split("│")[1].startswith("   English title")  # after the mark column
 
     plain = list(table_lines(rows, 90, "terminal"))
     assert "مرحبا بالعالم │" in plain[4]  # logical text, right-aligned for the terminal
