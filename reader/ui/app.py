@@ -248,6 +248,24 @@ class ReaderApp(ReaderBase):
             return
         self.push_screen(ArticleScreen(article))
 
+    def save_read(self, article_id: str, read: bool = True) -> None:
+        """Mark an article read (or unread) in the background: a write of the library index
+        that a keypress never waits for; the library is shown again once it is saved."""
+        if self.store.read_only:
+            return
+        self.saver.save(
+            "the read state",
+            lambda: self.store.set_read(article_id, read),
+            lambda _saved: self._read_state_saved(),
+            background=True,
+        )
+
+    def _read_state_saved(self) -> None:
+        from reader.ui.screens.library import LibraryScreen
+
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.reload()
+
     def show_library(self) -> None:
         """Back to the library (it is under the article, or replaces it when opened directly)."""
         if len(self.screen_stack) > 2:

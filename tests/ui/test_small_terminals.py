@@ -61,7 +61,7 @@ async def test_library_columns_fit(long_app: Factory, size: tuple[int, int]) -> 
         table = app.screen.query_one(DataTable)
         widths = [column.get_render_width(table) for column in table.columns.values()]
         labels = [column.label.plain for column in table.columns.values()]
-        assert labels == ["Title", "Source", "Date", "Highlights"]
+        assert labels == ["Title", "Source", "Date", "Highlights", ""]  # "" marks unread
         assert sum(widths) <= size[0] - 1  # room for the scrollbar
         rows = _screen_text(app)
         header = next(row for row in rows if "Title" in row)

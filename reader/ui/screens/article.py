@@ -54,8 +54,9 @@ class ArticleHeader(Vertical):
         yield Static(id="article-title", markup=False)
         yield Static(id="article-meta", markup=False)
 
-    def show(self, article: Article, mode: BidiMode, width: int) -> None:
-        """Fill in the header for `article` (title shaped like the body)."""
+    def show(self, article: Article, mode: BidiMode, width: int, percent: int = 0) -> None:
+        """Fill in the header for `article` (title shaped like the body) and how far into
+        it the reading position is, as a percentage."""
         rtl = article.direction == "rtl"
         self.set_class(rtl, "-rtl")
         lines = display_lines(article.title or "(untitled)", max(10, width), mode)
@@ -63,8 +64,16 @@ class ArticleHeader(Vertical):
         for static in self.query(Static):
             static.styles.width = width
         self.query_one("#article-title", Static).update(title)
-        meta = Text(shaped_parts(byline_parts(article), mode))
-        self.query_one("#article-meta", Static).update(meta)
+        self.query_one("#article-meta", Static).update(self._meta(article, mode, percent))
+
+    @staticmethod
+    def _meta(article: Article, mode: BidiMode, percent: int) -> Text:
+        byline = shaped_parts(byline_parts(article), mode)
+        return Text(f"{byline} · {percent}%" if byline else f"{percent}%")
+
+    def show_percent(self, article: Article, mode: BidiMode, percent: int) -> None:
+        """Only the reading percentage changed (a scroll): redraw the byline line."""
+        self.query_one("#article-meta", Static).update(self._meta(article, mode, percent))
 
 
 class FindBar(Horizontal):
@@ -167,6 +176,8 @@ class ArticleScreen(Screen[None]):
         self._matches = []
         self._match_index = -1
         self._refresh_header()
+        self.call_after_refresh(self._refresh_header)  # the percentage, once laid out
+        self.reader.save_read(article.id)
         self.query_one(SidePane).show_article(self.reader.store, article)
         self.sub_title = printable(article.title, line=True)
         query = self._find_query()
@@ -181,7 +192,16 @@ class ArticleScreen(Screen[None]):
     def _refresh_header(self) -> None:
         header = self.query_one(ArticleHeader)
         width = min(self.reader.reading_width, max(10, self.size.width - 4))  # padding 0 2
-        header.show(self.article, self.reader.bidi_mode, width)
+        header.show(self.article, self.reader.bidi_mode, width, self.percent_read())
+
+    def percent_read(self) -> int:
+        """How far into the article the reading position is: 100 at the end."""
+        view = self.view
+        laid_out = view.size.height > 0 and view.virtual_size.height > 0
+        if laid_out and view.scroll_y >= view.max_scroll_y:  # the end is on screen
+            return 100
+        length = len(self.article.text)
+        return min(99, 100 * self._position // length) if length else 100
 
     def on_resize(self) -> None:
         self._refresh_header()
@@ -208,6 +228,8 @@ class ArticleScreen(Screen[None]):
         """The reading position moved: saved within POSITION_SAVE_INTERVAL."""
         self._position_dirty = True
         self._position = self.view.top_offset()
+        header = self.query_one(ArticleHeader)
+        header.show_percent(self.article, self.reader.bidi_mode, self.percent_read())
 
     def _save_position_if_moved(self) -> None:
         if self._position_dirty:

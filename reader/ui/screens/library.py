@@ -1,4 +1,9 @@
-"""The library screen: every article, newest first, filtered as you type; Enter opens one."""
+"""The library screen: every article, newest first, filtered as you type; Enter opens one.
+
+Unread articles are marked with a dot (in the last column) and counted in the title line;
+`m` marks the article under the cursor read or unread, `n` jumps to the next unread one and
+`u` shows only unread articles. The read state is saved in the background (one field of one
+record), so a keypress never waits for the write."""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from reader.models import ArticleSummary
+from reader.models import ArticleSummary, now_iso
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
@@ -30,6 +36,9 @@ TITLE_MIN, TITLE_MAX = 20, 80
 SOURCE_MAX, SOURCE_MIN = 28, 10
 DATE_WIDTH = 10
 HIGHLIGHTS_HEADER = "Highlights"
+#: What the first column shows for an unread article (read ones show nothing).
+UNREAD_MARK = "•"
+MARK_WIDTH = 1
 #: Cells DataTable adds around each column (cell padding 1 each side).
 CELL_PADDING = 2
 #: Cells kept for the vertical scrollbar.
@@ -50,7 +59,7 @@ def column_widths(width: int, longest_source: int) -> Columns:
     """Fit the columns into `width` cells: date and highlights whole, the source up to its
     longest value (at most a fifth of the width, at least SOURCE_MIN), the title the rest."""
     highlights = len(HIGHLIGHTS_HEADER)
-    fixed = DATE_WIDTH + highlights + 4 * CELL_PADDING + SCROLLBAR
+    fixed = MARK_WIDTH + DATE_WIDTH + highlights + 5 * CELL_PADDING + SCROLLBAR
     source = max(SOURCE_MIN, min(SOURCE_MAX, width // 5, longest_source))
     title = width - fixed - source
     if title < TITLE_MIN:  # narrow: the source gives way before the title does
@@ -88,12 +97,16 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
         Binding("down,j", "cursor(1)", "Next article", show=False, id="library.down"),
         Binding("up,k", "cursor(-1)", "Previous article", show=False, id="library.up"),
+        Binding("m", "toggle_read", "Read/unread", id="library.toggle_read"),
+        Binding("n", "next_unread", "Next unread", id="library.next_unread"),
+        Binding("u", "unread_only", "Unread only", id="library.unread_only"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._summaries: list[ArticleSummary] = []
         self._columns: Columns | None = None
+        self._unread_only = False
 
     @property
     def reader(self) -> ReaderBase:
@@ -157,6 +170,7 @@ class LibraryScreen(Screen[None]):
             table.add_column("Source", key="source", width=columns.source)
             table.add_column("Date", key="date", width=columns.date)
             table.add_column(HIGHLIGHTS_HEADER, key="highlights", width=columns.highlights)
+            table.add_column("", key="unread", width=MARK_WIDTH)  # • when unread
         else:
             table.clear()
         needle = fold_plain(query.strip())
@@ -166,22 +180,32 @@ class LibraryScreen(Screen[None]):
         for summary in self._summaries:
             if needle and needle not in fold_plain(f"{summary.title} {summary.source}"):
                 continue
+            if self._unread_only and summary.read:
+                continue
             table.add_row(
                 title_cell(summary.title, columns.title, mode, summary.direction == "rtl"),
                 shaped_cell(short_source(summary.source), columns.source, mode, sources),
                 short_date(summary),
                 Text(str(summary.highlights), justify="right"),
+                "" if summary.read else UNREAD_MARK,
                 key=summary.id,
             )
             shown += 1
-        total = len(self._summaries)
-        label = f"Library — {total} article{'s' if total != 1 else ''}"
-        if needle:
-            echo = display_lines(query.strip(), 40, mode)[0].strip()
-            label += f", {shown} shown for “{echo}”"
-        self.query_one("#library-title", Static).update(label)
+        self._show_label(query, shown)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
+
+    def _show_label(self, query: str, shown: int) -> None:
+        """The title line: how many articles, how many unread, what the filter shows."""
+        total = len(self._summaries)
+        unread = sum(1 for summary in self._summaries if not summary.read)
+        label = f"Library — {total} article{'s' if total != 1 else ''}, {unread} unread"
+        if self._unread_only:
+            label += f"; only unread shown ({shown})"
+        if query.strip():
+            echo = display_lines(query.strip(), 40, self.reader.bidi_mode)[0].strip()
+            label += f", {shown} shown for “{echo}”"
+        self.query_one("#library-title", Static).update(label)
 
     def selected_id(self) -> str | None:
         """Id of the article under the cursor, if any."""
@@ -212,6 +236,46 @@ class LibraryScreen(Screen[None]):
         article_id = self.selected_id()
         if article_id:
             self.post_message(OpenArticle(article_id))
+
+    def _summary(self, article_id: str) -> ArticleSummary | None:
+        return next((s for s in self._summaries if s.id == article_id), None)
+
+    def action_toggle_read(self) -> None:
+        """Mark the article under the cursor read, or unread when it was read."""
+        article_id = self.selected_id()
+        summary = None if article_id is None else self._summary(article_id)
+        if summary is None or article_id is None:
+            return
+        read = not summary.read
+        summary.read_at = now_iso() if read else ""
+        query = self.query_one("#filter", Input).value
+        if self._unread_only:
+            self._fill(query)
+        else:  # one cell, not the whole table (thousands of rows)
+            table = self.query_one(DataTable)
+            table.update_cell(article_id, "unread", "" if read else UNREAD_MARK)
+            self._show_label(query, table.row_count)
+        self.reader.save_read(article_id, read)
+
+    def action_next_unread(self) -> None:
+        """Move the cursor to the next unread article below it (wrapping to the top)."""
+        table = self.query_one(DataTable)
+        count = table.row_count
+        if not count:
+            return
+        unread = {s.id for s in self._summaries if not s.read}
+        for step in range(1, count + 1):
+            row = (table.cursor_row + step) % count
+            key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+            if key in unread:
+                table.move_cursor(row=row)
+                return
+        self.notify("No unread articles.")
+
+    def action_unread_only(self) -> None:
+        """Show only unread articles, or every article again."""
+        self._unread_only = not self._unread_only
+        self._fill(self.query_one("#filter", Input).value)
 
     def action_filter(self) -> None:
         """Focus the filter box."""
