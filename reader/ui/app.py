@@ -30,7 +30,7 @@ from reader.text.modes import BIDI_MODES, BidiMode
 from reader.text.sanitize import printable
 from reader.ui.base import DEFAULT_READING_WIDTH, MIN_READING_WIDTH, ReaderBase
 from reader.ui.commands import READING_WIDTHS, BindingCommands
-from reader.ui.messages import OpenArticle, SaveDone, ShowAllNotes, ShowLibrary
+from reader.ui.messages import MarkRead, OpenArticle, SaveDone, ShowAllNotes, ShowLibrary
 from reader.ui.saving import Saver
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.shaped import ShapedNotification, shaped
@@ -248,9 +248,10 @@ class ReaderApp(ReaderBase):
             return
         self.push_screen(ArticleScreen(article))
 
-    def save_read(self, article_id: str, read: bool = True) -> None:
+    def on_mark_read(self, message: MarkRead) -> None:
         """Mark an article read (or unread) in the background: a write of the library index
         that a keypress never waits for; the library is shown again once it is saved."""
+        article_id, read = message.article_id, message.read
         if self.store.read_only:
             return
         self.saver.save(

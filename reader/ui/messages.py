@@ -39,6 +39,14 @@ class ShowAllNotes(Message):
     """List the highlights and notes of every article."""
 
 
+@dataclass
+class MarkRead(Message):
+    """This article was read (opened), or the reader marked it read or unread."""
+
+    article_id: str
+    read: bool = True
+
+
 # ------------------------------------------------------------------ the reading view
 
 

@@ -27,6 +27,7 @@ from reader.ui.messages import (
     EditNote,
     EntitySelected,
     HighlightsChanged,
+    MarkRead,
     MentionJump,
     NoteResult,
     ShowLibrary,
@@ -177,7 +178,7 @@ class ArticleScreen(Screen[None]):
         self._match_index = -1
         self._refresh_header()
         self.call_after_refresh(self._refresh_header)  # the percentage, once laid out
-        self.reader.save_read(article.id)
+        self.post_message(MarkRead(article.id))
         self.query_one(SidePane).show_article(self.reader.store, article)
         self.sub_title = printable(article.title, line=True)
         query = self._find_query()

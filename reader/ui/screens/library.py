@@ -23,7 +23,7 @@ from reader.models import ArticleSummary, now_iso
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
-from reader.ui.messages import OpenArticle
+from reader.ui.messages import MarkRead, OpenArticle
 from reader.ui.screens.common import short_source
 from reader.ui.shaped import shaped_cell
 from reader.ui.widgets.article_view import display_lines
@@ -255,7 +255,7 @@ class LibraryScreen(Screen[None]):
             table = self.query_one(DataTable)
             table.update_cell(article_id, "unread", "" if read else UNREAD_MARK)
             self._show_label(query, table.row_count)
-        self.reader.save_read(article_id, read)
+        self.post_message(MarkRead(article_id, read))
 
     def action_next_unread(self) -> None:
         """Move the cursor to the next unread article below it (wrapping to the top)."""
