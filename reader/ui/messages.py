@@ -101,6 +101,39 @@ class EntitySelected(Message):
 
 
 @dataclass
+class AskEntityType(Message):
+    """The Entities tab asks the reader to choose an entity type for `name`."""
+
+    title: str
+    name: str
+    current: str
+    then: Callable[[str | None], None]
+    """Gets the type chosen (PERSON, ORG, ...), or None when the reader cancelled."""
+
+
+@dataclass
+class AskEntityName(Message):
+    """The Entities tab asks the reader to type a name (starting from `name`)."""
+
+    title: str
+    name: str
+    then: Callable[[str | None], None]
+    """Gets the name typed, or None when the reader cancelled."""
+
+
+@dataclass
+class AskPick(Message):
+    """The Entities tab asks the reader to pick one of `choices` (key, name, detail)."""
+
+    title: str
+    choices: list[tuple[str, str, str]]
+    then: Callable[[str | None], None]
+    """Gets the key of the choice, or None when the reader cancelled."""
+    hint: str | None = None
+    """The line under the list (None: the dialog's own)."""
+
+
+@dataclass
 class MentionJump(Message):
     """Show this mention of the chosen entity (offsets into the article text)."""
 

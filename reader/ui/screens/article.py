@@ -24,6 +24,9 @@ from reader.ui.base import ReaderBase, reader_app
 from reader.ui.messages import (
     AnnotationChosen,
     ArticleScrolled,
+    AskEntityName,
+    AskEntityType,
+    AskPick,
     EditNote,
     EntitySelected,
     HighlightsChanged,
@@ -389,6 +392,33 @@ class ArticleScreen(Screen[None]):
         """A highlight was chosen in the Notes tab: show it."""
         if not message.annotation.orphan:
             self.view.jump_to_annotation(message.annotation)
+
+    def on_ask_entity_type(self, message: AskEntityType) -> None:
+        """The Entities tab asks for an entity type: the type dialog."""
+        from reader.ui.screens.entity_edit import TypeScreen
+
+        dialog = TypeScreen(
+            message.title, message.name, message.current, mode=self.reader.bidi_mode
+        )
+        self.app.push_screen(dialog, message.then)
+
+    def on_ask_entity_name(self, message: AskEntityName) -> None:
+        """The Entities tab asks for a name: the name dialog."""
+        from reader.ui.screens.entity_edit import NameScreen
+
+        dialog = NameScreen(message.title, message.name, mode=self.reader.bidi_mode)
+        self.app.push_screen(dialog, message.then)
+
+    def on_ask_pick(self, message: AskPick) -> None:
+        """The Entities tab asks the reader to pick an entity: the pick dialog."""
+        from reader.ui.screens.entity_edit import PickScreen
+
+        mode = self.reader.bidi_mode
+        if message.hint is None:
+            dialog = PickScreen(message.title, message.choices, mode=mode)
+        else:
+            dialog = PickScreen(message.title, message.choices, hint=message.hint, mode=mode)
+        self.app.push_screen(dialog, message.then)
 
     def on_highlights_changed(self, message: HighlightsChanged) -> None:
         """The article's highlights changed: the Notes tab lists them again."""

@@ -17,7 +17,7 @@ Messages (`reader.ui.messages`), for the article screen to wire:
 The reader corrects the extraction here, and the corrections teach it: add the
 article's selected text as an entity, change an entity's type, rename it, merge it into
 another, hide it, list hidden ones to show them again, undo the last correction (keys
-a t r m x H u; the dialogs are in `reader.ui.screens.entity_edit`). Each
+a t r m x H u; the pane asks by message and the article screen opens the dialog). Each
 correction is saved in the store at once (`store.add_entity_correction`) and the article is
 extracted again, so it shows at once and in every article opened later. The same actions are
 in the command palette (`PALETTE_ACTIONS`, offered by the article screen) while an article is
@@ -42,7 +42,8 @@ from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
 from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_correction
-from reader.ui.messages import EntitySelected, MentionJump
+from reader.ui.messages import AskEntityName, AskEntityType, AskPick, EntitySelected, MentionJump
+from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.shaped_text import ShapedText
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
@@ -380,15 +381,13 @@ class EntitiesPane(Vertical):
         if not self.entities:
             self.notify("This article has no entities listed.", timeout=3)
             return
-        from reader.ui.screens.entity_edit import PickScreen
-
         choices = [(str(i), e.name, _detail(e)) for i, e in enumerate(self.entities)]
 
         def picked(key: str | None) -> None:
             if key is not None:
                 then(self.entities[int(key)])
 
-        self.app.push_screen(PickScreen(title, choices, mode=self.mode), picked)
+        self.post_message(AskPick(title, choices, picked))
 
     def save_correction(self, correction: EntityCorrection, *, show: str = "") -> bool:
         """Save `correction` in the store and extract the article again with it.
@@ -423,8 +422,6 @@ class EntitiesPane(Vertical):
 
     def action_add_entity(self) -> None:
         """Add the text selected in the article as an entity of a type the reader chooses."""
-        from reader.ui.screens.entity_edit import TypeScreen
-
         name = " ".join(self._selection_text().split())
         if not name:
             self.notify(
@@ -437,11 +434,10 @@ class EntitiesPane(Vertical):
             if kind is not None:
                 self.save_correction(EntityCorrection("add", name, type=kind), show=name)
 
-        self.app.push_screen(TypeScreen("Add entity", name, mode=self.mode), chosen)
+        self.post_message(AskEntityType("Add entity", name, "", chosen))
 
     def action_retype_entity(self) -> None:
         """Change the type of the current entity."""
-        from reader.ui.screens.entity_edit import TypeScreen
 
         def ask(entity: Entity) -> None:
             def chosen(kind: str | None) -> None:
@@ -449,14 +445,12 @@ class EntitiesPane(Vertical):
                     correction = EntityCorrection("retype", entity.name, type=kind)
                     self.save_correction(correction, show=entity.name)
 
-            screen = TypeScreen("Entity type", entity.name, entity.type, mode=self.mode)
-            self.app.push_screen(screen, chosen)
+            self.post_message(AskEntityType("Entity type", entity.name, entity.type, chosen))
 
         self._with_entity("Change the type of which entity?", ask)
 
     def action_rename_entity(self) -> None:
         """Give the current entity another name."""
-        from reader.ui.screens.entity_edit import NameScreen
 
         def ask(entity: Entity) -> None:
             def chosen(name: str | None) -> None:
@@ -464,14 +458,12 @@ class EntitiesPane(Vertical):
                     correction = EntityCorrection("rename", entity.name, target=name)
                     self.save_correction(correction, show=name)
 
-            screen = NameScreen("Rename entity", entity.name, mode=self.mode)
-            self.app.push_screen(screen, chosen)
+            self.post_message(AskEntityName("Rename entity", entity.name, chosen))
 
         self._with_entity("Rename which entity?", ask)
 
     def action_merge_entity(self) -> None:
         """Merge the current entity into another one the reader picks (same type first)."""
-        from reader.ui.screens.entity_edit import PickScreen
 
         def ask(entity: Entity) -> None:
             others = [e for e in self.entities if e is not entity]
@@ -487,7 +479,7 @@ class EntitiesPane(Vertical):
                     self.save_correction(correction, show=target)
 
             title = f"Merge “{shaped_name(entity.name, self.mode)}” into"
-            self.app.push_screen(PickScreen(title, choices, mode=self.mode), chosen)
+            self.post_message(AskPick(title, choices, chosen))
 
         self._with_entity("Merge which entity?", ask)
 
@@ -506,8 +498,6 @@ class EntitiesPane(Vertical):
 
     def action_show_hidden(self) -> None:
         """List hidden entities; choosing one shows it again."""
-        from reader.ui.screens.entity_edit import PickScreen
-
         hidden = [c for c in self._corrections() if c.action == "hide"]
         if not hidden:
             self.notify("No entity is hidden.", timeout=3)
@@ -518,13 +508,14 @@ class EntitiesPane(Vertical):
             if correction_id is not None:
                 self.remove_correction(correction_id)
 
-        screen = PickScreen(
-            "Hidden entities",
-            choices,
-            hint="Enter shows the entity again, Esc closes.",
-            mode=self.mode,
+        self.post_message(
+            AskPick(
+                "Hidden entities",
+                choices,
+                chosen,
+                hint="Enter shows the entity again, Esc closes.",
+            )
         )
-        self.app.push_screen(screen, chosen)
 
     def action_undo_correction(self) -> None:
         """Forget the most recent correction."""
@@ -556,9 +547,7 @@ _TRIM = " \t\n\u00a0.,:;!?\"'()[]{}«»،؛؟"
 
 def shaped_name(name: str, mode: BidiMode) -> str:
     """`name` shaped for a one-line notice or title."""
-    from reader.ui.screens.entity_edit import shaped
-
-    return shaped(name, mode)
+    return display_lines(name, 50, mode)[0].strip()
 
 
 def _detail(entity: Entity) -> str:
