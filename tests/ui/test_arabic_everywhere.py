@@ -7,19 +7,17 @@ terminal mode shows logical text only. Expected pictures come from the reference
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.arabic import letters_with_forms, type_text, visual
 from helpers.waits import entities_listed, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ListView
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp
 from reader.ui.screens.note import NoteScreen
 from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
@@ -29,30 +27,6 @@ Factory = Callable[..., ReaderApp]
 
 AGENCY = "وكالة الأنباء"
 LONG_AGENCY = "وكالة الأنباء السعودية الرسمية للأخبار العاجلة"
-
-
-def visual(arabic: str) -> str:
-    """Arabic words as drawn left to right, by the reference reshaper."""
-    shaped = reference_reshaper().reshape(arabic)
-    return " ".join(word[::-1] for word in reversed(shaped.split(" ")))
-
-
-@cache
-def letters_with_forms() -> frozenset[str]:
-    """Arabic letters Unicode gives presentation forms (their logical form must not be drawn)."""
-    letters: set[str] = set()
-    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
-        parts = unicodedata.decomposition(chr(code)).split()
-        if len(parts) == 2 and parts[0] in ("<isolated>", "<initial>", "<medial>", "<final>"):
-            letters.add(chr(int(parts[1], 16)))
-    return frozenset(letters)
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    """One key event per character, as a terminal sends them."""
-    for char in text:
-        await pilot.press("space" if char == " " else char)
-    await pilot.pause()
 
 
 def screen_lines(app: ReaderApp) -> list[str]:

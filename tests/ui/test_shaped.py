@@ -3,39 +3,20 @@ logical in terminal mode: checked on the strips the screen is composed of."""
 
 from __future__ import annotations
 
-import unicodedata
-from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.arabic import letters_with_forms, visual
 from helpers.told import Told
 from helpers.waits import settle
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp, make_app
 
 TITLE = "افتتاح مكتبة عامة جديدة في الرياض"
 AUTHOR = "خالد العتيبي"
 MESSAGE = f"The saved text of the article '{TITLE}' is damaged; it was kept as it was."
-
-
-def visual(arabic: str) -> str:
-    """Arabic words as drawn left to right, by the reference reshaper (not our layout engine)."""
-    shaped = reference_reshaper().reshape(arabic)
-    return " ".join(word[::-1] for word in reversed(shaped.split(" ")))
-
-
-@cache
-def letters_with_forms() -> frozenset[str]:
-    """Arabic letters Unicode gives presentation forms (their logical form must not be drawn)."""
-    letters: set[str] = set()
-    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
-        parts = unicodedata.decomposition(chr(code)).split()
-        if len(parts) == 2 and parts[0] in ("<isolated>", "<initial>", "<medial>", "<final>"):
-            letters.add(chr(int(parts[1], 16)))
-    return frozenset(letters)
 
 
 def is_presentation_form(char: str) -> bool:

@@ -6,44 +6,17 @@ engine, and are written out by hand for the order of mixed runs."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
-from functools import cache
 
+from helpers.arabic import letters_with_forms, type_text, visual
 from rich.style import Style
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.strip import Strip
 
-from reader.text.shaping import reference_reshaper
 from reader.ui.app import ReaderApp
 from reader.ui.widgets.shaped_input import ShapedInput
 
 Factory = Callable[..., ReaderApp]
-
-
-def visual(arabic: str) -> str:
-    """Arabic words as drawn left to right, by the reference reshaper."""
-    shaped = reference_reshaper().reshape(arabic)
-    return " ".join(word[::-1] for word in reversed(shaped.split(" ")))
-
-
-@cache
-def letters_with_forms() -> frozenset[str]:
-    """Arabic letters Unicode gives presentation forms (their logical form must not be drawn)."""
-    letters: set[str] = set()
-    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
-        parts = unicodedata.decomposition(chr(code)).split()
-        if len(parts) == 2 and parts[0] in ("<isolated>", "<initial>", "<medial>", "<final>"):
-            letters.add(chr(int(parts[1], 16)))
-    return frozenset(letters)
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    """One key event per character, as a terminal sends them."""
-    for char in text:
-        await pilot.press("space" if char == " " else char)
-    await pilot.pause()
 
 
 def caret_columns(box: ShapedInput, strip: Strip) -> list[int]:

@@ -16,27 +16,16 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers.arabic import letters_with_forms
 
 pytestmark = pytest.mark.slow
 
 WIDTH, HEIGHT = 130, 45
 UTF8 = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"}
 NOTE = "تعليق على عرض ماسك"
-
-
-@cache
-def letters_with_forms() -> frozenset[str]:
-    """Arabic letters Unicode gives presentation forms (drawn shaped, never in logical form)."""
-    letters: set[str] = set()
-    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
-        parts = unicodedata.decomposition(chr(code)).split()
-        if len(parts) == 2 and parts[0] in ("<isolated>", "<initial>", "<medial>", "<final>"):
-            letters.add(chr(int(parts[1], 16)))
-    return frozenset(letters)
 
 
 def logical(row: str) -> str:
