@@ -12,7 +12,14 @@ from reader.errors import ReaderError
 from reader.text.modes import BIDI_MODES
 
 #: Modules under `reader.commands`, each registering one or more subcommands.
-COMMAND_MODULES: tuple[str, ...] = ("library", "render", "export", "entities", "search")
+COMMAND_MODULES: tuple[str, ...] = (
+    "library",
+    "manage",
+    "render",
+    "export",
+    "entities",
+    "search",
+)
 
 
 def _common_options() -> argparse.ArgumentParser:

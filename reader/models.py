@@ -56,11 +56,24 @@ class Article:
     read_at: str = ""
     """ISO 8601 time the article was (last) marked read; empty while it is unread. Records
     from before reading state existed have no such field and read as unread."""
+    archived_at: str = ""
+    """ISO 8601 time the article was archived (hidden from the library's default view, still
+    searchable); empty when it is not. Records from before archiving have no such field and
+    read as not archived, so they need no migration."""
+    canonical_url: str = ""
+    """The page's own address when it names one (`<link rel=canonical>`, `og:url`), normalised
+    (reader.ingest.urls); with the source and entry id it tells a second arrival of the same
+    story. Empty when unknown."""
 
     @property
     def read(self) -> bool:
         """Whether the article has been opened (or marked read)."""
         return bool(self.read_at)
+
+    @property
+    def archived(self) -> bool:
+        """Whether the article is archived."""
+        return bool(self.archived_at)
 
     @property
     def text(self) -> str:
@@ -91,11 +104,18 @@ class ArticleSummary:
     feed_url: str = ""
     read_at: str = ""
     """When the article was marked read; empty while unread."""
+    archived_at: str = ""
+    """When the article was archived; empty when it is not."""
 
     @property
     def read(self) -> bool:
         """Whether the article has been opened (or marked read)."""
         return bool(self.read_at)
+
+    @property
+    def archived(self) -> bool:
+        """Whether the article is archived (hidden from the library's default view)."""
+        return bool(self.archived_at)
 
 
 @dataclass(slots=True)

@@ -53,12 +53,20 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="list the articles in the library",
         description=(
             "Show the library as a table: title, source, date and number of highlights; "
-            "unread articles are marked with a dot."
+            "unread articles are marked with a dot. Archived articles are left out unless "
+            "--archived or --all asks for them."
         ),
     )
     listing.add_argument("--json", action="store_true", help="print a JSON list of objects")
     listing.add_argument(
         "--unread", action="store_true", help="only articles not yet opened (or marked read)"
+    )
+    shown = listing.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--archived", action="store_true", help="only archived articles (hidden otherwise)"
+    )
+    shown.add_argument(
+        "--all", action="store_true", help="every article, archived ones too (marked in --json)"
     )
     listing.set_defaults(func=run_list)
 
@@ -200,13 +208,23 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+_DUPLICATES_NAMED = 5
+"""Articles found already in the library under another id that `add` names one by one."""
+
+
 def _print_add_summary(report: AddReport, out: Out) -> None:
     parts = [f"Added {_plural(len(report.added), 'article')}"]
     if report.updated:
         parts.append(f"updated {len(report.updated)}")
-    if report.unchanged:
-        parts.append(f"{len(report.unchanged)} already in the library")
+    known = len(report.unchanged) + len(report.duplicates)
+    if known:
+        parts.append(f"{known} already in the library")
     out.say(", ".join(parts) + ".")
+    for duplicate in report.duplicates[:_DUPLICATES_NAMED]:
+        out.say(duplicate.sentence())
+    hidden = len(report.duplicates) - _DUPLICATES_NAMED
+    if hidden > 0:
+        out.say(f"{_plural(hidden, 'more article')} already in the library under another address.")
     if report.orphaned:
         out.say(
             f"{_plural(report.orphaned, 'highlight')} could not be placed in the changed text "
@@ -264,6 +282,8 @@ _SUMMARY_FIELDS = (
     "direction",
     "read",
     "read_at",
+    "archived",
+    "archived_at",
 )
 _DATE_WIDTH = 10
 _HIGHLIGHTS_HEADER = "Highlights"
@@ -323,6 +343,11 @@ def run_list(args: argparse.Namespace) -> int:
     """`reader list [--json] [--unread]`."""
     with _open_store(args) as store:
         summaries = store.list_articles()
+    hidden = 0 if args.archived or args.all else sum(1 for s in summaries if s.archived)
+    if args.archived:
+        summaries = [summary for summary in summaries if summary.archived]
+    elif not args.all:
+        summaries = [summary for summary in summaries if not summary.archived]
     if args.unread:
         summaries = [summary for summary in summaries if not summary.read]
     out = sys.stdout
@@ -333,8 +358,17 @@ def run_list(args: argparse.Namespace) -> int:
         out.write(json_safe(json.dumps(rows, ensure_ascii=False)) + "\n")
         return 0
     if not summaries:
+        if args.archived:
+            out.write("No article is archived.\n")
+            return 0
         if args.unread:
             out.write("Every article in the library has been read.\n")
+            return 0
+        if hidden:
+            out.write(
+                f"Every article in the library is archived ({hidden}); "
+                "'reader list --archived' lists them.\n"
+            )
             return 0
         out.write("The library is empty; add articles with 'reader add PATH|URL'.\n")
         return 0
@@ -561,7 +595,8 @@ def run_refresh(args: argparse.Namespace) -> int:
         elif result.not_modified:
             out.say(f"{name}: not modified.")
         else:
-            out.say(f"{name}: {_plural(result.new, 'new article')}.")
+            known = f", {result.duplicates} already in the library" if result.duplicates else ""
+            out.say(f"{name}: {_plural(result.new, 'new article')}{known}.")
     for result in report.failed:
         out.say(f"reader: {result.error}", err=True)
     total = len(report.new_articles)

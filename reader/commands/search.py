@@ -64,6 +64,7 @@ def run_search(args: argparse.Namespace) -> int:
                 "source": r.source,
                 "score": round(r.score, 4),
                 "position": r.position,
+                "archived": r.archived,
                 "snippet": r.snippet,
                 "snippet_field": r.snippet_field,
                 "snippet_matches": [list(span) for span in r.snippet_matches],
@@ -86,7 +87,8 @@ def run_search(args: argparse.Namespace) -> int:
         out.say(f"No article matches {isolate(query)}.")
         return 1
     for result in results:
-        out.say(f"{isolate(result.title or result.source)} (id {result.article_id})")
+        archived = ", archived" if result.archived else ""
+        out.say(f"{isolate(result.title or result.source)} (id {result.article_id}{archived})")
         if result.snippet:
             out.say("    " + isolate(_marked(result.snippet, result.snippet_matches)))
     return 0

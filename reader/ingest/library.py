@@ -27,9 +27,11 @@ from reader.ingest.formats.feed import (
 from reader.ingest.formats.json import PartlyRead
 from reader.ingest.metadata import article_id_for, text_fingerprint
 from reader.ingest.sniff import SUPPORTED_SUFFIXES, detect_kind, iter_supported_files
-from reader.models import Annotation, Article, Feed, now_iso
+from reader.ingest.urls import canonical_url
+from reader.models import Annotation, Article, ArticleSummary, Feed, now_iso
 from reader.paths import seeds_dir
-from reader.store.database import Store
+from reader.store.database import ArticleIdentity, RemovedArticle, Store
+from reader.store.records import body_payload
 from reader.text.sanitize import clean_article, clean_feed
 
 SEEDED_SETTING = "library.seeded"
@@ -56,6 +58,24 @@ class FeedOffer:
     last_modified: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An article that arrived again under another id (another address of the same page, the
+    same story in a second feed): the library keeps the one it has, `existing_id`."""
+
+    article: Article
+    """What arrived (not saved)."""
+    existing_id: str
+    existing_title: str
+
+    def sentence(self) -> str:
+        """One sentence saying so."""
+        where = self.article.source or self.article.title
+        return (
+            f"{where} is already in the library as '{self.existing_title}' (id {self.existing_id})."
+        )
+
+
 @dataclass(slots=True)
 class AddReport:
     """What `add_targets` did, target by target."""
@@ -69,6 +89,8 @@ class AddReport:
     """Feeds among the URLs that are not subscribed yet."""
     orphaned: int = 0
     """Annotations that could not be re-anchored in changed articles."""
+    duplicates: list[Duplicate] = field(default_factory=list)
+    """Articles the library already held under another id; nothing of them was saved."""
 
     @property
     def articles(self) -> list[Article]:
@@ -83,6 +105,8 @@ class FeedResult:
     url: str
     title: str = ""
     new: int = 0
+    duplicates: int = 0
+    """Entries the library already held (from another feed, a file or a page)."""
     not_modified: bool = False
     unsubscribed: bool = False
     """The feed was removed while it was being refreshed; it stays removed."""
@@ -126,11 +150,24 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
     updated: list[Article] = []
     changed_text: list[tuple[Article, Article]] = []
     now = now_iso()
+    known: KnownArticles | None = None  # read when the first new article needs it
     for article in unique.values():
         old = store.get_article(article.id)
         if old is None:
+            if known is None:
+                known = KnownArticles(store.article_identities())
+            existing = known.match(article)
+            if existing is not None:
+                report.duplicates.append(Duplicate(article, existing.id, existing.title))
+                continue
+            known.add(article)
             article.added = article.added or now
             added.append(article)
+            continue
+        if article.feed_url and article.feed_url != old.feed_url:
+            # A feed carrying a story the library got elsewhere (a page, another feed):
+            # the entry must not replace that text (and move its notes onto a teaser).
+            report.duplicates.append(Duplicate(article, old.id, old.title))
             continue
         article.added = old.added or now
         if text_fingerprint(old) == text_fingerprint(article) and _same_metadata(old, article):
@@ -151,6 +188,62 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
         from reader.search.index import try_update_index
 
         try_update_index(store)
+
+
+TEXT_MATCH_MIN = 200
+"""Characters of text an article needs before the same text alone makes it the same article
+(two feeds' one-line entries "Breaking" are not one story)."""
+
+
+def identity_keys(
+    source: str, entry_id: str, canonical: str, body: str, long_text: bool
+) -> list[str]:
+    """The keys under which an article is the same as another: its canonical addresses (the
+    page's own, its source, its entry id when that is a URL) and its body hash when its text is
+    long enough to tell (see TEXT_MATCH_MIN)."""
+    keys = [
+        f"url:{url}" for url in dict.fromkeys(map(canonical_url, (canonical, source, entry_id)))
+    ]
+    keys = [key for key in keys if key != "url:"]
+    if long_text and body:
+        keys.append(f"text:{body}")
+    return keys
+
+
+class KnownArticles:
+    """The library's articles by every key that identifies them (`identity_keys`), to tell an
+    article arriving again under another id: another address of a page, the same story in
+    two feeds, a saved page and its feed entry. Built from the library index alone."""
+
+    def __init__(self, identities: Sequence[ArticleIdentity]) -> None:
+        self._by_key: dict[str, ArticleIdentity] = {}
+        for known in identities:
+            for key in identity_keys(
+                known.source, known.entry_id, known.canonical_url, known.body, True
+            ):
+                self._by_key.setdefault(key, known)
+
+    @staticmethod
+    def _keys(article: Article) -> list[str]:
+        long_text = len(article.text) >= TEXT_MATCH_MIN
+        body = body_payload(article.blocks)[0] if long_text else ""
+        return identity_keys(
+            article.source, article.entry_id, article.canonical_url, body, long_text
+        )
+
+    def match(self, article: Article) -> ArticleIdentity | None:
+        """The article the library holds that `article` is another arrival of, if any."""
+        for key in self._keys(article):
+            found = self._by_key.get(key)
+            if found is not None and found.id != article.id:
+                return found
+        return None
+
+    def add(self, article: Article) -> None:
+        """Count `article` as held (one batch may carry a story twice)."""
+        known = ArticleIdentity(article.id, article.title, article.source, article.entry_id, "", "")
+        for key in self._keys(article):
+            self._by_key.setdefault(key, known)
 
 
 def _same_metadata(old: Article, new: Article) -> bool:
@@ -268,6 +361,10 @@ def open_target(store: Store, target: str) -> Article:
     report = add_targets(store, [target])
     if report.failed:
         raise ReaderError(report.failed[0][1])
+    if not report.articles and report.duplicates:
+        found = store.get_article(report.duplicates[0].existing_id)
+        if found is not None:
+            return found
     if not report.articles:
         raise ReaderError(f"{target} holds no articles.")
     first = report.articles[0]
@@ -418,6 +515,7 @@ def _refresh_one(
         outcome.unsubscribed = True
     outcome.title = parsed.title or feed.title
     outcome.new = len(added.added)
+    outcome.duplicates = len(added.duplicates)
     report.new_articles.extend(added.added)
     return outcome
 
@@ -494,3 +592,68 @@ def refresh_feeds(
         report.results.append(outcomes[index])
         report.new_articles.extend(part.new_articles)
     return report
+
+
+# ----------------------------------------------------------- removing and archiving
+
+ID_PREFIX_MIN = 4
+"""The shortest id prefix taken for an article id (`reader remove 1a2b`)."""
+
+
+def resolve_articles(store: Store, given: Sequence[str]) -> list[ArticleSummary]:
+    """The articles that ids (or unique prefixes of at least ID_PREFIX_MIN characters) name,
+    in the order given, each once; a ReaderError in one sentence for an id that names none or
+    several."""
+    summaries = store.list_articles()
+    by_id = {summary.id: summary for summary in summaries}
+    found: dict[str, ArticleSummary] = {}
+    for raw in given:
+        wanted = raw.strip().lower()
+        exact = by_id.get(wanted)
+        if exact is not None:
+            found.setdefault(exact.id, exact)
+            continue
+        matches = (
+            [s for s in summaries if s.id.startswith(wanted)]
+            if len(wanted) >= ID_PREFIX_MIN
+            else []
+        )
+        if not matches:
+            raise ReaderError(
+                f"There is no article with id {raw} in the library "
+                "('reader list --json' and 'reader search' show ids)."
+            )
+        if len(matches) > 1:
+            listed = ", ".join(s.id for s in matches[:3])
+            raise ReaderError(
+                f"{raw} is the start of {len(matches)} article ids ({listed}); give more of it."
+            )
+        found.setdefault(matches[0].id, matches[0])
+    return list(found.values())
+
+
+def remove_articles(store: Store, article_ids: Sequence[str]) -> list[RemovedArticle]:
+    """Take articles out of the library with their annotations, and out of the search index;
+    what was removed, to put back with `restore_articles` (the caller keeps it)."""
+    removed = store.remove_articles(article_ids)
+    if removed:
+        from reader.search.index import try_update_index
+
+        try_update_index(store)
+    return removed
+
+
+def restore_articles(store: Store, removed: Sequence[RemovedArticle]) -> None:
+    """Undo `remove_articles`: the articles, their state, bodies and annotations are back,
+    and searchable again."""
+    store.restore_articles(removed)
+    if removed:
+        from reader.search.index import try_update_index
+
+        try_update_index(store)
+
+
+def archive_articles(store: Store, article_ids: Sequence[str], archived: bool = True) -> list[str]:
+    """Archive (or unarchive) articles: hidden from the library's default view, still
+    searchable; the ids that were in the library."""
+    return store.set_archived(article_ids, archived)

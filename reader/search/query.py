@@ -92,6 +92,8 @@ class SearchResult:
     position: int = 0
     """Offset in `Article.text` to open at: the first match in the text, else the start of the
     first annotation whose note or tags matched, else 0."""
+    archived: bool = False
+    """The article is archived (hidden from the library's default view, still found here)."""
 
 
 def parse_query(text: str) -> Query:
@@ -233,6 +235,7 @@ def _result(
         snippet_matches=snippet_matches,
         matches=matches,
         position=position,
+        archived=article.archived,
     )
 
 

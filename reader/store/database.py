@@ -42,7 +42,7 @@ from reader.files import TMP_SUFFIX
 from reader.models import Annotation, Article, ArticleSummary, EntityCorrection, Feed
 from reader.paths import resolve_db_path
 from reader.store.annotations import Annotations
-from reader.store.articles import Articles
+from reader.store.articles import ArticleIdentity, Articles, RemovedArticle
 from reader.store.backups import Backups
 from reader.store.bodies import Bodies
 from reader.store.counts import CountsCache
@@ -61,7 +61,16 @@ from reader.store.notices import Notices
 from reader.store.recovery import Recovery
 from reader.store.settings import Corrections, Settings
 
-__all__ = ["MIN_FREE_ENV", "SCHEMA_VERSION", "Store", "StoreBusyError", "StoreError", "shard_name"]
+__all__ = [
+    "MIN_FREE_ENV",
+    "SCHEMA_VERSION",
+    "ArticleIdentity",
+    "RemovedArticle",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "shard_name",
+]
 
 #: Environment variable overriding `Store.min_free_bytes`.
 MIN_FREE_ENV = "READER_MIN_FREE_BYTES"
@@ -327,6 +336,22 @@ class Store:
         """Remove an article and its annotations (its body goes at the next backup sweep)."""
         self._articles.delete(article_id)
 
+    def remove_articles(self, article_ids: Iterable[str]) -> list[RemovedArticle]:
+        """Take articles out of the library with their annotations (one write of the library
+        index); what was removed, kept by the caller to undo with `restore_articles`. Ids not
+        in the library are skipped."""
+        return self._articles.remove(article_ids)
+
+    def restore_articles(self, removed: Iterable[RemovedArticle]) -> None:
+        """Put removed articles back exactly as they were: record, read and archived state,
+        body and annotations."""
+        self._articles.restore(removed)
+
+    def set_archived(self, article_ids: Iterable[str], archived: bool = True) -> list[str]:
+        """Archive (now) or unarchive articles, changing only that field of each record (one
+        write); the ids that were in the library."""
+        return self._articles.set_archived(article_ids, archived)
+
     def set_read(self, article_id: str, read: bool = True) -> bool:
         """Mark an article read (now) or unread, changing only that field of its record;
         False when it is not in the library."""
@@ -340,6 +365,11 @@ class Store:
         """Per article id, a stamp that changes whenever the article's title, source, body
         or annotations change (for indexes kept beside the store, such as search's)."""
         return self._articles.stamps()
+
+    def article_identities(self) -> list[ArticleIdentity]:
+        """Every article's addresses and body hash (no body read), to recognise an article
+        that arrives a second time under another id."""
+        return self._articles.identities()
 
     def article_count(self) -> int:
         """How many articles the library holds."""

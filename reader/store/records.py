@@ -66,6 +66,7 @@ def summary_from(key: str, doc: dict[str, Any], highlights: int) -> ArticleSumma
         direction=doc.get("direction", "rtl"),
         feed_url=doc.get("feed_url", ""),
         read_at=doc.get("read_at", ""),
+        archived_at=doc.get("archived_at", ""),
     )
 
 

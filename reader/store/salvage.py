@@ -32,6 +32,8 @@ _FIELDS: dict[str, dict[str, Any]] = {
         "feed_url": _TEXT,
         "entry_id": _TEXT,
         "read_at": _TEXT,
+        "archived_at": _TEXT,
+        "canonical_url": _TEXT,
         "body": _TEXT,
     },
     "annotation": {

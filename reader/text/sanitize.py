@@ -187,6 +187,7 @@ def clean_article(article: Article) -> Article:
     article.added = clean_line(article.added)
     article.feed_url = clean_url(article.feed_url)
     article.entry_id = clean_url(article.entry_id)
+    article.canonical_url = clean_url(article.canonical_url)
     if any(_DIRTY_RE.search(block.text) for block in article.blocks):
         article.blocks = [
             Block(block.kind, clean_multiline(block.text).replace("\n", " "))

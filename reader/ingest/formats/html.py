@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -232,9 +233,40 @@ def parse_html(data: bytes, *, source: str, label: str) -> Article:
             meta["title"] = page_title
     match = re.search(r"<html[^>]*\blang=[\"']?([\w-]+)", text[:5000], re.IGNORECASE)
     declared = match.group(1) if match else ""
-    return finish_article(
+    article = finish_article(
         blocks, source=source, id_source=source, label=label, meta=meta, declared_language=declared
     )
+    article.canonical_url = page_canonical_url(text, url or "")
+    return article
+
+
+_HEAD_TAG_RE = re.compile(r"<(?:link|meta)\b[^>]*>", re.IGNORECASE)
+_TAG_ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def page_canonical_url(page: str, base_url: str = "") -> str:
+    """The address a page gives as its own (`<link rel="canonical">`, else `og:url`),
+    normalised by `reader.ingest.urls.canonical_url`; "" when it names none."""
+    from urllib.parse import urljoin
+
+    from reader.ingest.urls import canonical_url
+
+    canonical = og_url = ""
+    for tag in _HEAD_TAG_RE.findall(page[:200_000]):
+        attrs = {
+            m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _TAG_ATTR_RE.finditer(tag)
+        }
+        if not canonical and "canonical" in attrs.get("rel", "").lower().split():
+            canonical = attrs.get("href", "")
+        elif not og_url and attrs.get("property", "").lower() == "og:url":
+            og_url = attrs.get("content", "")
+    for found in (canonical, og_url):
+        if found.strip():
+            resolved = canonical_url(urljoin(base_url, found.strip()) if base_url else found)
+            if resolved:
+                return resolved
+    return ""
 
 
 _HTML_HINT_RE = re.compile(r"</?(?:p|div|br|h[1-6]|li|ul|ol|blockquote|span|a|strong|em)\b", re.I)
