@@ -3,7 +3,8 @@
 Unread articles are marked with a dot (in the last column) and counted in the title line;
 `m` marks the article under the cursor read or unread, `n` jumps to the next unread one and
 `u` shows only unread articles. The read state is saved in the background (one field of one
-record), so a keypress never waits for the write."""
+record), so a keypress never waits for the write. Adding, deleting, archiving and undoing
+(`a`, `D`, `x`, `z`, `X`) are the base class's (reader.ui.screens.manage)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from reader.models import ArticleSummary, now_iso
@@ -25,6 +25,7 @@ from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
 from reader.ui.messages import MarkRead, OpenArticle
 from reader.ui.screens.common import short_source
+from reader.ui.screens.manage import ManagedLibrary
 from reader.ui.shaped import shaped_cell
 from reader.ui.widgets.article_view import display_lines
 from reader.ui.widgets.footer import FittingFooter
@@ -88,7 +89,7 @@ def short_date(summary: ArticleSummary) -> str:
     return (summary.published or summary.added)[:10]
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(ManagedLibrary):
     """All articles in a table with a filter box above it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -148,7 +149,7 @@ class LibraryScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the article list from the store and show it through the filter."""
-        self._summaries = self.reader.store.list_articles()
+        self._summaries = self.listed(self.reader.store.list_articles())
         self._fill(self.query_one("#filter", Input).value)
 
     def _settings_changed(self) -> None:
@@ -199,13 +200,20 @@ class LibraryScreen(Screen[None]):
         """The title line: how many articles, how many unread, what the filter shows."""
         total = len(self._summaries)
         unread = sum(1 for summary in self._summaries if not summary.read)
-        label = f"Library — {total} article{'s' if total != 1 else ''}, {unread} unread"
+        heading = "Archived articles" if self.show_archived else "Library"
+        label = f"{heading} — {total} article{'s' if total != 1 else ''}, {unread} unread"
         if self._unread_only:
             label += f"; only unread shown ({shown})"
         if query.strip():
             echo = display_lines(query.strip(), 40, self.reader.bidi_mode)[0].strip()
             label += f", {shown} shown for “{echo}”"
-        self.query_one("#library-title", Static).update(label)
+        self.query_one("#library-title", Static).update(label + self.activity())
+
+    def show_label(self) -> None:
+        """Write the title line again (an add in progress moved on)."""
+        self._show_label(
+            self.query_one("#filter", Input).value, self.query_one(DataTable).row_count
+        )
 
     def selected_id(self) -> str | None:
         """Id of the article under the cursor, if any."""
@@ -239,6 +247,10 @@ class LibraryScreen(Screen[None]):
 
     def _summary(self, article_id: str) -> ArticleSummary | None:
         return next((s for s in self._summaries if s.id == article_id), None)
+
+    def summary(self, article_id: str) -> ArticleSummary | None:
+        """The listed article with this id."""
+        return self._summary(article_id)
 
     def action_toggle_read(self) -> None:
         """Mark the article under the cursor read, or unread when it was read."""
