@@ -7,6 +7,7 @@ Unicode; offsets are Python string indices into `Article.text`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -22,6 +23,12 @@ def now_iso() -> str:
     """The current UTC time as records keep it (`created`, `updated`, `added`, exported-at):
     ISO 8601 to the second, `2026-01-31T12:00:00+00:00`."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def text_hash(text: str) -> str:
+    """A short, stable hash of an article's logical text (sha256, 16 hex digits): what an
+    annotation records of the text it was made on, and what recovery matches bodies by."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article, now_iso
+from reader.models import Annotation, Article, now_iso, text_hash
 
 CONTEXT = 32
 """Characters of prefix and suffix kept around a quote."""
@@ -64,11 +63,6 @@ class ReanchorReport:
     def total(self) -> int:
         """How many annotations were looked at."""
         return self.placed + self.moved + self.orphaned
-
-
-def text_hash(text: str) -> str:
-    """A short, stable hash of an article's logical text (sha256, 16 hex digits)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:

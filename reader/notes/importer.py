@@ -27,8 +27,8 @@ from urllib.parse import unquote, urlsplit
 
 from reader.errors import ReaderError
 from reader.ingest.jsonread import JsonStream, loads
-from reader.models import Annotation, Article, ArticleSummary, now_iso
-from reader.notes.anchors import reanchor, text_hash
+from reader.models import Annotation, Article, ArticleSummary, now_iso, text_hash
+from reader.notes.anchors import reanchor
 from reader.notes.webanno import (
     Incoming,
     Skipped,

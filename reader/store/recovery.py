@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.files import Signature, atomic_write, fsync_dir
-from reader.models import now_iso
+from reader.models import now_iso, text_hash
 from reader.store.backups import Backups, bodies_named
 from reader.store.counts import CountsCache, is_entry
 from reader.store.errors import StoreError, describe_os_error
@@ -165,8 +165,6 @@ class Recovery:
         """Articles whose record was lost but whose text is saved come back under their
         first line, with their old id when a highlight names that text; highlights whose
         article is still missing are named."""
-        from reader.notes.anchors import text_hash
-
         articles: dict[str, Any] = merged.setdefault("articles", {})
         referenced = {str(doc.get("body", "")) for doc in articles.values()}
         referenced |= self._backups.library_bodies(strict=False) or set()

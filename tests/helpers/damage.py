@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reader.models import Annotation, Article, Block, Feed
-from reader.notes.anchors import text_hash
+from reader.models import Annotation, Article, Block, Feed, text_hash
 from reader.store.database import Store, StoreError
 
 FILES = ("reader.json", "library.json", "feeds.json", "annotations", "body", "backup")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article, Block
+from reader.models import Annotation, Article, Block, text_hash
 from reader.notes.anchors import (
     CONTEXT,
     FUZZY_MIN_QUOTE,
@@ -19,7 +19,6 @@ from reader.notes.anchors import (
     make_annotation,
     reanchor,
     reanchor_article,
-    text_hash,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_23062d0d2c77e25f.txt"

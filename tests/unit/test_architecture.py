@@ -309,3 +309,17 @@ def test_core_module_does_not_import_textual(module: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"{module} pulls in {result.stdout.strip()}"
+
+
+def test_the_store_stands_below_the_other_services() -> None:
+    """The services use the store (through Protocols of what they need); the store uses none of
+    them, so what it needs of theirs (the text hash recovery matches bodies by) lives in the
+    core beside the records."""
+    sideways = [
+        f"{edge.where}: {edge.source} imports {edge.target}"
+        for edge in IMPORTS
+        if edge.source.startswith("reader.store.")
+        and layer_of(edge.target) == layer_of("reader.store")
+        and not edge.target.startswith("reader.store")
+    ]
+    assert not sideways, "the store imports other services:\n" + "\n".join(sideways)

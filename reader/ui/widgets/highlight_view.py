@@ -35,7 +35,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 
 from reader.errors import ReaderError
-from reader.models import Annotation, Article, now_iso
+from reader.models import Annotation, Article, now_iso, text_hash
 from reader.text import motion
 from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_annotation
@@ -508,7 +508,7 @@ class ReadingView(ArticleView):
         The store write runs after the next screen refresh, so the highlight appears without
         waiting for the disk; if saving fails it is taken away again and the error shown.
         """
-        from reader.notes.anchors import make_annotation, text_hash
+        from reader.notes.anchors import make_annotation
 
         if self.selection is None or self.article is None or self.store is None:
             return None
