@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from reader import DISTRIBUTION, __version__
 from reader.errors import ReaderError
-from reader.text.modes import BIDI_MODES
+from reader.text.modes import BIDI_ENV, BIDI_MODES, resolve_bidi_mode
 
 #: Modules under `reader.commands`, each registering one or more subcommands.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=BIDI_MODES,
         default=None,
         help="'app' shapes and reorders Arabic itself (default); 'terminal' leaves it to a "
-        "terminal that does its own bidi (also $READER_BIDI)",
+        f"terminal that does its own bidi (also ${BIDI_ENV})",
     )
     parser.add_argument("--theme", default=None, help="colour theme for the app")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -105,12 +106,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list, target = split_open_target(args_list, parser)
     args = parser.parse_args(args_list)
     args.target = target
+    bidi, warning = resolve_bidi_mode(args.bidi, os.environ.get(BIDI_ENV))
+    if warning:  # said here once for the whole run, whichever command (or the app) runs
+        from reader.commands.output import Out
+
+        Out(bidi).say(f"reader: {warning}", err=True)
     try:
         func = getattr(args, "func", None)
         if func is None:
             from reader.ui.app import run_app
 
             return run_app(args)
+        args.bidi = bidi  # (the app weighs its saved setting between $READER_BIDI and the default)
         result: int = func(args)
         return result
     except ReaderError as error:

@@ -8,7 +8,6 @@ rich. Heavy imports (parsers, HTTP, rich) happen inside the handlers so that
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from reader.commands import tell_stderr
 from reader.commands.output import Out, cell, cells, fit, fit_visual, isolate
-from reader.text.modes import BIDI_MODES
 from reader.text.sanitize import json_safe, printable
 
 if TYPE_CHECKING:
@@ -293,11 +291,6 @@ _BORDERS = 13
 """Cells the four-column box takes besides the cells: "│ " + 3 × " │ " + " │"."""
 
 
-def _bidi_mode(args: argparse.Namespace) -> str:
-    mode = getattr(args, "bidi", None) or os.environ.get("READER_BIDI", "") or "app"
-    return mode if mode in BIDI_MODES else "app"
-
-
 def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
     """The library as a box-drawn table, one line per article (rich's heavy-head look).
 
@@ -375,7 +368,7 @@ def run_list(args: argparse.Namespace) -> int:
     import shutil
 
     width = shutil.get_terminal_size((100, 24)).columns
-    visual = _bidi_mode(args) if out.isatty() else None
+    visual = Out.of(args).visual_mode(out)
     out.write("\n".join(table_lines(summaries, width, visual)) + "\n")
     return 0
 

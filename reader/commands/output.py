@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
 
-from reader.text.modes import BIDI_MODES
+from reader.text.modes import BIDI_ENV, BidiMode, resolve_bidi_mode
 from reader.text.sanitize import printable
 
-BIDI_ENV = "READER_BIDI"
 _FSI = "\u2068"
 _PDI = "\u2069"
 _LRM = "\u200e"
@@ -40,12 +39,6 @@ def isolate(value: str) -> str:
     """An outside value (title, path, URL) to put inside a message: cleaned, one line, and
     isolated so its direction does not spill into the sentence around it."""
     return _FSI + printable(value, line=True) + _PDI
-
-
-def bidi_mode(args: Any = None) -> str:
-    """--bidi wins, then $READER_BIDI, then 'app' (an unknown value counts as 'app')."""
-    value = getattr(args, "bidi", None) or os.environ.get(BIDI_ENV, "") or "app"
-    return value if value in BIDI_MODES else "app"
 
 
 def _clean_keeping_isolates(text: str) -> str:
@@ -69,17 +62,20 @@ def visual_lines(text: str, width: int) -> list[str]:
 class Out:
     """Where a command prints and how: its bidi mode, and each stream's kind."""
 
-    mode: str = "app"
+    mode: BidiMode = "app"
 
     @classmethod
     def of(cls, args: Any = None) -> Out:
-        return cls(bidi_mode(args))
+        """Printing in the mode `args.bidi`, else $READER_BIDI's, else 'app' (a bad
+        $READER_BIDI is ignored here: `reader.cli.main` says so once for the run)."""
+        mode, _warning = resolve_bidi_mode(getattr(args, "bidi", None), os.environ.get(BIDI_ENV))
+        return cls(mode)
 
     def shapes(self, stream: IO[str]) -> bool:
         """True if text for `stream` is shaped and reordered here (a terminal, 'app' mode)."""
         return self.mode == "app" and _isatty(stream)
 
-    def visual_mode(self, stream: IO[str]) -> str | None:
+    def visual_mode(self, stream: IO[str]) -> BidiMode | None:
         """The mode table cells are drawn in: None on a pipe (logical, left-aligned)."""
         return self.mode if _isatty(stream) else None
 

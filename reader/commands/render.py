@@ -10,7 +10,6 @@ input's lines out as they are instead (a correct replacement for `fribidi --widt
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,10 +17,9 @@ from typing import Any
 
 from reader.errors import ReaderError
 from reader.models import Article
-from reader.text.modes import BIDI_MODES, BidiMode
+from reader.text.modes import BIDI_ENV, BIDI_MODES, BidiMode
 from reader.text.sanitize import printable
 
-BIDI_ENV = "READER_BIDI"
 DEFAULT_WIDTH = 80
 
 
@@ -79,14 +77,6 @@ def _width(value: str) -> int:
     if width < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return width
-
-
-def bidi_mode(cli_value: str | None) -> BidiMode:
-    """--bidi wins, then $READER_BIDI, then 'app'."""
-    value = cli_value or os.environ.get(BIDI_ENV) or "app"
-    if value not in BIDI_MODES:
-        raise ReaderError(f"{BIDI_ENV} must be 'app' or 'terminal', not {value!r}.")
-    return value
 
 
 def read_text(path: str) -> str:
@@ -148,9 +138,10 @@ def article_lines(article: Article, width: int, mode: BidiMode, *, harakat: bool
 
 def run(args: argparse.Namespace) -> int:
     """Handler: read the article(s), lay them out and print them."""
+    from reader.commands.output import Out
     from reader.text.render import paragraphs_of, render_lines
 
-    mode = bidi_mode(getattr(args, "bidi", None))
+    mode = Out.of(args).mode
     width = args.width
     if width is None:
         width = (

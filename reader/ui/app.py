@@ -26,7 +26,7 @@ from reader.errors import ReaderError
 from reader.models import Article
 from reader.paths import resolve_db_path
 from reader.store.database import Store
-from reader.text.modes import BIDI_MODES, BidiMode
+from reader.text.modes import BIDI_ENV, BidiMode, resolve_bidi_mode
 from reader.text.sanitize import printable
 from reader.ui.base import DEFAULT_READING_WIDTH, MIN_READING_WIDTH, ReaderBase
 from reader.ui.commands import READING_WIDTHS, BindingCommands
@@ -51,21 +51,10 @@ if TYPE_CHECKING:
     from reader.models import Annotation
     from reader.ui.screens.library import LibraryScreen
 
-BIDI_ENV = "READER_BIDI"
-
 APP_CSS = Path(__file__).with_name("app.tcss")
 
 #: Width of Textual's notification toasts (its Toast CSS: `width: 60; max-width: 50%`).
 TOAST_WIDTH = 60
-
-
-def resolve_bidi_mode(cli_value: str | None, saved: object) -> BidiMode:
-    """--bidi wins, then $READER_BIDI, then the saved setting, then `app`."""
-    for value in (cli_value, os.environ.get(BIDI_ENV), saved):
-        for mode in BIDI_MODES:
-            if value == mode:
-                return mode
-    return "app"
 
 
 #: Narrowest screen on which the side pane sits beside the article (50 columns + the pane's 42).
@@ -483,6 +472,11 @@ def make_app(
         if seed:
             library.ensure_seeded(store)
         article = library.open_target(store, target) if target else None
+    bidi_mode, warning = resolve_bidi_mode(
+        bidi, os.environ.get(BIDI_ENV), store.get_setting("bidi_mode")
+    )
+    if warning:  # (also on stderr, from reader.cli, where the app's screen covers it)
+        messages.append(warning)
     saved_theme = store.get_setting("theme")
     chosen_theme = theme or (saved_theme if isinstance(saved_theme, str) else "") or DEFAULT_THEME
     width = store.get_setting("reading_width", DEFAULT_READING_WIDTH)
@@ -491,7 +485,7 @@ def make_app(
         store,
         themes=themes,
         theme=chosen_theme,
-        bidi_mode=resolve_bidi_mode(bidi, store.get_setting("bidi_mode")),
+        bidi_mode=bidi_mode,
         article=article,
         reading_width=width
         if isinstance(width, int) and width >= MIN_READING_WIDTH

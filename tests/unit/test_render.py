@@ -131,12 +131,6 @@ def test_help_mentions_options() -> None:
         assert option in result.stdout
 
 
-def test_bad_bidi_environment_value_is_a_friendly_error() -> None:
-    result = run_reader("render", "-", stdin=b"abc\n", env={"READER_BIDI": "sideways"})
-    assert result.returncode == 1
-    assert result.stderr.decode("utf-8").startswith("reader: READER_BIDI must be 'app' or")
-
-
 # ------------------------------------------------------------- the article, as the app shows it
 
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
