@@ -5,7 +5,7 @@ Builds 500 articles from the seed article's paragraphs with 20 highlights each
   - article_markdown over all of them (the target),
   - the same annotations as Web Annotation JSON text,
   - `reader export --all` work end to end: read from a real store in a temporary
-    folder and write one file per article.
+    folder and write one file per article (`export_markdown_files`, as the command does).
 Run: .venv/bin/python benchmarks/bench_export.py
 """
 
@@ -16,9 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reader.files import write_text_atomic
 from reader.models import Annotation, Article, Block
-from reader.notes.export import target_path
+from reader.notes.export import export_markdown_files
 from reader.notes.markdown import article_markdown
 from reader.notes.webanno import collection_text
 from reader.store.database import Store
@@ -109,16 +108,12 @@ def main() -> None:
                     store.add_annotation(annotation)
 
             def full() -> None:
-                taken: set[Path] = set()
+                chosen = []
                 for summary in store.list_articles():
                     article = store.get_article(summary.id)
                     assert article is not None
-                    path = target_path(folder / "out", article, ".md", taken)
-                    taken.add(path)
-                    text = article_markdown(
-                        article, store.annotations_for(article.id), exported_at=EXPORTED_AT
-                    )
-                    write_text_atomic(path, text)
+                    chosen.append((article, store.annotations_for(article.id), None))
+                export_markdown_files(folder / "out", chosen, exported_at=EXPORTED_AT)
 
             full_seconds = best_of(2, full)
         print(

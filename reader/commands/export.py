@@ -124,6 +124,7 @@ def run_export(args: argparse.Namespace) -> int:
     from reader.models import now_iso
     from reader.notes.export import (
         default_export_dir,
+        export_markdown_files,
         safe_filename,
         target_path,
     )
@@ -188,15 +189,7 @@ def run_export(args: argparse.Namespace) -> int:
             written.append(path)
         else:
             folder = Path(output) if output else default_export_dir(store)
-            taken: set[Path] = set()
-            for article, notes, entities in items:
-                path = target_path(folder, article, ".md", taken)
-                taken.add(path)
-                write_text_atomic(
-                    path,
-                    article_markdown(article, notes, entities=entities, exported_at=exported_at),
-                )
-                written.append(path)
+            written = export_markdown_files(folder, items, exported_at=exported_at)
     for path in written:
         out.say(str(path))
     return 0

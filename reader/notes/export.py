@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import platformdirs
 
 from reader.errors import ReaderError
-from reader.files import write_text_atomic
+from reader.files import write_text_atomic, write_texts_atomic
 from reader.models import Annotation, Article, now_iso
-from reader.notes.markdown import article_markdown
+from reader.notes.markdown import EntityLike, article_markdown
 
 EXPORT_DIR_SETTING = "export_dir"
 """Store setting naming the folder `export_article_file` writes into."""
@@ -124,3 +125,27 @@ def export_article_file(store: ExportStore, article_id: str, folder: Path | None
     text = article_markdown(article, store.annotations_for(article_id), exported_at=now_iso())
     write_text_atomic(path, text)
     return path
+
+
+def export_markdown_files(
+    folder: Path,
+    items: Iterable[tuple[Article, list[Annotation], Sequence[EntityLike] | None]],
+    *,
+    exported_at: str,
+) -> list[Path]:
+    """Write each article's notes (and entities, where given) as Markdown into `folder`, one
+    file an article named by `target_path`; returns the paths, in the order of `items`.
+
+    The files are written together (`write_texts_atomic`): each whole and fsynced, the folder
+    fsynced once, so hundreds of files take a fraction of a second rather than an fsync each.
+    """
+    taken: set[Path] = set()
+    files: list[tuple[Path, str]] = []
+    for article, notes, entities in items:
+        path = target_path(folder, article, ".md", taken)
+        taken.add(path)
+        files.append(
+            (path, article_markdown(article, notes, entities=entities, exported_at=exported_at))
+        )
+    write_texts_atomic(files)
+    return [path for path, _text in files]

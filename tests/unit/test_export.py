@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import unicodedata
@@ -665,3 +666,45 @@ def test_cli_with_entities_lists_what_the_extractor_finds(
     assert any("ماسك" in item for item in listed.get("People", []))
     out = run_reader(db, "export", article.id, "--with-entities", "--format", "json", cwd=tmp_path)
     assert out.returncode == 1 and "Markdown" in out.stderr
+
+
+def test_cli_export_fsyncs_every_file_and_the_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Durable as before (each file fsynced before it is renamed into place, the folder after
+    the renames), with one folder fsync for the whole export instead of one a file."""
+    from reader.cli import main
+
+    db = tmp_path / "db" / "reader.json"
+    with Store.open(db) as store:
+        for n in range(12):
+            article = Article(
+                id=f"a{n}", title=f"مقال {n}", source=f"/{n}.txt", blocks=[Block("paragraph", "نص")]
+            )
+            store.put_article(article)
+            store.add_annotation(
+                Annotation(id=f"{n:032x}", article_id=article.id, start=0, end=2, quote="نص")
+            )
+    folder = tmp_path / "out"
+    synced: list[tuple[bool, int, int]] = []  # (a folder?, its inode, exports in place by then)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        status = os.fstat(fd)
+        in_place = len(list(folder.glob("*.md"))) if folder.is_dir() else 0
+        synced.append((stat.S_ISDIR(status.st_mode), status.st_ino, in_place))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    capsys.readouterr()
+    assert main(["--db", str(db), "export", "--all", "-o", f"{folder}/"]) == 0
+    written = [Path(line) for line in capsys.readouterr().out.splitlines()]
+    monkeypatch.undo()
+    assert sorted(path.name for path in written) == sorted(f"مقال {n}.md" for n in range(12))
+    assert sorted(path.name for path in folder.iterdir()) == sorted(p.name for p in written)
+    files_synced = {inode for is_folder, inode, _ in synced if not is_folder}
+    assert {path.stat().st_ino for path in written} <= files_synced  # each before its rename
+    folder_syncs = [
+        n for is_folder, inode, n in synced if is_folder and inode == folder.stat().st_ino
+    ]
+    assert folder_syncs == [12]  # once, after every file is in place

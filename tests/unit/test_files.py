@@ -11,7 +11,7 @@ import pytest
 
 import reader
 from reader.errors import ReaderError
-from reader.files import atomic_write, write_text_atomic
+from reader.files import atomic_write, write_text_atomic, write_texts_atomic
 from reader.models import now_iso
 
 PACKAGE = Path(reader.__file__).resolve().parent
@@ -53,6 +53,32 @@ def test_write_text_atomic_says_what_failed_in_one_sentence(tmp_path: Path) -> N
     message = str(caught.value)
     assert message.startswith(f"Could not write {blocker / 'notes.md'}: ")
     assert message.endswith(".") and "\n" not in message
+
+
+def test_many_files_are_each_written_whole_and_a_failure_names_one_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    files = [(tmp_path / "out" / f"{n}.md", f"# ملاحظات {n}\n" * 50) for n in range(30)]
+    write_texts_atomic(files)
+    for path, text in files:
+        assert path.read_text(encoding="utf-8") == text
+    assert len(list((tmp_path / "out").iterdir())) == 30  # no temporary file left
+
+    in_the_way = tmp_path / "out" / "7.md"
+    in_the_way.unlink()
+    in_the_way.mkdir()  # the rename over it fails; the others are written all the same
+    (in_the_way / "inside").write_text("kept")
+    again = [(path, text + "!") for path, text in files]
+    with pytest.raises(ReaderError) as caught:
+        write_texts_atomic(again)
+    assert str(caught.value) == (
+        f"Could not write {in_the_way}: Is a directory; the other 29 files were written."
+    )
+    for path, text in again:
+        if path != in_the_way:
+            assert path.read_text(encoding="utf-8") == text
+    assert (in_the_way / "inside").read_text() == "kept"
+    assert len(list((tmp_path / "out").iterdir())) == 30
 
 
 def test_now_iso_is_utc_to_the_second() -> None:
