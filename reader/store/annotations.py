@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 from reader.files import signature
 from reader.models import Annotation
-from reader.store.counts import Counts, CountsCache, is_entry
+from reader.store.counts import SETTLED_NS, Counts, CountsCache, FolderStamp, is_entry
 from reader.store.errors import StoreError
 from reader.store.layout import Layout, shard_name
 from reader.store.locking import WriteLock
@@ -54,39 +55,60 @@ class Annotations:
         """Annotations per article id, without parsing files that did not change.
 
         A file whose (inode, size, mtime_ns) still matches its counts-cache entry is
-        not read; the others are read and the cache is rewritten.
+        not read; the others are read and the cache is rewritten. While the folder's
+        own stamp matches the one kept with the cache, no file is even looked at.
         """
         with self._counts.lock:
             known = self._counts.hint()
-            fresh: Counts = {}
-            try:
-                entries = list(os.scandir(self._layout.annotations_dir))
-            except FileNotFoundError:
-                entries = []
-            for entry in entries:
-                if not entry.name.endswith(".json") or entry.name.startswith("."):
-                    continue
-                name = entry.name[:-5]
-                try:
-                    sig = list(signature(entry.stat()))
-                except FileNotFoundError:
-                    continue
-                hint = known.get(name)
-                if is_entry(hint) and hint is not None and hint[:3] == sig:
-                    fresh[name] = hint
-                    continue
-                docs = self._docs(name)
-                read_sig = self._layout.shard(name).atomic_storage.signature
-                if read_sig is None:
-                    continue
-                first = next(iter(docs.values()), {})
-                fresh[name] = [*read_sig, str(first.get("article_id", name)), len(docs)]
-            self._counts.replace(fresh, save=not self._notices.read_only)
+            folder = self._folder_stamp()
+            if folder is not None and folder == self._counts.folder_stamp():
+                fresh = known
+            else:
+                fresh = self._scan(known)
+                settled = folder is not None and time.time_ns() - folder[1] >= SETTLED_NS
+                self._counts.replace(
+                    fresh, folder=folder if settled else None, save=not self._notices.read_only
+                )
         counts: dict[str, int] = {}
         for _ino, _size, _mtime, article_id, count in fresh.values():
             if count:
                 counts[article_id] = counts.get(article_id, 0) + count
         return counts
+
+    def _folder_stamp(self) -> FolderStamp | None:
+        """The annotations folder's (inode, mtime_ns), taken before its files are looked at."""
+        try:
+            stat = os.stat(self._layout.annotations_dir)
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def _scan(self, known: Counts) -> Counts:
+        """Every annotation file's cache entry: kept when its signature matches, else read."""
+        fresh: Counts = {}
+        try:
+            entries = list(os.scandir(self._layout.annotations_dir))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if not entry.name.endswith(".json") or entry.name.startswith("."):
+                continue
+            name = entry.name[:-5]
+            try:
+                sig = list(signature(entry.stat()))
+            except FileNotFoundError:
+                continue
+            hint = known.get(name)
+            if is_entry(hint) and hint is not None and hint[:3] == sig:
+                fresh[name] = hint
+                continue
+            docs = self._docs(name)
+            read_sig = self._layout.shard(name).atomic_storage.signature
+            if read_sig is None:
+                continue
+            first = next(iter(docs.values()), {})
+            fresh[name] = [*read_sig, str(first.get("article_id", name)), len(docs)]
+        return fresh
 
     def add(self, annotation: Annotation) -> None:
         """Save a new annotation (the caller sets its id); replaces one with the same id."""

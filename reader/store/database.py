@@ -33,19 +33,21 @@ import contextlib
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from reader.files import TMP_SUFFIX
+from reader.files import TMP_SUFFIX, signature
 from reader.models import Annotation, Article, ArticleSummary, EntityCorrection, Feed
 from reader.paths import resolve_db_path
 from reader.store.annotations import Annotations
 from reader.store.articles import ArticleIdentity, Articles, RemovedArticle
 from reader.store.backups import Backups
 from reader.store.bodies import Bodies
-from reader.store.counts import CountsCache
+from reader.store.counts import SETTLED_NS, CountsCache
 from reader.store.errors import (
     READ_ONLY_ERRNOS,
     CorruptFileError,
@@ -65,6 +67,7 @@ __all__ = [
     "MIN_FREE_ENV",
     "SCHEMA_VERSION",
     "ArticleIdentity",
+    "ChangeStamp",
     "RemovedArticle",
     "Store",
     "StoreBusyError",
@@ -74,6 +77,48 @@ __all__ = [
 
 #: Environment variable overriding `Store.min_free_bytes`.
 MIN_FREE_ENV = "READER_MIN_FREE_BYTES"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStamp:
+    """Stamps of the parts of a database another process may change.
+
+    Files are replaced on every write (a new inode), so their (inode, size, mtime_ns) always
+    changes. The annotations folder's (inode, mtime_ns) changes whenever a file is written
+    into it, but two writes within one tick of the file system's clock leave the same mtime:
+    a folder changed less than `SETTLED_NS` ago has no stamp (None), which never compares
+    equal, so a change made just then is not missed.
+    """
+
+    library: tuple[int, int, int] | None
+    feeds: tuple[int, int, int] | None
+    annotations: tuple[int, int] | None
+
+    def same_library(self, other: ChangeStamp | None) -> bool:
+        """Whether the library list (articles and their highlight counts) is unchanged."""
+        return (
+            other is not None
+            and self.library == other.library
+            and self.annotations is not None
+            and self.annotations == other.annotations
+        )
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None
+
+
+def _folder_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    if time.time_ns() - stat.st_mtime_ns < SETTLED_NS:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns)
 
 
 class Store:
@@ -370,6 +415,21 @@ class Store:
         """Every article's addresses and body hash (no body read), to recognise an article
         that arrives a second time under another id."""
         return self._articles.identities()
+
+    def change_stamp(self) -> ChangeStamp:
+        """What changes whenever any process changes the library, the feeds or any
+        annotation: a few `stat` calls, no file read (the app compares it on a timer)."""
+        layout = self._layout
+        return ChangeStamp(
+            library=_file_stamp(layout.library.atomic_storage.path),
+            feeds=_file_stamp(layout.feeds.atomic_storage.path),
+            annotations=_folder_stamp(layout.annotations_dir),
+        )
+
+    def annotations_stamp(self, article_id: str) -> tuple[int, int, int] | None:
+        """The signature of one article's annotation file (None when it has none): it changes
+        whenever any process saves an annotation of that article."""
+        return _file_stamp(self._layout.annotations_dir / f"{shard_name(article_id)}.json")
 
     def article_count(self) -> int:
         """How many articles the library holds."""

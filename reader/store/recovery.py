@@ -29,6 +29,7 @@ from reader.store.notices import Notices
 from reader.store.salvage import (
     WRONG_SHAPE,
     Salvage,
+    all_valid,
     merge_salvage,
     noun,
     record_problem,
@@ -301,10 +302,12 @@ class Recovery:
             candidates.append(library_path)
         if not feeds_path.exists() and "d/feeds.json" in manifest:
             candidates.append(feeds_path)
+        present = set(self._layout.shard_names())  # one listing, not a stat per file
+        annotations_dir = self._layout.annotations_dir
         for name in sorted(set(counts) | {Path(rel).name[:-5] for rel in manifest}):
-            shard = self._layout.annotations_dir / f"{name}.json"
-            if shard.exists():
+            if name in present:
                 continue
+            shard = annotations_dir / f"{name}.json"
             rel = f"d/annotations/{name}.json"
             hint = counts.get(name)
             if rel in manifest or (is_entry(hint) and hint is not None and hint[4]):
@@ -355,11 +358,15 @@ class Recovery:
         if known is not None and known[0] == sig and sig is not None:
             bad = known[1]
         else:
-            problems = {
-                doc_key: problem
-                for doc_key, doc in docs.items()
-                if (problem := record_problem(kind, doc)) is not None
-            }
+            problems = (
+                {}
+                if all_valid(kind, docs)
+                else {
+                    doc_key: problem
+                    for doc_key, doc in docs.items()
+                    if (problem := record_problem(kind, doc)) is not None
+                }
+            )
             bad = frozenset(problems)
             self._checked[key] = (sig, bad)
             if problems:

@@ -15,7 +15,10 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Literal
+
+import msgspec
 
 #: What each field of each kind of record must hold: a type, or a tuple of allowed values.
 _TEXT = str
@@ -120,6 +123,36 @@ def _expected(rule: Any) -> str:
     return {str: "text", int: "a whole number", bool: "true or false", list: "a list"}.get(
         rule, "another type"
     )
+
+
+@cache
+def _shape(kind: str) -> Any:
+    """`_FIELDS[kind]` and `_REQUIRED[kind]` as a msgspec type: a list of such records."""
+    required = _REQUIRED.get(kind, ())
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    for name, rule in _FIELDS.get(kind, {}).items():
+        if isinstance(rule, tuple):
+            kind_type: Any = Literal[rule]
+        elif rule is list:
+            kind_type = list[str]
+        else:
+            kind_type = rule
+        fields.append((name, kind_type) if name in required else (name, kind_type, None))
+    for name in required:
+        if name not in _FIELDS.get(kind, {}):
+            fields.append((name, Any))
+    return list[msgspec.defstruct(f"_{kind}", fields, kw_only=True)]  # type: ignore[misc]
+
+
+def all_valid(kind: str, docs: Mapping[str, Any]) -> bool:
+    """Whether `record_problem` finds nothing in any of `docs`, checked at C speed in one
+    msgspec conversion (10,000 articles in a few milliseconds rather than 50). False means
+    some record has a problem: ask `record_problem` about each to find which."""
+    try:
+        msgspec.convert(list(docs.values()), _shape(kind))
+    except msgspec.ValidationError:
+        return False
+    return True
 
 
 def record_problem(kind: str, doc: Any) -> str | None:

@@ -8,10 +8,13 @@ record), so a keypress never waits for the write. Adding, deleting, archiving an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar, Literal
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,6 +23,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from reader.models import ArticleSummary, now_iso
+from reader.store.database import ChangeStamp
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
@@ -44,6 +48,11 @@ MARK_WIDTH = 1
 CELL_PADDING = 2
 #: Cells kept for the vertical scrollbar.
 SCROLLBAR = 2
+#: Rows added at once when the table is filled: enough for any screen (and the cursor's
+#: row); the rest follow in chunks of FILL_CHUNK after each refresh, so a library of
+#: 10,000 articles paints its first screen without waiting for the others.
+FIRST_ROWS = 200
+FILL_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,92 @@ def short_date(summary: ArticleSummary) -> str:
     return (summary.published or summary.added)[:10]
 
 
+class LazyCell:
+    """A table cell built the first time it is drawn (or read): adding a row costs nothing,
+    and only the rows scrolled into view have their titles shaped.
+
+    It has no `__rich_measure__`: the library's columns have fixed widths, and DataTable
+    measures every cell of every new row otherwise. `str()` is the cell's text."""
+
+    __slots__ = ("_build", "_text")
+
+    def __init__(self, build: Callable[[], Text]) -> None:
+        self._build: Callable[[], Text] | None = build
+        self._text: Text | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the cell has been built (drawn or read)."""
+        return self._text is not None
+
+    @property
+    def text(self) -> Text:
+        """The cell, built now if it was not yet."""
+        if self._text is None:
+            assert self._build is not None
+            self._text, self._build = self._build(), None
+        return self._text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyCell | str):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def _plain_cell(text: str, justify: Literal["left", "right"] = "left") -> LazyCell:
+    return LazyCell(partial(Text, text, justify=justify, no_wrap=True, end=""))
+
+
+@dataclass(slots=True)
+class _Row:
+    """One article's row, built once: its cells stay while the article's title, source and
+    date stay and the columns and bidi mode do (filtering and reloading reuse them)."""
+
+    summary: ArticleSummary
+    short: str
+    """The source as the Source column shows it (a host or a file name)."""
+    cells: tuple[LazyCell, LazyCell, LazyCell] | None = None
+    """Title, source and date, for `layout`."""
+    layout: tuple[Columns, BidiMode] | None = None
+    haystack: str | None = None
+    """Title and source folded for the filter (on first use)."""
+    drawn: tuple[int, bool] | None = None
+    """The highlight count and read state the table shows for it."""
+
+    def folded(self) -> str:
+        if self.haystack is None:
+            self.haystack = fold_plain(f"{self.summary.title} {self.summary.source}")
+        return self.haystack
+
+
+def _same_look(old: ArticleSummary, new: ArticleSummary) -> bool:
+    """Whether an article's title, source and date cells stay as they are."""
+    return (
+        old.title == new.title
+        and old.source == new.source
+        and old.direction == new.direction
+        and short_date(old) == short_date(new)
+    )
+
+
+@dataclass(slots=True)
+class _Fill:
+    """The rows still to be added to the table, in order (a fill in progress)."""
+
+    generation: int
+    rows: list[_Row] = field(default_factory=list)
+    done: int = 0
+
+
 class LibraryScreen(ManagedLibrary):
     """All articles in a table with a filter box above it."""
 
@@ -108,6 +203,14 @@ class LibraryScreen(ManagedLibrary):
         self._summaries: list[ArticleSummary] = []
         self._columns: Columns | None = None
         self._unread_only = False
+        self._rows: dict[str, _Row] = {}
+        """Every article's row by id, built once (see `_Row`)."""
+        self._shown: list[str] = []
+        """The ids the table shows (or is being filled with), in order."""
+        self._longest_source = 0
+        self._fill_state = _Fill(0)
+        self._stamp: ChangeStamp | None = None
+        """The store's change stamp when the list was last read."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -139,31 +242,69 @@ class LibraryScreen(ManagedLibrary):
 
     def _fit_columns(self) -> Columns:
         width = self.size.width or self.app.size.width
-        longest = max((cell_len(short_source(s.source)) for s in self._summaries), default=0)
-        return column_widths(width, longest)
+        return column_widths(width, self._longest_source)
 
     def on_screen_resume(self) -> None:
         """Back from an article: counts may have changed; keys go to the list again."""
-        self.reload()
+        self.reload_if_changed()
         self.query_one(DataTable).focus()
 
+    def reload_if_changed(self) -> bool:
+        """Read the list again if any process changed the library since it was read (a few
+        `stat` calls when nothing did); whether it was read."""
+        if self.reader.store.change_stamp().same_library(self._stamp):
+            return False
+        self.reload()
+        return True
+
     def reload(self) -> None:
-        """Read the article list from the store and show it through the filter."""
-        self._summaries = self.listed(self.reader.store.list_articles())
+        """Read the article list from the store and show it through the filter: rows of
+        articles that did not change are kept as they are, the cursor stays on its article."""
+        store = self.reader.store
+        self._stamp = store.change_stamp()
+        self._set_summaries(self.listed(store.list_articles()))
         self._fill(self.query_one("#filter", Input).value)
+
+    def _set_summaries(self, summaries: list[ArticleSummary]) -> None:
+        """Take a fresh list, keeping the built cells of every article that looks the same."""
+        rows: dict[str, _Row] = {}
+        old = self._rows
+        for summary in summaries:
+            row = old.get(summary.id)
+            if row is not None and _same_look(row.summary, summary):
+                row.summary = summary
+            else:
+                row = _Row(summary, short_source(summary.source))
+            rows[summary.id] = row
+        self._rows = rows
+        self._summaries = summaries
+        self._longest_source = max((cell_len(r.short) for r in rows.values()), default=0)
 
     def _settings_changed(self) -> None:
         """The bidi mode or harakat changed: titles and the filter box are shaped again."""
         box = self.query_one("#filter", ShapedInput)
         box.mode = self.reader.bidi_mode
         box.harakat = self.reader.harakat
+        self._columns = None  # every title is shaped again
         self._fill(box.value)
 
     def _fill(self, query: str) -> None:
-        """Show the summaries whose title or source contains `query` (Arabic-aware)."""
+        """Show the summaries whose title or source contains `query` (Arabic-aware).
+
+        When the same articles are shown in the same order, only the cells that changed (a
+        highlight count, the unread mark) are redrawn. Otherwise the table is filled again:
+        the first FIRST_ROWS rows (and any up to the cursor's article) at once, the rest in
+        chunks after each refresh. Cells are built when first drawn (`LazyCell`)."""
         table = self.query_one(DataTable)
         selected = self.selected_id()
         columns = self._fit_columns()
+        shown = self._matching(query)
+        ids = [row.summary.id for row in shown]
+        if columns == self._columns and ids == self._shown:
+            self._update_cells(table, shown)
+            self._fill_state.rows = shown  # rows still to come are added as they are now
+            self._show_label(query, len(ids))
+            return
         if columns != self._columns:
             self._columns = columns
             table.clear(columns=True)
@@ -174,27 +315,83 @@ class LibraryScreen(ManagedLibrary):
             table.add_column("", key="unread", width=MARK_WIDTH)  # • when unread
         else:
             table.clear()
+        self._shown = ids
+        fill = self._fill_state = _Fill(self._fill_state.generation + 1, shown)
+        first = FIRST_ROWS
+        if selected is not None and selected in ids:
+            first = max(first, ids.index(selected) + FIRST_ROWS // 2)
+        self._add_rows(table, fill, first)
+        self._show_label(query, len(ids))
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def _matching(self, query: str) -> list[_Row]:
+        """The rows the filter and the unread-only switch let through, in library order."""
         needle = fold_plain(query.strip())
-        mode = self.reader.bidi_mode
+        rows: Iterable[_Row] = (self._rows[summary.id] for summary in self._summaries)
+        if needle:
+            rows = (row for row in rows if needle in row.folded())
+        if self._unread_only:
+            rows = (row for row in rows if not row.summary.read)
+        return list(rows)
+
+    def _cells(self, row: _Row, sources: dict[str, str]) -> tuple[LazyCell, LazyCell, LazyCell]:
+        """The row's title, source and date cells for the table's columns and bidi mode,
+        made (not yet built) when it has none for them."""
+        assert self._columns is not None
+        columns, mode = self._columns, self.reader.bidi_mode
+        if row.cells is None or row.layout != (columns, mode):
+            summary = row.summary
+            rtl = summary.direction == "rtl"
+            row.layout = (columns, mode)
+            row.cells = (
+                LazyCell(partial(title_cell, summary.title, columns.title, mode, rtl)),
+                LazyCell(partial(shaped_cell, row.short, columns.source, mode, sources)),
+                _plain_cell(short_date(summary)),
+            )
+        return row.cells
+
+    def _add_rows(self, table: DataTable[object], fill: _Fill, count: int) -> None:
+        """Add the next `count` rows of `fill`; schedule the rest after the next refresh."""
         sources: dict[str, str] = {}  # each source laid out once per fill
-        shown = 0
-        for summary in self._summaries:
-            if needle and needle not in fold_plain(f"{summary.title} {summary.source}"):
-                continue
-            if self._unread_only and summary.read:
-                continue
+        end = min(len(fill.rows), fill.done + count)
+        for row in fill.rows[fill.done : end]:
+            summary = row.summary
             table.add_row(
-                title_cell(summary.title, columns.title, mode, summary.direction == "rtl"),
-                shaped_cell(short_source(summary.source), columns.source, mode, sources),
-                short_date(summary),
-                Text(str(summary.highlights), justify="right"),
+                *self._cells(row, sources),
+                _plain_cell(str(summary.highlights), "right"),
                 "" if summary.read else UNREAD_MARK,
                 key=summary.id,
             )
-            shown += 1
-        self._show_label(query, shown)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+            row.drawn = (summary.highlights, summary.read)
+        fill.done = end
+        if fill.done < len(fill.rows):
+            self.call_after_refresh(self._fill_more, fill.generation)
+
+    def _fill_more(self, generation: int) -> None:
+        fill = self._fill_state
+        if generation == fill.generation and self.is_attached:
+            self._add_rows(self.query_one(DataTable), fill, FILL_CHUNK)
+
+    def _update_cells(self, table: DataTable[object], shown: list[_Row]) -> None:
+        """Redraw the cells that changed in the rows the table has: every cell of an article
+        whose title, source or date changed (its row is new), else its count and mark."""
+        sources: dict[str, str] = {}
+        for row in shown[: table.row_count]:
+            summary = row.summary
+            key = summary.id
+            if row.drawn is None:  # a new row for this article: it looks different now
+                cells = self._cells(row, sources)
+                for column, cell in zip(("title", "source", "date"), cells, strict=True):
+                    table.update_cell(key, column, cell)
+                row.drawn = (-1, not summary.read)
+            if row.drawn == (summary.highlights, summary.read):
+                continue
+            if row.drawn[0] != summary.highlights:
+                table.update_cell(key, "highlights", _plain_cell(str(summary.highlights), "right"))
+            if row.drawn[1] != summary.read:
+                table.update_cell(key, "unread", "" if summary.read else UNREAD_MARK)
+            row.drawn = (summary.highlights, summary.read)
 
     def _show_label(self, query: str, shown: int) -> None:
         """The title line: how many articles, how many unread, what the filter shows."""
@@ -211,9 +408,7 @@ class LibraryScreen(ManagedLibrary):
 
     def show_label(self) -> None:
         """Write the title line again (an add in progress moved on)."""
-        self._show_label(
-            self.query_one("#filter", Input).value, self.query_one(DataTable).row_count
-        )
+        self._show_label(self.query_one("#filter", Input).value, len(self._shown))
 
     def selected_id(self) -> str | None:
         """Id of the article under the cursor, if any."""
@@ -246,7 +441,8 @@ class LibraryScreen(ManagedLibrary):
             self.post_message(OpenArticle(article_id))
 
     def _summary(self, article_id: str) -> ArticleSummary | None:
-        return next((s for s in self._summaries if s.id == article_id), None)
+        row = self._rows.get(article_id)
+        return None if row is None else row.summary
 
     def summary(self, article_id: str) -> ArticleSummary | None:
         """The listed article with this id."""
@@ -266,7 +462,10 @@ class LibraryScreen(ManagedLibrary):
         else:  # one cell, not the whole table (thousands of rows)
             table = self.query_one(DataTable)
             table.update_cell(article_id, "unread", "" if read else UNREAD_MARK)
-            self._show_label(query, table.row_count)
+            row = self._rows[article_id]
+            if row.drawn is not None:
+                row.drawn = (row.drawn[0], read)
+            self._show_label(query, len(self._shown))
         self.post_message(MarkRead(article_id, read))
 
     def action_next_unread(self) -> None:
