@@ -85,7 +85,7 @@ def test_one_articles_annotations_are_read_from_its_file_alone(db: Path) -> None
         found = store.annotations_for("scale-003")
         assert [a.note for a in found] == ["ملاحظة 0", "ملاحظة 10", "ملاحظة 20"]
         store.update_annotation_fields(found[0], note="بعد")
-        assert [a.note for a in store.annotations_for("scale-003")][0] == "بعد"
+        assert store.annotations_for("scale-003")[0].note == "بعد"
         assert store.messages == []
         assert not list(annotations_dir.parent.glob("**/*.corrupt-*"))
 
