@@ -50,7 +50,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="list the articles in the library",
         description=(
-            "Show the library as a table: title, source, date and number of highlights; "
+            "Show the library as a table: title, source, date, number of highlights and the "
+            "start of each id (what 'reader remove' and 'reader archive' take); "
             "unread articles are marked with a dot. Archived articles are left out unless "
             "--archived or --all asks for them."
         ),
@@ -287,8 +288,11 @@ _DATE_WIDTH = 10
 _HIGHLIGHTS_HEADER = "Highlights"
 _UNREAD_MARK = "• "
 """What starts the title cell of an unread article in `reader list`."""
-_BORDERS = 13
-"""Cells the four-column box takes besides the cells: "│ " + 3 × " │ " + " │"."""
+_ID_WIDTH = 8
+"""Characters of each article's id the table shows: enough to be unique in a big library, and
+what 'reader remove', 'archive' and 'unarchive' take (a unique start of an id)."""
+_BORDERS = 16
+"""Cells the five-column box takes besides the cells: "│ " + 4 × " │ " + " │"."""
 
 
 def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None) -> Iterator[str]:
@@ -297,10 +301,10 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
     Drawn directly with rich's cell measures rather than `rich.table.Table`, which takes
     seconds for thousands of rows; `visual_mode` (on a terminal) shapes and reorders titles.
     """
-    free = max(20, total_width - _BORDERS - _DATE_WIDTH - len(_HIGHLIGHTS_HEADER))
+    free = max(20, total_width - _BORDERS - _DATE_WIDTH - len(_HIGHLIGHTS_HEADER) - _ID_WIDTH)
     title_width = max(10, free * 3 // 5)
     source_width = max(10, free - title_width)
-    widths = (title_width, source_width, _DATE_WIDTH, len(_HIGHLIGHTS_HEADER))
+    widths = (title_width, source_width, _DATE_WIDTH, len(_HIGHLIGHTS_HEADER), _ID_WIDTH)
 
     def rule(left: str, fill: str, cross: str, right: str) -> str:
         return left + cross.join(fill * (width + 2) for width in widths) + right
@@ -309,7 +313,7 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
     heading = f"Library ({_plural(len(summaries), 'article')}, {unread} unread)"
     yield heading.center(sum(widths) + _BORDERS).rstrip()
     yield rule("┏", "━", "┳", "┓")
-    names = ("Title", "Source", "Date", _HIGHLIGHTS_HEADER)
+    names = ("Title", "Source", "Date", _HIGHLIGHTS_HEADER, "Id")
     yield "┃ " + " ┃ ".join(fit(n, w) for n, w in zip(names, widths, strict=True)) + " ┃"
     yield rule("┡", "━", "╇", "┩")
     memo: dict[tuple[str, bool], str] = {}
@@ -327,6 +331,7 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
             fit(printable(summary.source, line=True), source_width, keep_end=True),
             fit(printable(date, line=True), _DATE_WIDTH),
             count.rjust(len(_HIGHLIGHTS_HEADER)),
+            fit(printable(summary.id[:_ID_WIDTH], line=True), _ID_WIDTH),
         )
         yield "│ " + " │ ".join(cells) + " │"
     yield rule("└", "─", "┴", "┘")

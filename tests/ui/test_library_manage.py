@@ -5,6 +5,7 @@ server for the URL."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -216,3 +217,39 @@ async def test_archive_hides_x_shows_and_undo(
         await pilot.press("z")
         await settle(pilot)
         assert told.messages[-1].startswith("Nothing to undo")
+
+
+async def test_a_slow_fetch_shows_progress_and_never_blocks_the_list(
+    app_factory: Factory, db_path: Path, serve: Serve, told: Told
+) -> None:
+    release = threading.Event()
+
+    class Slow(QuietHandler):
+        def do_GET(self) -> None:
+            release.wait(20)  # held until the test has looked at the screen
+            body = (
+                f"<html lang='ar'><head><title>{PAGE_TITLE}</title></head><body><article>"
+                f"<h1>{PAGE_TITLE}</h1><p>{PARAGRAPH}</p></article></body></html>"
+            )
+            self.reply(200, body.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+    base = serve(Slow)
+    app = app_factory()
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, f"{base}/slow")
+        await pilot.press("enter")
+        await pilot.pause(1.2)
+        assert isinstance(app.screen, LibraryScreen)
+        line = title_line(app)
+        assert f"adding {base}/slow (1 s)…" in line, line
+        table = app.screen.query_one(DataTable)
+        await pilot.press("j")  # the list answers keys while the page is fetched
+        assert table.cursor_row == 1
+        release.set()
+        await settle(pilot)
+        assert "adding" not in title_line(app)
+        assert len(row_ids(app)) == 4
+        assert f"Added '{PAGE_TITLE}'." in told.messages

@@ -100,6 +100,15 @@ def test_archive_hides_from_list_keeps_searchable_and_unarchive_brings_back(db: 
     assert not listed(db)[guide]["archived"]
 
 
+def test_list_table_shows_the_id_start_that_archive_takes(db: Path) -> None:
+    guide = guide_id(db)
+    table = run_cli(db, "list").stdout
+    row = next(line for line in table.splitlines() if guide[:8] in line)
+    assert row.rstrip().endswith(f"│ {guide[:8]} │")
+    assert run_cli(db, "archive", guide[:8]).returncode == 0
+    assert set(listed(db, "--archived")) == {guide}
+
+
 def test_archived_article_added_again_stays_archived(db: Path) -> None:
     guide = guide_id(db)
     assert run_cli(db, "archive", guide).returncode == 0
@@ -373,3 +382,23 @@ def test_two_feeds_in_one_refresh_report_the_known_story(tmp_path: Path, serve: 
     assert "2 new articles" not in done.stdout
     assert "1 already in the library" in done.stdout
     assert len(listed(db)) == 1
+
+
+def test_a_feed_entry_never_replaces_the_page_it_links(tmp_path: Path, serve: Serve) -> None:
+    """`reader add URL` saved the full page; a feed whose entry id is that URL (so the same
+    article id) carries only a teaser: the page's text and notes stay."""
+    routes: dict[str, tuple[bytes, str]] = {}
+    base = serve_routes(serve, routes)
+    routes["/news/solar"] = (page("محطة الطاقة"), HTML)
+    teaser = "أعلنت وزارة الطاقة عن افتتاح محطة جديدة."
+    with Store.open(tmp_path / "reader.json") as store:
+        full = add_targets(store, [f"{base}/news/solar"]).added[0]
+        store.add_annotation(make_annotation(full, 0, 4, note="على النص الكامل"))
+        link = f"{base}/news/solar"
+        routes["/feed"] = (rss("أخبار", [(link, link, teaser)]), RSS)
+        _feed, report = add_feed(store, f"{base}/feed")
+        assert report.updated == [] and [d.existing_id for d in report.duplicates] == [full.id]
+        kept = store.get_article(full.id)
+        assert kept is not None and kept.text == full.text and teaser not in kept.text
+        [note] = store.annotations_for(full.id)
+        assert note.note == "على النص الكامل" and not note.orphan
