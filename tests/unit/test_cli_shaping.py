@@ -8,19 +8,16 @@ Feeds come from a loopback HTTP server, the database is a real TinyDB file.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from helpers.loopback import QuietHandler, Serve
+from helpers.terminal import run_on_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -65,32 +62,7 @@ def _env(db: Path) -> dict[str, str]:
 
 def run_tty(db: Path, *args: str, columns: int = 100) -> str:
     """`reader ARGS` with stdout and stderr on a pseudo-terminal `columns` wide."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reader", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        env=_env(db),
-    )
-    os.close(slave)
-    seen = b""
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 120)
-            assert ready, f"reader {args} wrote nothing for 120 s"
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the process closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-        process.wait(timeout=60)
-    finally:
-        os.close(master)
-    return SGR.sub("", seen.decode("utf-8").replace("\r\n", "\n"))
+    return SGR.sub("", run_on_terminal(args, _env(db), columns=columns, timeout=120).text)
 
 
 def run_pipe(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from helpers.loopback import QuietHandler, Serve
+from helpers.terminal import run_on_terminal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -145,33 +145,9 @@ def run(db: Path, *args: str, stdin: bytes = b"") -> tuple[bytes, bytes, int]:
 
 def run_tty(db: Path, *args: str) -> bytes:
     """`reader ARGS` with stdout and stderr on a pseudo-terminal: everything it wrote."""
-    master, slave = os.openpty()
     env = {**_env(db), "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reader", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    seen = b""
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 60)
-            assert ready, f"reader {args} wrote nothing for 60 s"
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the process closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-        process.wait(timeout=60)
-    finally:
-        os.close(master)
-    return seen
+    return run_on_terminal(args, env, columns=110).output
 
 
 # -------------------------------------------------------------------- targeted cases

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers.loopback import QuietHandler, Serve
+from helpers.terminal import run_on_terminal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -460,42 +461,15 @@ def test_cli_list_counts_highlights(tmp_path: Path) -> None:
 
 
 def test_cli_add_asks_before_subscribing_on_a_terminal(tmp_path: Path, site: Site) -> None:
-    import select
-
     site.routes["/feed"] = (200, rss([("t1", "https://example.com/t1", "خبر")]), {})
     url = f"{site.base}/feed"
     db = tmp_path / "tty" / "reader.json"
-    master, slave = os.openpty()
     env = {**os.environ, "READER_DB": str(db), "NO_COLOR": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reader", "add", url],
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(slave)
-    seen = b""
-    try:
-        while b"Subscribe? [y/N]" not in seen:
-            ready, _, _ = select.select([master], [], [], 60)
-            assert ready, f"no prompt, got {seen!r}"
-            seen += os.read(master, 4096)
-        os.write(master, b"y\n")
-        while process.poll() is None:
-            ready, _, _ = select.select([master], [], [], 1)
-            if ready:
-                try:
-                    seen += os.read(master, 4096)
-                except OSError:
-                    break
-        process.wait(timeout=60)
-    finally:
-        os.close(master)
-    assert process.returncode == 0
+    run = run_on_terminal(("add", url), env, answers={b"Subscribe? [y/N]": b"y\n"})
+    assert run.status == 0
     # On a terminal the title is shaped and in visual order (test_cli_shaping spells it out).
     shaped = "\ufe94\ufef4\ufee0\ufea4\ufee3 \ufead\ufe8e\ufe92\ufea7\ufe83"  # أخبار محلية
-    assert f"Subscribed to {shaped} ({url})." in seen.decode("utf-8", "replace")
+    assert f"Subscribed to {shaped} ({url})." in run.text
     feeds = json.loads(run_cli(db, "feed", "list", "--json").stdout)
     assert [row["url"] for row in feeds] == [url]
 
