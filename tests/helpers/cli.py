@@ -1,0 +1,73 @@
+"""`reader ARGS` run in this process through the command line's own entry point
+(`reader.cli.main`), with stdin, stdout and stderr as byte pipes and the environment given:
+what a subprocess on pipes would see, without starting an interpreter for each command. For
+what only a real process shows (a terminal, the interpreter's own streams), use a subprocess
+or `helpers.terminal.run_on_terminal`."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from reader.cli import main
+
+
+@dataclass(frozen=True)
+class PipedRun:
+    """What one run wrote to stdout and stderr (bytes) and its exit status."""
+
+    stdout: bytes
+    stderr: bytes
+    status: int
+
+
+def _pipe(data: bytes = b"") -> io.TextIOWrapper:
+    """A text stream over bytes, as Python's own streams on a pipe (UTF-8, `\\n` kept)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="", write_through=True)
+
+
+@contextmanager
+def _environment(env: Mapping[str, str | None]) -> Iterator[None]:
+    """`os.environ` with `env` applied (None removes a name), restored afterwards."""
+    saved = {name: os.environ.get(name) for name in env}
+    try:
+        for name, value in env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_piped(
+    args: tuple[str, ...] | list[str], env: Mapping[str, str | None], *, stdin: bytes = b""
+) -> PipedRun:
+    """`reader ARGS` with stdin holding `stdin`, stdout and stderr on pipes, and `env` (names
+    to set, or None to remove) in the environment."""
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    stdin_pipe, stdout_pipe, stderr_pipe = _pipe(stdin), _pipe(), _pipe()
+    try:
+        sys.stdin, sys.stdout, sys.stderr = stdin_pipe, stdout_pipe, stderr_pipe
+        with _environment(env):
+            try:
+                status = main(list(args))
+            except SystemExit as stop:  # argparse: --help, a usage error
+                status = stop.code if isinstance(stop.code, int) else 1
+        stdout_pipe.flush()
+        stderr_pipe.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+    out = stdout_pipe.buffer
+    err = stderr_pipe.buffer
+    assert isinstance(out, io.BytesIO) and isinstance(err, io.BytesIO)
+    return PipedRun(out.getvalue(), err.getvalue(), status)
