@@ -651,17 +651,20 @@ def _layout_cached(text: str, width: int, mode: BidiMode, harakat: bool) -> tupl
 
 
 def layout(
-    text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True
+    text: str, width: int, mode: BidiMode = "app", *, harakat: bool = True, cache: bool = True
 ) -> list[VisualLine]:
     """Lay out one logical paragraph (no newlines) in `width` cells: its screen lines, top to
     bottom in reading order. Offsets in the result index `text` as given.
 
     A paragraph always gives at least one line (an empty one for empty text). Lines never
     exceed `width`, except that a wide character is never split: at width 1 it takes 2 cells.
-    Results are cached per (text, width, mode, harakat) and immutable.
+    Results are cached per (text, width, mode, harakat) and immutable; `cache=False` lays the
+    paragraph out afresh and keeps nothing (text laid out once, such as a long paragraph).
     """
     _check_mode(mode)
     with _no_gc():
+        if not cache:
+            return list(_layout_cached.__wrapped__(text, width, mode, harakat))
         return list(_layout_cached(text, width, mode, harakat))
 
 
