@@ -88,7 +88,7 @@ async def test_paging_through_a_long_article_shows_every_line_once() -> None:
         view = app.query_one(ArticleView)
         await pilot.pause()
         expected = expected_lines(article, 69)
-        assert sum(view._known) < len(blocks) // 3  # only what was on screen was laid out
+        assert view.blocks_laid_out < len(blocks) // 3  # only what was on screen was laid out
         height = view.scrollable_content_region.height
         pages = 0
         while True:
@@ -259,7 +259,7 @@ async def test_a_long_paragraph_is_laid_out_only_as_far_as_it_is_shown() -> None
         await pilot.pause()
         height = view.scrollable_content_region.height
         assert screen_rows(view) == expected[:height]
-        lazy = view._block_layout(1)
+        lazy = view.block_layout(1)
         assert isinstance(lazy, LazyLayout)
         assert not lazy.complete and lazy.rows_known < len(expected) // 3
         # The middle of the paragraph: the line index on screen is the real one.
@@ -290,7 +290,7 @@ async def test_a_long_paragraph_is_laid_out_only_as_far_as_it_is_shown() -> None
         # The end: wrapped whole, the height is exact.
         view.action_bottom()
         await pilot.pause()
-        assert lazy.complete or view._block_layout(1) is not lazy
+        assert lazy.complete or view.block_layout(1) is not lazy
         assert view.virtual_size.height == len(expected)
         y = int(view.scroll_offset.y)
         assert screen_rows(view) == expected[y : y + height]

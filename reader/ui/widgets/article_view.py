@@ -302,6 +302,18 @@ class ArticleView(ScrollView, can_focus=True):
             return 0
         return self.visible_range()[0]
 
+    @property
+    def blocks_laid_out(self) -> int:
+        """How many blocks are laid out exactly; the others' heights (and so the scroll
+        range) are estimates until they come near the screen."""
+        return sum(self._known)
+
+    def block_layout(self, block: int) -> list[VisualLine] | LazyLayout:
+        """Block `block` as laid out at the current width: its lines, or for a paragraph of
+        `LONG_PARAGRAPH` characters or more the `LazyLayout` drawing it (wrapped only as far
+        as it has been shown)."""
+        return self._block_layout(block)
+
     def line_texts(self) -> list[str]:
         """Every visual line as `reader render` prints it (indent + text); lays out everything."""
         result: list[str] = []
