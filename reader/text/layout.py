@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -315,7 +315,6 @@ def _wrap(
     line_start, used, previous_end, pieces = (pos, 0, pos, []) if state is None else state
     append = pieces.append
     lines: list[_Line] = []
-    run: list[Template] | None  # the glyphs of a cut word on the current line
     tabs = text.find("\t", previous_end, endpos) >= 0
     for match, (templates, cells) in zip(matches, entries, strict=True):
         start, end = match.span()
@@ -334,33 +333,14 @@ def _wrap(
                 end = word_end
             else:
                 if used and not middle:
-                    lines.append((line_start, start, used, pieces))
-                    line_start = start
-                    used = 0
-                    if keep:
-                        pieces = []
-                        append = pieces.append
-                previous_end = word_end
-                run = None
-                for template in chain(head, glyphs):  # offsets into `text`: base 0
-                    _text, glyph_cells, glyph_start, _end = template
-                    if glyph_start >= endpos:
-                        previous_end = glyph_start
-                        break
-                    if used + glyph_cells > width and used:
-                        lines.append((line_start, glyph_start, used, pieces))
-                        line_start = glyph_start
-                        used = 0
-                        if keep:
-                            pieces = []
-                            append = pieces.append
-                            run = None
-                    if keep:
-                        if run is None:
-                            run = []
-                            append((run, 0))
-                        run.append(template)
-                    used += glyph_cells
+                    line_start, used, pieces = _break(lines, line_start, start, used, pieces, keep)
+                # offsets into `text`: base 0; a cut may stop at `endpos`
+                cut = _cut_word(
+                    chain(head, glyphs), 0, endpos, width, keep, lines, line_start, used, pieces
+                )
+                line_start, used, pieces, stopped = cut
+                append = pieces.append
+                previous_end = word_end if stopped is None else stopped
                 continue
         gap = start - previous_end
         if tabs and gap:
@@ -386,12 +366,8 @@ def _wrap(
             used += gap_cells + cells
         else:
             if used:
-                lines.append((line_start, start, used, pieces))
-                line_start = start
-                used = 0
-                if keep:
-                    pieces = []
-                    append = pieces.append
+                line_start, used, pieces = _break(lines, line_start, start, used, pieces, keep)
+                append = pieces.append
             if cells <= width:  # the word fits the new line whole
                 if keep and templates:
                     append((templates, start))
@@ -399,25 +375,56 @@ def _wrap(
             else:  # a word wider than the line: cut between glyphs
                 if isinstance(templates, str):
                     templates = tuple([(form, 1, at, at + 1) for at, form in enumerate(templates)])
-                run = None
-                for template in templates:
-                    glyph_cells = template[1]
-                    if used + glyph_cells > width and used:
-                        lines.append((line_start, template[2] + start, used, pieces))
-                        line_start = template[2] + start
-                        used = 0
-                        if keep:
-                            pieces = []
-                            append = pieces.append
-                            run = None
-                    if keep:
-                        if run is None:
-                            run = []
-                            append((run, start))
-                        run.append(template)
-                    used += glyph_cells
+                cut = _cut_word(
+                    templates, start, endpos, width, keep, lines, line_start, used, pieces
+                )
+                line_start, used, pieces, _stopped = cut
+                append = pieces.append
         previous_end = end
     return lines, (line_start, used, previous_end, pieces)
+
+
+def _break(
+    lines: list[_Line], line_start: int, at: int, used: int, pieces: list[_Piece], keep: bool
+) -> tuple[int, int, list[_Piece]]:
+    """End the open line at `at` (appended to `lines`); returns the new open line's start,
+    cells used and pieces (the same empty list when no pieces are kept)."""
+    lines.append((line_start, at, used, pieces))
+    return at, 0, [] if keep else pieces
+
+
+def _cut_word(
+    glyphs: Iterable[Template],
+    base: int,
+    endpos: int,
+    width: int,
+    keep: bool,
+    lines: list[_Line],
+    line_start: int,
+    used: int,
+    pieces: list[_Piece],
+) -> tuple[int, int, list[_Piece], int | None]:
+    """Go on wrapping a word wider than a line between its glyphs (template offsets count
+    from `base`): the one loop for a long word shaped in pieces (base 0) and an ordinary
+    word wider than the line (base: the word's start). The lines that fill are appended to
+    `lines`; returns the open line (start, cells used, pieces) and where wrapping stopped,
+    at the first glyph at or after `endpos` (None: the word was wrapped whole)."""
+    run: list[Template] | None = None  # the word's glyphs on the current line
+    for template in glyphs:
+        glyph_cells = template[1]
+        at = template[2] + base
+        if at >= endpos:
+            return line_start, used, pieces, at
+        if used + glyph_cells > width and used:
+            line_start, used, pieces = _break(lines, line_start, at, used, pieces, keep)
+            run = None
+        if keep:
+            if run is None:
+                run = []
+                pieces.append((run, base))
+            run.append(template)
+        used += glyph_cells
+    return line_start, used, pieces, None
 
 
 def _wrap_all(
