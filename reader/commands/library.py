@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from reader.commands import tell_stderr
-from reader.commands.output import Out, cell, cells, fit, fit_visual, isolate
+from reader.commands.output import Out, cell, cells, fit, isolate
 from reader.text.sanitize import json_safe, printable
 
 if TYPE_CHECKING:
@@ -318,12 +318,8 @@ def table_lines(summaries: list[Any], total_width: int, visual_mode: str | None)
     yield rule("┡", "━", "╇", "┩")
     memo: dict[tuple[str, bool], str] = {}
     for summary in summaries:
-        shown = printable(summary.title, line=True)
         mark = "  " if summary.read else _UNREAD_MARK
-        if visual_mode is not None:
-            title = mark + fit_visual(shown, title_width - 2, visual_mode, memo)
-        else:
-            title = mark + fit(shown, title_width - 2)
+        title = mark + cell(summary.title, title_width - 2, visual_mode, memo)
         date = (summary.published or summary.added)[:10]
         count = str(summary.highlights) if summary.highlights else ""
         cells = (
