@@ -51,6 +51,8 @@ def _blank(match: re.Match[str]) -> str:
 def neutralize(text: str) -> str:
     """`text` with every escape sequence and control character (but tab) replaced by a
     zero-width, bidi-neutral placeholder: same length, so offsets are unchanged."""
+    if text.isprintable():  # (every match starts with a character that is not: most text)
+        return text
     return _HIDDEN_RE.sub(_blank, text)
 
 
@@ -62,6 +64,8 @@ def has_hidden(text: str) -> bool:
 def sanitize(text: str, tab_size: int = TAB_SIZE) -> str:
     """Text safe to store and print: escape sequences removed whole, controls other than
     newline and tab dropped, tabs expanded to `tab_size` columns, CRLF/CR made newlines."""
+    if text.isprintable():  # no control, escape, tab or line break to deal with: most text
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
