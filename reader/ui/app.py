@@ -1,7 +1,8 @@
 """The reader app: one factory (`make_app`) for the command line and the tests.
 
-Settings it keeps in the store: `theme`, `bidi_mode`, `reading_width`, `harakat`, and the reading
-position of each article (`position:<id>`).
+Settings it keeps in the store: `theme`, `bidi_mode`, `reading_width`, `harakat`, the reading
+position of each article (`position:<id>`), and `watch_interval`: how often, in seconds, the app
+looks for changes other processes made (default 2; 0 never; `READER_WATCH_SECONDS` overrides it).
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ from reader.text.modes import BIDI_ENV, BidiMode, resolve_bidi_mode
 from reader.text.sanitize import printable
 from reader.ui.base import DEFAULT_READING_WIDTH, MIN_READING_WIDTH, ReaderBase
 from reader.ui.commands import READING_WIDTHS, BindingCommands
-from reader.ui.messages import MarkRead, OpenArticle, SaveDone, ShowAllNotes, ShowLibrary
+from reader.ui.messages import (
+    CheckForChanges,
+    MarkRead,
+    OpenArticle,
+    SaveDone,
+    ShowAllNotes,
+    ShowLibrary,
+)
 from reader.ui.saving import Saver
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.shaped import ShapedNotification, shaped
@@ -52,6 +60,26 @@ if TYPE_CHECKING:
     from reader.ui.screens.library import LibraryScreen
 
 APP_CSS = Path(__file__).with_name("app.tcss")
+
+WATCH_ENV = "READER_WATCH_SECONDS"
+WATCH_SETTING = "watch_interval"
+#: Seconds between looks for changes made by other processes, unless the setting says otherwise.
+WATCH_SECONDS = 2.0
+
+
+def watch_interval(saved: object) -> float:
+    """$READER_WATCH_SECONDS, else the saved setting, else WATCH_SECONDS; 0 turns watching off."""
+    for value in (os.environ.get(WATCH_ENV), saved):
+        if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        try:
+            seconds = float(value)
+        except ValueError:
+            continue
+        if seconds >= 0:
+            return seconds
+    return WATCH_SECONDS
+
 
 #: Width of Textual's notification toasts (its Toast CSS: `width: 60; max-width: 50%`).
 TOAST_WIDTH = 60
@@ -168,6 +196,15 @@ class ReaderApp(ReaderBase):
         self._ready_to_save = True
         if self._refresh_target is not None:
             self.set_timer(0.1, self._refresh_opened_article)
+        interval = watch_interval(self.store.get_setting(WATCH_SETTING))
+        if interval > 0:
+            self.set_interval(interval, self.check_for_changes)
+
+    def check_for_changes(self) -> None:
+        """Ask the screen on show to look for changes other processes made (it compares the
+        store's stamps, a few `stat` calls, and reads again only what changed)."""
+        if self.screen_stack:
+            self.screen.post_message(CheckForChanges())
 
     def on_save_done(self, message: SaveDone) -> None:
         """A background save finished (or has news): run its callback here, on the UI thread."""

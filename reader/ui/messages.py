@@ -47,6 +47,13 @@ class MarkRead(Message):
     read: bool = True
 
 
+@dataclass
+class CheckForChanges(Message):
+    """Time to look whether another process (`reader add`, `refresh`, `import`) changed the
+    database: the app's timer sends it to the screen on show every `watch_interval` seconds,
+    and the screen compares the store's stamps with what it shows (a few `stat` calls)."""
+
+
 # ------------------------------------------------------------------ the reading view
 
 

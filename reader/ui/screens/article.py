@@ -27,6 +27,7 @@ from reader.ui.messages import (
     AskEntityName,
     AskEntityType,
     AskPick,
+    CheckForChanges,
     EditNote,
     EntitySelected,
     HighlightsChanged,
@@ -128,6 +129,8 @@ class ArticleScreen(Screen[None]):
         self._position_dirty = False
         self._position = 0
         self._find_bar: FindBar | None = None
+        self._annotations_stamp: tuple[int, int, int] | None = None
+        """The article's annotation file as it was when its highlights were read."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -176,6 +179,7 @@ class ArticleScreen(Screen[None]):
         self.article = article
         offset = self.reader.store.get_setting(position_key(article.id), 0)
         self._position = offset if isinstance(offset, int) else 0
+        self._annotations_stamp = self.reader.store.annotations_stamp(article.id)
         self.view.set_article(article, offset=self._position)
         self._matches = []
         self._match_index = -1
@@ -187,6 +191,19 @@ class ArticleScreen(Screen[None]):
         query = self._find_query()
         if query and self._find_open():
             self._run_find(query, jump=False)
+
+    def on_check_for_changes(self, message: CheckForChanges) -> None:
+        """The app's timer: when another process saved highlights of this article (`reader
+        import`), show them as saved now; the cursor, selection and place stay. Not while a
+        save of this app is still waiting: that is looked at again on the next tick."""
+        stamp = self.reader.store.annotations_stamp(self.article.id)
+        if stamp == self._annotations_stamp or self.reader.saver.pending:
+            return
+        self._annotations_stamp = stamp
+        try:
+            self.view.reload_annotations()
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
 
     def replace_article(self, article: Article) -> None:
         """The same article changed on disk: show the new text near the same place."""

@@ -27,7 +27,7 @@ from reader.store.database import ChangeStamp
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
-from reader.ui.messages import MarkRead, OpenArticle
+from reader.ui.messages import CheckForChanges, MarkRead, OpenArticle
 from reader.ui.screens.common import short_source
 from reader.ui.screens.manage import ManagedLibrary
 from reader.ui.shaped import shaped_cell
@@ -248,6 +248,10 @@ class LibraryScreen(ManagedLibrary):
         """Back from an article: counts may have changed; keys go to the list again."""
         self.reload_if_changed()
         self.query_one(DataTable).focus()
+
+    def on_check_for_changes(self, message: CheckForChanges) -> None:
+        """The app's timer: show what other processes added, changed or removed, if anything."""
+        self.reload_if_changed()
 
     def reload_if_changed(self) -> bool:
         """Read the list again if any process changed the library since it was read (a few

@@ -208,6 +208,18 @@ class ReadingView(ArticleView):
             self.annotations = list(self.store.annotations_for(article.id))
         self._draw_highlights()
 
+    def reload_annotations(self) -> bool:
+        """Show the article's highlights as saved now (another process changed them): the
+        cursor, selection and scroll position stay. False when nothing changed."""
+        if self.store is None or self.article is None:
+            return False
+        saved = list(self.store.annotations_for(self.article.id))
+        if {a.id: a for a in saved} == {a.id: a for a in self.annotations}:
+            return False
+        self.annotations = saved
+        self._notes_changed()
+        return True
+
     @property
     def text(self) -> str:
         """The open article's logical text."""
