@@ -402,3 +402,49 @@ def test_a_feed_entry_never_replaces_the_page_it_links(tmp_path: Path, serve: Se
         assert kept is not None and kept.text == full.text and teaser not in kept.text
         [note] = store.annotations_for(full.id)
         assert note.note == "على النص الكامل" and not note.orphan
+
+
+def _remove_on_a_terminal(db: Path, article_id: str, answer: str) -> str:
+    """`reader remove ID` on a pseudo-terminal, answering its question; what it printed."""
+    import select
+
+    master, slave = os.openpty()
+    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reader", "remove", article_id],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while b"[y/N]" not in seen:
+            ready, _, _ = select.select([master], [], [], 60)
+            assert ready, f"no question on the terminal: {seen!r}"
+            seen += os.read(master, 4096)
+        os.write(master, f"{answer}\n".encode())
+        assert process.wait(timeout=60) == (0 if answer == "y" else 1)
+        while select.select([master], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    return seen.decode("utf-8", "replace")
+
+
+def test_remove_asks_on_a_terminal(db: Path) -> None:
+    guide = guide_id(db)
+    annotate(db, guide, ("ملاحظة",))
+    said = _remove_on_a_terminal(db, guide, "n")
+    assert "has 1 highlight (1 note)" in said and "Nothing was removed." in said
+    assert guide in listed(db)
+    said = _remove_on_a_terminal(db, guide, "y")
+    assert "and 1 highlight." in said
+    assert guide not in listed(db, "--all")
