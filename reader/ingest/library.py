@@ -137,11 +137,18 @@ def reanchor_annotations(store: Store, old: Article, new: Article) -> list[Annot
     return list(report.annotations)
 
 
-def save_articles(store: Store, articles: Sequence[Article], report: AddReport) -> None:
-    """Insert new articles, replace changed ones (keeping `added`), skip identical ones.
+def save_articles(
+    store: Store,
+    articles: Sequence[Article],
+    report: AddReport,
+    known: KnownArticles | None = None,
+) -> None:
+    """Insert new articles, replace changed ones (keeping `added`), skip identical ones and
+    ones the library holds under another id (`report.duplicates`).
 
     One write of the library index for the whole batch; annotations of articles
-    whose text changed are re-anchored afterwards.
+    whose text changed are re-anchored afterwards. Callers saving several batches (a
+    refresh, a big folder) pass one `known` for all of them: it is read once.
     """
     unique: dict[str, Article] = {}
     for article in articles:
@@ -150,12 +157,11 @@ def save_articles(store: Store, articles: Sequence[Article], report: AddReport) 
     updated: list[Article] = []
     changed_text: list[tuple[Article, Article]] = []
     now = now_iso()
-    known: KnownArticles | None = None  # read when the first new article needs it
+    if known is None:
+        known = KnownArticles(store.article_identities)
     for article in unique.values():
         old = store.get_article(article.id)
         if old is None:
-            if known is None:
-                known = KnownArticles(store.article_identities())
             existing = known.match(article)
             if existing is not None:
                 report.duplicates.append(Duplicate(article, existing.id, existing.title))
@@ -213,15 +219,23 @@ def identity_keys(
 class KnownArticles:
     """The library's articles by every key that identifies them (`identity_keys`), to tell an
     article arriving again under another id: another address of a page, the same story in
-    two feeds, a saved page and its feed entry. Built from the library index alone."""
+    two feeds, a saved page and its feed entry. Built from the library index alone, when the
+    first article is looked up (`identities` reads it), and kept up to date with `add`."""
 
-    def __init__(self, identities: Sequence[ArticleIdentity]) -> None:
-        self._by_key: dict[str, ArticleIdentity] = {}
-        for known in identities:
-            for key in identity_keys(
-                known.source, known.entry_id, known.canonical_url, known.body, True
-            ):
-                self._by_key.setdefault(key, known)
+    def __init__(self, identities: Callable[[], Sequence[ArticleIdentity]]) -> None:
+        self._identities = identities
+        self._keys_read: dict[str, ArticleIdentity] | None = None
+
+    @property
+    def _by_key(self) -> dict[str, ArticleIdentity]:
+        if self._keys_read is None:
+            self._keys_read = {}
+            for known in self._identities():
+                for key in identity_keys(
+                    known.source, known.entry_id, known.canonical_url, known.body, True
+                ):
+                    self._keys_read.setdefault(key, known)
+        return self._keys_read
 
     @staticmethod
     def _keys(article: Article) -> list[str]:
@@ -316,11 +330,12 @@ def add_targets(
     items = _expand(targets, report)
     total = len(items)
     pending: list[tuple[str, list[Article]]] = []
+    known = KnownArticles(store.article_identities)
 
     def flush() -> None:
         batch = [article for _, articles in pending for article in articles]
         try:
-            save_articles(store, batch, report)
+            save_articles(store, batch, report, known)
         except ReaderError as error:
             report.failed.extend((value, str(error)) for value, _ in pending)
         pending.clear()
@@ -479,7 +494,7 @@ def remove_feed(store: Store, url: str) -> None:
 
 
 def _refresh_one(
-    store: Store, feed: Feed, report: RefreshReport, result: FetchResult
+    store: Store, feed: Feed, report: RefreshReport, result: FetchResult, known: KnownArticles
 ) -> FeedResult:
     outcome = FeedResult(url=feed.url, title=feed.title)
     checked = now_iso()
@@ -499,7 +514,7 @@ def _refresh_one(
         seen.update(keys)
         fresh.append(article)
     added = AddReport()
-    save_articles(store, fresh, added)
+    save_articles(store, fresh, added, known)
     keys = [key for article in parsed.articles for key in entry_keys(article)]
 
     def refreshed(saved: Feed) -> None:
@@ -570,6 +585,7 @@ def refresh_feeds(
     stop the others.
     """
     feeds = store.list_feeds()
+    known = KnownArticles(store.article_identities)  # one read for every feed's new entries
     outcomes: dict[int, FeedResult] = {}
     parts = [RefreshReport() for _ in feeds]
     for done, (index, fetched) in enumerate(_fetch_feeds(feeds, workers), start=1):
@@ -577,7 +593,7 @@ def refresh_feeds(
         try:
             if isinstance(fetched, Exception):
                 raise fetched
-            outcome = _refresh_one(store, feed, parts[index], fetched)
+            outcome = _refresh_one(store, feed, parts[index], fetched, known)
         except ReaderError as error:
             outcome = FeedResult(url=feed.url, title=feed.title, error=str(error))
         except Exception as error:  # one broken feed must not stop the rest
