@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.arabic import type_text
 from helpers.told import Told
 from helpers.waits import search_palette, settle
 from rich.cells import cell_len
@@ -57,7 +58,7 @@ async def test_library_lists_newest_first_and_filters_as_you_type(app_factory: F
         assert str(table.get_row_at(1)[1]).strip() == "example.com"  # a Text cell, padded
         assert table.get_row_at(1)[2] == "2025-01-05"
         # Typing Arabic on the list starts the filter; harakat and alef forms are folded.
-        await pilot.press(*"الرياض")
+        await type_text(pilot, "الرياض")
         await pilot.pause()
         assert app.screen.query_one("#filter", Input).value == "الرياض"
         assert [key.value for key in table.rows] == ["arabic0000000002"]
@@ -216,7 +217,7 @@ async def test_theme_switching_is_remembered(app_factory: Factory, db_path: Path
         await search_palette(pilot, "Theme")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press(*"sepia")
+        await type_text(pilot, "sepia")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

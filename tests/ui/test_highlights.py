@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.arabic import type_text
 from helpers.waits import search_palette
 from rich.cells import cell_len
 from rich.color import Color as RichColor
@@ -248,8 +249,7 @@ async def test_note_on_a_highlight_is_written_in_arabic_and_read_back(tmp_path: 
         view.select_span(0, 10)
         await pilot.press("1", "n")
         assert isinstance(app.screen, NoteScreen)
-        for char in note:
-            await pilot.press("space" if char == " " else char)
+        await type_text(pilot, note)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen.query_one(ReadingView), ReadingView)
@@ -342,8 +342,7 @@ async def test_tags_key_edits_tags_and_notes_pane_filters_by_tag(tmp_path: Path)
         view.select_span(first, first + 6)
         await pilot.press("1", "t")
         assert isinstance(app.screen, NoteScreen)
-        for char in "تقنية":
-            await pilot.press(char)
+        await type_text(pilot, "تقنية")
         await pilot.press("ctrl+s")
         await pilot.pause()
         second = text.index("ChatGPT")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers.arabic import type_text
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.keys import format_key
@@ -268,8 +269,7 @@ NOTE = "ملاحظة طويلة كتبتها عن هذا الخبر"
 
 async def _type_note(pilot: Pilot[None], text: str) -> None:
     """Type `text` one key event per character, as a terminal sends it."""
-    for char in text:
-        await pilot.press("space" if char == " " else char)
+    await type_text(pilot, text)
 
 
 def _stored_notes(tmp_path: Path) -> list[str]:

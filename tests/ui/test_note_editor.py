@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.arabic import keys_handled
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -38,17 +39,17 @@ class EditorApp(App[None]):
 
 
 async def _type(pilot: Pilot[None], text: str) -> None:
-    """Type `text` as a terminal would send it: one key event per character."""
+    """Type `text` as a terminal would send it: one key event per character, sent at once as
+    fast typing is (Enter through `pilot.press`)."""
     for char in text:
-        if char == " ":
-            await pilot.press("space")
-        elif char == "\n":
+        if char == "\n":
             await pilot.press("enter")
-        elif char.isalnum():
-            await pilot.press(char)
+        elif char == " " or char.isalnum():
+            pilot.app.post_message(events.Key("space" if char == " " else char, char))
         else:  # harakat and punctuation: the key event carries the character itself
             pilot.app.post_message(events.Key(f"char_{ord(char):x}", char))
-            await pilot.pause()
+    await keys_handled(pilot)
+    await pilot.pause()
 
 
 def _cursor_cells(editor: NoteEditor, row: int) -> list[int]:

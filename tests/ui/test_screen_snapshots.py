@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
+from helpers.arabic import keys_handled
 from helpers.waits import entities_listed, search_palette, settle
 from textual import events
 from textual.pilot import Pilot
@@ -27,15 +28,14 @@ NOTE = "ملاحظة: عرض ماسك مثير للجدل"
 
 
 async def _type(pilot: Pilot[None], text: str) -> None:
-    """Type `text` as a terminal sends it: one key event per character."""
+    """Type `text` as a terminal sends fast typing: one key event per character, at once."""
     for char in text:
-        if char == " ":
-            await pilot.press("space")
-        elif char.isalnum():
-            await pilot.press(char)
+        if char == " " or char.isalnum():
+            pilot.app.post_message(events.Key("space" if char == " " else char, char))
         else:  # punctuation: the key event carries the character itself
             pilot.app.post_message(events.Key(f"char_{ord(char):x}", char))
-            await pilot.pause()
+    await keys_handled(pilot)
+    await pilot.pause()
 
 
 async def _article(pilot: Pilot[None]) -> None:
