@@ -12,6 +12,7 @@ import pytest
 
 from reader.models import Article, Block, Feed
 from reader.notes.anchors import make_annotation
+from reader.search import search
 from reader.store.counts import SETTLED_NS
 from reader.store.database import Store
 from reader.store.salvage import all_valid, record_problem
@@ -158,3 +159,23 @@ def test_the_fast_check_finds_what_the_record_check_finds(doc: object) -> None:
     assert all_valid("article", {"a": good, "b": good})
     assert record_problem("article", doc) is not None
     assert not all_valid("article", {"a": good, "b": doc})
+
+
+def test_search_follows_another_process_also_after_a_quiet_spell(db: Path) -> None:
+    """The search index skips comparing every article while the store's change stamp has
+    not moved; a note saved by another process is found at once all the same, also a second
+    one saved within the same tick of the file system's clock."""
+    with Store.open(db) as store, Store.open(db) as other:
+        settle(store.annotations_dir)
+        assert search(store, "جديدة") == []
+        assert search(store, "جديدة") == []  # nothing changed: the kept stamp answers
+        other.add_annotation(make_annotation(article(5), 30, 35, note="ملاحظة جديدة"))
+        assert [r.article_id for r in search(store, "جديدة")] == ["scale-005"]
+        tick = store.annotations_dir.stat().st_mtime_ns
+        other.add_annotation(make_annotation(article(6), 30, 35, note="ملاحظة طازجة"))
+        os.utime(store.annotations_dir, ns=(tick, tick))
+        assert [r.article_id for r in search(store, "طازجة")] == ["scale-006"]
+        other.put_article(article(ARTICLES))
+        assert [r.article_id for r in search(store, f"المقال {ARTICLES}")][:1] == [
+            f"scale-{ARTICLES:03d}"
+        ]
