@@ -1,11 +1,12 @@
 """Who and what an article mentions: people, organisations, places, money, dates.
 
-A CRF trained on ANERcorp (`tools/ner_train.py`) tags each sentence; gazetteers
-and context rules add what the 2007 corpus cannot know (Latin-script companies, recent
-names); regular expressions find money, dates and percentages. Then every name found once
-is found everywhere in the article, mentions of one entity are grouped (إيلون ماسك, ماسك
-and a misspelt مسك), proclitics stay out of mention spans, and the reader's corrections are
-applied. Offsets are logical indices into the text given.
+A neural tagger trained on ANERcorp (`tools/tagger_train.py`, run in numpy by
+`reader.entities.tagger`) tags the article's sentences; the older CRF (`tools/ner_train.py`)
+stands in when the tagger's files are absent. Context rules add what the 2007 corpus cannot
+know (Latin-script companies); regular expressions find money, dates and percentages. Then
+every name found once is found everywhere in the article, mentions of one entity are
+grouped (إيلون ماسك, ماسك and a misspelt مسك), proclitics stay out of mention spans, and the
+reader's corrections are applied. Offsets are logical indices into the text given.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from reader.entities.features import (
     stem_variants,
     tokenize,
 )
+from reader.entities.tagger import WEIGHTS_FILE, NeuralTagger
 from reader.entities.wordlists import Gazetteers
 from reader.errors import ReaderError
 from reader.models import EntityCorrection
@@ -42,7 +44,8 @@ from reader.text.arabic import (
     fold_plain,
 )
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "ner.crfsuite"
+DATA_FOLDER = Path(__file__).resolve().parent / "data"
+MODEL_PATH = DATA_FOLDER / "ner.crfsuite"
 
 
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "MONEY", "DATE", "MISC")
@@ -293,6 +296,25 @@ def _found(doc: _Doc, span: Span) -> _Found:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Layers:
+    """Which steps correct the model's tags in `tag_words` (all on for the CRF)."""
+
+    gazetteer: bool = True
+    """Known people and organisations from the word lists override the model."""
+    gazetteer_latin_only: bool = False
+    """...but only names in Latin script, which ANERcorp's model never saw."""
+    latin: bool = True
+    """Latin-script brand-shaped words become organisations."""
+    junk: bool = True
+    """Titles, stop words and punctuation alone are not entities."""
+
+
+#: The layers kept over the neural tagger: chosen on the development part (a model trained
+#: without it), then checked on the held-out part (benchmarks/bench_entities.py).
+NEURAL_LAYERS = Layers(gazetteer=True, gazetteer_latin_only=True, latin=True, junk=True)
+
+
 class Extractor:
     """The loaded model and gazetteers.
 
@@ -300,16 +322,33 @@ class Extractor:
     Extractor from one thread at a time (load one per worker).
     """
 
-    def __init__(self, tagger: pycrfsuite.Tagger, lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        tagger: pycrfsuite.Tagger,
+        lexicon: Lexicon,
+        neural: NeuralTagger | None = None,
+        layers: Layers | None = None,
+    ) -> None:
         self._tagger = tagger
+        self._neural = neural
         self._lexicon = lexicon
+        self.layers = layers or (NEURAL_LAYERS if neural is not None else Layers())
         self._patterns = _Patterns.build(lexicon)
         self._known_first = frozenset(key[0] for key in lexicon.entries) | lexicon.given
 
     @classmethod
-    def load(cls, model_path: Path | None = None, lists: Gazetteers | None = None) -> Extractor:
-        """Load the CRF model and fold the word lists (by default the shipped model, and the
-        shipped lists, which are read once per process)."""
+    def load(
+        cls,
+        model_path: Path | None = None,
+        lists: Gazetteers | None = None,
+        tagger_folder: Path | None = DATA_FOLDER,
+        layers: Layers | None = None,
+    ) -> Extractor:
+        """Load the models and fold the word lists (by default the shipped models and lists).
+
+        `model_path` is the CRF's; the neural tagger is read from `tagger_folder` when its
+        weights are there (they are shipped), else the CRF tags alone.
+        """
         path = model_path or MODEL_PATH
         if not path.is_file():
             raise ReaderError(
@@ -318,26 +357,68 @@ class Extractor:
             )
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
-        return cls(tagger, Lexicon.build(lists))
+        lexicon = Lexicon.build(lists)
+        neural = None
+        if tagger_folder is not None and (tagger_folder / WEIGHTS_FILE).is_file():
+            neural = NeuralTagger.load(tagger_folder, lexicon)
+        return cls(tagger, lexicon, neural, layers)
+
+    @property
+    def neural(self) -> bool:
+        """True when the neural tagger tags (not the CRF)."""
+        return self._neural is not None
 
     # -- sentence level -----------------------------------------------------------------
 
-    def tag_words(self, words: Sequence[str], cache: dict[str, Any] | None = None) -> list[str]:
+    def tag_words(self, words: Sequence[str]) -> list[str]:
         """BIO tags over ANERcorp's PERS/ORG/LOC/MISC for one tokenized sentence.
 
-        The CRF's tags, corrected by gazetteer matches and context rules; the benchmark
-        scores exactly this.
+        The model's tags, corrected by the `layers`; the benchmark scores exactly this.
         """
-        if not words:
-            return []
+        return self.tag_sentences([words])[0]
+
+    def tag_sentences(
+        self, sentences: Sequence[Sequence[str]], cache: dict[str, Any] | None = None
+    ) -> list[list[str]]:
+        """`tag_words` for many sentences at once (the neural tagger batches them)."""
         lexicon = self._lexicon
+        folded = [[fold_plain(w) for w in words] for words in sentences]
+        gaz = [gazetteer_tags(lexicon, f) for f in folded]
+        out = self._model(sentences, folded, gaz, cache)
+        layers = self.layers
+        for tags, words, f, g in zip(out, sentences, folded, gaz, strict=True):
+            if layers.gazetteer:
+                self._apply_gazetteer(tags, f, g, layers.gazetteer_latin_only)
+            if layers.latin:
+                self._apply_rules(tags, words, f)
+            if layers.junk:
+                self._drop_junk(tags, words, f)
+        return out
+
+    def model_tags(self, words: Sequence[str]) -> list[str]:
+        """The model's own BIO tags for one tokenized sentence, before any layer."""
         folded = [fold_plain(w) for w in words]
-        gaz = gazetteer_tags(lexicon, folded)
-        tags = self._crf(words, folded, gaz, cache)
-        self._apply_gazetteer(tags, folded, gaz)
-        self._apply_rules(tags, words, folded)
-        self._drop_junk(tags, words, folded)
-        return tags
+        return self._model([words], [folded], [gazetteer_tags(self._lexicon, folded)], None)[0]
+
+    def _model(
+        self,
+        sentences: Sequence[Sequence[str]],
+        folded: Sequence[Sequence[str]],
+        gaz: Sequence[Sequence[str]],
+        cache: dict[str, Any] | None,
+    ) -> list[list[str]]:
+        """The neural tagger's tags for every sentence, or the CRF's without it."""
+        neural = self._neural
+        if neural is None:
+            return [
+                self._crf(w, f, g, cache) if w else []
+                for w, f, g in zip(sentences, folded, gaz, strict=True)
+            ]
+        encoded = [
+            neural.encode(w, f, g) for w, f, g in zip(sentences, folded, gaz, strict=True) if w
+        ]
+        tagged = iter(neural.tag(encoded))
+        return [next(tagged) if w else [] for w in sentences]
 
     def crf_tags(self, words: Sequence[str]) -> list[str]:
         """The CRF's own BIO tags for one tokenized sentence, before gazetteers and rules."""
@@ -354,8 +435,12 @@ class Extractor:
         features = sentence_features(self._lexicon, words, folded, gaz, cache)
         return list(self._tagger.tag(features))
 
-    def _apply_gazetteer(self, tags: list[str], folded: Sequence[str], gaz: Sequence[str]) -> None:
+    def _apply_gazetteer(
+        self, tags: list[str], folded: Sequence[str], gaz: Sequence[str], latin_only: bool = False
+    ) -> None:
         """Known names win where the CRF found nothing or only part of them.
+
+        With `latin_only`, only names in Latin script (which ANERcorp's models never saw).
 
         People and organisations only: the CRF tags places better than a list does (on the
         development part, overriding it with the place list added 14 wrong places for 5).
@@ -366,6 +451,8 @@ class Extractor:
             if conjunction and tags[start].startswith("I-"):
                 tags[start] = "B-" + tags[start][2:]  # "X وY": two names, not one
             latin = any(c.isascii() and c.isalpha() for f in folded[start:end] for c in f)
+            if latin_only and not latin:
+                continue
             if kind == "BODY" or (kind in ("LOC", "MISC") and not latin):
                 # Government bodies (وزارة الخارجية), events and products (كأس العالم) are
                 # names to some readers and common nouns to others, ANERcorp's taggers
@@ -460,10 +547,10 @@ class Extractor:
         folded = [fold_plain(t.text) for t in tokens]
         numeric = self._numeric(text)
         spans: list[Span] = []
-        cache: dict[str, Any] = {}
-        for first, last in sentences(text, tokens):
-            words = [t.text for t in tokens[first:last]]
-            for start, end, kind in bio_spans(self.tag_words(words, cache)):
+        ranges = sentences(text, tokens)
+        tagged = self.tag_sentences([[t.text for t in tokens[a:b]] for a, b in ranges], {})
+        for (first, _), tags in zip(ranges, tagged, strict=True):
+            for start, end, kind in bio_spans(tags):
                 spans.append((first + start, first + end, _FROM_CORPUS[kind]))
         spans = [s for s in spans if not _covers_numeric(tokens, s, numeric)]
         known = self._known_first | frozenset(folded[s[0]] for s in spans)

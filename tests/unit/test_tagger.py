@@ -1,0 +1,139 @@
+"""The neural entity tagger: shipped weights and tables, their signature, fallback and damage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reader.entities.extractor import DATA_FOLDER, Extractor, bio_spans
+from reader.entities.features import Lexicon
+from reader.entities.tagger import CONFIG_FILE, WEIGHTS_FILE, NeuralTagger
+from reader.entities.tagger_inputs import (
+    CLUSTERS_FILE,
+    VECTORS_FILE,
+    VOCAB_FILE,
+    Tables,
+    tagger_signature,
+)
+from reader.errors import ReaderError
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+TABLES = (VECTORS_FILE, VOCAB_FILE, CLUSTERS_FILE)
+ANNAN = ["وقال", "كوفي", "أنان", "في", "نيويورك", "."]
+
+
+def _config() -> dict[str, object]:
+    loaded: dict[str, object] = json.loads((DATA_FOLDER / CONFIG_FILE).read_text("utf-8"))
+    return loaded
+
+
+def test_shipped_tagger_matches_its_signature() -> None:
+    config = _config()
+    hyper = config["hyper"]
+    assert isinstance(hyper, dict)
+    assert config["signature"] == tagger_signature(Lexicon.build(), DATA_FOLDER, hyper), (
+        "features, word lists, tables or tagger inputs changed: "
+        "rebuild with python tools/tagger_train.py"
+    )
+    assert config["development_part_left_out"] is False
+    assert (ROOT / str(config["rebuild"]).split()[-1]).is_file()
+
+
+def test_the_signature_changes_with_a_table(tmp_path: Path) -> None:
+    for name in TABLES:
+        shutil.copy(DATA_FOLDER / name, tmp_path / name)
+    hyper = _config()["hyper"]
+    assert isinstance(hyper, dict)
+    shipped = tagger_signature(Lexicon.build(), tmp_path, hyper)
+    with (tmp_path / CLUSTERS_FILE).open("a", encoding="utf-8") as stream:
+        stream.write("0101\tكلمة\n")
+    assert tagger_signature(Lexicon.build(), tmp_path, hyper) != shipped
+
+
+def test_tables_name_source_licence_and_script() -> None:
+    for name in (VOCAB_FILE, CLUSTERS_FILE):
+        header = (DATA_FOLDER / name).read_text(encoding="utf-8").split("\n", 1)[0]
+        assert header.startswith("# ")
+        assert "SaudiNewsNet" in header and "CC BY-NC-SA 4.0" in header
+        assert "tools/entity_tables.py" in header
+    readme = (DATA_FOLDER / "README.md").read_text(encoding="utf-8")
+    for name in (*TABLES, WEIGHTS_FILE, CONFIG_FILE):
+        assert name in readme
+
+
+def test_model_files_stay_small() -> None:
+    names = (*TABLES, WEIGHTS_FILE, CONFIG_FILE, "ner.crfsuite")
+    assert sum((DATA_FOLDER / n).stat().st_size for n in names) <= 20_000_000
+
+
+def test_the_shipped_extractor_uses_the_tagger() -> None:
+    extractor = Extractor.load()
+    assert extractor.neural
+    assert bio_spans(extractor.model_tags(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
+    assert bio_spans(extractor.tag_words(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
+
+
+def test_a_batch_tags_as_its_sentences_one_by_one() -> None:
+    """Sentences of different lengths batched together: padding must not change a tag."""
+    extractor = Extractor.load()
+    text = SEED.read_text(encoding="utf-8")
+    lines = [line.split() for line in text.splitlines() if line.strip()][:12]
+    lines.insert(3, [])
+    batched = extractor.tag_sentences(lines)
+    assert batched == [extractor.tag_words(line) for line in lines]
+    assert any(bio_spans(tags) for tags in batched)
+
+
+def test_without_the_tagger_files_the_crf_tags(tmp_path: Path) -> None:
+    extractor = Extractor.load(tagger_folder=tmp_path)
+    assert not extractor.neural
+    assert bio_spans(extractor.tag_words(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
+
+
+@pytest.mark.parametrize("damaged", [WEIGHTS_FILE, CONFIG_FILE, VECTORS_FILE])
+def test_damaged_tagger_files_are_a_reader_error(tmp_path: Path, damaged: str) -> None:
+    for name in (*TABLES, WEIGHTS_FILE, CONFIG_FILE):
+        shutil.copy(DATA_FOLDER / name, tmp_path / name)
+    (tmp_path / damaged).write_bytes(b"\x93NUMPY not really")
+    with pytest.raises(ReaderError, match="reinstall reader"):
+        Extractor.load(tagger_folder=tmp_path)
+
+
+def test_cli_reports_damaged_tagger_in_one_sentence(tmp_path: Path) -> None:
+    """Through the CLI: one plain sentence, no traceback (the package copy is damaged)."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "reader", site / "reader")
+    (site / "reader" / "entities" / "data" / WEIGHTS_FILE).write_bytes(b"PK broken")
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "entities", str(SEED)],
+        capture_output=True,
+        text=True,
+        env={
+            "PYTHONPATH": str(site),
+            "READER_DB": str(tmp_path / "db.json"),
+            "HOME": str(tmp_path),
+        },
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "reinstall reader" in result.stderr
+
+
+def test_tables_load_with_unknown_words_as_zero() -> None:
+    tables = Tables.load(DATA_FOLDER)
+    assert tables.vectors.dtype == np.float16
+    assert len(tables.vocab) == tables.vectors.shape[0]
+    lexicon = Lexicon.build()
+    tagger = NeuralTagger.load(DATA_FOLDER, lexicon, tables)
+    encoded = tagger.encode(["زززقققططط", "في"])
+    assert encoded.words[0] == 0 and encoded.words[1] > 0
