@@ -21,7 +21,14 @@ import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
 from reader.entities.features import Lexicon
-from reader.entities.tagger_inputs import BROWN_PREFIXES, Encoded, Tables, char_ids, encode_sentence
+from reader.entities.tagger_inputs import (
+    BROWN_PREFIXES,
+    MAX_CHARS,
+    Encoded,
+    Tables,
+    char_ids,
+    encode_sentence,
+)
 from reader.errors import ReaderError
 
 Array = npt.NDArray[np.float32]
@@ -43,18 +50,17 @@ class _Lstm:
     w_rec: Array
     bias: Array
 
-    def run(self, x: Array, lengths: npt.NDArray[np.int64]) -> Array:
-        """Hidden states (B, T, H) over `x` (B, T, D); steps past a row's length are junk."""
-        batch, steps, _ = x.shape
+    def run(self, gates_in: Array, lengths: Sequence[int]) -> Array:
+        """Hidden states (B, T, H) from the input's share of the gates (B, T, 4H).
+
+        Rows come longest first; steps past a row's length are left zero.
+        """
+        batch, steps, _ = gates_in.shape
         hidden = self.w_rec.shape[0]
-        gates_in = x @ self.w_in + self.bias
         h = np.zeros((batch, hidden), dtype=np.float32)
         c = np.zeros((batch, hidden), dtype=np.float32)
         out = np.zeros((batch, steps, hidden), dtype=np.float32)
         live = batch
-        order = np.argsort(-lengths, kind="stable")
-        if not np.array_equal(order, np.arange(batch)):
-            raise ValueError("rows must come longest first")
         for t in range(steps):
             while live and lengths[live - 1] <= t:
                 live -= 1  # rows are sorted longest first: only the first `live` still run
@@ -110,62 +116,57 @@ class NeuralTagger:
 
     def emissions(self, sentences: Sequence[Encoded]) -> list[Array]:
         """Per sentence, the (T, tags) scores the CRF reads."""
-        if not sentences:
-            return []
+        if not any(len(s.words) for s in sentences):
+            return [np.zeros((0, len(self.tags)), dtype=np.float32) for _ in sentences]
         with self._blas.limit(limits=1, user_api="blas"):
             return self._emissions(sentences)
 
     def _emissions(self, sentences: Sequence[Encoded]) -> list[Array]:
         order = sorted(range(len(sentences)), key=lambda k: -len(sentences[k].words))
         batch = [sentences[k] for k in order]
-        lengths = np.array([len(s.words) for s in batch], dtype=np.int64)
-        steps = int(lengths.max())
-        x = self._inputs(batch, steps)
-        forward = self._forward.run(x, lengths)
+        lengths = [len(s.words) for s in batch]
+        shape = (len(batch), lengths[0], 4 * self._forward.w_rec.shape[0])
+        x = self._inputs(batch)  # (N, D): the words of every sentence, one after another
+        rows = np.repeat(np.arange(len(batch)), lengths)
+        cols = np.concatenate([np.arange(n) for n in lengths])
         # The backward LSTM reads each sentence from its own last word.
-        rows = np.arange(len(batch))[:, None]
-        back_index = np.clip(lengths[:, None] - 1 - np.arange(steps)[None, :], 0, None)
-        backward = self._backward.run(x[rows, back_index], lengths)[rows, back_index]
-        hidden = np.concatenate([forward, backward], axis=2)
-        scores = hidden @ self._w["out.w"] + self._w["out.b"]
-        out: list[Array] = [scores[0, :0]] * len(sentences)
+        back = np.repeat(np.array(lengths), lengths) - 1 - cols
+        hidden = []
+        for lstm, where in ((self._forward, cols), (self._backward, back)):
+            gates = np.zeros(shape, dtype=np.float32)
+            gates[rows, where] = x @ lstm.w_in + lstm.bias  # only real words, no padding
+            hidden.append(lstm.run(gates, lengths)[rows, where])
+        scores = np.concatenate(hidden, axis=1) @ self._w["out.w"] + self._w["out.b"]
+        out: list[Array] = [scores[:0]] * len(sentences)
+        offset = 0
         for position, k in enumerate(order):
-            out[k] = scores[position, : lengths[position]]
+            out[k] = scores[offset : offset + lengths[position]]
+            offset += lengths[position]
         return out
 
-    def _inputs(self, batch: Sequence[Encoded], steps: int) -> Array:
-        """The (B, T, D) input: word vector, cluster embeddings, characters, flags."""
+    def _inputs(self, batch: Sequence[Encoded]) -> Array:
+        """The (N, D) input of the batch's words: vector, clusters, characters, flags."""
         tables = self._tables
-        parts_width = (
-            tables.vectors.shape[1]
-            + sum(b.shape[1] for b in self._brown)
-            + self._w["char.b"].shape[0]
-            + batch[0].flags.shape[1]
-        )
-        x = np.zeros((len(batch), steps, parts_width), dtype=np.float32)
         words: dict[str, int] = {}
         for sentence in batch:
             for f in sentence.folded:
                 words.setdefault(f, len(words))
         chars = self._char_features(list(words))
-        for row, sentence in enumerate(batch):
-            n = len(sentence.words)
-            ids = sentence.words
-            vectors = tables.vectors[np.maximum(ids - 1, 0)].astype(np.float32)
-            vectors[ids == 0] = 0.0
-            pieces = [vectors]
-            for k, table in enumerate(self._brown):
-                pieces.append(table[sentence.brown[:, k]])
-            pieces.append(chars[[words[f] for f in sentence.folded]])
-            pieces.append(sentence.flags)
-            x[row, :n] = np.concatenate(pieces, axis=1)
+        ids = np.concatenate([s.words for s in batch])
+        vectors = tables.vectors[np.maximum(ids - 1, 0)].astype(np.float32)
+        vectors[ids == 0] = 0.0
+        brown = np.concatenate([s.brown for s in batch])
+        pieces = [vectors, *(table[brown[:, k]] for k, table in enumerate(self._brown))]
+        pieces.append(chars[[words[f] for s in batch for f in s.folded]])
+        pieces.append(np.concatenate([s.flags for s in batch]))
+        x: Array = np.concatenate(pieces, axis=1)
         return x
 
     def _char_features(self, words: Sequence[str]) -> Array:
         """Character CNN over each distinct word: embed, convolve (width 3), ReLU, max."""
         embed = self._w["char.embed"]
         kernel = self._w["char.w"]  # (3 * C, F)
-        width = max(1, *(len(w) for w in words)) if words else 1
+        width = max([1, *(min(len(w), MAX_CHARS) for w in words)])
         ids = np.zeros((len(words), width + 2), dtype=np.int64)
         mask = np.zeros((len(words), width), dtype=bool)
         for row, word in enumerate(words):
@@ -176,26 +177,46 @@ class NeuralTagger:
         windows = np.concatenate([e[:, :-2], e[:, 1:-1], e[:, 2:]], axis=2)  # (N, W, 3C)
         conv = np.maximum(windows @ kernel + self._w["char.b"], 0.0)
         conv[~mask] = 0.0
-        out: Array = conv.max(axis=1) if width else conv.sum(axis=1)
+        out: Array = conv.max(axis=1)
         return out
 
     def viterbi(self, scores: Array) -> list[int]:
         """The best tag sequence for one sentence's emission scores."""
-        if len(scores) == 0:
-            return []
+        return self.decode([scores])[0]
+
+    def decode(self, scores: Sequence[Array]) -> list[list[int]]:
+        """Viterbi over many sentences at once: each one's best tag sequence."""
+        order = sorted(range(len(scores)), key=lambda k: -len(scores[k]))
+        lengths = [len(scores[k]) for k in order]
+        out: list[list[int]] = [[] for _ in scores]
+        if not lengths or lengths[0] == 0:
+            return out
+        steps, kinds = lengths[0], len(self.tags)
+        padded = np.zeros((len(order), steps, kinds), dtype=np.float32)
+        for row, k in enumerate(order):
+            padded[row, : lengths[row]] = scores[k]
         trans = self._w["crf.trans"]
-        best = self._w["crf.start"] + scores[0]
-        back = np.zeros(scores.shape, dtype=np.int64)
-        for t in range(1, len(scores)):
-            candidates = best[:, None] + trans
-            back[t] = candidates.argmax(axis=0)
-            best = candidates.max(axis=0) + scores[t]
-        path = [int((best + self._w["crf.end"]).argmax())]
-        for t in range(len(scores) - 1, 0, -1):
-            path.append(int(back[t, path[-1]]))
-        path.reverse()
-        return path
+        best = self._w["crf.start"] + padded[:, 0]
+        back = np.zeros((len(order), steps, kinds), dtype=np.int64)
+        live = len(order)
+        for t in range(1, steps):
+            while live and lengths[live - 1] <= t:
+                live -= 1  # longest first: only the first `live` rows are this long
+            candidates = best[:live, :, None] + trans
+            back[:live, t] = candidates.argmax(axis=1)
+            best[:live] = candidates.max(axis=1) + padded[:live, t]
+        final = (best + self._w["crf.end"]).argmax(axis=1).tolist()
+        for row, k in enumerate(order):
+            if not lengths[row]:
+                continue
+            pointers = back[row, : lengths[row]].tolist()
+            path = [final[row]]
+            for t in range(lengths[row] - 1, 0, -1):
+                path.append(pointers[t][path[-1]])
+            path.reverse()
+            out[k] = path
+        return out
 
     def tag(self, sentences: Sequence[Encoded]) -> list[list[str]]:
         """BIO tags for each encoded sentence."""
-        return [[self.tags[i] for i in self.viterbi(s)] for s in self.emissions(sentences)]
+        return [[self.tags[i] for i in path] for path in self.decode(self.emissions(sentences))]

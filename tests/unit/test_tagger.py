@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -137,3 +138,26 @@ def test_tables_load_with_unknown_words_as_zero() -> None:
     tagger = NeuralTagger.load(DATA_FOLDER, lexicon, tables)
     encoded = tagger.encode(["زززقققططط", "في"])
     assert encoded.words[0] == 0 and encoded.words[1] > 0
+
+
+def test_viterbi_finds_the_best_path_of_every_sentence_in_a_batch() -> None:
+    """Batched Viterbi against brute force over every tag sequence, on random scores."""
+    tagger = NeuralTagger.load(DATA_FOLDER, Lexicon.build())
+    weights = tagger._w
+    kinds = len(tagger.tags)
+    rng = np.random.default_rng(15)
+    scores = [(rng.normal(size=(n, kinds)) * 3).astype(np.float32) for n in (4, 1, 0, 3, 4, 2)]
+
+    def total(s: np.ndarray, path: tuple[int, ...]) -> float:
+        value = weights["crf.start"][path[0]] + weights["crf.end"][path[-1]]
+        value += sum(s[i, p] for i, p in enumerate(path))
+        value += sum(weights["crf.trans"][a, b] for a, b in itertools.pairwise(path))
+        return float(value)
+
+    expected = [
+        list(max(itertools.product(range(kinds), repeat=len(s)), key=lambda p: total(s, p)))
+        if len(s)
+        else []
+        for s in scores
+    ]
+    assert tagger.decode(scores) == expected
