@@ -201,12 +201,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--dev", action="store_true", help="leave out the development part too")
     parser.add_argument("--epochs", type=int, default=HYPER["epochs"])
+    parser.add_argument(
+        "--average",
+        type=int,
+        default=HYPER["average_last"],
+        help="average the weights of this many last epochs",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=HYPER["seed"])
     args = parser.parse_args(argv)
     HYPER["epochs"] = args.epochs
     HYPER["seed"] = args.seed
-    HYPER["average_last"] = min(HYPER["average_last"], args.epochs)
+    HYPER["average_last"] = min(args.average, args.epochs)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     random.seed(args.seed)
