@@ -165,6 +165,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=MODEL_PATH, help="the CRF")
     parser.add_argument("--tagger", type=Path, default=DATA_FOLDER, help="the tagger's folder")
     parser.add_argument("--layers", action="store_true", help="score each layer combination")
+    parser.add_argument(
+        "--shares", action="store_true", help="score mixes of the CRF's and tagger's probabilities"
+    )
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--window", type=int, default=10, help="sentences per pseudo-article")
     args = parser.parse_args()
@@ -181,9 +184,20 @@ def main() -> int:
         print(f"ANERcorp {label} part: {len(part)} sentences, {tokens} tokens")
         report("  plain CRF               ", *score(part, extractor.crf_tags))
         if extractor.neural:
-            report("  neural tagger alone     ", *score(part, extractor.model_tags))
+            alone = copy.copy(extractor)
+            alone.crf_share = 0.0
+            report("  neural tagger alone     ", *score(part, alone.model_tags))
+            print(f"  CRF share of the tag probabilities: {extractor.crf_share}")
+            report("  tagger + CRF mixed      ", *score(part, extractor.model_tags))
         print(f"  extractor layers: {extractor.layers}")
         report("  extractor, by sentence  ", *score(part, extractor.tag_words))
+        if extractor.neural and args.shares:
+            for share in (0.0, 0.3, 0.5, 0.7):
+                other = copy.copy(extractor)
+                other.crf_share = share
+                _, total = score(part, other.model_tags)
+                f = prf(total["tp"], total["fp"], total["fn"])[2]
+                print(f"    models only, CRF share {share}: F1 {f:.3f}")
         if args.layers:
             for values in itertools.product((False, True), repeat=4):
                 layers = Layers(*values)

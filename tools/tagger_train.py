@@ -46,13 +46,18 @@ from reader.entities.tagger_inputs import (  # noqa: E402
     Tables,
     char_ids,
     encode_sentence,
+    lexical_ids,
     tagger_signature,
+    word_key,
 )
+from reader.text.arabic import fold_plain  # noqa: E402
 
 DATA = ROOT / "reader" / "entities" / "data"
 TAGS = ("O", "B-PERS", "I-PERS", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 HYPER: dict[str, Any] = {
     "brown_dim": 8,
+    "lexical_dim": 32,
+    "lexical_min_count": 2,
     "char_dim": 20,
     "char_filters": 32,
     "hidden": 96,
@@ -70,15 +75,17 @@ HYPER: dict[str, Any] = {
 class Net(nn.Module):
     """Word vector + cluster embeddings + character CNN + flags -> BiLSTM -> CRF scores."""
 
-    def __init__(self, vectors: np.ndarray, n_brown: list[int], n_chars: int) -> None:
+    def __init__(self, vectors: np.ndarray, n_brown: list[int], n_chars: int, n_words: int) -> None:
         super().__init__()
         hp = HYPER
         table = np.concatenate([np.zeros((1, vectors.shape[1])), vectors.astype(np.float32)])
         self.words = nn.Embedding.from_pretrained(torch.tensor(table, dtype=torch.float32))
+        self.lexical = nn.Embedding(n_words + 1, hp["lexical_dim"])
         self.brown = nn.ModuleList(nn.Embedding(n + 1, hp["brown_dim"]) for n in n_brown)
         self.chars = nn.Embedding(n_chars, hp["char_dim"], padding_idx=0)
         self.conv = nn.Conv1d(hp["char_dim"], hp["char_filters"], 3, padding=1)
-        width = vectors.shape[1] + len(n_brown) * hp["brown_dim"] + hp["char_filters"] + len(FLAGS)
+        width = vectors.shape[1] + hp["lexical_dim"] + len(n_brown) * hp["brown_dim"]
+        width += hp["char_filters"] + len(FLAGS)
         self.drop = nn.Dropout(hp["dropout"])
         self.lstm = nn.LSTM(width, hp["hidden"], batch_first=True, bidirectional=True)
         self.out = nn.Linear(2 * hp["hidden"], len(TAGS))
@@ -93,7 +100,7 @@ class Net(nn.Module):
         e = self.chars(chars.view(b * t, -1)).transpose(1, 2)  # (BT, C, L)
         conv = torch.relu(self.conv(e)) * (chars.view(b * t, 1, -1) > 0)
         char_features = conv.max(dim=2).values.view(b, t, -1)
-        pieces = [self.words(words)]
+        pieces = [self.words(words), self.lexical(batch["lexical"])]
         pieces += [emb(batch["brown"][:, :, k]) for k, emb in enumerate(self.brown)]
         pieces += [char_features, batch["flags"]]
         x = self.drop(torch.cat(pieces, dim=2))
@@ -129,12 +136,16 @@ class Net(nn.Module):
 
 
 def make_batch(
-    encoded: list[Encoded], tags: list[list[int]], alphabet: dict[str, int]
+    encoded: list[Encoded],
+    tags: list[list[int]],
+    alphabet: dict[str, int],
+    vocab: dict[str, int],
 ) -> dict[str, torch.Tensor]:
     b = len(encoded)
     t = max(len(e.words) for e in encoded)
     width = max(1, *(min(len(f), MAX_CHARS) for e in encoded for f in e.folded))
     words = np.zeros((b, t), dtype=np.int64)
+    lexical = np.zeros((b, t), dtype=np.int64)
     brown = np.zeros((b, t, len(BROWN_PREFIXES)), dtype=np.int64)
     flags = np.zeros((b, t, len(FLAGS)), dtype=np.float32)
     chars = np.zeros((b, t, width), dtype=np.int64)
@@ -143,6 +154,7 @@ def make_batch(
     for row, (e, y) in enumerate(zip(encoded, tags, strict=True)):
         n = len(e.words)
         words[row, :n] = e.words
+        lexical[row, :n] = lexical_ids(vocab, e.folded)
         brown[row, :n] = e.brown
         flags[row, :n] = e.flags
         gold[row, :n] = y
@@ -152,6 +164,7 @@ def make_batch(
             chars[row, col, : len(ids)] = ids
     return {
         "words": torch.from_numpy(words),
+        "lexical": torch.from_numpy(lexical),
         "brown": torch.from_numpy(brown),
         "flags": torch.from_numpy(flags),
         "chars": torch.from_numpy(chars),
@@ -166,6 +179,7 @@ def export(net: Net, state: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
     s = {k: v.detach().float().numpy() for k, v in state.items()}
     conv = s["conv.weight"]  # (F, C, 3) -> (3C, F): window [t-1, t, t+1] by channel
     out = {
+        "lexical": s["lexical.weight"],
         "char.embed": s["chars.weight"],
         "char.w": conv.transpose(2, 1, 0).reshape(-1, conv.shape[0]),
         "char.b": s["conv.bias"],
@@ -207,11 +221,17 @@ def main(argv: list[str] | None = None) -> int:
         default=HYPER["average_last"],
         help="average the weights of this many last epochs",
     )
+    parser.add_argument("--dropout", type=float, default=HYPER["dropout"])
+    parser.add_argument("--batch", type=int, default=HYPER["batch"])
+    parser.add_argument("--lr", type=float, default=HYPER["lr"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=HYPER["seed"])
     args = parser.parse_args(argv)
     HYPER["epochs"] = args.epochs
     HYPER["seed"] = args.seed
+    HYPER["dropout"] = args.dropout
+    HYPER["batch"] = args.batch
+    HYPER["lr"] = args.lr
     HYPER["average_last"] = min(args.average, args.epochs)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -230,6 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     alphabet_list = sorted(c for c, n in char_counts.items() if n >= HYPER["min_char_count"])
     alphabet = {c: i + 2 for i, c in enumerate(alphabet_list)}
     tag_index = {t: i for i, t in enumerate(TAGS)}
+    # The tagger's own embeddings, for words seen at least twice in training (the others
+    # share id 0, which so learns what an unseen word looks like).
+    word_counts = Counter(word_key(fold_plain(w)) for s in training for w, _ in s)
+    vocabulary = sorted(w for w, n in word_counts.items() if n >= HYPER["lexical_min_count"])
+    vocab = {w: i + 1 for i, w in enumerate(vocabulary)}
 
     def encode(part: list[list[tuple[str, str]]]) -> tuple[list[Encoded], list[list[int]]]:
         return (
@@ -245,18 +270,24 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.perf_counter() - began:.0f} s; alphabet {len(alphabet)}",
         flush=True,
     )
-    net = Net(tables.vectors, [len(p) for p in tables.prefix_ids], len(alphabet) + 2)
+    net = Net(tables.vectors, [len(p) for p in tables.prefix_ids], len(alphabet) + 2, len(vocab))
     optimiser = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=HYPER["lr"])
     # Batches of similar lengths (less padding), shuffled each epoch.
     by_length = sorted(range(len(train_x)), key=lambda k: len(train_x[k].words))
     size = HYPER["batch"]
     chunks = [by_length[i : i + size] for i in range(0, len(by_length), size)]
     batches = [
-        make_batch([train_x[k] for k in c], [train_y[k] for k in c], alphabet) for c in chunks
+        make_batch([train_x[k] for k in c], [train_y[k] for k in c], alphabet, vocab)
+        for c in chunks
     ]
     averaged: dict[str, torch.Tensor] = {}
     first_averaged = args.epochs - HYPER["average_last"] + 1
-    config = {"tags": list(TAGS), "alphabet": alphabet_list, "hyper": HYPER}
+    config = {
+        "tags": list(TAGS),
+        "alphabet": alphabet_list,
+        "vocabulary": vocabulary,
+        "hyper": HYPER,
+    }
     dev_gold = [[t for _, t in s] for s in dev]
     for epoch in range(1, args.epochs + 1):
         began = time.perf_counter()
@@ -313,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     with torch.no_grad():
         for start in range(0, len(dev_x), 32):
             part = dev_x[start : start + 32]
-            batch = make_batch(part, [[0] * len(e.words) for e in part], alphabet)
+            batch = make_batch(part, [[0] * len(e.words) for e in part], alphabet, vocab)
             reference = net.emissions(batch).numpy()
             for row, scores in enumerate(shipped.emissions(part)):
                 diff = np.abs(scores - reference[row, : len(scores)]).max()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pycrfsuite
 
 from reader.entities.features import (
@@ -315,6 +316,25 @@ class Layers:
 NEURAL_LAYERS = Layers(gazetteer=True, gazetteer_latin_only=True, latin=True, junk=True)
 
 
+#: The CRF's share when its tag probabilities are mixed with the neural tagger's (chosen on
+#: the development part).
+CRF_SHARE = 0.5
+
+
+def _bio_transitions(tags: Sequence[str]) -> tuple[Any, Any, Any]:
+    """(tag -> tag, start, end) scores allowing exactly the valid BIO sequences."""
+    kinds = len(tags)
+    trans = np.zeros((kinds, kinds), dtype=np.float32)
+    start = np.zeros(kinds, dtype=np.float32)
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            start[j] = -1e4
+            for i, before in enumerate(tags):
+                if before[2:] != tag[2:]:
+                    trans[i, j] = -1e4
+    return trans, start, np.zeros(kinds, dtype=np.float32)
+
+
 class Extractor:
     """The loaded model and gazetteers.
 
@@ -328,9 +348,13 @@ class Extractor:
         lexicon: Lexicon,
         neural: NeuralTagger | None = None,
         layers: Layers | None = None,
+        crf_share: float = CRF_SHARE,
     ) -> None:
         self._tagger = tagger
         self._neural = neural
+        self.crf_share = crf_share
+        """With the neural tagger: the CRF's share of the per-word tag probabilities the two
+        models' tags are decoded from (0: the neural tagger alone)."""
         self._lexicon = lexicon
         self.layers = layers or (NEURAL_LAYERS if neural is not None else Layers())
         self._patterns = _Patterns.build(lexicon)
@@ -414,11 +438,35 @@ class Extractor:
                 self._crf(w, f, g, cache) if w else []
                 for w, f, g in zip(sentences, folded, gaz, strict=True)
             ]
-        encoded = [
-            neural.encode(w, f, g) for w, f, g in zip(sentences, folded, gaz, strict=True) if w
-        ]
-        tagged = iter(neural.tag(encoded))
-        return [next(tagged) if w else [] for w in sentences]
+        present = [k for k, w in enumerate(sentences) if w]
+        encoded = [neural.encode(sentences[k], folded[k], gaz[k]) for k in present]
+        if not self.crf_share:
+            tagged = iter(neural.tag(encoded))
+            return [next(tagged) if w else [] for w in sentences]
+        share = self.crf_share
+        mixed = []
+        for k, own in zip(present, neural.marginals(neural.emissions(encoded)), strict=True):
+            crf = self._crf_marginals(sentences[k], folded[k], gaz[k], cache, neural.tags)
+            mixed.append(np.log((1 - share) * own + share * crf + 1e-6))
+        paths = iter(neural.decode(mixed, _bio_transitions(neural.tags)))
+        return [[neural.tags[i] for i in next(paths)] if w else [] for w in sentences]
+
+    def _crf_marginals(
+        self,
+        words: Sequence[str],
+        folded: Sequence[str],
+        gaz: Sequence[str],
+        cache: dict[str, Any] | None,
+        tags: Sequence[str],
+    ) -> Any:
+        """The CRF's (T, tags) probability of each tag at each word."""
+        self._tagger.set(sentence_features(self._lexicon, words, folded, gaz, cache))
+        known = set(self._tagger.labels())
+        out = np.zeros((len(words), len(tags)), dtype=np.float32)
+        for j, tag in enumerate(tags):
+            if tag in known:
+                out[:, j] = [self._tagger.marginal(tag, i) for i in range(len(words))]
+        return out
 
     def crf_tags(self, words: Sequence[str]) -> list[str]:
         """The CRF's own BIO tags for one tokenized sentence, before gazetteers and rules."""

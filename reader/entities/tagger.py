@@ -11,6 +11,7 @@ cost more in waking each other than they save, the more so on a busy machine).
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from reader.entities.tagger_inputs import (
     Tables,
     char_ids,
     encode_sentence,
+    lexical_ids,
 )
 from reader.errors import ReaderError
 
@@ -35,6 +37,12 @@ Array = npt.NDArray[np.float32]
 
 WEIGHTS_FILE = "tagger.npz"
 CONFIG_FILE = "tagger.json"
+
+
+def _logsumexp(x: Array, axis: int) -> Array:
+    top = x.max(axis=axis, keepdims=True)
+    out: Array = np.log(np.exp(x - top).sum(axis=axis)) + top.squeeze(axis)
+    return out
 
 
 def _sigmoid(x: Array) -> Array:
@@ -84,6 +92,7 @@ class NeuralTagger:
         self.config = config
         self.tags: list[str] = list(config["tags"])
         self._alphabet: dict[str, int] = {c: i + 2 for i, c in enumerate(config["alphabet"])}
+        self._vocab: dict[str, int] = {w: i + 1 for i, w in enumerate(config["vocabulary"])}
         self._tables = tables
         self._lexicon = lexicon
         self._w = weights
@@ -95,15 +104,16 @@ class NeuralTagger:
     @classmethod
     def load(cls, folder: Path, lexicon: Lexicon, tables: Tables | None = None) -> NeuralTagger:
         """Read the weights, configuration and tables from `folder` (`data/` when shipped)."""
+        tables = tables or Tables.load(folder)
         try:
             config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
             with np.load(folder / WEIGHTS_FILE) as stored:
                 weights = {name: stored[name].astype(np.float32) for name in stored.files}
-        except (OSError, ValueError, KeyError) as error:
+            return cls(weights, config, tables, lexicon)
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             raise ReaderError(
-                f"The entity tagger in {folder} cannot be read ({error}); reinstall reader."
+                f"The entity tagger in {folder} cannot be read ({error!r}); reinstall reader."
             ) from None
-        return cls(weights, config, tables or Tables.load(folder), lexicon)
 
     def encode(
         self,
@@ -145,7 +155,8 @@ class NeuralTagger:
         return out
 
     def _inputs(self, batch: Sequence[Encoded]) -> Array:
-        """The (N, D) input of the batch's words: vector, clusters, characters, flags."""
+        """The (N, D) input of the batch's words: vector, own embedding, clusters, characters,
+        flags."""
         tables = self._tables
         words: dict[str, int] = {}
         for sentence in batch:
@@ -156,7 +167,8 @@ class NeuralTagger:
         vectors = tables.vectors[np.maximum(ids - 1, 0)].astype(np.float32)
         vectors[ids == 0] = 0.0
         brown = np.concatenate([s.brown for s in batch])
-        pieces = [vectors, *(table[brown[:, k]] for k, table in enumerate(self._brown))]
+        own = self._w["lexical"][lexical_ids(self._vocab, [f for s in batch for f in s.folded])]
+        pieces = [vectors, own, *(table[brown[:, k]] for k, table in enumerate(self._brown))]
         pieces.append(chars[[words[f] for s in batch for f in s.folded]])
         pieces.append(np.concatenate([s.flags for s in batch]))
         x: Array = np.concatenate(pieces, axis=1)
@@ -184,8 +196,15 @@ class NeuralTagger:
         """The best tag sequence for one sentence's emission scores."""
         return self.decode([scores])[0]
 
-    def decode(self, scores: Sequence[Array]) -> list[list[int]]:
-        """Viterbi over many sentences at once: each one's best tag sequence."""
+    def transitions(self) -> tuple[Array, Array, Array]:
+        """The CRF's (tag -> tag, start -> tag, tag -> end) scores."""
+        return self._w["crf.trans"], self._w["crf.start"], self._w["crf.end"]
+
+    def decode(
+        self, scores: Sequence[Array], transitions: tuple[Array, Array, Array] | None = None
+    ) -> list[list[int]]:
+        """Viterbi over many sentences at once: each one's best tag sequence (under the CRF's
+        transitions, or the (tag -> tag, start, end) scores given)."""
         order = sorted(range(len(scores)), key=lambda k: -len(scores[k]))
         lengths = [len(scores[k]) for k in order]
         out: list[list[int]] = [[] for _ in scores]
@@ -195,8 +214,8 @@ class NeuralTagger:
         padded = np.zeros((len(order), steps, kinds), dtype=np.float32)
         for row, k in enumerate(order):
             padded[row, : lengths[row]] = scores[k]
-        trans = self._w["crf.trans"]
-        best = self._w["crf.start"] + padded[:, 0]
+        trans, start, end = transitions or self.transitions()
+        best = start + padded[:, 0]
         back = np.zeros((len(order), steps, kinds), dtype=np.int64)
         live = len(order)
         for t in range(1, steps):
@@ -205,7 +224,7 @@ class NeuralTagger:
             candidates = best[:live, :, None] + trans
             back[:live, t] = candidates.argmax(axis=1)
             best[:live] = candidates.max(axis=1) + padded[:live, t]
-        final = (best + self._w["crf.end"]).argmax(axis=1).tolist()
+        final = (best + end).argmax(axis=1).tolist()
         for row, k in enumerate(order):
             if not lengths[row]:
                 continue
@@ -215,6 +234,38 @@ class NeuralTagger:
                 path.append(pointers[t][path[-1]])
             path.reverse()
             out[k] = path
+        return out
+
+    def marginals(self, scores: Sequence[Array]) -> list[Array]:
+        """Per sentence, the (T, tags) probability of each tag at each word (forward-backward
+        over the CRF, all sentences at once)."""
+        order = sorted(range(len(scores)), key=lambda k: -len(scores[k]))
+        lengths = np.array([len(scores[k]) for k in order], dtype=np.int64)
+        out: list[Array] = [np.zeros((0, len(self.tags)), dtype=np.float32) for _ in scores]
+        if not len(lengths) or lengths[0] == 0:
+            return out
+        steps, kinds = int(lengths[0]), len(self.tags)
+        padded = np.zeros((len(order), steps, kinds), dtype=np.float32)
+        for row, k in enumerate(order):
+            padded[row, : lengths[row]] = scores[k]
+        trans, start, end = self.transitions()
+        alpha = np.zeros_like(padded)
+        beta = np.zeros_like(padded)
+        alpha[:, 0] = start + padded[:, 0]
+        for t in range(1, steps):
+            n = int((lengths > t).sum())
+            alpha[:n, t] = _logsumexp(alpha[:n, t - 1, :, None] + trans, 1) + padded[:n, t]
+        live = lengths > 0
+        rows = np.arange(len(order))[live]
+        last = lengths[live] - 1
+        beta[rows, last] = end
+        for t in range(steps - 2, -1, -1):
+            n = int((lengths > t + 1).sum())
+            beta[:n, t] = _logsumexp(trans + (padded[:n, t + 1] + beta[:n, t + 1])[:, None, :], 2)
+        log_z = _logsumexp(alpha[rows, last] + end, 1)
+        for row, k in zip(rows.tolist(), [order[r] for r in rows.tolist()], strict=True):
+            n = int(lengths[row])
+            out[k] = np.exp(alpha[row, :n] + beta[row, :n] - log_z[row]).astype(np.float32)
         return out
 
     def tag(self, sentences: Sequence[Encoded]) -> list[list[str]]:

@@ -182,6 +182,11 @@ def encode_sentence(
     return Encoded(ids, brown, flags, list(folded))
 
 
+def lexical_ids(vocab: dict[str, int], folded: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Ids of the words in the tagger's own trained vocabulary (0 for any other word)."""
+    return np.array([vocab.get(word_key(f), 0) for f in folded], dtype=np.int64)
+
+
 def char_ids(alphabet: dict[str, int], folded: str) -> list[int]:
     """Ids of a word's first `MAX_CHARS` characters (1 is a character not in `alphabet`)."""
     return [alphabet.get(c, 1) for c in folded[:MAX_CHARS]]
