@@ -173,7 +173,10 @@ def main() -> int:
     args = parser.parse_args()
 
     corpus = SHARED / "anercorp" / "ANERcorp_train.txt"
-    extractor = Extractor.load(args.model, tagger_folder=args.tagger)
+    extractor = Extractor.load(args.model)
+    neural = Extractor.load(args.model, tagger_folder=args.tagger)
+    if not neural.neural:
+        print(f"no tagger weights in {args.tagger}: the neural tagger is not measured")
     if corpus.is_file():
         training, part = split_holdout(read_conll(corpus))
         label = "held-out"
@@ -183,30 +186,35 @@ def main() -> int:
         tokens = sum(len(s) for s in part)
         print(f"ANERcorp {label} part: {len(part)} sentences, {tokens} tokens")
         report("  plain CRF               ", *score(part, extractor.crf_tags))
-        if extractor.neural:
-            alone = copy.copy(extractor)
+        if neural.neural:
+            alone = copy.copy(neural)
             alone.crf_share = 0.0
             report("  neural tagger alone     ", *score(part, alone.model_tags))
-            print(f"  CRF share of the tag probabilities: {extractor.crf_share}")
-            report("  tagger + CRF mixed      ", *score(part, extractor.model_tags))
-        print(f"  extractor layers: {extractor.layers}")
-        report("  extractor, by sentence  ", *score(part, extractor.tag_words))
-        if extractor.neural and args.shares:
+            report(
+                f"  tagger + CRF mixed ({neural.crf_share} CRF)",
+                *score(part, neural.model_tags),
+            )
+            report("  tagger extractor, by sentence", *score(part, neural.tag_words))
+        if neural.neural and args.shares:
             for share in (0.0, 0.3, 0.5, 0.7):
-                other = copy.copy(extractor)
+                other = copy.copy(neural)
                 other.crf_share = share
                 _, total = score(part, other.model_tags)
                 f = prf(total["tp"], total["fp"], total["fn"])[2]
                 print(f"    models only, CRF share {share}: F1 {f:.3f}")
+        print(f"  the extractor (CRF) and its layers: {extractor.layers}")
+        report("  extractor, by sentence  ", *score(part, extractor.tag_words))
         if args.layers:
-            for values in itertools.product((False, True), repeat=4):
-                layers = Layers(*values)
-                if not layers.gazetteer and layers.gazetteer_latin_only:
-                    continue
-                other = copy.copy(extractor)
-                other.layers = layers
-                _, total = score(part, other.tag_words)
-                print(f"    {layers}: F1 {prf(total['tp'], total['fp'], total['fn'])[2]:.3f}")
+            for base in (extractor, neural) if neural.neural else (extractor,):
+                for values in itertools.product((False, True), repeat=4):
+                    layers = Layers(*values)
+                    if not layers.gazetteer and layers.gazetteer_latin_only:
+                        continue
+                    other = copy.copy(base)
+                    other.layers = layers
+                    _, total = score(part, other.tag_words)
+                    f = prf(total["tp"], total["fp"], total["fn"])[2]
+                    print(f"    {'tagger' if base.neural else 'CRF'} {layers}: F1 {f:.3f}")
         report(
             f"  extractor, runs of {args.window} sentences as articles",
             *article_mode(part, extractor, args.window),
@@ -216,8 +224,6 @@ def main() -> int:
 
     if args.no_speed:
         return 0
-    load = best_of(5, lambda: Extractor.load(args.model, tagger_folder=args.tagger))
-    print(f"load: {load * 1000:.0f} ms   (target <= 300 ms)")
     shipped = [MODEL_PATH, *(DATA_FOLDER / n for n in (WEIGHTS_FILE, CONFIG_FILE))]
     shipped += [DATA_FOLDER / n for n in (VECTORS_FILE, VOCAB_FILE, CLUSTERS_FILE)]
     sizes = {p.name: p.stat().st_size / 1e6 for p in shipped if p.is_file()}
@@ -226,23 +232,38 @@ def main() -> int:
         + ", ".join(f"{name} {mb:.1f}" for name, mb in sizes.items())
     )
     seed = (ROOT / "seeds" / "000_23062d0d2c77e25f.txt").read_text(encoding="utf-8")
-    extractor.extract(seed)
-    seed_time = best_of(10, lambda: extractor.extract(seed))
-    print(f"seed article ({len(seed.split())} words): {seed_time * 1000:.1f} ms")
     articles_file = SHARED / "corpus" / "saudinewsnet-300.jsonl"
-    if articles_file.is_file():
-        texts = [
+    texts = (
+        [
             json.loads(line).get("content", "")
             for line in articles_file.read_text(encoding="utf-8").splitlines()
             if line.strip()
         ]
+        if articles_file.is_file()
+        else []
+    )
+    for name, which, folder in (
+        ("CRF extractor", extractor, None),
+        ("tagger extractor", neural, args.tagger),
+    ):
+        if which is neural and not neural.neural:
+            continue
+        print(f"{name}:")
+        load = best_of(5, lambda folder=folder: Extractor.load(args.model, tagger_folder=folder))
+        print(f"  load: {load * 1000:.0f} ms   (target <= 300 ms)")
+        which.extract(seed)
+        seed_time = best_of(10, lambda which=which: which.extract(seed))
+        print(f"  seed article ({len(seed.split())} words): {seed_time * 1000:.1f} ms")
+        if not texts:
+            continue
         article = min(texts, key=lambda t: abs(len(t.split()) - 830))
-        extractor.extract(article)
-        took = best_of(10, lambda: extractor.extract(article))
-        print(f"article of {len(article.split())} words: {took * 1000:.1f} ms   (target <= 30 ms)")
+        which.extract(article)
+        took = best_of(10, lambda which=which, article=article: which.extract(article))
+        words = len(article.split())
+        print(f"  article of {words} words: {took * 1000:.1f} ms   (target <= 30 ms)")
         chars = sum(len(t) for t in texts)
-        whole = best_of(2, lambda: [extractor.extract(t) for t in texts])
-        print(f"corpus: {len(texts)} articles, {chars} chars in {whole:.2f} s   (target <= 10 s)")
+        whole = best_of(2, lambda which=which: [which.extract(t) for t in texts])
+        print(f"  corpus: {len(texts)} articles, {chars} chars in {whole:.2f} s   (target <= 10 s)")
     return 0
 
 

@@ -99,7 +99,17 @@ class Tables:
                 f"The entity tagger's tables in {folder} cannot be read ({error}); "
                 "reinstall reader."
             ) from None
-        words = [w for w in vocab_text.split("\n") if w and not w.startswith("# ")]
+        # One word a line, row by row (a word may be empty: harakat alone fold to nothing).
+        words = vocab_text.split("\n")
+        if words and words[0].startswith("# "):
+            words = words[1:]
+        if words and words[-1] == "" and len(words) == vectors.shape[0] + 1:
+            words = words[:-1]
+        if len(words) != vectors.shape[0]:
+            raise ReaderError(
+                f"The entity tagger's tables in {folder} do not match ({len(words)} words, "
+                f"{vectors.shape[0]} vectors); reinstall reader."
+            )
         vocab = {w: i + 1 for i, w in enumerate(words)}
         clusters: dict[str, str] = {}
         for line in cluster_text.split("\n"):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -74,16 +72,21 @@ def test_model_files_stay_small() -> None:
     assert sum((DATA_FOLDER / n).stat().st_size for n in names) <= 20_000_000
 
 
-def test_the_shipped_extractor_uses_the_tagger() -> None:
-    extractor = Extractor.load()
+def test_the_crf_tags_by_default_and_the_shipped_tagger_on_request() -> None:
+    """The tagger scores below the CRF on the development part, so it is not the default."""
+    assert not Extractor.load().neural
+    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
     assert extractor.neural
     assert bio_spans(extractor.model_tags(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
     assert bio_spans(extractor.tag_words(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
+    alone = Extractor.load(tagger_folder=DATA_FOLDER)
+    alone.crf_share = 0.0
+    assert bio_spans(alone.model_tags(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
 
 
 def test_a_batch_tags_as_its_sentences_one_by_one() -> None:
     """Sentences of different lengths batched together: padding must not change a tag."""
-    extractor = Extractor.load()
+    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
     text = SEED.read_text(encoding="utf-8")
     lines = [line.split() for line in text.splitlines() if line.strip()][:12]
     lines.insert(3, [])
@@ -105,29 +108,6 @@ def test_damaged_tagger_files_are_a_reader_error(tmp_path: Path, damaged: str) -
     (tmp_path / damaged).write_bytes(b"\x93NUMPY not really")
     with pytest.raises(ReaderError, match="reinstall reader"):
         Extractor.load(tagger_folder=tmp_path)
-
-
-def test_cli_reports_damaged_tagger_in_one_sentence(tmp_path: Path) -> None:
-    """Through the CLI: one plain sentence, no traceback (the package copy is damaged)."""
-    site = tmp_path / "site"
-    shutil.copytree(ROOT / "reader", site / "reader")
-    (site / "reader" / "entities" / "data" / WEIGHTS_FILE).write_bytes(b"PK broken")
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "entities", str(SEED)],
-        capture_output=True,
-        text=True,
-        env={
-            "PYTHONPATH": str(site),
-            "READER_DB": str(tmp_path / "db.json"),
-            "HOME": str(tmp_path),
-        },
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert "reinstall reader" in result.stderr
 
 
 def test_tables_load_with_unknown_words_as_zero() -> None:
@@ -161,3 +141,46 @@ def test_viterbi_finds_the_best_path_of_every_sentence_in_a_batch() -> None:
         for s in scores
     ]
     assert tagger.decode(scores) == expected
+
+
+def test_marginals_are_the_tag_probabilities_of_every_sentence_in_a_batch() -> None:
+    """Forward-backward against brute force: each tag's share of all paths' probability."""
+    tagger = NeuralTagger.load(DATA_FOLDER, Lexicon.build())
+    trans, start, end = tagger.transitions()
+    kinds = len(tagger.tags)
+    rng = np.random.default_rng(7)
+    scores = [(rng.normal(size=(n, kinds)) * 2).astype(np.float32) for n in (3, 0, 1, 4)]
+    for s, found in zip(scores, tagger.marginals(scores), strict=True):
+        expected = np.zeros((len(s), kinds))
+        for path in itertools.product(range(kinds), repeat=len(s)):
+            value = start[path[0]] + end[path[-1]] + sum(s[i, p] for i, p in enumerate(path))
+            value += sum(trans[a, b] for a, b in itertools.pairwise(path))
+            for i, p in enumerate(path):
+                expected[i, p] += np.exp(value)
+        if len(s):
+            expected /= expected[0].sum()
+        assert found.shape == (len(s), kinds)
+        assert np.allclose(found, expected, atol=1e-4)
+
+
+def test_mixed_models_give_valid_bio_tags() -> None:
+    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
+    assert extractor.crf_share > 0
+    lines = [line.split() for line in SEED.read_text(encoding="utf-8").splitlines() if line]
+    for tags in extractor.tag_sentences(lines):
+        for before, tag in itertools.pairwise(["O", *tags]):
+            if tag.startswith("I-"):
+                assert before[2:] == tag[2:], (before, tag)
+
+
+def test_a_vocabulary_out_of_step_with_its_vectors_is_a_reader_error(tmp_path: Path) -> None:
+    """Rows are matched by position: one line lost would give every later word the vector of
+    its neighbour (an empty word, harakat alone, once did exactly that)."""
+    for name in TABLES:
+        shutil.copy(DATA_FOLDER / name, tmp_path / name)
+    lines = (tmp_path / VOCAB_FILE).read_text(encoding="utf-8").split("\n")
+    assert "" in lines[1:-1]  # the empty word has its own row
+    del lines[5]
+    (tmp_path / VOCAB_FILE).write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ReaderError, match="do not match"):
+        Tables.load(tmp_path)
