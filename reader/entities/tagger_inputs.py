@@ -103,8 +103,8 @@ class Tables:
         words = vocab_text.split("\n")
         if words and words[0].startswith("# "):
             words = words[1:]
-        if words and words[-1] == "" and len(words) == vectors.shape[0] + 1:
-            words = words[:-1]
+        if vocab_text.endswith("\n"):
+            words = words[:-1]  # the last line's end, not an empty word
         if len(words) != vectors.shape[0]:
             raise ReaderError(
                 f"The entity tagger's tables in {folder} do not match ({len(words)} words, "
