@@ -62,3 +62,36 @@ def canonical_url(url: str) -> str:
     path = _SLASHES_RE.sub("/", parts.path).rstrip("/")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
     return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
+
+
+_LINK_UNSAFE_RE = re.compile(
+    r"[\x00-\x20\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def web_link(url: str) -> str:
+    """`url` when it is an http(s) address safe to hand to a browser or a clipboard, else "".
+
+    Only http and https with a host pass: never `file:`, `javascript:` or `data:`, and never an
+    address holding spaces, control characters or bidi controls (which could make it open or
+    read as something other than what the reader sees)."""
+    if not url or _LINK_UNSAFE_RE.search(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return url
+
+
+def original_link(source: str, canonical: str = "", entry_id: str = "") -> str:
+    """The web address an article came from: its source when that is a web page or a feed
+    entry's link, else the page's canonical address or the entry id when either is a link;
+    "" for an article read from a file with no address."""
+    for candidate in (source, canonical, entry_id):
+        link = web_link(candidate)
+        if link:
+            return link
+    return ""

@@ -425,6 +425,7 @@ class ReaderApp(ReaderBase):
             "All notes", "highlights and notes of every article", self.show_all_notes
         )
         if isinstance(screen, ArticleScreen):
+            yield from screen.link_commands()
             yield from screen.entity_commands()
 
     # ---------------------------------------------------------------- themes

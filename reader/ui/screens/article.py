@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Iterator
 from functools import partial
 from typing import ClassVar
@@ -16,6 +17,7 @@ from textual.widgets import Input, Static
 
 from reader.errors import ReaderError
 from reader.ingest.metadata import byline_parts
+from reader.ingest.urls import original_link
 from reader.models import Annotation, Article
 from reader.text.arabic import find_all
 from reader.text.modes import BidiMode
@@ -118,6 +120,8 @@ class ArticleScreen(Screen[None]):
         Binding("right_square_bracket", "next_article", "Next", id="article.next"),
         Binding("i", "toggle_pane", "Entities/Notes", id="article.pane"),
         Binding("e", "export", "Export", id="article.export"),
+        Binding("o", "open_original", "Open original", show=False, id="article.open_original"),
+        Binding("y", "copy_link", "Copy link", show=False, id="article.copy_link"),
     ]
 
     def __init__(self, article: Article) -> None:
@@ -385,6 +389,45 @@ class ArticleScreen(Screen[None]):
             self.notify("Export is not available in this build.", severity="error")
             return
         self.notify(f"Exported to {path}", title="Export")
+
+    @property
+    def link(self) -> str:
+        """The article's web address, or "" when it came from a file (reader.ingest.urls)."""
+        return original_link(self.article.source, self.article.canonical_url, self.article.entry_id)
+
+    def action_open_original(self) -> None:
+        """Open the article's web page in the browser (Python's `webbrowser`)."""
+        link = self.link
+        if not link:
+            self.notify("This article has no web address to open.", severity="warning")
+            return
+        try:
+            opened = webbrowser.open(link)
+        except webbrowser.Error:
+            opened = False
+        if opened:
+            self.notify(link, title="Opened in the browser", markup=False)
+        else:
+            self.notify("No web browser could be started here.", severity="warning")
+
+    def action_copy_link(self) -> None:
+        """Copy the article's web address to the clipboard (Textual's terminal clipboard)."""
+        link = self.link
+        if not link:
+            self.notify("This article has no web address to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(link)
+        self.notify(link, title="Link copied", markup=False)
+
+    def link_commands(self) -> Iterator[SystemCommand]:
+        """Palette commands for the article's web address, when it has one."""
+        if self.link:
+            yield SystemCommand(
+                "Open the original in the browser",
+                "the article's web page",
+                self.action_open_original,
+            )
+            yield SystemCommand("Copy the link", "the article's web address", self.action_copy_link)
 
     # ------------------------------------------------------------- side pane messages
 
