@@ -253,3 +253,18 @@ async def test_a_slow_fetch_shows_progress_and_never_blocks_the_list(
         assert "adding" not in title_line(app)
         assert len(row_ids(app)) == 4
         assert f"Added '{PAGE_TITLE}'." in told.messages
+
+
+async def test_next_article_skips_archived_ones(app_factory: Factory, db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        seed, english, arabic = (s.id for s in store.list_articles())
+        store.set_archived([english])
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert row_ids(app) == [seed, arabic]
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.screen.article.id == arabic

@@ -308,9 +308,12 @@ class ArticleScreen(Screen[None]):
         self._step_article(1)
 
     def _step_article(self, step: int) -> None:
-        ids = [summary.id for summary in self.reader.store.list_articles()]
-        if self.article.id not in ids:
+        summaries = self.reader.store.list_articles()
+        here = next((s for s in summaries if s.id == self.article.id), None)
+        if here is None:
             return
+        # The library's view this article is in: archived ones step among archived ones.
+        ids = [s.id for s in summaries if s.archived == here.archived]
         index = ids.index(self.article.id) + step
         if not 0 <= index < len(ids):
             self.notify("No more articles that way.", timeout=2)
