@@ -15,7 +15,8 @@ Figures, each the best of a few runs (the machine is shared, so timings are nois
 - saving a note: the store call (`update_annotation_fields`, and a new highlight with
   `add_annotation`) and the app path (the reading view applying the note dialog's result)
                                                                     target <= 20 ms
-- search (`reader.search.search`, the index up to date)             target <= 50 ms
+- search (`reader.search.search`, the index up to date; within 2 s of a save the index
+  compares every article's stamp, reported apart)                   target <= 50 ms
 
 Skips cleanly (exit 0, one line) when ../shared/corpus is absent.
 Run: `.venv/bin/python benchmarks/bench_scale.py [app] [list] [store]` (all three by default;
@@ -41,9 +42,10 @@ from typing import Any
 from textual.widgets import DataTable
 
 from reader.ingest.articles import parse_path
-from reader.models import Annotation, Article
-from reader.notes.anchors import make_annotation, text_hash
+from reader.models import Annotation, Article, text_hash
+from reader.notes.anchors import make_annotation
 from reader.search import search
+from reader.store.counts import SETTLED_NS
 from reader.store.database import SCHEMA_VERSION, Store
 from reader.ui.app import make_app
 from reader.ui.messages import NoteResult
@@ -333,6 +335,11 @@ def store_figures(db: Path) -> dict[str, float]:
         figures["get_article"] = _best(lambda: store.get_article(article_id))
         figures["list_articles"] = _best(store.list_articles, runs=3)
         search(store, "الرياض")  # up to date after the saves above
+        # Within SETTLED_NS of a save the annotations folder has no stamp yet, so the index
+        # compares every article's stamp (correct for same-tick writes); then it is settled.
+        figures["search just after a save"] = _best(lambda: search(store, "مستشفى"), runs=3)
+        time.sleep(SETTLED_NS / 1e9 + 0.1)
+        search(store, "الرياض")  # keeps the settled stamp
         for query in QUERIES:
             figures[f"search {query}"] = _best(lambda q=query: search(store, q), runs=3)  # type: ignore[misc]
     finally:
@@ -386,6 +393,7 @@ def main(argv: list[str]) -> int:
             _line(f"({name})", store[name])
         for query in QUERIES:
             _line(f"search {query}", store[f"search {query}"], TARGETS["search"])
+        _line("(search within 2 s of a save)", store["search just after a save"])
     print(f"load average after: {os.getloadavg()[0]:.2f} (1 min)")
     return 0
 
