@@ -85,10 +85,6 @@ def watch_interval(saved: object) -> float:
 TOAST_WIDTH = 60
 
 
-#: Narrowest screen on which the side pane sits beside the article (50 columns + the pane's 42).
-PANE_OVERLAY_BELOW = 92
-
-
 class ReaderApp(ReaderBase):
     """A terminal news reader built for Arabic first.
 
@@ -105,12 +101,6 @@ class ReaderApp(ReaderBase):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
         BindingCommands
     }
-    #: Below PANE_OVERLAY_BELOW columns the article beside the 42-cell pane would get fewer
-    #: than 50: screens are then "-narrow" and the pane lies over the article (app.tcss).
-    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - App declares it without ClassVar
-        (0, "-narrow"),
-        (PANE_OVERLAY_BELOW, "-wide"),
-    ]
     NOTIFICATION_TIMEOUT = 6
 
     def __init__(
@@ -127,6 +117,9 @@ class ReaderApp(ReaderBase):
         refresh_target: str | None = None,
         seed: bool = True,
     ) -> None:
+        self._derived: dict[tuple[bool, tuple[tuple[str, str], ...]], dict[str, str]] = {}
+        """The reader's colours derived for each theme that lacks them, by its base colours
+        (set before Textual's __init__, which asks for the variables)."""
         super().__init__(css_path=[APP_CSS, *themes.css_paths])
         self._ready_to_save = False
         """Settings are saved when they change, not while the app is being set up."""
@@ -449,7 +442,11 @@ class ReaderApp(ReaderBase):
         colours, so every theme Textual offers can be chosen."""
         variables = super().get_css_variables()
         if any(name not in variables for name in REQUIRED_VARIABLES):
-            derived = derive_reader_variables(variables, ansi=self.current_theme.ansi)
+            ansi = self.current_theme.ansi
+            key = (ansi, tuple(sorted(variables.items())))
+            derived = self._derived.get(key)
+            if derived is None:  # a search over candidate colours: once per theme
+                derived = self._derived[key] = derive_reader_variables(variables, ansi=ansi)
             variables = {**MARK_STYLE_DEFAULTS, **derived, **variables}
         else:
             variables = {**MARK_STYLE_DEFAULTS, **variables}
@@ -460,6 +457,10 @@ class ReaderApp(ReaderBase):
         """Save a setting that changed (not while the app is being set up)."""
         if not self._ready_to_save or self.store.read_only:
             return  # said once when the database was opened
+        # After the screen shows the change: a write (with its fsync) must not delay the paint.
+        self.call_after_refresh(self._save_setting_now, key, value)
+
+    def _save_setting_now(self, key: str, value: object) -> None:
         try:
             if self.store.get_setting(key) == value:
                 return

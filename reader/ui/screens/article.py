@@ -45,6 +45,9 @@ from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.shaped_input import ShapedInput
 from reader.ui.widgets.side_pane import SidePane
 
+#: Narrowest screen on which the side pane sits beside the article (50 columns + the pane's 42).
+PANE_OVERLAY_BELOW = 92
+
 #: Seconds between saves of the reading position while scrolling.
 POSITION_SAVE_INTERVAL = 1.0
 
@@ -122,6 +125,15 @@ class ArticleScreen(Screen[None]):
         Binding("e", "export", "Export", id="article.export"),
         Binding("o", "open_original", "Open original", show=False, id="article.open_original"),
         Binding("y", "copy_link", "Copy link", show=False, id="article.copy_link"),
+    ]
+
+    #: Below PANE_OVERLAY_BELOW columns the article beside the 42-cell pane would get fewer
+    #: than 50: the screen is then "-narrow" and the pane lies over the article (app.tcss).
+    #: Only this screen has breakpoints: on every other screen (dialogs above all) the class
+    #: change after the first layout would restyle and lay out the whole screen once more.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Screen declares it without ClassVar
+        (0, "-narrow"),
+        (PANE_OVERLAY_BELOW, "-wide"),
     ]
 
     def __init__(self, article: Article) -> None:

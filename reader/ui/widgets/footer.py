@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -52,11 +53,36 @@ class FittingFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._laid_out_for = -1
+        self._shown: tuple[object, ...] | None = None
+        """What the keys were composed from (`_keys_shown`)."""
 
     def _width(self) -> int:
         return self.size.width or self.app.size.width
 
+    def _keys_shown(self) -> tuple[object, ...]:
+        """Everything the footer's keys depend on: the shown bindings, whether each is enabled,
+        and the width."""
+        return (
+            self._width(),
+            tuple(
+                (binding.key, binding.action, binding.description, enabled, tooltip)
+                for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+                if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING
+            ),
+        )
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Compose the keys again only when what they show changed: focus moving between
+        widgets with the same keys, or a dialog opening over the screen, keeps them (each
+        recompose mounts every key and lays the screen out again)."""
+        unchanged = self._shown is not None and self.is_attached and screen is self.screen
+        if unchanged and self._keys_shown() == self._shown:
+            return
+        super().bindings_changed(screen)
+
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys_shown()
         items = list(super().compose())
         keys = [item for item in items if isinstance(item, FooterKey)]
         others: list[Widget] = [item for item in items if not isinstance(item, FooterKey)]

@@ -252,6 +252,7 @@ class ReadingView(ArticleView):
         return sorted(self.marks("highlight") + self.marks("highlight-new"))
 
     def _draw_cursor(self) -> None:
+        self.refresh_bindings()  # on a highlight or off it: the footer's keys follow
         if self.cursor is None or not self._text:
             self.set_marks("cursor", [])
             return
@@ -259,6 +260,7 @@ class ReadingView(ArticleView):
         self.set_marks("cursor", [(start, end, "$reader-cursor")])
 
     def _draw_selection(self) -> None:
+        self.refresh_bindings()
         spans = []
         if self.selection is not None and self.selection[1] > self.selection[0]:
             spans = [(self.selection[0], self.selection[1], "$reader-selection")]
@@ -268,6 +270,7 @@ class ReadingView(ArticleView):
         """Redraw the highlights and tell the screen (for the Notes tab) that they changed."""
         if redraw:
             self._draw_highlights()
+        self.refresh_bindings()
         self.post_message(HighlightsChanged(list(self.annotations)))
 
     # ------------------------------------------------------------------ cursor motion

@@ -1,0 +1,73 @@
+"""Work the UI must not do twice: what made opening the note editor and switching the theme slow
+(benchmarks/bench_ui.py has the figures). Pilot tests through the real app in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets._footer import FooterKey
+
+from reader.store.database import Store
+from reader.ui.app import ReaderApp, make_app
+from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.note import NoteScreen
+from reader.ui.widgets.footer import FittingFooter
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
+SIZE = (120, 40)
+
+
+def _app(tmp_path: Path) -> ReaderApp:
+    return make_app(tmp_path / "db.json", target=str(SEED), bidi="app", theme="dark")
+
+
+async def test_a_dialog_over_the_article_leaves_its_footer_as_it_is(tmp_path: Path) -> None:
+    """Opening and closing the note editor does not build the article's footer keys again
+    (each rebuild mounted every key and laid the whole article screen out once more)."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "1")
+        await pilot.pause()
+        article = app.screen
+        assert isinstance(article, ArticleScreen)
+        footer = article.query_one(FittingFooter)
+        keys = list(footer.query(FooterKey))
+        assert keys
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert list(footer.query(FooterKey)) == keys
+
+
+async def test_only_the_article_screen_has_width_classes(tmp_path: Path) -> None:
+    """The -narrow/-wide classes (the side pane's overlay) are set on the article screen only:
+    on a dialog the class arriving after its first layout restyled and laid it out again."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.has_class("-wide")
+        await pilot.press("s", "1", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        assert not app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+
+
+async def test_a_theme_chosen_is_saved_after_the_screen_shows_it(tmp_path: Path) -> None:
+    """Switching the theme repaints first and writes the setting after (still saved)."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        assert app.store.get_setting("theme") != "nord"  # not written inside the switch
+        await pilot.pause()
+        await pilot.pause()
+    app.store.close()
+    with Store.open(tmp_path / "db.json") as store:
+        assert store.get_setting("theme") == "nord"
