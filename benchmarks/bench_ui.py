@@ -215,7 +215,7 @@ async def article_key_figures(db: Path, repeats: int = 15) -> dict[str, float]:
         for _ in range(5):
             add("open pane", await _timed(pilot, "i"))
             await app.workers.wait_for_complete()
-            await pilot.press("i", "i")  # Notes, closed
+            await pilot.press("i")  # closed
             await pilot.pause()
         await pilot.press("s", "1")
         await pilot.pause()

@@ -18,6 +18,7 @@ from reader.models import Annotation
 
 if TYPE_CHECKING:
     from reader.entities.extractor import Entity
+    from reader.ui.widgets.note_editor import NoteEditor
 
 # ------------------------------------------------------------------ navigation (to the app)
 
@@ -76,6 +77,18 @@ class EditNote(Message):
 
     annotation: Annotation
     focus: Literal["note", "tags"] = "note"
+
+
+@dataclass
+class NoteEdited(Message):
+    """The text in a note editor changed (typed, pasted or deleted)."""
+
+    editor: NoteEditor
+
+    @property
+    def control(self) -> NoteEditor:
+        """The editor, for `@on(NoteEdited, "#id")` selectors."""
+        return self.editor
 
 
 @dataclass(slots=True)
@@ -138,6 +151,14 @@ class AskPick(Message):
     """Gets the key of the choice, or None when the reader cancelled."""
     hint: str | None = None
     """The line under the list (None: the dialog's own)."""
+
+
+@dataclass
+class AskSelection(Message):
+    """The Entities tab asks for the text selected in the article ("" when none)."""
+
+    then: Callable[[str], None]
+    """Gets the selected text (logical, as in the article)."""
 
 
 @dataclass

@@ -28,6 +28,16 @@ _NEEDS_LAYOUT_RE = re.compile(
 _UNWRAPPED = 100_000
 
 
+def display_lines(text: str, width: int, mode: BidiMode, *, harakat: bool = True) -> list[str]:
+    """Short text (a title, a query) as screen lines: shaped and in visual order in app mode.
+
+    The text is neutralised first (`printable`): a bidi override in a title must not
+    reverse it, nor an escape sequence reach the terminal."""
+    text = " ".join(printable(text, line=True).split())
+    lines = layout(text, max(1, width), mode, harakat=harakat)
+    return [" " * line.indent + line.text for line in lines] or [""]
+
+
 def shaped(text: str, mode: BidiMode, width: int | None = None, *, harakat: bool = True) -> str:
     """`text` (logical order, may hold newlines) as app mode draws it, or unchanged in
     terminal mode.

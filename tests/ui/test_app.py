@@ -183,7 +183,8 @@ async def test_find_is_arabic_aware_and_n_moves(app_factory: Factory) -> None:
         assert isinstance(app.screen, LibraryScreen)
 
 
-async def test_side_pane_cycles_with_one_key(app_factory: Factory) -> None:
+async def test_i_toggles_the_side_pane_from_either_tab(app_factory: Factory) -> None:
+    """i shows and hides the pane whichever tab is on show; I switches tabs."""
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         view = await open_seed(app, pilot)
@@ -196,11 +197,20 @@ async def test_side_pane_cycles_with_one_key(app_factory: Factory) -> None:
         assert view.size.width < full_width  # the pane takes room beside the text
         await pilot.press("i")
         await pilot.pause()
+        assert not pane.is_open
+        assert view.size.width == full_width
+        await pilot.press("I")
+        await pilot.pause()
         assert pane.is_open and pane.active_tab == "notes"
         await pilot.press("i")
         await pilot.pause()
         assert not pane.is_open
-        assert view.size.width == full_width
+        await pilot.press("i")  # back on the tab it showed last
+        await pilot.pause()
+        assert pane.is_open and pane.active_tab == "notes"
+        await pilot.press("I")
+        await pilot.pause()
+        assert pane.is_open and pane.active_tab == "entities"
 
 
 async def test_theme_switching_is_remembered(app_factory: Factory, db_path: Path) -> None:

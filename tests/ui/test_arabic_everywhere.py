@@ -211,7 +211,7 @@ async def test_every_screen_and_dialog_draws_arabic_right(
             await pilot.press("escape")
             await pilot.pause()
         app.screen.query_one(ReadingView).focus()
-        await pilot.press("i")
+        await pilot.press("I")
         await settle(pilot)
         walk.check("notes tab")
         await pilot.press("i")

@@ -271,7 +271,7 @@ async def test_notes_pane_lists_in_reading_order_jumps_and_filters(tmp_path: Pat
         await pilot.press("2")
         view.select_span(early, early + 6)
         await pilot.press("1")
-        await pilot.press("i", "i")  # side pane: Entities, then Notes
+        await pilot.press("I")  # side pane: Notes
         await pilot.pause()
         pane = app.screen.query_one(NotesPane)
         items = list(pane.query(AnnotationItem))
@@ -307,7 +307,7 @@ async def test_orphans_are_listed_with_quote_and_note(tmp_path: Path) -> None:
         await pilot.pause()
         view = _view(app)
         assert view.highlight_marks() == []  # never drawn on the wrong text
-        await pilot.press("i", "i")
+        await pilot.press("I")
         await pilot.pause()
         (item,) = app.screen.query_one(NotesPane).query(AnnotationItem)
         assert item.annotation.orphan
@@ -350,7 +350,7 @@ async def test_tags_key_edits_tags_and_notes_pane_filters_by_tag(tmp_path: Path)
         await pilot.press("1")
         tagged = [a for a in _stored(app, view) if a.tags]
         assert [(a.quote, a.tags) for a in tagged] == [("OpenAI", ["تقنية"])]
-        await pilot.press("i", "i")
+        await pilot.press("I")
         await pilot.pause()
         pane = app.screen.query_one(NotesPane)
         assert len(pane.query(AnnotationItem)) == 2

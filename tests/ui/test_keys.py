@@ -57,10 +57,10 @@ async def test_closing_the_side_pane_gives_the_keys_back_to_the_article(tmp_path
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("tab", "down")  # the reader works in the pane
-        await pilot.press("i")  # Notes
+        await pilot.press("tab", "tab", "down")  # the reader works in the Entities list
         await pilot.pause()
-        await pilot.press("i")  # closed
+        assert app.screen.focused is not None and pane in app.screen.focused.ancestors
+        await pilot.press("i")  # closed at once, from the Entities tab
         await pilot.pause()
         assert not pane.is_open
         # At once, without Tab: j scrolls, arrows move the cursor, v selects, 1 highlights.
@@ -135,6 +135,30 @@ async def test_escape_in_the_find_box_ends_the_find(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_switching_tabs_from_the_entities_list_keeps_keys_working(tmp_path: Path) -> None:
+    """I from inside the Entities list shows Notes; the focus does not stay in the hidden tab."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = _view(app)
+        pane = app.screen.query_one(SidePane)
+        await pilot.press("i")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("tab", "tab", "down")
+        await pilot.pause()
+        entities = app.screen.query_one(EntitiesPane)
+        assert app.screen.focused is not None and entities in app.screen.focused.ancestors
+        await pilot.press("I")
+        await pilot.pause()
+        await pilot.pause()
+        assert pane.is_open and pane.active_tab == "notes"
+        focused = app.screen.focused
+        assert focused is not None and entities not in focused.ancestors
+        top = view.scroll_offset.y
+        await pilot.press("j")
+        assert view.scroll_offset.y == top + 1
 
 
 async def _open_entities(app: ReaderApp, pilot: object) -> EntitiesPane:
@@ -403,6 +427,21 @@ async def test_help_lists_the_readers_keys_not_textuals_scrolling(tmp_path: Path
         sections = {section for section, _, _, _ in app.screen.rows}
         assert {"Everywhere", "Library", "Article", "Reading", "Entities tab"} <= sections
         assert listed - ours == set(), "help lists keys the reader does not bind"
+
+
+async def test_help_shows_keys_and_what_they_do_not_binding_ids(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(130, 60)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        shown = "\n".join(lines)
+        assert re.search(r"\bq\s+Quit\b", shown)
+        assert re.search(r"\bKey\s+Does\s+│", shown)  # two columns, no "Id"
+        ids = {binding_id for _, _, _, binding_id in app.screen.rows if binding_id}
+        assert "app.quit" in ids
+        assert not [binding_id for binding_id in ids if binding_id in shown]
 
 
 async def test_the_readme_keys_table_and_the_bindings_agree(tmp_path: Path) -> None:

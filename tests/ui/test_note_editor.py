@@ -14,7 +14,7 @@ from reader.models import Annotation, Article, Block
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.text.layout import layout
-from reader.ui.messages import NoteResult
+from reader.ui.messages import NoteEdited, NoteResult
 from reader.ui.screens.note import DiscardScreen, NoteScreen, parse_tags
 from reader.ui.widgets.highlight_view import apply_note_result
 from reader.ui.widgets.note_editor import NoteEditor
@@ -319,3 +319,24 @@ async def test_a_click_puts_the_cursor_on_the_clicked_character() -> None:
         # Content starts after the border (1) and padding (1); RTL rows keep column 0 free.
         await pilot.click(editor, offset=(2 + line.indent + 1 + cell, 1))
         assert editor.cursor == target
+
+
+class ListeningApp(EditorApp):
+    """Counts the typed `NoteEdited` messages the editor posts (messages up)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edited: list[str] = []
+
+    def on_note_edited(self, message: NoteEdited) -> None:
+        assert message.control is message.editor
+        self.edited.append(message.editor.text)
+
+
+async def test_the_editor_posts_a_typed_note_edited_message() -> None:
+    app = ListeningApp()
+    async with app.run_test(size=(WIDTH, 12)) as pilot:
+        await _type(pilot, "خبر")
+        await pilot.press("backspace")
+        await pilot.pause()
+    assert app.edited == ["خ", "خب", "خبر", "خب"]

@@ -76,7 +76,7 @@ async def _notes_tab(pilot: Pilot[None]) -> None:
     await _noted(pilot)
     await pilot.press("i")
     await entities_listed(pilot)
-    await pilot.press("i")
+    await pilot.press("I")
     await settle(pilot)
 
 

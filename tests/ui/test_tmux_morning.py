@@ -155,7 +155,7 @@ def test_a_readers_morning(db_path: Path, tmp_path: Path) -> None:
         time.sleep(0.5)  # the cursor is not in the text tmux captures: give it time to move
         term.keys("Enter")  # the first entity: إيلون ماسك
         term.wait_for("entity picked", "1/14", "n/N next/previous")
-        term.keys("i")
+        term.keys("I")
         term.wait_for("Notes tab", NOTE)
         term.keys("i")
         term.wait("pane closed", lambda s: "Entities  Notes" not in s and "OpenAI" in s)
@@ -192,7 +192,7 @@ def test_a_readers_morning(db_path: Path, tmp_path: Path) -> None:
         term.wait_for("article again", "Entities/Notes", "OpenAI")  # OpenAI is in its title too
         term.keys("i")
         term.wait_for("the pane again", "Entities  Notes", "People (3)")
-        term.keys("i")
+        term.keys("I")
         term.wait_for("the note after reopening", NOTE)
     finally:
         term.close()

@@ -29,6 +29,7 @@ from reader.ui.messages import (
     AskEntityName,
     AskEntityType,
     AskPick,
+    AskSelection,
     CheckForChanges,
     EditNote,
     EntitySelected,
@@ -38,8 +39,7 @@ from reader.ui.messages import (
     NoteResult,
     ShowLibrary,
 )
-from reader.ui.shaped import shaped_parts
-from reader.ui.widgets.article_view import display_lines
+from reader.ui.shaped import display_lines, shaped_parts
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.shaped_input import ShapedInput
@@ -122,6 +122,7 @@ class ArticleScreen(Screen[None]):
         Binding("left_square_bracket", "previous_article", "Prev", id="article.previous"),
         Binding("right_square_bracket", "next_article", "Next", id="article.next"),
         Binding("i", "toggle_pane", "Entities/Notes", id="article.pane"),
+        Binding("I", "next_pane_tab", "Other pane tab", show=False, id="article.pane_tab"),
         Binding("e", "export", "Export", id="article.export"),
         Binding("o", "open_original", "Open original", show=False, id="article.open_original"),
         Binding("y", "copy_link", "Copy link", show=False, id="article.copy_link"),
@@ -341,12 +342,18 @@ class ArticleScreen(Screen[None]):
         self._show(article)
 
     def action_toggle_pane(self) -> None:
-        """Cycle the side pane: hidden, Entities, Notes; closing it gives the keys back to the
-        article (a widget in a hidden pane would otherwise keep the focus and swallow them)."""
+        """Show or hide the side pane, from whichever tab; closing it gives the keys back to
+        the article (a widget in a hidden pane would otherwise keep the focus and swallow them)."""
         pane = self.query_one(SidePane)
-        pane.cycle()
+        pane.toggle()
         if not pane.is_open:
             self._focus_article_if_lost()
+
+    def action_next_pane_tab(self) -> None:
+        """Show the side pane's other tab (Entities or Notes), opening the pane if needed; the
+        focus, if it was in the tab now hidden, goes back to the article."""
+        self.query_one(SidePane).next_tab()
+        self.call_after_refresh(self._focus_article_if_lost)
 
     def _focus_article_if_lost(self) -> None:
         """Focus the article when nothing, or something hidden, has the focus."""
@@ -494,6 +501,12 @@ class ArticleScreen(Screen[None]):
         else:
             dialog = PickScreen(message.title, message.choices, hint=message.hint, mode=mode)
         self.app.push_screen(dialog, message.then)
+
+    def on_ask_selection(self, message: AskSelection) -> None:
+        """The Entities tab asks what is selected in the article."""
+        view = self.view
+        selection = view.selection
+        message.then(view.text[selection[0] : selection[1]] if selection is not None else "")
 
     def on_highlights_changed(self, message: HighlightsChanged) -> None:
         """The article's highlights changed: the Notes tab lists them again."""

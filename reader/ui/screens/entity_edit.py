@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from reader.entities.extractor import ENTITY_TYPES
 from reader.text.modes import BidiMode
-from reader.ui.widgets.article_view import display_lines
+from reader.ui.shaped import display_lines
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
 

@@ -61,15 +61,15 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self._sections = sections
         self.rows: list[tuple[str, str, str, str]] = []
-        """(section, keys, description, binding id) as listed, for tests and the palette."""
+        """(section, keys, description, binding id) of each row listed (the id is not shown:
+        a reader looks keys up by what they do)."""
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 2))
         table.add_column("Key", no_wrap=True)
         table.add_column("Does")
-        table.add_column("Id", style="dim", no_wrap=True)
         for title, bindings in binding_rows(self._sections):
-            table.add_row(Text(title, style="bold underline"), "", "")
+            table.add_row(Text(title, style="bold underline"), "")
             grouped: dict[str, list[Binding]] = {}
             for binding in bindings:
                 grouped.setdefault(binding.action, []).append(binding)
@@ -78,9 +78,9 @@ class HelpScreen(ModalScreen[None]):
                 first = action_bindings[0]
                 binding_id = next((b.id for b in action_bindings if b.id), "")
                 self.rows.append((title, keys, first.description, binding_id))
-                table.add_row(keys, first.description, binding_id)
-            table.add_row("", "", "")
-        table.add_row("ctrl+p", "Command palette: every action by name", "")
+                table.add_row(keys, first.description)
+            table.add_row("", "")
+        table.add_row("ctrl+p", "Command palette: every action by name")
         with VerticalScroll(id="help-body"):
             yield Static("Keys", id="help-title")
             yield Static(table, id="help-table")

@@ -27,11 +27,10 @@ from reader.store.database import ChangeStamp
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
-from reader.ui.messages import CheckForChanges, MarkRead, OpenArticle
+from reader.ui.messages import CheckForChanges, MarkRead, OpenArticle, ShowAllNotes
 from reader.ui.screens.common import short_source
 from reader.ui.screens.manage import ManagedLibrary
-from reader.ui.shaped import shaped_cell
-from reader.ui.widgets.article_view import display_lines
+from reader.ui.shaped import display_lines, shaped_cell
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.shaped_input import ShapedInput
 
@@ -196,6 +195,7 @@ class LibraryScreen(ManagedLibrary):
         Binding("m", "toggle_read", "Read/unread", id="library.toggle_read"),
         Binding("n", "next_unread", "Next unread", id="library.next_unread"),
         Binding("u", "unread_only", "Unread only", id="library.unread_only"),
+        Binding("A", "all_notes", "All notes", show=False, id="library.all_notes"),
     ]
 
     def __init__(self) -> None:
@@ -491,6 +491,11 @@ class LibraryScreen(ManagedLibrary):
         """Show only unread articles, or every article again."""
         self._unread_only = not self._unread_only
         self._fill(self.query_one("#filter", Input).value)
+
+    def action_all_notes(self) -> None:
+        """Every highlight and note in the library (as A does in an article: the library is
+        where the app opens, and an unbound A would start a filter instead)."""
+        self.post_message(ShowAllNotes())
 
     def action_filter(self) -> None:
         """Focus the filter box."""

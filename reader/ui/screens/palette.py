@@ -7,8 +7,6 @@ Arabic reads joined and right to left like the library filter and the find box.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
 from textual.containers import Horizontal, Vertical
@@ -26,8 +24,14 @@ class ShapedCommandInput(CommandInput, ShapedInput):
 class ShapedCommandPalette(CommandPalette):
     """`CommandPalette` whose search box shapes Arabic in app mode."""
 
-    def __init__(self, *, mode: BidiMode = "app", harakat: bool = True, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        *,
+        mode: BidiMode = "app",
+        harakat: bool = True,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+    ) -> None:
+        super().__init__(id=id)
         self._bidi_mode: BidiMode = mode
         self._harakat = harakat
 

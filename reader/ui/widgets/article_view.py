@@ -41,7 +41,6 @@ from textual.strip import Strip
 from reader.models import Article, Block, BlockKind
 from reader.text.layout import LONG_PARAGRAPH, LazyLayout, VisualLine, layout
 from reader.text.modes import BidiMode
-from reader.text.sanitize import printable
 from reader.ui.messages import ArticleScrolled
 from reader.ui.themes import mark_style
 
@@ -88,16 +87,6 @@ def estimate_height(widths: Sequence[int], width: int) -> int:
             lines += 1
             used -= width
     return lines
-
-
-def display_lines(text: str, width: int, mode: BidiMode, *, harakat: bool = True) -> list[str]:
-    """Short text (a title, a query) as screen lines: shaped and in visual order in app mode.
-
-    The text is neutralised first (`printable`): a bidi override in a title must not
-    reverse it, nor an escape sequence reach the terminal."""
-    text = " ".join(printable(text, line=True).split())
-    lines = layout(text, max(1, width), mode, harakat=harakat)
-    return [" " * line.indent + line.text for line in lines] or [""]
 
 
 @dataclass(slots=True)

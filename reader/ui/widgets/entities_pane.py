@@ -42,8 +42,15 @@ from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
 from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_correction
-from reader.ui.messages import AskEntityName, AskEntityType, AskPick, EntitySelected, MentionJump
-from reader.ui.widgets.article_view import display_lines
+from reader.ui.messages import (
+    AskEntityName,
+    AskEntityType,
+    AskPick,
+    AskSelection,
+    EntitySelected,
+    MentionJump,
+)
+from reader.ui.shaped import display_lines
 from reader.ui.widgets.shaped_text import ShapedText
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
@@ -407,22 +414,14 @@ class EntitiesPane(Vertical):
         self._start_extraction()
         return True
 
-    def _selection_text(self) -> str:
-        """The text selected in the article view beside this pane ("" when none)."""
-        from reader.ui.widgets.highlight_view import ReadingView
-
-        article = self.article
-        if article is None or not self.is_attached:
-            return ""
-        for view in self.screen.query(ReadingView):
-            if view.selection is not None:
-                start, end = view.selection
-                return article.text[start:end].strip(_TRIM)
-        return ""
-
     def action_add_entity(self) -> None:
-        """Add the text selected in the article as an entity of a type the reader chooses."""
-        name = " ".join(self._selection_text().split())
+        """Add the text selected in the article as an entity of a type the reader chooses
+        (the article screen says what is selected: the pane does not reach into the view)."""
+        self.post_message(AskSelection(self.add_entity))
+
+    def add_entity(self, selected: str) -> None:
+        """Ask for the type of `selected` (the article's selected text) and add it."""
+        name = " ".join(selected.strip(_TRIM).split())
         if not name:
             self.notify(
                 "Select the name in the article first (v and the arrow keys, or the mouse).",

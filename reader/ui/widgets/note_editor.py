@@ -22,13 +22,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.layout import VisualLine, base_direction, layout
 from reader.text.modes import BidiMode
 from reader.text.motion import char_end, char_start
+from reader.ui.messages import NoteEdited
 from reader.ui.widgets.shaped_text import clean_text
 
 
@@ -79,17 +79,6 @@ class NoteEditor(Widget, can_focus=True):
         Binding("enter", "newline", "New line", show=False),
     ]
 
-    class Changed(Message):
-        """The note text changed."""
-
-        def __init__(self, editor: NoteEditor) -> None:
-            super().__init__()
-            self.editor = editor
-
-        @property
-        def control(self) -> NoteEditor:
-            return self.editor
-
     def __init__(
         self,
         text: str = "",
@@ -133,7 +122,7 @@ class NoteEditor(Widget, can_focus=True):
     def _changed(self) -> None:
         self._laid_width = -1
         self._goal_x = None
-        self.post_message(self.Changed(self))
+        self.post_message(NoteEdited(self))
         self._show_cursor()
 
     # --- layout -----------------------------------------------------------------------

@@ -20,7 +20,6 @@ right-to-left text the widget is Textual's own `Input`.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -58,14 +57,19 @@ class ShapedInput(Input):
         *,
         mode: BidiMode = "app",
         harakat: bool = True,
-        **kwargs: Any,
+        select_on_focus: bool = True,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
     ) -> None:
         self._mode: BidiMode = mode
         self._harakat = harakat
         self._laid_key: tuple[str, BidiMode, bool] | None = None
         self._laid: VisualLine | None = None
         self._x0: int | None = None
-        super().__init__(value, placeholder, **kwargs)
+        super().__init__(
+            value, placeholder, select_on_focus=select_on_focus, name=name, id=id, classes=classes
+        )
 
     # --- settings ---------------------------------------------------------------------
 

@@ -84,5 +84,9 @@ class ShapedText(Widget):
             return Strip.blank(width, base)
         line = lines[y]
         assert line is not None
-        strip = Strip([Segment(" " * line.indent + line.text, base)])
-        return strip.crop_extend(0, width, base)
+        # The indent that right-aligns a right-to-left line is a segment of its own, as the
+        # article view's margin is: merged with the Arabic into one run, a screenshot viewer
+        # reorders the run's spaces to its far side and shows the line left-aligned.
+        segments = [Segment(" " * line.indent, base)] if line.indent else []
+        segments.append(Segment(line.text, base))
+        return Strip(segments).crop_extend(0, width, base)

@@ -21,7 +21,7 @@ from reader.text.modes import BidiMode
 if TYPE_CHECKING:
     from reader.store.database import Store
 
-#: Tab ids, in order; the toggle key cycles the pane through hidden -> these tabs.
+#: Tab ids, in order (`next_tab` goes through them).
 TABS: tuple[str, ...] = ("entities", "notes")
 
 
@@ -110,16 +110,18 @@ class SidePane(Vertical):
         """Close the pane."""
         self.add_class("-hidden")
 
-    def cycle(self) -> None:
-        """The pane's one key: hidden -> Entities -> Notes -> hidden."""
-        if not self.is_open:
-            self.show_tab(TABS[0])
-            return
-        index = TABS.index(self.active_tab) if self.active_tab in TABS else 0
-        if index + 1 < len(TABS):
-            self.show_tab(TABS[index + 1])
-        else:
+    def toggle(self) -> None:
+        """Show the pane on the tab it last showed (Entities the first time), or hide it,
+        whichever tab is on show."""
+        if self.is_open:
             self.hide()
+        else:
+            self.show_tab(self.active_tab)
+
+    def next_tab(self) -> None:
+        """Show the other tab (the pane opens on it if it is hidden)."""
+        index = TABS.index(self.active_tab) if self.active_tab in TABS else -1
+        self.show_tab(TABS[(index + 1) % len(TABS)])
 
     def show_article(self, store: Store, article: Article) -> None:
         """Tell each tab's widget which article is open (now, or when the tabs are built)."""
