@@ -17,8 +17,9 @@ from textual.message import Message
 from reader.models import Annotation
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from reader.entities.extractor import Entity
-    from reader.ui.widgets.note_editor import NoteEditor
 
 # ------------------------------------------------------------------ navigation (to the app)
 
@@ -83,10 +84,13 @@ class EditNote(Message):
 class NoteEdited(Message):
     """The text in a note editor changed (typed, pasted or deleted)."""
 
-    editor: NoteEditor
+    editor: Widget
+    """The NoteEditor (typed as a widget: this module imports no widget)."""
+    text: str
+    """Its text now (logical)."""
 
     @property
-    def control(self) -> NoteEditor:
+    def control(self) -> Widget:
         """The editor, for `@on(NoteEdited, "#id")` selectors."""
         return self.editor
 

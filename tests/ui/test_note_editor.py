@@ -16,6 +16,7 @@ from reader.store.database import Store
 from reader.text.layout import layout
 from reader.ui.messages import NoteEdited, NoteResult
 from reader.ui.screens.note import DiscardScreen, NoteScreen, parse_tags
+from reader.ui.widgets.colour_picker import CELLS, ColourPicker
 from reader.ui.widgets.highlight_view import apply_note_result
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
@@ -241,12 +242,32 @@ async def test_dialog_returns_note_tags_and_colour() -> None:
         await pilot.press("tab")  # to the tags editor
         await pilot.press("end")
         await _type(pilot, "، جديد")
-        await pilot.click("#note-colour-4")
+        # The fourth swatch: padding 1, then CELLS cells a colour (" ○ 4 " and a gap).
+        await pilot.click("#note-colour", offset=(1 + 3 * CELLS + 3, 0))
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == [
         NoteResult(action="save", note="ملاحظتي: الرقم 97.400 مهم", tags=["قديم", "جديد"], color=4)
     ]
+
+
+async def test_the_colour_is_chosen_by_keys_and_shown() -> None:
+    """Tab reaches the colours after the tags; Right and a number key choose; the chosen one
+    is marked ● on screen."""
+    app = DialogApp(_annotation())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("tab", "tab")  # note -> tags -> colours
+        picker = app.screen.query_one(ColourPicker)
+        assert picker.has_focus and picker.value == 2
+        await pilot.press("right", "right")
+        assert picker.value == 4
+        await pilot.press("right")
+        assert picker.value == 5  # the last colour stays the last
+        line = "".join(segment.text for segment in picker.render_line(0))
+        assert line.split().index("●") == 2 * 4  # "● 5" after four "○ N" pairs
+        await pilot.press("1", "ctrl+s")
+        await pilot.pause()
+    assert [result.color for result in app.results] == [1]
 
 
 async def test_dialog_cancel_and_delete() -> None:
@@ -329,8 +350,8 @@ class ListeningApp(EditorApp):
         self.edited: list[str] = []
 
     def on_note_edited(self, message: NoteEdited) -> None:
-        assert message.control is message.editor
-        self.edited.append(message.editor.text)
+        assert message.control is self.query_one(NoteEditor)
+        self.edited.append(message.text)
 
 
 async def test_the_editor_posts_a_typed_note_edited_message() -> None:

@@ -122,7 +122,7 @@ class NoteEditor(Widget, can_focus=True):
     def _changed(self) -> None:
         self._laid_width = -1
         self._goal_x = None
-        self.post_message(NoteEdited(self))
+        self.post_message(NoteEdited(self, self._text))
         self._show_cursor()
 
     # --- layout -----------------------------------------------------------------------
