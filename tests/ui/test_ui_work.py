@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.arabic import visual
 from textual.widgets._footer import FooterKey
 
 from reader.store.database import Store
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.note import NoteScreen
+from reader.ui.widgets.entities_pane import EntityItem, HeadingItem
 from reader.ui.widgets.footer import FittingFooter
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
 SIZE = (120, 40)
+NAME = "إيلون ماسك"
 
 
 def _app(tmp_path: Path) -> ReaderApp:
@@ -71,3 +74,33 @@ async def test_a_theme_chosen_is_saved_after_the_screen_shows_it(tmp_path: Path)
     app.store.close()
     with Store.open(tmp_path / "db.json") as store:
         assert store.get_setting("theme") == "nord"
+
+
+async def test_the_note_dialog_is_a_few_widgets(tmp_path: Path) -> None:
+    """The five colours are one widget (a RadioSet of five RadioButtons was six, each
+    styled, laid out and drawn every time the dialog opens)."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "1", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        nodes = list(app.screen.walk_children(with_self=True))
+        assert len(nodes) <= 13, [type(node).__name__ for node in nodes]
+
+
+async def test_the_entities_list_is_one_node_an_entry(tmp_path: Path) -> None:
+    """Each entity and heading draws itself: the hidden pane's nodes are restyled on every theme
+    switch, and an article lists tens of entities."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        items = list(app.screen.query(EntityItem)) + list(app.screen.query(HeadingItem))
+        assert len(items) > 10
+        assert all(not item.children for item in items)
+        musk = next(item for item in app.screen.query(EntityItem) if item.entity.name == NAME)
+        row = "".join(segment.text for segment in musk.render_line(0))
+        assert row.split()[0] == str(len(musk.entity.mentions))
+        assert row.rstrip().endswith(visual(NAME))  # right-aligned after the count

@@ -16,7 +16,7 @@ PREFIX = "reader.ui.widgets."
 ALLOWED: dict[str, set[str]] = {
     "highlight_view": {"article_view"},  # ReadingView extends ArticleView
     "side_pane": {"entities_pane", "notes_pane"},  # the pane's two tabs
-    "entities_pane": {"shaped_text"},  # names drawn with ShapedText
+    "entities_pane": {"shaped_text"},  # the same cleaning of names (clean_text)
     "notes_pane": {"shaped_text"},  # quotes and notes drawn with ShapedText
     "note_editor": {"shaped_text"},  # the same cleaning of typed text (clean_text)
 }

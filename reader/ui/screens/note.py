@@ -17,15 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet
+from textual.widgets import Button, Label
 
 from reader.models import Annotation
 from reader.text.modes import BidiMode
 from reader.ui.messages import NoteResult
+from reader.ui.widgets.colour_picker import ColourPicker
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
-
-COLOURS = 5
 
 _TAG_SPLIT = re.compile(r"[,\u060c\n]+")
 
@@ -64,9 +63,8 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     NoteScreen #note-tags {
         height: 3;
     }
-    NoteScreen RadioSet {
-        layout: horizontal;
-        width: 100%;
+    NoteScreen #note-colour {
+        margin: 1 0;
     }
     NoteScreen #note-buttons {
         height: auto;
@@ -103,14 +101,7 @@ class NoteScreen(ModalScreen[NoteResult | None]):
             yield NoteEditor(annotation.note, mode=self.mode, id="note-text")
             yield Label("Tags, separated by commas")
             yield NoteEditor(", ".join(annotation.tags), mode=self.mode, id="note-tags")
-            with RadioSet(id="note-colour"):
-                for colour in range(1, COLOURS + 1):
-                    yield RadioButton(
-                        f"[$reader-highlight-{colour}-text on $reader-highlight-{colour}]"
-                        f" {colour} [/]",
-                        value=colour == annotation.color,
-                        id=f"note-colour-{colour}",
-                    )
+            yield ColourPicker(annotation.color, id="note-colour")
             with Horizontal(id="note-buttons"):
                 yield Button("Save", variant="primary", id="note-save")
                 yield Button("Delete", variant="error", id="note-delete")
@@ -121,8 +112,7 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         self.query_one(target, NoteEditor).focus()
 
     def _colour(self) -> int:
-        pressed = self.query_one("#note-colour", RadioSet).pressed_index
-        return pressed + 1 if pressed >= 0 else self.annotation.color
+        return self.query_one("#note-colour", ColourPicker).value
 
     def result(self) -> NoteResult:
         """What saving now would return."""

@@ -29,17 +29,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar, Protocol
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import var
+from textual.strip import Strip
 from textual.widgets import Label, ListItem, ListView
 from textual.worker import get_current_worker
 
 from reader.entities.extractor import ENTITY_TYPES, Entity, Extractor
 from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
+from reader.text.layout import VisualLine, layout
 from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_correction
 from reader.ui.messages import (
@@ -51,7 +57,7 @@ from reader.ui.messages import (
     MentionJump,
 )
 from reader.ui.shaped import display_lines
-from reader.ui.widgets.shaped_text import ShapedText
+from reader.ui.widgets.shaped_text import clean_text
 
 TYPE_HEADINGS = ENTITY_TYPE_LABELS
 
@@ -82,34 +88,60 @@ class CorrectionStore(Protocol):
 
 
 class EntityItem(ListItem):
-    """One entity: its mention count and its name, shaped."""
+    """One entity: its mention count and its name, shaped (right-aligned when right-to-left).
+
+    Drawn by the item itself, not by a Label and a ShapedText inside it: an article lists tens
+    of entities, and every node is restyled on each theme switch even while the pane is hidden.
+    """
 
     DEFAULT_CSS = """
     EntityItem {
         height: auto;
-        layout: horizontal;
     }
-    EntityItem .entity-count {
-        width: 5;
+    EntityItem > .entity-item--count {
         color: $text-muted;
     }
-    EntityItem ShapedText {
-        width: 1fr;
-    }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"entity-item--count"}
+
+    #: Cells of the mention count column (right-aligned count, then a space).
+    COUNT_CELLS = 5
 
     def __init__(self, entity: Entity, *, mode: BidiMode) -> None:
         super().__init__()
         self.entity = entity
         self.mode = mode
+        self._shown_name = " ".join(clean_text(entity.name).split())
+        self._lines: list[VisualLine] = []
+        self._laid_width = -1
 
-    def compose(self) -> ComposeResult:
-        yield Label(f"{len(self.entity.mentions):>4}", classes="entity-count")
-        yield ShapedText(self.entity.name, mode=self.mode)
+    def _lines_for(self, width: int) -> list[VisualLine]:
+        if width != self._laid_width:
+            self._lines = layout(self._shown_name, max(1, width - self.COUNT_CELLS), self.mode)
+            self._laid_width = width
+        return self._lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self._lines_for(width)))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        base = self.rich_style
+        muted = Style(color=self.get_component_rich_style("entity-item--count").color)
+        count = f"{len(self.entity.mentions):>{self.COUNT_CELLS - 1}} " if y == 0 else ""
+        segments = [Segment(count.ljust(self.COUNT_CELLS), base + muted)]
+        lines = self._lines_for(width)
+        if y < len(lines):
+            line = lines[y]
+            if line.indent:  # its own run, as ShapedText's (see there)
+                segments.append(Segment(" " * line.indent, base))
+            segments.append(Segment(line.text, base))
+        return Strip(segments).crop_extend(0, width, base)
 
 
 class HeadingItem(ListItem):
-    """A type heading ("People (3)"); not selectable."""
+    """A type heading ("People (3)"); not selectable. Drawn by the item itself (one node)."""
 
     DEFAULT_CSS = """
     HeadingItem {
@@ -124,8 +156,8 @@ class HeadingItem(ListItem):
         self.kind = kind
         self.count = count
 
-    def compose(self) -> ComposeResult:
-        yield Label(f"{TYPE_HEADINGS.get(self.kind, self.kind)} ({self.count})")
+    def render(self) -> Content:
+        return Content(f"{TYPE_HEADINGS.get(self.kind, self.kind)} ({self.count})")
 
 
 class EntityList(ListView):
