@@ -167,6 +167,8 @@ class Feed:
     outermost first, joined with "/" ("News/Arabic"); empty for none."""
     html_url: str = ""
     """The site the feed belongs to (OPML's htmlUrl), when known."""
+    last_error: str = ""
+    """Why the last refresh failed (one sentence); empty once a refresh succeeds."""
 
 
 ENTITY_TYPE_LABELS: dict[str, str] = {

@@ -378,7 +378,7 @@ _OTHERS_LISTED = 5
 """Further feeds a page links that `feed add` names; beyond these it gives a count."""
 
 
-def _found_sentence(found: FoundFeed, name: str) -> str:
+def found_sentence(found: FoundFeed, name: str) -> str:
     """One sentence: the page's feed that was subscribed to, and the others it links."""
     if not found.others:
         return f"{found.page} is a web page; subscribed to the feed it links, {name} ({found.url})."
@@ -404,7 +404,7 @@ def run_feed_add(args: argparse.Namespace) -> int:
     out = Out.of(args)
     name = isolate(feed.title or feed.url)
     if found.page:
-        out.say(_found_sentence(found, name))
+        out.say(found_sentence(found, name))
     else:
         out.say(f"Subscribed to {name} ({isolate(feed.url)}).")
     _print_add_summary(report, out)

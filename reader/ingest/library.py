@@ -9,7 +9,8 @@ replaces its text in place and re-anchors its annotations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -500,7 +501,12 @@ def _refresh_one(
     checked = now_iso()
     if result.not_modified:
         outcome.not_modified = True
-        if store.update_feed(feed.url, lambda saved: setattr(saved, "last_checked", checked)):
+
+        def unchanged(saved: Feed) -> None:
+            saved.last_checked = checked
+            saved.last_error = ""
+
+        if store.update_feed(feed.url, unchanged):
             return outcome
         outcome.unsubscribed = True
         return outcome
@@ -524,6 +530,7 @@ def _refresh_one(
         saved.etag = result.etag
         saved.modified = result.last_modified
         saved.last_checked = checked
+        saved.last_error = ""
         clean_feed(saved)
 
     if store.update_feed(feed.url, refreshed) is None:
@@ -533,6 +540,18 @@ def _refresh_one(
     outcome.duplicates = len(added.duplicates)
     report.new_articles.extend(added.added)
     return outcome
+
+
+def _record_error(store: Store, url: str, error: str) -> None:
+    """Keep why a feed failed on the feed (shown in the app's feeds list); a store that cannot
+    be written (read-only) loses only this note, the report still says it."""
+
+    def failed(saved: Feed) -> None:
+        saved.last_error = error
+        clean_feed(saved)
+
+    with contextlib.suppress(ReaderError):
+        store.update_feed(url, failed)
 
 
 REFRESH_WORKERS = 4
@@ -574,17 +593,24 @@ def _fetch_feeds(
 
 
 def refresh_feeds(
-    store: Store, progress: Progress | None = None, *, workers: int = REFRESH_WORKERS
+    store: Store,
+    progress: Progress | None = None,
+    *,
+    workers: int = REFRESH_WORKERS,
+    urls: Collection[str] | None = None,
 ) -> RefreshReport:
-    """Fetch every subscribed feed (conditionally) and import entries not seen before.
+    """Fetch every subscribed feed (or those at `urls`), conditionally, and import entries
+    not seen before.
 
     Up to `workers` feeds are fetched at once, each within its own deadline (see
     reader.ingest.fetch); parsing and saving stay on this thread, each feed as soon as it
     arrives. Results and new articles are reported in subscription order, whatever
-    order they arrived in. A failing feed is recorded in its result and does not
-    stop the others.
+    order they arrived in. A failing feed is recorded in its result and on the feed
+    (`Feed.last_error`, cleared by its next good refresh) and does not stop the others.
     """
     feeds = store.list_feeds()
+    if urls is not None:
+        feeds = [feed for feed in feeds if feed.url in urls]
     known = KnownArticles(store.article_identities)  # one read for every feed's new entries
     outcomes: dict[int, FeedResult] = {}
     parts = [RefreshReport() for _ in feeds]
@@ -600,6 +626,8 @@ def refresh_feeds(
             outcome = FeedResult(
                 url=feed.url, title=feed.title, error=f"Could not refresh {feed.url}: {error}."
             )
+        if outcome.error:
+            _record_error(store, feed.url, outcome.error)
         outcomes[index] = outcome
         if progress is not None:
             progress(done, len(feeds), feed.url)

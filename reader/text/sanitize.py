@@ -210,6 +210,7 @@ def clean_feed(feed: Feed) -> Feed:
     feed.last_checked = clean_line(feed.last_checked)
     feed.folder = clean_line(feed.folder)
     feed.html_url = clean_url(feed.html_url)
+    feed.last_error = clean_line(feed.last_error)
     feed.seen = [clean_url(key) for key in feed.seen]
     return feed
 

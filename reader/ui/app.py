@@ -1,8 +1,9 @@
 """The reader app: one factory (`make_app`) for the command line and the tests.
 
 Settings it keeps in the store: `theme`, `bidi_mode`, `reading_width`, `harakat`, the reading
-position of each article (`position:<id>`), and `watch_interval`: how often, in seconds, the app
-looks for changes other processes made (default 2; 0 never; `READER_WATCH_SECONDS` overrides it).
+position of each article (`position:<id>`), `feeds.refresh_seconds` (the background feed
+refresh; 0: off), and `watch_interval`: how often, in seconds, the app looks for changes other
+processes made (default 2; 0 never; `READER_WATCH_SECONDS` overrides it).
 """
 
 from __future__ import annotations
@@ -31,12 +32,16 @@ from reader.text.modes import BIDI_ENV, BidiMode, resolve_bidi_mode
 from reader.text.sanitize import printable
 from reader.ui.base import DEFAULT_READING_WIDTH, MIN_READING_WIDTH, ReaderBase
 from reader.ui.commands import READING_WIDTHS, BindingCommands
+from reader.ui.feed_refresh import INTERVAL_SETTING, INTERVALS, FeedRefresher, saved_interval
 from reader.ui.messages import (
     CheckForChanges,
     MarkRead,
     OpenArticle,
+    RefreshFeeds,
     SaveDone,
     ShowAllNotes,
+    ShowFeedArticles,
+    ShowFeeds,
     ShowLibrary,
 )
 from reader.ui.saving import Saver
@@ -141,6 +146,7 @@ class ReaderApp(ReaderBase):
                 self._messages.append(f"The theme '{theme}' is not available; using {fallback}.")
             theme = fallback
         self.saver = Saver(self, store)
+        self.refresher = FeedRefresher(self)
         self.theme = theme
 
     def notify(
@@ -182,6 +188,7 @@ class ReaderApp(ReaderBase):
         for message in self._messages:
             self.notify(message, title="reader", timeout=10)
         self.store.on_message = self._store_message
+        self.refresh_interval = saved_interval(self.store.get_setting(INTERVAL_SETTING))
         if self._initial_article is not None:
             self.push_screen(ArticleScreen(self._initial_article))
         else:
@@ -255,6 +262,40 @@ class ReaderApp(ReaderBase):
         """The reading view asks for the notes of every article."""
         self.show_all_notes()
 
+    def on_show_feeds(self, message: ShowFeeds) -> None:
+        """The library asks for the feeds screen."""
+        self.show_feeds()
+
+    def show_feeds(self) -> None:
+        """Show the feeds screen (over the library, or over whatever is on screen)."""
+        from reader.ui.screens.feeds import FeedsScreen
+
+        if not isinstance(self.screen, FeedsScreen):
+            self.push_screen(FeedsScreen())
+
+    def on_show_feed_articles(self, message: ShowFeedArticles) -> None:
+        """The feeds screen asks for one feed's articles: the library, filtered to it."""
+        from reader.ui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen(feed_url=message.url, feed_title=message.title))
+
+    def on_refresh_feeds(self, message: RefreshFeeds) -> None:
+        """Refresh the feeds named (none: all) in the background."""
+        self.refresher.refresh(message.urls)
+
+    def refresh_all_feeds(self) -> None:
+        """Refresh every feed in the background (the palette's command)."""
+        self.refresher.refresh()
+
+    def watch_refresh_interval(self, seconds: float) -> None:
+        """Refresh feeds every `seconds` from now on (0: off), and remember it."""
+        self.refresher.schedule(seconds)
+        self._save_setting(INTERVAL_SETTING, seconds)
+
+    def set_refresh_interval(self, seconds: float) -> None:
+        """Change the background refresh interval (the palette's commands)."""
+        self.refresh_interval = seconds
+
     def open_article(self, article_id: str) -> None:
         """Open an article from the library on top of it."""
         try:
@@ -323,12 +364,14 @@ class ReaderApp(ReaderBase):
 
     def help_sections(self) -> list[tuple[str, type[DOMNode]]]:
         """Sections of the help screen: (title, class whose bindings it lists)."""
+        from reader.ui.screens.feeds import FeedsScreen
         from reader.ui.screens.library import LibraryScreen
         from reader.ui.widgets.entities_pane import EntitiesPane
 
         sections: list[tuple[str, type[DOMNode]]] = [
             ("Everywhere", ReaderApp),
             ("Library", LibraryScreen),
+            ("Feeds", FeedsScreen),
             ("Article", ArticleScreen),
             ("Reading", ArticleView),
             ("Entities tab", EntitiesPane),  # listed before the pane is first opened
@@ -417,6 +460,20 @@ class ReaderApp(ReaderBase):
         yield SystemCommand(
             "All notes", "highlights and notes of every article", self.show_all_notes
         )
+        bound = {active.binding.description for active in screen.active_bindings.values()}
+        if "Feeds" not in bound:  # the library offers them as its keys already
+            yield SystemCommand("Feeds", "subscriptions: add, remove, refresh", self.show_feeds)
+        if "Refresh all feeds" not in bound:
+            yield SystemCommand(
+                "Refresh all feeds", "fetch new articles in the background", self.refresh_all_feeds
+            )
+        for seconds, name in INTERVALS:
+            current = " (now)" if seconds == self.refresh_interval else ""
+            yield SystemCommand(
+                f"Feed refresh: {name}",
+                f"refresh every feed in the background while reader runs{current}",
+                partial(self.set_refresh_interval, seconds),
+            )
         if isinstance(screen, ArticleScreen):
             yield from screen.link_commands()
             yield from screen.entity_commands()

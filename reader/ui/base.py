@@ -9,6 +9,8 @@ what happened with the messages in `reader.ui.messages` (messages up).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.reactive import var
@@ -23,6 +25,19 @@ DEFAULT_READING_WIDTH = 80
 MIN_READING_WIDTH = 20
 
 
+@dataclass(frozen=True, slots=True)
+class RefreshState:
+    """Where the background feed refresh is (`ReaderBase.feeds_refresh`)."""
+
+    running: bool = False
+    done: int = 0
+    """Feeds finished in the running refresh."""
+    total: int = 0
+    """Feeds the running refresh fetches."""
+    runs: int = 0
+    """Refreshes finished since the app started (a change means the feeds were saved)."""
+
+
 class ReaderBase(App[None]):
     """The reader app as its screens see it: settings to watch, services to use."""
 
@@ -32,6 +47,10 @@ class ReaderBase(App[None]):
     """Whether Arabic diacritics are drawn."""
     reading_width: var[int] = var(DEFAULT_READING_WIDTH)
     """Widest text column, in cells."""
+    refresh_interval: var[float] = var(0.0)
+    """Seconds between background refreshes of every feed while the app runs; 0: off."""
+    feeds_refresh: var[RefreshState] = var(RefreshState())
+    """The feed refresh running in the background, if any (set by the app, watched by screens)."""
 
     store: Store
     """Where articles, notes and settings live."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.message import Message
 
@@ -54,6 +54,38 @@ class CheckForChanges(Message):
     """Time to look whether another process (`reader add`, `refresh`, `import`) changed the
     database: the app's timer sends it to the screen on show every `watch_interval` seconds,
     and the screen compares the store's stamps with what it shows (a few `stat` calls)."""
+
+
+# ------------------------------------------------------------------ feeds
+
+
+@dataclass
+class ShowFeeds(Message):
+    """Show the feeds screen."""
+
+
+@dataclass
+class ShowFeedArticles(Message):
+    """Show the library filtered to one feed's articles."""
+
+    url: str
+    title: str
+
+
+@dataclass
+class RefreshFeeds(Message):
+    """Refresh these feeds (by URL) in the background; none named: every feed."""
+
+    urls: tuple[str, ...] = ()
+
+
+@dataclass
+class ArticlesArrived(Message):
+    """New articles are in the library (a feed refresh or a subscription brought them): the
+    app posts this to each screen, and lists reload."""
+
+    bubble: ClassVar[bool] = False
+    count: int
 
 
 # ------------------------------------------------------------------ the reading view

@@ -4,7 +4,10 @@ Unread articles are marked with a dot (in the last column) and counted in the ti
 `m` marks the article under the cursor read or unread, `n` jumps to the next unread one and
 `u` shows only unread articles. The read state is saved in the background (one field of one
 record), so a keypress never waits for the write. Adding, deleting, archiving and undoing
-(`a`, `D`, `x`, `z`, `X`) are the base class's (reader.ui.screens.manage)."""
+(`a`, `D`, `x`, `z`, `X`) are the base class's (reader.ui.screens.manage). `f` shows the feeds
+screen and `r` refreshes every feed in the background; the list reloads when articles arrive
+(`ArticlesArrived`). Opened from the feeds screen, the library shows one feed's articles, and
+Escape goes back."""
 
 from __future__ import annotations
 
@@ -27,7 +30,15 @@ from reader.store.database import ChangeStamp
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
-from reader.ui.messages import CheckForChanges, MarkRead, OpenArticle, ShowAllNotes
+from reader.ui.messages import (
+    ArticlesArrived,
+    CheckForChanges,
+    MarkRead,
+    OpenArticle,
+    RefreshFeeds,
+    ShowAllNotes,
+    ShowFeeds,
+)
 from reader.ui.screens.common import short_source
 from reader.ui.screens.manage import ManagedLibrary
 from reader.ui.shaped import display_lines, shaped_cell
@@ -196,10 +207,15 @@ class LibraryScreen(ManagedLibrary):
         Binding("n", "next_unread", "Next unread", id="library.next_unread"),
         Binding("u", "unread_only", "Unread only", id="library.unread_only"),
         Binding("A", "all_notes", "All notes", show=False, id="library.all_notes"),
+        Binding("f", "feeds", "Feeds", id="library.feeds"),
+        Binding("r", "refresh_feeds", "Refresh all feeds", id="library.refresh_feeds"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, feed_url: str = "", feed_title: str = "") -> None:
+        """`feed_url`: show only the articles that feed brought (`feed_title` names it)."""
         super().__init__()
+        self.feed_url = feed_url
+        self.feed_title = feed_title
         self._summaries: list[ArticleSummary] = []
         self._columns: Columns | None = None
         self._unread_only = False
@@ -337,6 +353,8 @@ class LibraryScreen(ManagedLibrary):
             rows = (row for row in rows if needle in row.folded())
         if self._unread_only:
             rows = (row for row in rows if not row.summary.read)
+        if self.feed_url:
+            rows = (row for row in rows if row.summary.feed_url == self.feed_url)
         return list(rows)
 
     def _cells(self, row: _Row, sources: dict[str, str]) -> tuple[LazyCell, LazyCell, LazyCell]:
@@ -399,10 +417,15 @@ class LibraryScreen(ManagedLibrary):
 
     def _show_label(self, query: str, shown: int) -> None:
         """The title line: how many articles, how many unread, what the filter shows."""
-        total = len(self._summaries)
-        unread = sum(1 for summary in self._summaries if not summary.read)
-        heading = "Archived articles" if self.show_archived else "Library"
-        label = f"{heading} — {total} article{'s' if total != 1 else ''}, {unread} unread"
+        summaries = self._summaries
+        label = "Archived articles" if self.show_archived else "Library"
+        if self.feed_url:
+            summaries = [s for s in summaries if s.feed_url == self.feed_url]
+            name = display_lines(self.feed_title or self.feed_url, 50, self.reader.bidi_mode)
+            label = f"Feed “{name[0].strip()}”"
+        total = len(summaries)
+        unread = sum(1 for summary in summaries if not summary.read)
+        label += f" — {total} article{'s' if total != 1 else ''}, {unread} unread"
         if self._unread_only:
             label += f"; only unread shown ({shown})"
         if query.strip():
@@ -502,9 +525,29 @@ class LibraryScreen(ManagedLibrary):
         self.query_one("#filter", Input).focus()
 
     def action_clear_filter(self) -> None:
-        """Empty the filter and go back to the list."""
-        self.query_one("#filter", Input).value = ""
+        """Empty the filter and go back to the list; with none, a feed's list goes back to the
+        feeds screen."""
+        box = self.query_one("#filter", Input)
+        if self.feed_url and not box.value and self.focused is not box:
+            self.dismiss()
+            return
+        box.value = ""
         self.query_one(DataTable).focus()
+
+    def action_feeds(self) -> None:
+        """Show the feeds screen (from a feed's articles: back to it)."""
+        if self.feed_url:
+            self.dismiss()
+        else:
+            self.post_message(ShowFeeds())
+
+    def action_refresh_feeds(self) -> None:
+        """Refresh every feed in the background; the list reloads when articles arrive."""
+        self.post_message(RefreshFeeds())
+
+    def on_articles_arrived(self, message: ArticlesArrived) -> None:
+        """A feed refresh (or a subscription) brought articles: show them."""
+        self.reload()
 
     def action_cursor(self, step: int) -> None:
         """Move the list cursor (also while typing in the filter)."""
