@@ -21,8 +21,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, ProgressBar, Static
 
 from reader.ingest.library import add_feed
+from reader.models import Article, Block, Feed
 from reader.store.database import Store
-from reader.ui.app import ReaderApp
+from reader.ui.app import ReaderApp, make_app
 from reader.ui.feed_refresh import INTERVAL_SETTING
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.feeds import AddFeedScreen, FeedsScreen, RemoveFeedScreen
@@ -259,7 +260,8 @@ async def test_a_dead_feed_shows_its_error(
         detail = screen.query_one("#feed-detail", ShapedText).text
         assert detail == f"{news}\nLast refresh failed: {error}"
         dead_row = feed_rows(app)[table.get_row_index(news)]
-        assert dead_row[3].strip().startswith(error[:10])
+        assert error.startswith(f"{news} answered 404")
+        assert dead_row[3].strip() == "Answered 404 Not Found."  # its URL is on the line below
         # The site comes back: the next refresh clears the error.
         site.routes["/news.rss"] = (200, rss(NEWS, [("n1", "الخبر الأول")]), RSS)
         await pilot.press("r")
@@ -339,19 +341,23 @@ async def test_the_interval_refresh_brings_new_entries(
     subscribe(db_path, news)
     with Store.open(db_path) as store:
         store.set_setting(INTERVAL_SETTING, 0.3)
-    site.routes["/news.rss"] = (200, rss(NEWS, [("n2", "خبر عاجل"), ("n1", "الأول")]), RSS)
     app = app_factory()
     async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
         await pilot.pause()
         assert "خبر عاجل" not in visible_titles(app)
-        for _ in range(50):  # an interval (0.3 s) passes and its refresh ends
-            await pilot.pause(0.1)
-            if app.feeds_refresh.runs:
+        # News breaks while the app is open; nobody presses a key.
+        site.routes["/news.rss"] = (200, rss(NEWS, [("n2", "خبر عاجل"), ("n1", "الأول")]), RSS)
+        runs = app.feeds_refresh.runs
+        for _ in range(100):  # a refresh that started after the news broke has ended
+            await pilot.pause(0.05)
+            if app.feeds_refresh.runs >= runs + 2:
                 break
         await settle(pilot)
-        assert app.feeds_refresh.runs >= 1
+        assert app.feeds_refresh.runs >= runs + 2
+        assert isinstance(app.screen, LibraryScreen)
         assert "خبر عاجل" in visible_titles(app)  # the library reloaded by itself
         assert "1 new article from 1 feed." in told.messages
+        assert site.hits["/news.rss"] >= 3  # the add, then the interval's refreshes
 
 
 async def test_the_interval_is_off_by_default_and_set_from_the_screen_and_palette(
@@ -392,3 +398,56 @@ async def test_help_lists_the_feeds_keys(app_factory: Factory) -> None:
         for binding in FeedsScreen.BINDINGS:
             assert (binding.description, binding.id) in listed  # type: ignore[union-attr]
         assert {section for section, _, _, _ in rows} >= {"Library", "Feeds"}
+
+
+# --- snapshots -------------------------------------------------------------------------------
+
+SNAPSHOT_FEEDS = [
+    Feed(
+        url="https://aljazeera.example/ar/rss.xml",
+        title="الجزيرة نت - آخر الأخبار",
+        last_checked="2025-02-11T08:30:00+00:00",
+        last_error="https://aljazeera.example/ar/rss.xml answered 503 Service Unavailable.",
+    ),
+    Feed(
+        url="https://tech.example.org/feed",
+        title="أخبار التقنية والعلوم من مصادر عربية وعالمية متعددة",
+        last_checked="2025-02-10T21:05:00+00:00",
+        folder="تقنية",
+    ),
+    Feed(url="https://news.example.com/world.atom", title="World News", last_checked=""),
+]
+
+
+@pytest.fixture
+def feeds_db(db_path: Path) -> Path:
+    """The fixed library plus three subscriptions (Arabic titles, one failing) and articles."""
+    with Store.open(db_path) as store:
+        for feed in SNAPSHOT_FEEDS:
+            store.put_feed(feed)
+        for number in range(4):
+            store.put_article(
+                Article(
+                    id=f"feedarticle{number:06d}",
+                    title=f"خبر رقم {number + 1}",
+                    source=f"https://aljazeera.example/ar/news/{number}",
+                    blocks=[Block("paragraph", "نص الخبر.")],
+                    added="2025-02-11T08:30:00",
+                    feed_url=SNAPSHOT_FEEDS[number % 2].url,
+                    read_at="2025-02-11T09:00:00" if number == 3 else "",
+                )
+            )
+    return db_path
+
+
+async def _feeds_screen(pilot: Pilot[None]) -> None:
+    await pilot.press("f")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(130, 45), (80, 24)], ids=["130x45", "80x24"])
+def test_snapshot_feeds(
+    snap_compare: Callable[..., bool], feeds_db: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(feeds_db, seed=False)
+    assert snap_compare(app, terminal_size=size, run_before=_feeds_screen)

@@ -82,6 +82,15 @@ def relative_time(stamp: str, now: datetime) -> str:
     return f"{days} day{'s' if days != 1 else ''} ago"
 
 
+def error_cell(error: str, url: str) -> str:
+    """The last error as its cell says it: without the feed's URL, which the line under the
+    table shows ("https://x/feed answered 404 Not Found." is "Answered 404 Not Found.")."""
+    if url and error.startswith(url + " "):
+        rest = error[len(url) + 1 :]
+        return rest[:1].upper() + rest[1:]
+    return error.replace(f" {url}:", ":") if url else error
+
+
 def unread_by_feed(feed_urls: list[str], reader: ReaderBase) -> dict[str, int]:
     """How many unread articles each feed brought (by feed URL)."""
     wanted = set(feed_urls)
@@ -182,7 +191,7 @@ class FeedsScreen(Screen[None]):
                 shaped_cell(feed.title or feed.url, columns.title, mode),
                 Text(str(self._unread.get(feed.url, 0)), justify="right"),
                 relative_time(feed.last_checked, now),
-                shaped_cell(feed.last_error, columns.error, mode),
+                shaped_cell(error_cell(feed.last_error, feed.url), columns.error, mode),
                 key=feed.url,
             )
         if selected is not None and selected in table.rows:
