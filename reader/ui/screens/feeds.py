@@ -409,6 +409,7 @@ class AddFeedScreen(ModalScreen[str | None]):
         text-style: bold;
     }
     AddFeedScreen .dialog-hint {
+        width: 100%;
         color: $text-muted;
     }
     """
@@ -464,6 +465,7 @@ class RemoveFeedScreen(ModalScreen[bool]):
         padding: 0 1;
     }
     RemoveFeedScreen .dialog-hint {
+        width: 100%;
         color: $text-muted;
     }
     """
