@@ -50,6 +50,7 @@ def run_search(args: argparse.Namespace) -> int:
     """`reader search QUERY...`."""
     from reader.commands.library import _open_store
     from reader.search import search
+    from reader.search.query import PLACES
 
     query = " ".join(args.query)
     with _open_store(args) as store:
@@ -67,10 +68,13 @@ def run_search(args: argparse.Namespace) -> int:
                 "archived": r.archived,
                 "snippet": r.snippet,
                 "snippet_field": r.snippet_field,
+                "where": r.where,
+                **({"snippet_annotation": r.snippet_annotation} if r.snippet_annotation else {}),
                 "snippet_matches": [list(span) for span in r.snippet_matches],
                 "matches": [
                     {
                         "field": m.field,
+                        "where": m.place,
                         "start": m.start,
                         "end": m.end,
                         **({"annotation": m.annotation_id} if m.annotation_id else {}),
@@ -90,5 +94,6 @@ def run_search(args: argparse.Namespace) -> int:
         archived = ", archived" if result.archived else ""
         out.say(f"{isolate(result.title or result.source)} (id {result.article_id}{archived})")
         if result.snippet:
-            out.say("    " + isolate(_marked(result.snippet, result.snippet_matches)))
+            marked = isolate(_marked(result.snippet, result.snippet_matches))
+            out.say(f"    {PLACES[result.where]}: {marked}")
     return 0

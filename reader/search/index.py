@@ -1,21 +1,28 @@
 """The search index: SQLite FTS5 over Arabic-folded words, kept beside the database.
 
-Each article is one row of an FTS5 table with five columns: title, source, body, notes
-(every annotation's note) and tags. What goes in is not the text itself but its words
-folded as find folds them (`reader.text.arabic.fold`: harakat and tatweel dropped, alef
-forms, taa marbuta and alef maqsura unified, case folded), one space between words and a
-newline where a block, note or tag ends, so FTS5's own tokenizer sees exactly our words and
-a phrase never runs across blocks. Proclitics are handled at query time
-(`reader.search.query`): a word is looked up together with its forms behind each proclitic.
+Each article is one row of an FTS5 table with six columns: title, source, body, notes
+(every annotation's note), tags and highlights (every annotation's quoted text: for a
+highlight still in place it is also in the body and ranks the article higher; for an
+orphan, whose text is no longer in the article, it is the only place its words are found).
+What goes in is not the text itself but its words folded as find folds them
+(`reader.text.arabic.fold`: harakat and tatweel dropped, alef forms, taa marbuta and alef
+maqsura unified, case folded), one space between words and a newline where a block, note
+or tag ends, so FTS5's own tokenizer sees exactly our words and a phrase never runs across
+blocks. Proclitics are handled at query time (`reader.search.query`): a word is looked up
+together with its forms behind each proclitic.
 
 Beside the FTS table, `articles` maps each row to its article id and a stamp that changes
-with the article's title, source, body or annotations (`Store.article_stamps`):
-`update_index` compares stamps and re-indexes only what changed, so the index follows
-adds, edits and removals made by any process. The whole store's change stamp
-(`Store.change_stamp`: the library file and the annotations folder) is kept in `meta` after
-each update: while it has not moved, an update compares nothing (10,000 articles' stamps
-cost a search 100 ms). The index holds nothing that is not in the
-store: a missing or damaged index file is rebuilt from the store.
+with the article's title, source, body or annotations (`Store.article_stamps`: the library
+record's fields and the signature of the article's annotation file): `update_index`
+compares stamps and re-indexes only what changed, so the index follows adds, edits and
+removals made by any process, notes included. Notes are indexed lazily by that stamp, not
+by a hook where annotations are saved: the app, `reader import` and any other process save
+them through the store, and the next search (or the app's search screen, as it opens and
+while it is open) sees the changed stamp and re-indexes that article alone. The whole
+store's change stamp (`Store.change_stamp`: the library file and the annotations folder) is
+kept in `meta` after each update: while it has not moved, an update compares nothing
+(10,000 articles' stamps cost a search 100 ms). The index holds nothing that is not in the
+store: a missing or damaged index file is rebuilt from it.
 """
 
 from __future__ import annotations
@@ -38,9 +45,9 @@ if TYPE_CHECKING:
 #: The index file's name inside the database's folder (`reader.json.d/`).
 INDEX_NAME = "search.sqlite"
 #: Bumped when what is indexed changes: an index of another version is rebuilt.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 #: The indexed columns, in the FTS table's order.
-COLUMNS = ("title", "source", "body", "notes", "tags")
+COLUMNS = ("title", "source", "body", "notes", "tags", "highlights")
 
 #: A word: a run of letters and digits (what FTS5's unicode61 tokenizer takes as a token).
 WORD_RE = re.compile(r"[^\W_]+")
@@ -51,7 +58,7 @@ CREATE TABLE IF NOT EXISTS articles(
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, stamp TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
-    title, source, body, notes, tags, tokenize = 'unicode61 remove_diacritics 0'
+    title, source, body, notes, tags, highlights, tokenize = 'unicode61 remove_diacritics 0'
 );
 """
 
@@ -66,31 +73,44 @@ def folded_words(text: str) -> str:
     return "\n".join(" ".join(WORD_RE.findall(line)) for line in fold_plain(text).split("\n"))
 
 
-def _row(article: Article, annotations: list[Annotation]) -> tuple[str, str, str, str, str]:
+def _row(article: Article, annotations: list[Annotation]) -> tuple[str, str, str, str, str, str]:
     notes = "\n".join(a.note for a in annotations if a.note)
     tags = "\n".join(tag for a in annotations for tag in a.tags)
+    quotes = "\n".join(a.quote for a in annotations if a.quote)
     return (
         folded_words(article.title),
         folded_words(article.source),
         folded_words(article.text),
         folded_words(notes),
         folded_words(tags),
+        folded_words(quotes),
     )
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=15.0, isolation_level=None)
     connection.executescript(_SCHEMA)
-    version = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    if version is None or version[0] != INDEX_VERSION:
+    if _version(connection) != INDEX_VERSION:
+        # Made by another version: its tables may have other columns. Dropped and made
+        # again (checked again inside the transaction: another process may have done it).
         connection.execute("BEGIN IMMEDIATE")
-        connection.execute("DELETE FROM articles")
-        connection.execute("DELETE FROM docs")
-        connection.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (INDEX_VERSION,)
-        )
+        if _version(connection) != INDEX_VERSION:
+            connection.execute("DROP TABLE IF EXISTS docs")
+            connection.execute("DELETE FROM articles")
+            connection.execute("DELETE FROM meta WHERE key != 'version'")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (INDEX_VERSION,)
+            )
         connection.execute("COMMIT")
     return connection
+
+
+def _version(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    return None if row is None else str(row[0])
 
 
 class SearchIndex:
@@ -199,8 +219,8 @@ class SearchIndex:
                         "INSERT INTO articles(id, stamp) VALUES (?, ?)", (key, stamps[key])
                     )
                     connection.execute(
-                        "INSERT INTO docs(rowid, title, source, body, notes, tags) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO docs(rowid, title, source, body, notes, tags, highlights) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (cursor.lastrowid, *row),
                     )
                 if whole is not None:

@@ -1,10 +1,11 @@
 """Queries on the search index: parse, look up, rank, and say where each match is.
 
 A query is words and quoted phrases; an article matches when it holds every one of them,
-each anywhere in its title, source, text, notes or tags (a phrase's words in order, within
-one block, note or tag). Words are folded as find folds them, and a word also matches itself
-behind a proclitic (و ف ب ل ك, the article ال and their combinations, the one table in
-`reader.text.arabic`): كتاب finds والكتاب and بكتاب, الأمم finds للأمم.
+each anywhere in its title, source, text, notes, tags or highlighted passages (a phrase's
+words in order, within one block, note or tag). Words are folded as find folds them, and a
+word also matches itself behind a proclitic (و ف ب ل ك, the article ال and their
+combinations, the one table in `reader.text.arabic`): كتاب finds والكتاب and بكتاب, الأمم
+finds للأمم.
 
 `search(store, query)` updates the index, then returns `SearchResult`s best first: the
 article, a one-line snippet of logical text around the first match with the matches' spans
@@ -33,10 +34,20 @@ if TYPE_CHECKING:
     from reader.models import Annotation, Article
     from reader.store.database import Store
 
-Field = Literal["title", "source", "text", "note", "tag"]
+Field = Literal["title", "source", "text", "note", "tag", "highlight"]
 
-#: Ranking weight of each indexed column (title, source, body, notes, tags) for FTS5's bm25.
-WEIGHTS = (4.0, 1.0, 1.0, 2.0, 2.0)
+#: Ranking weight of each indexed column (title, source, body, notes, tags, highlights) for
+#: FTS5's bm25: a word in a title, a note, a tag or a highlighted passage counts for more.
+WEIGHTS = (4.0, 1.0, 1.0, 2.0, 2.0, 2.0)
+#: How each place a match can be in is named to the reader.
+PLACES: dict[Field, str] = {
+    "title": "in the title",
+    "source": "in the source",
+    "text": "in the text",
+    "highlight": "in a highlight",
+    "note": "in a note",
+    "tag": "in a tag",
+}
 #: Characters of text a snippet shows (about two lines).
 SNIPPET_CHARS = 160
 #: Characters of a snippet before its first match.
@@ -65,13 +76,21 @@ class Query:
 @dataclass(frozen=True, slots=True)
 class Match:
     """Where one match is: `start`/`end` index the field's text (the article's title, source
-    or `Article.text`, or an annotation's note, or its tags joined by newlines)."""
+    or `Article.text`, or an annotation's note, its tags joined by newlines, or the quote of
+    an orphan highlight, whose text is no longer in the article)."""
 
     field: Field
     start: int
     end: int
     annotation_id: str = ""
-    """The annotation whose note or tags matched."""
+    """The annotation whose note, tags or quote matched; for a match in the text, the
+    highlight it falls in (if any)."""
+
+    @property
+    def place(self) -> Field:
+        """Where the match is for the reader: a match in the text inside a highlight is in
+        the highlight."""
+        return "highlight" if self.field == "text" and self.annotation_id else self.field
 
 
 @dataclass(slots=True)
@@ -88,12 +107,29 @@ class SearchResult:
     snippet_field: Field
     snippet_matches: list[tuple[int, int]]
     """The matches' spans in `snippet`."""
+    snippet_annotation: str = ""
+    """The annotation whose note, tags or quote the snippet shows, or the highlight its first
+    match in the text falls in; empty for none."""
     matches: list[Match] = field(default_factory=list)
     position: int = 0
     """Offset in `Article.text` to open at: the first match in the text, else the start of the
-    first annotation whose note or tags matched, else 0."""
+    first annotation whose note, tags or quote matched, else 0."""
     archived: bool = False
     """The article is archived (hidden from the library's default view, still found here)."""
+
+    @property
+    def where(self) -> Field:
+        """Where the snippet's match is: `text`, `highlight` (a passage of the text that is
+        highlighted, or an orphan's quote), `note`, `tag`, `title` or `source`."""
+        if self.snippet_field == "text" and self.snippet_annotation:
+            return "highlight"
+        return self.snippet_field
+
+    @property
+    def in_notes(self) -> bool:
+        """True when the hit shown is in the reader's own notes (a note, a tag or a
+        highlight), not only in the article."""
+        return self.where in ("note", "tag", "highlight")
 
 
 def parse_query(text: str) -> Query:
@@ -181,46 +217,60 @@ def _snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[i
     return shown, inside
 
 
+def _highlight_at(anchored: list[Annotation], start: int, end: int) -> str:
+    """The id of the first highlight (in reading order) that the span overlaps, or ""."""
+    for annotation in anchored:
+        if annotation.start < end and start < annotation.end:
+            return annotation.id
+    return ""
+
+
+def _source_key(match: Match) -> tuple[Field, str]:
+    """Which text a match indexes: the article's fields are one each, notes, tags and
+    quotes one per annotation."""
+    return (match.field, "" if match.field in ("text", "title", "source") else match.annotation_id)
+
+
 def _result(
     article: Article, annotations: list[Annotation], matcher: _Matcher, score: float
 ) -> SearchResult:
     matches: list[Match] = []
     texts: dict[tuple[Field, str], str] = {}
-    fields: tuple[tuple[Field, str], ...] = (
-        ("text", article.text),
-        ("title", article.title),
-        ("source", article.source),
-    )
+    anchored = sorted((a for a in annotations if not a.orphan), key=lambda a: (a.start, a.end))
+    for start, end in matcher.spans(article.text):
+        matches.append(Match("text", start, end, _highlight_at(anchored, start, end)))
+    texts[("text", "")] = article.text
+    fields: tuple[tuple[Field, str], ...] = (("title", article.title), ("source", article.source))
     for name, text in fields:
         texts[(name, "")] = text
         matches.extend(Match(name, s, e) for s, e in matcher.spans(text))
     for annotation in annotations:
         tags = "\n".join(annotation.tags)
-        texts[("note", annotation.id)] = annotation.note
-        texts[("tag", annotation.id)] = tags
-        matches.extend(
-            Match("note", s, e, annotation.id) for s, e in matcher.spans(annotation.note)
-        )
-        matches.extend(Match("tag", s, e, annotation.id) for s, e in matcher.spans(tags))
-    position = 0
+        places: list[tuple[Field, str]] = [("note", annotation.note), ("tag", tags)]
+        if annotation.orphan:  # its quote is no longer in the text: searched on its own
+            places.append(("highlight", annotation.quote))
+        for name, text in places:
+            texts[(name, annotation.id)] = text
+            matches.extend(Match(name, s, e, annotation.id) for s, e in matcher.spans(text))
     by_id = {a.id: a for a in annotations}
     first_text = next((m for m in matches if m.field == "text"), None)
-    first_note = next((m for m in matches if m.field in ("note", "tag")), None)
+    first_note = next((m for m in matches if m.field in ("note", "tag", "highlight")), None)
+    position = 0
     if first_text is not None:
         position = first_text.start
     elif first_note is not None:
-        position = by_id[first_note.annotation_id].start
+        position = min(by_id[first_note.annotation_id].start, len(article.text))
     shown = first_text or first_note or (matches[0] if matches else None)
     snippet = ""
     snippet_matches: list[tuple[int, int]] = []
     snippet_field: Field = "text"
+    snippet_annotation = ""
     if shown is not None:
         snippet_field = shown.field
-        key = (shown.field, shown.annotation_id)
+        snippet_annotation = shown.annotation_id
+        key = _source_key(shown)
         spans = [
-            (m.start, m.end)
-            for m in matches
-            if (m.field, m.annotation_id) == key and m.start >= shown.start
+            (m.start, m.end) for m in matches if _source_key(m) == key and m.start >= shown.start
         ]
         snippet, snippet_matches = _snippet(texts[key], spans)
     elif article.text:
@@ -233,6 +283,7 @@ def _result(
         snippet=snippet,
         snippet_field=snippet_field,
         snippet_matches=snippet_matches,
+        snippet_annotation=snippet_annotation,
         matches=matches,
         position=position,
         archived=article.archived,
@@ -243,12 +294,15 @@ def _candidates(index: SearchIndex, query: Query, limit: int) -> list[tuple[str,
     """(article id, score) of the best `limit` articles holding every term, best first."""
     phrases = [(term, _phrase_re(term)) for term in query.terms if len(term.words) > 1]
     sql = (
-        "SELECT a.id, -bm25(docs, ?, ?, ?, ?, ?) AS score, docs.title, docs.source, "
-        "docs.body, docs.notes, docs.tags FROM docs JOIN articles a ON a.rowid = docs.rowid "
-        "WHERE docs MATCH ? ORDER BY bm25(docs, ?, ?, ?, ?, ?)"
+        "SELECT a.id, -bm25(docs, ?, ?, ?, ?, ?, ?) AS score, docs.title, docs.source, "
+        "docs.body, docs.notes, docs.tags, docs.highlights FROM docs "
+        "JOIN articles a ON a.rowid = docs.rowid "
+        "WHERE docs MATCH ? ORDER BY bm25(docs, ?, ?, ?, ?, ?, ?)"
     )
     if not phrases:
-        sql = sql.replace(", docs.title, docs.source, docs.body, docs.notes, docs.tags", "")
+        sql = sql.replace(
+            ", docs.title, docs.source, docs.body, docs.notes, docs.tags, docs.highlights", ""
+        )
         sql += f" LIMIT {int(limit)}"
     found: list[tuple[str, float]] = []
     rows = index.connection.execute(sql, (*WEIGHTS, _fts_query(query), *WEIGHTS))

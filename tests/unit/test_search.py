@@ -135,6 +135,103 @@ def test_notes_and_tags_are_searched_and_open_at_their_highlight(store: Store) -
     assert [(m.field, m.start, m.end) for m in tags.matches] == [("tag", 4, 12)]
 
 
+def _highlight(article_text: str, quote: str, annotation_id: str, **fields: object) -> Annotation:
+    start = article_text.index(quote)
+    return Annotation(
+        id=annotation_id,
+        article_id=fields.pop("article_id", "school"),  # type: ignore[arg-type]
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_results_say_whether_the_hit_is_in_the_article_a_highlight_or_a_note(
+    store: Store,
+) -> None:
+    (plain,) = search(store, "مدرسة")
+    assert (plain.where, plain.in_notes, plain.snippet_annotation) == ("text", False, "")
+    store.add_annotation(_highlight(SCHOOL, "المدرســةِ", "h-1"))
+    (highlighted,) = search(store, "مدرسة")
+    assert (highlighted.where, highlighted.in_notes) == ("highlight", True)
+    assert highlighted.snippet_annotation == "h-1"
+    assert [(m.field, m.place, m.annotation_id) for m in highlighted.matches] == [
+        ("text", "highlight", "h-1")
+    ]
+    store.update_annotation_fields(store.annotations_for("school")[0], note="مدرسة قديمة")
+    (noted,) = search(store, "مدرسة")
+    assert noted.where == "text" or noted.where == "highlight"  # the text comes first ...
+    assert {(m.field, m.place) for m in noted.matches} == {
+        ("text", "highlight"),
+        ("note", "note"),
+    }
+    (only_note,) = search(store, "قديمه")  # ... a word only the note has shows the note
+    assert (only_note.where, only_note.snippet, only_note.snippet_annotation) == (
+        "note",
+        "مدرسة قديمة",
+        "h-1",
+    )
+    assert only_note.position == SCHOOL.index("المدرســةِ")
+
+
+def test_an_orphan_highlight_is_found_by_its_quote(store: Store) -> None:
+    store.add_annotation(
+        Annotation(
+            id="lost",
+            article_id="school",
+            start=0,
+            end=10,
+            quote="قطار الصباح المتأخر",
+            orphan=True,
+        )
+    )
+    (hit,) = search(store, "المتاخر")
+    assert hit.article_id == "school"
+    assert hit.where == "highlight"
+    assert hit.snippet == "قطار الصباح المتأخر"
+    assert [(m.field, m.start, m.annotation_id) for m in hit.matches] == [
+        ("highlight", "قطار الصباح المتأخر".index("المتأخر"), "lost")
+    ]
+
+
+def test_the_index_follows_notes_added_changed_and_deleted(store: Store) -> None:
+    assert _ids(store, "رحلة") == set()
+    store.add_annotation(_highlight(SCHOOL, "صباحاً", "trip", note="رحلة مدرسية"))
+    assert _ids(store, "رحلة") == {"school"}
+    assert _ids(store, "الرحلة") == set()  # the article does not say it, only its note
+    store.update_annotation_fields(store.annotations_for("school")[0], note="زيارة", tags=["سفر"])
+    assert _ids(store, "رحلة") == set()
+    assert _ids(store, "زيارة") == {"school"}
+    assert _ids(store, "بالسفر") == set()  # a proclitic is taken off the text, not the query
+    assert _ids(store, "سفر") == {"school"}
+    store.delete_annotation("trip")
+    assert _ids(store, "زيارة") == set()
+    assert _ids(store, "سفر") == set()
+
+
+def test_an_index_of_the_previous_version_is_rebuilt(store: Store) -> None:
+    import sqlite3
+
+    path = store.folder / INDEX_NAME
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('version', '1');"
+        "CREATE TABLE articles(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
+        "stamp TEXT NOT NULL);"
+        "CREATE VIRTUAL TABLE docs USING fts5(title, source, body, notes, tags);"
+    )
+    old.close()
+    store.add_annotation(
+        Annotation(id="o", article_id="un", start=0, end=3, quote="نهر النيل", orphan=True)
+    )
+    assert _ids(store, "النيل") == {"un"}
+    with SearchIndex.open(store) as index:
+        columns = [row[1] for row in index.connection.execute("PRAGMA table_info(docs)")]
+    assert columns == ["title", "source", "body", "notes", "tags", "highlights"]
+
+
 def test_snippet_is_logical_text_around_the_match(tmp_path: Path) -> None:
     filler = " ".join(["كلمة"] * 60)
     with Store.open(tmp_path / "reader.json") as store:
@@ -201,7 +298,10 @@ def test_cli_search_finds_what_reader_add_added(tmp_path: Path) -> None:
     assert row["title"] == "أخبار الطقس"
     body = "تساقطت الأمطار على المدينة."
     start = body.index("الأمطار")
-    assert row["matches"] == [{"field": "text", "start": start, "end": start + len("الأمطار")}]
+    assert row["matches"] == [
+        {"field": "text", "where": "text", "start": start, "end": start + len("الأمطار")}
+    ]
+    assert row["where"] == "text"
     assert row["position"] == start
     assert row["snippet"] == body
     assert row["snippet_matches"] == [[start, start + len("الأمطار")]]
@@ -209,6 +309,28 @@ def test_cli_search_finds_what_reader_add_added(tmp_path: Path) -> None:
     assert text.returncode == 0
     assert "أخبار الطقس" in text.stdout
     assert "[الأمطار]" in text.stdout and "[المدينة]" in text.stdout
+
+
+def test_cli_search_says_where_each_hit_is(tmp_path: Path) -> None:
+    db = tmp_path / "reader.json"
+    with Store.open(db) as store:
+        store.put_article(_article("school", "يوم دراسي", SCHOOL))
+        store.add_annotation(_highlight(SCHOOL, "صباحاً", "trip", note="رحلة إلى المتحف"))
+    text = _reader(db, "search", "متحف")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == "يوم دراسي (id school)"
+    assert lines[1] == "    in a note: رحلة إلى [المتحف]"
+    in_text = _reader(db, "search", "مدرسه")
+    assert in_text.stdout.splitlines()[1].startswith("    in the text: ")
+    (row,) = json.loads(_reader(db, "search", "--json", "متحف").stdout)
+    assert (row["where"], row["snippet_field"], row["snippet_annotation"]) == (
+        "note",
+        "note",
+        "trip",
+    )
+    assert row["matches"][0]["annotation"] == "trip"
+    assert row["position"] == SCHOOL.index("صباحاً")
 
 
 def test_cli_search_without_a_match_or_words_says_so(tmp_path: Path) -> None:
