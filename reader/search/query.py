@@ -153,18 +153,31 @@ def forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fold_plain(form) for form in found))
 
 
+def _word_patterns(term: Term) -> list[str]:
+    """Regular expressions for a term's words in folded text: the first word in any of its
+    forms, the words after it of a phrase as they are (a proclitic belongs to the phrase's
+    front: «وزارة الصحة» finds بوزارة الصحة, not وزارة والصحة)."""
+    first, *rest = term.words
+    return [
+        "(?:" + "|".join(re.escape(form) for form in forms(first)) + ")",
+        *(re.escape(word) for word in rest),
+    ]
+
+
 def _fts_query(query: Query) -> str:
+    """The FTS5 query: every term (AND); a word as any of its forms, a phrase as an FTS5
+    phrase behind each form of its first word (FTS5 phrases are exact token sequences)."""
     groups = []
     for term in query.terms:
-        for word in term.words:
-            groups.append("(" + " OR ".join(f'"{form}"' for form in forms(word)) + ")")
+        tail = "".join(" " + word for word in term.words[1:])
+        groups.append("(" + " OR ".join(f'"{form}{tail}"' for form in forms(term.words[0])) + ")")
     return " AND ".join(groups)
 
 
 def _phrase_re(term: Term) -> re.Pattern[str]:
-    """A phrase in an indexed column (folded words, a space between words of one line)."""
-    words = ["(?:" + "|".join(re.escape(form) for form in forms(word)) + ")" for word in term.words]
-    return re.compile("(?<![^ \n])" + " ".join(words) + "(?![^ \n])")
+    """A phrase in an indexed column (folded words, a space between words of one line): FTS5
+    phrases run across the newlines between blocks, notes and tags, this does not."""
+    return re.compile("(?<![^ \n])" + " ".join(_word_patterns(term)) + "(?![^ \n])")
 
 
 class _Matcher:
@@ -175,17 +188,13 @@ class _Matcher:
     def __init__(self, query: Query) -> None:
         terms = []
         for term in query.terms:
-            words = [
-                "(?:" + "|".join(re.escape(form) for form in forms(word)) + ")"
-                for word in term.words
-            ]
-            terms.append("(?:[^\\w\\n]|_)+".join(words))
+            terms.append("(?:[^\\w\\n]|_)+".join(_word_patterns(term)))
         self.pattern = re.compile("(?<![^\\W_])(?:" + "|".join(terms) + ")(?![^\\W_])")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        if not text or self.pattern.search(fold_plain(text)) is None:
+        if not text:
             return []
-        folded, index_map = fold(text)
+        folded, index_map = fold(text)  # one pass: most texts asked about hold a match
         found: list[tuple[int, int]] = []
         for hit in self.pattern.finditer(folded):
             start = index_map[hit.start()]
@@ -194,6 +203,14 @@ class _Matcher:
                 end += 1
             found.append((start, end))
         return found
+
+
+def text_matches(text: str, query: Query | str) -> list[tuple[int, int]]:
+    """Every match of `query`'s terms in `text` (logical offsets, in order), as a search
+    finds them: what the app marks in an article opened from a search result."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    return _Matcher(query).spans(text) if query.terms else []
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:

@@ -38,11 +38,13 @@ from reader.ui.messages import (
     MarkRead,
     OpenArticle,
     RefreshFeeds,
+    OpenSearchResult,
     SaveDone,
     ShowAllNotes,
     ShowFeedArticles,
     ShowFeeds,
     ShowLibrary,
+    ShowSearch,
 )
 from reader.ui.saving import Saver
 from reader.ui.screens.article import ArticleScreen
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from reader.models import Annotation
+    from reader.search.query import SearchResult
     from reader.ui.screens.library import LibraryScreen
 
 APP_CSS = Path(__file__).with_name("app.tcss")
@@ -295,6 +298,40 @@ class ReaderApp(ReaderBase):
     def set_refresh_interval(self, seconds: float) -> None:
         """Change the background refresh interval (the palette's commands)."""
         self.refresh_interval = seconds
+    def on_show_search(self, message: ShowSearch) -> None:
+        """The library asks for the search screen."""
+        self.show_search()
+    def show_search(self) -> None:
+        """Open the search screen over the current one (once)."""
+        from reader.ui.screens.search import SearchScreen
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+    async def on_open_search_result(self, message: OpenSearchResult) -> None:
+        """The search screen asks to open a result at its match."""
+        await self.open_search_result(message.result, message.query)
+    async def open_search_result(self, result: SearchResult, query: str) -> None:
+        """Open a result's article over the search screen: at the first match in its text,
+        every match there marked (`n`/`N` step through them); a hit only in a note or a tag
+        opens at its highlight; a hit only in the title or source at the remembered place."""
+        try:
+            article = self.store.get_article(result.article_id)
+        except ReaderError as error:  # its saved text is damaged or missing
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        if article is None:
+            self.notify("That article is no longer in the library.", severity="error")
+            return
+        from reader.search.query import text_matches
+        opened = ArticleScreen(article)
+        await self.push_screen(opened)
+        spans = text_matches(article.text, query)  # the text as it is now, by the same rules
+        if spans:
+            opened.show_matches(spans)
+            return
+        if result.snippet_annotation:
+            annotation = self.store.get_annotation(article.id, result.snippet_annotation)
+            if annotation is not None and not annotation.orphan:
+                opened.show_annotation(annotation)
 
     def open_article(self, article_id: str) -> None:
         """Open an article from the library on top of it."""
@@ -366,12 +403,14 @@ class ReaderApp(ReaderBase):
         """Sections of the help screen: (title, class whose bindings it lists)."""
         from reader.ui.screens.feeds import FeedsScreen
         from reader.ui.screens.library import LibraryScreen
+        from reader.ui.screens.search import SearchScreen
         from reader.ui.widgets.entities_pane import EntitiesPane
 
         sections: list[tuple[str, type[DOMNode]]] = [
             ("Everywhere", ReaderApp),
             ("Library", LibraryScreen),
             ("Feeds", FeedsScreen),
+            ("Search", SearchScreen),
             ("Article", ArticleScreen),
             ("Reading", ArticleView),
             ("Entities tab", EntitiesPane),  # listed before the pane is first opened
@@ -473,6 +512,13 @@ class ReaderApp(ReaderBase):
                 f"Feed refresh: {name}",
                 f"refresh every feed in the background while reader runs{current}",
                 partial(self.set_refresh_interval, seconds),
+        from reader.ui.screens.library import LibraryScreen
+        from reader.ui.screens.search import SearchScreen
+
+        if not isinstance(screen, LibraryScreen | SearchScreen):  # the library binds `s`
+                "Search the library",
+                "titles, sources, text, notes and tags, Arabic-aware",
+                self.show_search,
             )
         if isinstance(screen, ArticleScreen):
             yield from screen.link_commands()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from reader.entities.extractor import Entity
+    from reader.search.query import SearchResult
 
 # ------------------------------------------------------------------ navigation (to the app)
 
@@ -39,6 +40,19 @@ class ShowLibrary(Message):
 @dataclass
 class ShowAllNotes(Message):
     """List the highlights and notes of every article."""
+
+
+@dataclass
+class ShowSearch(Message):
+    """Open the search screen (search across the library)."""
+
+
+@dataclass
+class OpenSearchResult(Message):
+    """Open a search result's article at its match, the matches in its text marked."""
+
+    result: SearchResult
+    query: str
 
 
 @dataclass

@@ -595,6 +595,16 @@ class ArticleScreen(Screen[None]):
             self.view.set_marks("find-current", [])
         self._update_find_status()
 
+    def show_matches(self, spans: list[tuple[int, int]]) -> None:
+        """Mark `spans` (a search's matches) as find does and go to the first: `n`/`N` step
+        through them, Escape clears them."""
+        self._matches = sorted(spans)
+        self.view.set_marks("find", [(s, e, "$reader-find") for s, e in self._matches])
+        self._match_index = 0
+        if self._matches:
+            self._show_match()
+        self.refresh_bindings()
+
     def _show_match(self, *, scroll: bool = True) -> None:
         start, end = self._matches[self._match_index]
         self.view.set_marks("find-current", [(start, end, "$reader-find-current")])

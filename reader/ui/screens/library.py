@@ -38,6 +38,7 @@ from reader.ui.messages import (
     RefreshFeeds,
     ShowAllNotes,
     ShowFeeds,
+    ShowSearch,
 )
 from reader.ui.screens.common import short_source
 from reader.ui.screens.manage import ManagedLibrary
@@ -200,6 +201,7 @@ class LibraryScreen(ManagedLibrary):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="library.open"),
         Binding("slash", "filter", "Filter", id="library.filter"),
+        Binding("s", "search", "Search", id="library.search"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
         Binding("down,j", "cursor(1)", "Next article", show=False, id="library.down"),
         Binding("up,k", "cursor(-1)", "Previous article", show=False, id="library.up"),
@@ -523,6 +525,10 @@ class LibraryScreen(ManagedLibrary):
     def action_filter(self) -> None:
         """Focus the filter box."""
         self.query_one("#filter", Input).focus()
+
+    def action_search(self) -> None:
+        """Search the whole library: titles, sources, text, notes and tags."""
+        self.post_message(ShowSearch())
 
     def action_clear_filter(self) -> None:
         """Empty the filter and go back to the list; with none, a feed's list goes back to the
