@@ -103,6 +103,21 @@ def test_quotes_mean_a_phrase(store: Store) -> None:
     assert _ids(store, "السلام سطر") == {"un"}
 
 
+def test_a_phrase_takes_proclitics_at_its_front_only(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "reader.json") as store:
+        store.put_articles(
+            [
+                _article("front", "خبر", "اجتمع الوزير بوزارة الصحة أمس"),
+                _article("inside", "خبر", "اجتمع الوزير في وزارة والصحة أمس"),
+            ]
+        )
+        assert _ids(store, '"وزارة الصحة"') == {"front"}
+        assert _ids(store, "وزارة الصحة") == {"front", "inside"}  # two words: each anywhere
+        (hit,) = search(store, '"وزارة الصحة"')
+        start = "اجتمع الوزير بوزارة الصحة أمس".index("بوزارة")
+        assert [(m.start, m.end) for m in hit.matches] == [(start, start + len("بوزارة الصحة"))]
+
+
 def test_titles_and_sources_are_searched(store: Store) -> None:
     hit = search(store, "reading")[0]
     assert hit.article_id == "book"
