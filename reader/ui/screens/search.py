@@ -133,7 +133,7 @@ class SearchScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="search.back"),
+        Binding("escape", "close_search", "Back", id="search.back"),
         Binding("enter", "open_result", "Open", id="search.open", priority=True),
         Binding("down", "move(1)", "Next result", show=False, id="search.down"),
         Binding("up", "move(-1)", "Previous result", show=False, id="search.up"),
@@ -317,6 +317,6 @@ class SearchScreen(Screen[None]):
             index = listing.index or 0
             listing.index = max(0, min(len(self.results) - 1, index + step))
 
-    def action_back(self) -> None:
-        """Back to the library."""
+    def action_close_search(self) -> None:
+        """Back to the library (or wherever the search was opened from)."""
         self.dismiss(None)
