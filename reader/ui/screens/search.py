@@ -36,7 +36,7 @@ from reader.text.modes import BidiMode
 from reader.ui.base import ReaderBase, reader_app
 from reader.ui.messages import OpenSearchResult
 from reader.ui.screens.common import short_source
-from reader.ui.widgets.article_view import display_lines
+from reader.ui.shaped import display_lines
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.marked_text import MarkedText
 from reader.ui.widgets.shaped_input import ShapedInput
