@@ -37,8 +37,8 @@ from reader.ui.messages import (
     CheckForChanges,
     MarkRead,
     OpenArticle,
-    RefreshFeeds,
     OpenSearchResult,
+    RefreshFeeds,
     SaveDone,
     ShowAllNotes,
     ShowFeedArticles,
@@ -298,17 +298,22 @@ class ReaderApp(ReaderBase):
     def set_refresh_interval(self, seconds: float) -> None:
         """Change the background refresh interval (the palette's commands)."""
         self.refresh_interval = seconds
+
     def on_show_search(self, message: ShowSearch) -> None:
         """The library asks for the search screen."""
         self.show_search()
+
     def show_search(self) -> None:
         """Open the search screen over the current one (once)."""
         from reader.ui.screens.search import SearchScreen
+
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
+
     async def on_open_search_result(self, message: OpenSearchResult) -> None:
         """The search screen asks to open a result at its match."""
         await self.open_search_result(message.result, message.query)
+
     async def open_search_result(self, result: SearchResult, query: str) -> None:
         """Open a result's article over the search screen: at the first match in its text,
         every match there marked (`n`/`N` step through them); a hit only in a note or a tag
@@ -322,6 +327,7 @@ class ReaderApp(ReaderBase):
             self.notify("That article is no longer in the library.", severity="error")
             return
         from reader.search.query import text_matches
+
         opened = ArticleScreen(article)
         await self.push_screen(opened)
         spans = text_matches(article.text, query)  # the text as it is now, by the same rules
@@ -512,10 +518,12 @@ class ReaderApp(ReaderBase):
                 f"Feed refresh: {name}",
                 f"refresh every feed in the background while reader runs{current}",
                 partial(self.set_refresh_interval, seconds),
+            )
         from reader.ui.screens.library import LibraryScreen
         from reader.ui.screens.search import SearchScreen
 
         if not isinstance(screen, LibraryScreen | SearchScreen):  # the library binds `s`
+            yield SystemCommand(
                 "Search the library",
                 "titles, sources, text, notes and tags, Arabic-aware",
                 self.show_search,
