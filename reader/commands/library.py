@@ -144,6 +144,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     refresh.set_defaults(func=run_refresh)
 
+    fulltext = subparsers.add_parser(
+        "fulltext",
+        parents=[common],
+        help="fetch the full article for a feed entry that carries only a teaser",
+        description=(
+            "Fetch the page an article links to and replace its teaser with the full text "
+            "(read as 'reader add URL' reads a page). Highlights move to the full text; any "
+            "that cannot be placed are kept as orphans. On failure the teaser stays."
+        ),
+    )
+    fulltext.add_argument("id", help="the article's id (or its first characters)")
+    fulltext.set_defaults(func=run_fulltext)
+
 
 # ------------------------------------------------------------------------ helpers
 
@@ -596,3 +609,15 @@ def run_refresh(args: argparse.Namespace) -> int:
     total = len(report.new_articles)
     out.say(f"{_plural(total, 'new article')} from {_plural(len(report.results), 'feed')}.")
     return 1 if report.failed else 0
+
+
+def run_fulltext(args: argparse.Namespace) -> int:
+    """`reader fulltext ID`."""
+    from reader.ingest.library import fetch_full_text, resolve_articles
+
+    out = Out.of(args)
+    with _open_store(args) as store:
+        (summary,) = resolve_articles(store, [args.id])
+        report = fetch_full_text(store, summary.id)
+    out.say(f"{isolate(report.article.title)}: {report.sentence()}")
+    return 0

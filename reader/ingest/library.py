@@ -10,6 +10,7 @@ replaces its text in place and re-anchors its annotations.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -701,3 +702,101 @@ def archive_articles(store: Store, article_ids: Sequence[str], archived: bool = 
     """Archive (or unarchive) articles: hidden from the library's default view, still
     searchable; the ids that were in the library."""
     return store.set_archived(article_ids, archived)
+
+
+# --------------------------------------------------------------------- full text
+
+
+@dataclass(slots=True)
+class FullText:
+    """What `fetch_full_text` did: the article with its new body, the words before and after,
+    and how its highlights fared on the new text."""
+
+    article: Article
+    url: str
+    """The address the page was read from (after redirects)."""
+    old_words: int
+    new_words: int
+    moved: int = 0
+    """Highlights and notes placed on the full text."""
+    orphaned: int = 0
+    """Highlights and notes that could not be placed: kept as orphans."""
+
+    def sentence(self) -> str:
+        """One sentence for the command line and the app."""
+        said = f"Fetched the full article ({self.old_words} words before, {self.new_words} now)"
+        placed = self.moved
+        if placed or self.orphaned:
+            said += f"; {_count(placed, 'highlight')} placed on the full text"
+        if self.orphaned:
+            said += (
+                f", {_count(self.orphaned, 'highlight')} could not be placed and "
+                f"{'is' if self.orphaned == 1 else 'are'} kept as "
+                f"{'an orphan' if self.orphaned == 1 else 'orphans'}"
+            )
+        return said + "."
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _words(article: Article) -> int:
+    return sum(len(block.text.split()) for block in article.blocks)
+
+
+def article_link(article: Article) -> str:
+    """The web address an article's full text lives at: its page, else its entry's link; empty
+    when it came from a file."""
+    for candidate in (article.canonical_url, article.source, article.entry_id):
+        if is_url(candidate):
+            return candidate
+    return ""
+
+
+def fetch_full_text(store: Store, article_id: str) -> FullText:
+    """Replace a feed entry's teaser with the article its link serves (through trafilatura,
+    as `reader add URL` reads a page), keeping the id, reading state and feed; highlights are
+    re-anchored to the new text (those that cannot be are kept as orphans).
+
+    A ReaderError in one sentence, the teaser untouched, when the page cannot be fetched, is not
+    a web page, or gives no more words than the teaser already has.
+    """
+    old = store.get_article(article_id)
+    if old is None:
+        raise ReaderError(f"There is no article with id {article_id} in the library.")
+    url = article_link(old)
+    if not url:
+        raise ReaderError(f"'{old.title}' came from a file, so it has no web page to fetch.")
+    result = fetch(url)
+    kind = detect_kind(result.content, content_type=result.content_type, name=result.url)
+    if kind != "html":
+        shown = result.content_type.split(";")[0].strip() or kind
+        raise ReaderError(f"{result.url} is not a web page (it serves {shown}).")
+    parsed = parse_bytes(result.content, source=result.url, content_type=result.content_type)
+    if not parsed:
+        raise ReaderError(f"{result.url} has no article text.")
+    page = clean_article(parsed[0])
+    old_words, new_words = _words(old), _words(page)
+    if new_words <= old_words:
+        raise ReaderError(
+            f"{result.url} gave {new_words} words of article text, no more than the "
+            f"{old_words} already here, so the entry is kept as it was."
+        )
+    new = dataclasses.replace(
+        old,
+        blocks=page.blocks,
+        author=old.author or page.author,
+        published=old.published or page.published,
+        canonical_url=old.canonical_url or page.canonical_url,
+    )
+    store.put_articles([new])
+    report = FullText(new, result.url, old_words, new_words)
+    if store.annotations_for(old.id):
+        moved = reanchor_annotations(store, old, new)
+        report.orphaned = sum(1 for annotation in moved if annotation.orphan)
+        report.moved = len(moved) - report.orphaned
+    from reader.search.index import try_update_index
+
+    try_update_index(store)
+    return report

@@ -530,6 +530,7 @@ class ReaderApp(ReaderBase):
             )
         if isinstance(screen, ArticleScreen):
             yield from screen.link_commands()
+            yield from screen.full_text_commands()
             yield from screen.entity_commands()
 
     # ---------------------------------------------------------------- themes

@@ -8,7 +8,7 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -126,6 +126,7 @@ class ArticleScreen(Screen[None]):
         Binding("e", "export", "Export", id="article.export"),
         Binding("o", "open_original", "Open original", show=False, id="article.open_original"),
         Binding("y", "copy_link", "Copy link", show=False, id="article.copy_link"),
+        Binding("F", "fetch_full_text", "Full text", show=False, id="article.full_text"),
     ]
 
     #: Below PANE_OVERLAY_BELOW columns the article beside the 42-cell pane would get fewer
@@ -368,6 +369,45 @@ class ArticleScreen(Screen[None]):
     def show_pane_tab(self, tab: str) -> None:
         """Open the side pane on `tab` (from the command palette)."""
         self.query_one(SidePane).show_tab(tab)
+
+    def action_fetch_full_text(self) -> None:
+        """Fetch the page the article links to and show its full text (in a worker)."""
+        if self.reader.saver.pending:
+            self.notify("Your highlights are still being saved; press F again in a moment.")
+            return
+        self.save_position()
+        self.notify("Fetching the full article...", title="Full text", timeout=4)
+        self._full_text_worker(self.article.id)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
+    def _full_text_worker(self, article_id: str) -> None:
+        from reader.ingest.library import fetch_full_text
+
+        app = self.app
+        try:
+            report = fetch_full_text(self.reader.store, article_id)
+        except Exception as error:
+            message = (
+                str(error)
+                if isinstance(error, ReaderError)
+                else f"Could not fetch the full article: {error}."
+            )
+            app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
+        app.call_from_thread(self._full_text_arrived, report.article, report.sentence())
+
+    def _full_text_arrived(self, article: Article, sentence: str) -> None:
+        if article.id == self.article.id:
+            self._show(article)
+        self.notify(sentence, title="Full text", timeout=8)
+
+    def full_text_commands(self) -> Iterator[SystemCommand]:
+        """The palette's "Fetch the full article"."""
+        yield SystemCommand(
+            "Fetch the full article",
+            "replace a feed entry's teaser with the page its link serves (F)",
+            self.action_fetch_full_text,
+        )
 
     def entity_commands(self) -> Iterator[SystemCommand]:
         """The Entities tab's corrections, for the command palette (those not bound to a key
