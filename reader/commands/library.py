@@ -428,7 +428,7 @@ def run_feed_list(args: argparse.Namespace) -> int:
     """`reader feed list`."""
     with _open_store(args) as store:
         feeds = store.list_feeds()
-        unread = _unread_by_feed(store) if feeds else {}
+        unread = store.unread_by_feed() if feeds else {}
     if args.json:
         import json
 
@@ -440,6 +440,7 @@ def run_feed_list(args: argparse.Namespace) -> int:
                 "folder": f.folder,
                 "html_url": f.html_url,
                 "unread": unread.get(f.url, 0),
+                "last_error": f.last_error,
             }
             for f in feeds
         ]
@@ -455,15 +456,6 @@ def run_feed_list(args: argparse.Namespace) -> int:
     visual = Out.of(args).visual_mode(sys.stdout)
     sys.stdout.write("\n".join(_feed_lines(feeds, unread, width, visual)) + "\n")
     return 0
-
-
-def _unread_by_feed(store: Store) -> dict[str, int]:
-    """How many unread articles came from each feed (by feed URL)."""
-    counts: dict[str, int] = {}
-    for summary in store.list_articles():
-        if summary.feed_url and not summary.read:
-            counts[summary.feed_url] = counts.get(summary.feed_url, 0) + 1
-    return counts
 
 
 _CHECKED_WIDTH = 16

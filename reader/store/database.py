@@ -406,6 +406,15 @@ class Store:
         """Every article without its body, newest first (published, else added)."""
         return self._articles.summaries()
 
+    def unread_by_feed(self) -> dict[str, int]:
+        """Per feed URL, how many of its articles are unread; archived ones are not counted
+        (they are out of the reader's list until unarchived)."""
+        counts: dict[str, int] = {}
+        for summary in self._articles.summaries():
+            if summary.feed_url and not summary.read and not summary.archived:
+                counts[summary.feed_url] = counts.get(summary.feed_url, 0) + 1
+        return counts
+
     def article_stamps(self) -> dict[str, str]:
         """Per article id, a stamp that changes whenever the article's title, source, body
         or annotations change (for indexes kept beside the store, such as search's)."""

@@ -448,3 +448,34 @@ def test_remove_asks_on_a_terminal(db: Path) -> None:
     said = _remove_on_a_terminal(db, guide, "y")
     assert "and 1 highlight." in said
     assert guide not in listed(db, "--all")
+
+
+def test_feed_list_counts_unread_articles_left_in_the_list_and_says_the_last_error(
+    tmp_path: Path,
+) -> None:
+    """An archived article is out of the reader's list, so its feed's unread count leaves it
+    out; the JSON says why the feed's last refresh failed."""
+    from reader.models import Article, Block, Feed
+
+    db = tmp_path / "feeds.json"
+    url = "https://news.example/feed.xml"
+    with Store.open(db) as store:
+        store.put_feed(Feed(url=url, title="أخبار", last_error="The feed answered 404."))
+        for number in range(3):
+            store.put_article(
+                Article(
+                    id=f"feedentry{number:08d}",
+                    title=f"خبر {number}",
+                    source=f"https://news.example/{number}",
+                    blocks=[Block("paragraph", f"نص الخبر رقم {number}.")],
+                    feed_url=url,
+                    added="2025-01-01T00:00:00",
+                )
+            )
+    assert run_cli(db, "archive", "feedentry00000000").returncode == 0
+    [row] = json.loads(run_cli(db, "feed", "list", "--json").stdout)
+    assert row["unread"] == 2
+    assert row["last_error"] == "The feed answered 404."
+    assert run_cli(db, "unarchive", "feedentry00000000").returncode == 0
+    [row] = json.loads(run_cli(db, "feed", "list", "--json").stdout)
+    assert row["unread"] == 3

@@ -91,16 +91,6 @@ def error_cell(error: str, url: str) -> str:
     return error.replace(f" {url}:", ":") if url else error
 
 
-def unread_by_feed(feed_urls: list[str], reader: ReaderBase) -> dict[str, int]:
-    """How many unread articles each feed brought (by feed URL)."""
-    wanted = set(feed_urls)
-    counts: dict[str, int] = {}
-    for summary in reader.store.list_articles():
-        if summary.feed_url in wanted and not summary.read:
-            counts[summary.feed_url] = counts.get(summary.feed_url, 0) + 1
-    return counts
-
-
 class FeedsScreen(Screen[None]):
     """The subscriptions in a table, with what the last refresh did."""
 
@@ -166,7 +156,7 @@ class FeedsScreen(Screen[None]):
         """Read the feeds and unread counts from the store and show them."""
         try:
             self._feeds = self.reader.store.list_feeds()
-            self._unread = unread_by_feed([feed.url for feed in self._feeds], self.reader)
+            self._unread = self.reader.store.unread_by_feed()
         except ReaderError as error:
             self.notify(str(error), severity="error")
         self._fill()
