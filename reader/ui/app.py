@@ -318,13 +318,8 @@ class ReaderApp(ReaderBase):
         """Open a result's article over the search screen: at the first match in its text,
         every match there marked (`n`/`N` step through them); a hit only in a note or a tag
         opens at its highlight; a hit only in the title or source at the remembered place."""
-        try:
-            article = self.store.get_article(result.article_id)
-        except ReaderError as error:  # its saved text is damaged or missing
-            self.notify(str(error), severity="error", timeout=10)
-            return
+        article = self.article_or_say(result.article_id)
         if article is None:
-            self.notify("That article is no longer in the library.", severity="error")
             return
         from reader.search.query import text_matches
 
@@ -339,15 +334,22 @@ class ReaderApp(ReaderBase):
             if annotation is not None and not annotation.orphan:
                 opened.show_annotation(annotation)
 
-    def open_article(self, article_id: str) -> None:
-        """Open an article from the library on top of it."""
+    def article_or_say(self, article_id: str) -> Article | None:
+        """The article with `article_id`, or None after saying in one sentence why it cannot be
+        opened (its saved text is damaged or missing, or it left the library)."""
         try:
             article = self.store.get_article(article_id)
-        except ReaderError as error:  # its saved text is damaged or missing
+        except ReaderError as error:
             self.notify(str(error), severity="error", timeout=10)
-            return
+            return None
         if article is None:
             self.notify("That article is no longer in the library.", severity="error")
+        return article
+
+    def open_article(self, article_id: str) -> None:
+        """Open an article from the library on top of it."""
+        article = self.article_or_say(article_id)
+        if article is None:
             return
         self.push_screen(ArticleScreen(article))
 
@@ -393,13 +395,8 @@ class ReaderApp(ReaderBase):
         if isinstance(screen, ArticleScreen) and screen.article.id == annotation.article_id:
             screen.show_annotation(annotation)
             return
-        try:
-            article = self.store.get_article(annotation.article_id)
-        except ReaderError as error:  # its saved text is damaged or missing
-            self.notify(str(error), severity="error", timeout=10)
-            return
+        article = self.article_or_say(annotation.article_id)
         if article is None:
-            self.notify("That article is no longer in the library.", severity="error")
             return
         opened = ArticleScreen(article)
         await self.push_screen(opened)
