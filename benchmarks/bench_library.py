@@ -79,7 +79,7 @@ def _build_library(db: Path) -> None:
         store.close()
 
 
-def _run_on_terminal(args: list[str], env: dict[str, str], columns: int = 120) -> float:
+def run_on_terminal(args: list[str], env: dict[str, str], columns: int = 120) -> float:
     """Seconds `args` takes with its stdout on a pseudo-terminal (the interactive case)."""
     import fcntl
     import struct
@@ -143,7 +143,7 @@ def bench_list(runs: int = 5) -> None:
             best = float("inf")
             for _ in range(runs):
                 command = [sys.executable, "-m", "reader", "--bidi", mode, "list"]
-                best = min(best, _run_on_terminal(command, env_tty))
+                best = min(best, run_on_terminal(command, env_tty))
             _report(f"reader list on a terminal, --bidi {mode}", best, LIST_TARGET)
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)

@@ -27,18 +27,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import fcntl
 import os
 import shutil
-import struct
 import subprocess
 import sys
-import termios
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench_library import run_on_terminal  # the same pseudo-terminal timer
 from textual.widgets import DataTable
 
 from reader.ingest.articles import parse_path
@@ -249,31 +247,6 @@ async def app_figures(db: Path) -> dict[str, float]:
 # ------------------------------------------------------------------------ reader list
 
 
-def _on_terminal(args: list[str], env: dict[str, str]) -> float:
-    """Seconds `args` takes with its stdout on a 120-column pseudo-terminal."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 120, 0, 0))
-    started = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=slave, stderr=subprocess.PIPE)
-    os.close(slave)
-    received = 0
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        received += len(chunk)
-    process.wait()
-    elapsed = time.perf_counter() - started
-    os.close(master)
-    if process.returncode != 0 or received < 100_000:
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        raise RuntimeError(f"{args} failed: {error}")
-    return elapsed
-
-
 def list_figures(db: Path) -> dict[str, float]:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env.update(READER_DB=str(db), PYTHONPYCACHEPREFIX=str(CACHE / "pyc"))
@@ -288,7 +261,7 @@ def list_figures(db: Path) -> dict[str, float]:
             best = min(best, time.perf_counter() - started)
             assert len(done.stdout) > 100_000
         figures[label] = best
-    figures["terminal"] = min(_on_terminal(command, env) for _ in range(RUNS))
+    figures["terminal"] = min(run_on_terminal(command, env) for _ in range(RUNS))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     figures["bare interpreter"] = time.perf_counter() - started
