@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import copy  # noqa: E402
 import itertools  # noqa: E402
 
+from helpers.entities_gold import SCORED_TYPES, describe, load_gold, score_gold  # noqa: E402
 from ner_train import read_conll, split_dev, split_holdout  # noqa: E402
 
 from reader.entities.extractor import (  # noqa: E402
@@ -149,6 +151,20 @@ def report(name: str, per_type: Counter[tuple[str, str]], total: Counter[str]) -
     return f
 
 
+def gold_report(name: str, extractor: Extractor, details: bool) -> float:
+    """Typed precision, recall and F1 on the project's gold set of today's news; its F1."""
+    scores = score_gold(extractor.extract, load_gold())
+    p, r, f = scores.prf()
+    print(f"{name}: precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   (target F1 >= 0.85)")
+    for kind in SCORED_TYPES:
+        c = scores.counts[kind]
+        kp, kr, kf = scores.prf(kind)
+        print(f"    {kind:<6} P {kp:.3f}  R {kr:.3f}  F1 {kf:.3f}   (gold {c['tp'] + c['fn']})")
+    if details:
+        print("    " + describe(scores).replace("\n", "\n    "))
+    return f
+
+
 def best_of(runs: int, action: Callable[[], object]) -> float:
     """Best wall time of `runs` runs, in seconds."""
     times = []
@@ -169,6 +185,9 @@ def main() -> int:
         "--shares", action="store_true", help="score mixes of the CRF's and tagger's probabilities"
     )
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--gold-details", action="store_true", help="list the gold set's misses and extras"
+    )
     parser.add_argument("--window", type=int, default=10, help="sentences per pseudo-article")
     args = parser.parse_args()
 
@@ -221,6 +240,14 @@ def main() -> int:
         )
     else:
         print(f"ANERcorp not found at {corpus}: quality not measured")
+
+    print("Gold set of today's news (tests/fixtures/entities_gold/, typed, per entity and text):")
+    gold_report("  CRF extractor           ", extractor, args.gold_details)
+    if neural.neural:
+        gold_report(f"  tagger extractor ({neural.crf_share} CRF)", neural, args.gold_details)
+        alone = copy.copy(neural)
+        alone.crf_share = 0.0
+        gold_report("  tagger-alone extractor  ", alone, args.gold_details)
 
     if args.no_speed:
         return 0

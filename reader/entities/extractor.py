@@ -147,7 +147,24 @@ def _skeleton(folded: str) -> str:
 #: Words that make a lone capital letter a platform's name ("على X، شبكة التواصل").
 _PLATFORM_CUES = frozenset({"شبكه", "منصه", "تطبيق", "موقع", "شبكة", "منصة"})
 
+#: Words before a product's model (من طراز A350، رقاقة H20): what follows is not a company.
+_MODEL_CUES = frozenset({"طراز", "طرازات", "موديل", "رقاقه", "رقائق", "طائره", "طائرات"})
+#: The word for company, left out of the front of a company's name (شركة أرامكو).
+_COMPANY_WORDS = frozenset({"شركه", "لشركه", "بشركه", "وشركه"})
+
 _LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def _is_nisba(folded: str) -> bool:
+    """An Arabic relative adjective with the article: الهولندية, التايواني, الأمريكيين."""
+    return (
+        folded.startswith(ARTICLE)
+        and len(folded) > 5
+        and folded.endswith(("يه", "ي", "يين", "يون"))
+        and not _LATIN_LETTER.search(folded)
+    )
+
+
 _NUM = r"[0-9]+(?:[.,٫٬][0-9]+)*"
 _LETTER = r"\u0621-\u064A"
 
@@ -246,17 +263,20 @@ class _Doc:
         return (self.firsts[start][1], *self.bases[start + 1 : end])
 
 
-def _split_people(doc: _Doc, spans: list[Span]) -> list[Span]:
+def _split_people(doc: _Doc, spans: list[Span], names: frozenset[str]) -> list[Span]:
     """Split a PERSON span that is two people side by side ("اتهم ماسك ألتمان").
 
     A span splits when every word of it is, elsewhere in the article, the surname of a full
     name (not just a one-word mention: هيلاري alone and كلينتون alone do not make هيلاري
     كلينتون two people); and before a word starting with و whose rest is, elsewhere, a
-    surname or a one-word person mention.
+    surname or a one-word person mention. A word starting with و before such a surname,
+    whose rest is no known name (`names`) nor any person's first word, is left out: a verb
+    opening the sentence ("وأشاد سلوت"), not a first name.
     """
     people = [(s, e) for s, e, k in spans if k == "PERSON"]
     singles: Counter[str] = Counter()
     surnames: Counter[str] = Counter()
+    firsts = {doc.bases[s] for s, e in people if e - s > 1 and not doc.folded[s].startswith("و")}
     for start, end in people:
         singles[doc.bases[end - 1]] += 1
         if end - start > 1:
@@ -268,6 +288,16 @@ def _split_people(doc: _Doc, spans: list[Span]) -> list[Span]:
             continue
         words = doc.bases[start:end]
         own = Counter(words[-1:])
+        opener = doc.folded[start]
+        if (
+            end - start == 2
+            and opener.startswith("و")
+            and opener[1:] not in names
+            and _base(opener[1:]) not in firsts
+            and surnames[words[-1]] - own[words[-1]] > 0
+        ):
+            out.append((start + 1, end, kind))
+            continue
         if all(surnames[w] - own[w] > 0 for w in words):
             out.extend((i, i + 1, kind) for i in range(start, end))
             continue
@@ -370,6 +400,9 @@ class Extractor:
         self.layers = layers or (NEURAL_LAYERS if neural is not None else CRF_LAYERS)
         self._patterns = _Patterns.build(lexicon)
         self._known_first = frozenset(key[0] for key in lexicon.entries) | lexicon.given
+        surnames = frozenset(w for w, cues in lexicon.cues.items() if "surname" in cues)
+        self._whole_names = self._known_first | surnames
+        """Words that are names as they stand, never a proclitic and a name."""
 
     @classmethod
     def load(
@@ -557,6 +590,10 @@ class Extractor:
                 if index
                 else False
             )
+            model = index and any(f in _MODEL_CUES for f in folded[max(0, index - 2) : index])
+            if model:
+                index += 1  # من طراز GB300: a product's model, not its maker
+                continue
             if _is_latin_name(latin) or (after_trigger and _is_capitalised(latin)):
                 end = index + 1
                 while (
@@ -569,6 +606,17 @@ class Extractor:
                 index = end
                 continue
             index += 1
+
+        # A Latin-script name followed by an Arabic nisba adjective (TSMC التايوانية): the
+        # adjective says where the company is from and is not part of its name.
+        for start, end, kind in bio_spans(tags):
+            if kind != "ORG" or not _LATIN_LETTER.search(words[start]):
+                continue
+            last = end
+            while last - 1 > start and _is_nisba(folded[last - 1]):
+                last -= 1
+            for index in range(last, end):
+                tags[index] = "O"
 
     def _drop_junk(self, tags: list[str], words: Sequence[str], folded: Sequence[str]) -> None:
         """Titles, common nouns and function words alone are not entities."""
@@ -587,6 +635,12 @@ class Extractor:
                     continue
                 _write_span(tags, first, last, kind)
                 start, end = first, last
+            if kind == "ORG" and end - start > 1 and _base(folded[start]) in _COMPANY_WORDS:
+                # "شركة أرامكو": the word for company is not part of the name (nor is it in
+                # ANERcorp, which tags it O before the name).
+                tags[start] = "O"
+                start += 1
+                tags[start] = "B-ORG"
             text = " ".join(folded[start:end])
             stems = [text, *(stem_variants(text) if end - start == 1 else [])]
             junk = any(
@@ -649,14 +703,15 @@ class Extractor:
         cut, latin = _latin_stem(token.text)
         if cut:
             return cut, fold_plain(latin), ""
+        if folded in self._whole_names:
+            # A listed name that starts like a proclitic: كاليفورنيا, فالنسيا, ليانغ.
+            return 0, _base(folded), ""
         for prefix in ARTICLE_PROCLITICS:  # the mention keeps the article: و|السعودية
             cut = len(prefix) - len(ARTICLE)
             if folded.startswith(prefix) and len(folded) > len(prefix) + 1:
                 return cut, _base(folded[cut:]), ""
         if folded.startswith(LAM_ARTICLE) and len(folded) > 4:
             return 2, folded[2:], ARTICLE
-        if folded in self._known_first:
-            return 0, _base(folded), ""
         for clitic in NAME_PROCLITICS:
             stem = folded[len(clitic) :]
             if folded.startswith(clitic) and len(stem) >= 2 and stem in known:
@@ -671,7 +726,7 @@ class Extractor:
         name is the same person.
         """
         stopwords = self._lexicon.stopwords
-        spans = _split_people(doc, spans)
+        spans = _split_people(doc, spans, self._whole_names)
         votes: dict[tuple[str, ...], Counter[str]] = {}
         for start, end, kind in spans:
             votes.setdefault(doc.key(start, end), Counter())[kind] += 1
