@@ -676,14 +676,7 @@ class Extractor:
         )
         spans = self._propagate(doc, spans, numeric)
         found = [_found(doc, span) for span in spans] + numeric
-        entities = _group(found, text)
-        for correction in corrections:
-            entities = _apply_correction(entities, correction, text)
-        entities = [e for e in entities if e.mentions]
-        for entity in entities:
-            entity.mentions.sort(key=lambda m: m.start)
-        entities.sort(key=lambda e: (-len(e.mentions), e.mentions[0].start))
-        return entities
+        return apply_corrections(_group(found, text), corrections, text)
 
     def _strip_all(
         self, tokens: Sequence[Token], folded: Sequence[str], known: frozenset[str]
@@ -921,6 +914,22 @@ def _word_spans(text: str, name: str) -> list[tuple[int, int]]:
         if not before.isalnum() and not after.isalnum():
             out.append((start, end))
     return out
+
+
+def apply_corrections(
+    entities: list[Entity], corrections: Sequence[EntityCorrection], text: str
+) -> list[Entity]:
+    """The reader's corrections applied, in order, to entities found in `text` (changing
+    them in place), most mentioned first: `extract(text, corrections)` is
+    `apply_corrections(extract(text), corrections, text)`, so an index can keep what the
+    model found and apply changed corrections without running it again."""
+    for correction in corrections:
+        entities = _apply_correction(entities, correction, text)
+    entities = [e for e in entities if e.mentions]
+    for entity in entities:
+        entity.mentions.sort(key=lambda m: m.start)
+    entities.sort(key=lambda e: (-len(e.mentions), e.mentions[0].start))
+    return entities
 
 
 def _apply_correction(
