@@ -15,6 +15,10 @@ ever written raw, so `cat` of an export cannot drive the terminal: they are nume
 character references. Bidi controls parse back exactly; the other controls, which the
 store never holds, would parse as U+FFFD.
 
+With entities, an `## Entities` section lists each as a wiki-link (`[[إيلون ماسك]]`, the
+name made safe for a vault's file name by `vault_name`), so a vault of exports links every
+article to a note per person, organisation and place.
+
 Everything here is pure: records in, text out. Where the documents go (file names,
 the export folder, writing) is `reader.notes.export`.
 """
@@ -225,6 +229,34 @@ def _highlight_markdown(number: int, annotation: Annotation, starts: Sequence[in
     return "\n".join(parts) + "\n"
 
 
+# Characters no vault file name may hold (Windows, macOS, Linux), Obsidian's link syntax
+# (# heading, ^ block, | alias, [ ] brackets), what a CommonMark parser would read as code,
+# math, strikethrough or emphasis around the link (` $ ~ _), controls and bidi controls.
+_VAULT_UNSAFE_RE = re.compile('[/\\\\:*?"<>|#^\\[\\]`$~_\x00-\x1f\x7f-\x9f' + BIDI_CONTROLS + "]")
+
+
+_ALIAS_UNSAFE_RE = re.compile("[\\[\\]|\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+
+
+def vault_name(name: str) -> str:
+    """`name` as a note vault's file name and wiki-link target: without the characters a file
+    name or a wiki-link cannot hold, whitespace runs as one space, no dot or space at either
+    end ("entity" when nothing is left). Arabic is kept as it is."""
+    cleaned = " ".join(_VAULT_UNSAFE_RE.sub(" ", name).split()).strip(" .")
+    return cleaned or "entity"
+
+
+def wiki_link(name: str) -> str:
+    """`[[name]]` for a note vault (Obsidian, Logseq, Foam): the link resolves to the note
+    called `vault_name(name)`; a name that had to change keeps its own text (escaped like
+    any user text) as the alias."""
+    target = vault_name(name)
+    shown = " ".join(_ALIAS_UNSAFE_RE.sub(" ", name).split())
+    if shown == target or not shown:
+        return f"[[{target}]]"
+    return f"[[{target}|{escape_inline_line(shown)}]]"
+
+
 def _entities_markdown(entities: Sequence[EntityLike]) -> str:
     groups: dict[str, list[EntityLike]] = {}
     for entity in entities:
@@ -239,7 +271,7 @@ def _entities_markdown(entities: Sequence[EntityLike]) -> str:
         for entity in groups[kind]:
             count = len(entity.mentions)
             label = "mention" if count == 1 else "mentions"
-            parts.append(f"- {escape_inline_line(entity.name)} ({count} {label})")
+            parts.append(f"- {wiki_link(entity.name)} ({count} {label})")
         parts.append("")
     return "\n".join(parts)
 

@@ -10,11 +10,19 @@ finds للأمم.
 `search(store, query)` updates the index, then returns `SearchResult`s best first: the
 article, a one-line snippet of logical text around the first match with the matches' spans
 in it, every match's offsets in its field, and the offset in the article's text to open at.
+
+`person:NAME`, `org:NAME` and `place:NAME` (NAME a word or a quoted phrase) ask for the
+articles that mention such an entity, as the library's entity index
+(`reader.entities.index`) knows it: an entity of that type whose name holds NAME's words as
+whole words (person:ماسك finds إيلون ماسك). With words too, an article must hold both; its
+mentions of the entity are matches like the words'. Without words, the articles that
+mention the entity most come first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -54,8 +62,16 @@ SNIPPET_CHARS = 160
 SNIPPET_LEAD = 50
 ELLIPSIS = "…"
 
+#: Entity prefixes of a query and the entity type each asks for.
+ENTITY_PREFIXES = {"person": "PERSON", "org": "ORG", "place": "LOC"}
+
 _QUOTES = '"“”«»'
 _PART_RE = re.compile(f"[{_QUOTES}]([^{_QUOTES}]*)(?:[{_QUOTES}]|$)|([^\\s{_QUOTES}]+)")
+_ENTITY_RE = re.compile(
+    f"(?<!\\S)({'|'.join(ENTITY_PREFIXES)}):"
+    f"(?:[{_QUOTES}]([^{_QUOTES}]*)(?:[{_QUOTES}]|$)|([^\\s{_QUOTES}]+))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +83,26 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityTerm:
+    """`person:NAME`, `org:NAME` or `place:NAME`: the article mentions such an entity."""
+
+    type: str
+    """PERSON, ORG or LOC."""
+    name: str
+    """The name as typed."""
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
     """A parsed query: every term must match."""
 
     terms: tuple[Term, ...]
+    entities: tuple[EntityTerm, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to search for."""
+        return not self.terms and not self.entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +166,22 @@ class SearchResult:
 
 def parse_query(text: str) -> Query:
     """Words and quoted phrases ("..." or «...» or “...”); a word that folds to several words
-    (U.S, co-op) is a phrase of them. An unclosed quote runs to the end."""
+    (U.S, co-op) is a phrase of them. An unclosed quote runs to the end. `person:`, `org:`
+    and `place:` before a word or a quoted phrase make an entity term."""
+    entities: list[EntityTerm] = []
+    for found in _ENTITY_RE.finditer(text):
+        name = " ".join((found.group(2) if found.group(3) is None else found.group(3)).split())
+        entity = EntityTerm(ENTITY_PREFIXES[found.group(1).lower()], name)
+        if WORD_RE.search(fold_plain(name)) and entity not in entities:
+            entities.append(entity)
+    text = _ENTITY_RE.sub(" ", text)
     terms: list[Term] = []
     for found in _PART_RE.finditer(text):
         quoted, bare = found.group(1), found.group(2)
         words = tuple(WORD_RE.findall(fold_plain(quoted if bare is None else bare)))
         if words and Term(words) not in terms:
             terms.append(Term(words))
-    return Query(tuple(terms))
+    return Query(tuple(terms), tuple(entities))
 
 
 def forms(word: str) -> tuple[str, ...]:
@@ -249,18 +289,25 @@ def _source_key(match: Match) -> tuple[Field, str]:
 
 
 def _result(
-    article: Article, annotations: list[Annotation], matcher: _Matcher, score: float
+    article: Article,
+    annotations: list[Annotation],
+    matcher: _Matcher | None,
+    score: float,
+    mentions: list[tuple[int, int]] | None = None,
 ) -> SearchResult:
     matches: list[Match] = []
     texts: dict[tuple[Field, str], str] = {}
     anchored = sorted((a for a in annotations if not a.orphan), key=lambda a: (a.start, a.end))
-    for start, end in matcher.spans(article.text):
+    in_text = set(matcher.spans(article.text) if matcher is not None else [])
+    in_text |= {(s, e) for s, e in mentions or [] if e <= len(article.text)}
+    for start, end in sorted(in_text):
         matches.append(Match("text", start, end, _highlight_at(anchored, start, end)))
     texts[("text", "")] = article.text
     fields: tuple[tuple[Field, str], ...] = (("title", article.title), ("source", article.source))
     for name, text in fields:
         texts[(name, "")] = text
-        matches.extend(Match(name, s, e) for s, e in matcher.spans(text))
+        if matcher is not None:
+            matches.extend(Match(name, s, e) for s, e in matcher.spans(text))
     for annotation in annotations:
         tags = "\n".join(annotation.tags)
         places: list[tuple[Field, str]] = [("note", annotation.note), ("tag", tags)]
@@ -268,7 +315,8 @@ def _result(
             places.append(("highlight", annotation.quote))
         for name, text in places:
             texts[(name, annotation.id)] = text
-            matches.extend(Match(name, s, e, annotation.id) for s, e in matcher.spans(text))
+            if matcher is not None:
+                matches.extend(Match(name, s, e, annotation.id) for s, e in matcher.spans(text))
     by_id = {a.id: a for a in annotations}
     first_text = next((m for m in matches if m.field == "text"), None)
     first_note = next((m for m in matches if m.field in ("note", "tag", "highlight")), None)
@@ -307,8 +355,11 @@ def _result(
     )
 
 
-def _candidates(index: SearchIndex, query: Query, limit: int) -> list[tuple[str, float]]:
-    """(article id, score) of the best `limit` articles holding every term, best first."""
+def _candidates(
+    index: SearchIndex, query: Query, limit: int, allowed: Collection[str] | None = None
+) -> list[tuple[str, float]]:
+    """(article id, score) of the best `limit` articles holding every term (and among
+    `allowed` when given), best first."""
     phrases = [(term, _phrase_re(term)) for term in query.terms if len(term.words) > 1]
     sql = (
         "SELECT a.id, -bm25(docs, ?, ?, ?, ?, ?, ?) AS score, docs.title, docs.source, "
@@ -320,10 +371,13 @@ def _candidates(index: SearchIndex, query: Query, limit: int) -> list[tuple[str,
         sql = sql.replace(
             ", docs.title, docs.source, docs.body, docs.notes, docs.tags, docs.highlights", ""
         )
-        sql += f" LIMIT {int(limit)}"
+        if allowed is None:
+            sql += f" LIMIT {int(limit)}"
     found: list[tuple[str, float]] = []
     rows = index.connection.execute(sql, (*WEIGHTS, _fts_query(query), *WEIGHTS))
     for row in rows:
+        if allowed is not None and row[0] not in allowed:
+            continue
         if phrases and not all(
             any(pattern.search(column) for column in row[2:]) for _term, pattern in phrases
         ):
@@ -339,25 +393,59 @@ def search_index(index: SearchIndex, query: Query | str, limit: int = 20) -> lis
     """The best `limit` matches of `query` in an open, up-to-date index, best first."""
     if isinstance(query, str):
         query = parse_query(query)
-    if not query.terms:
+    if query.empty:
         raise SearchError("Nothing to search for: the query has no letters or digits.")
+    mentions: dict[str, list[tuple[int, int]]] | None = None
+    if query.entities:
+        mentions = entity_mentions(index.store, query.entities)
+    matcher = _Matcher(query) if query.terms else None
+    if query.terms:
+        candidates = _candidates(index, query, limit, mentions)
+    else:
+        assert mentions is not None
+        ranked = sorted(mentions.items(), key=lambda item: (-len(item[1]), item[0]))
+        candidates = [(key, float(len(spans))) for key, spans in ranked[:limit]]
     results: list[SearchResult] = []
-    matcher = _Matcher(query)
-    for article_id, score in _candidates(index, query, limit):
+    for article_id, score in candidates:
         try:
             article = index.store.get_article(article_id)
         except StoreError:
             continue
         if article is not None:
-            results.append(
-                _result(article, index.store.annotations_for(article_id), matcher, score)
-            )
+            found = None if mentions is None else mentions.get(article_id, [])
+            annotations = index.store.annotations_for(article_id)
+            results.append(_result(article, annotations, matcher, score, found))
     return results
+
+
+def entity_mentions(
+    store: Store, entities: Sequence[EntityTerm]
+) -> dict[str, list[tuple[int, int]]]:
+    """Per article mentioning every one of `entities` (as the entity index beside `store`
+    has them now), the mentions of them, in reading order."""
+    from reader.entities.index import EntityIndex
+
+    found: dict[str, list[tuple[int, int]]] | None = None
+    with EntityIndex.open(store) as index:
+        for term in entities:
+            keys = [e.key for e in index.matching(term.type, term.name)]
+            these = index.mentions(keys)
+            if found is None:
+                found = these
+            else:
+                found = {k: sorted(found[k] + these[k]) for k in found.keys() & these.keys()}
+    return found or {}
 
 
 def search(store: Store, query: Query | str, limit: int = 20) -> list[SearchResult]:
     """The articles of `store` that match `query`, best first (at most `limit`): the index
     beside the store is brought up to date first, so changes from any process count."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    if query.entities:
+        from reader.entities.index import update_entity_index
+
+        update_entity_index(store)
     with SearchIndex.open(store) as index:
         index.update()
         return search_index(index, query, limit)

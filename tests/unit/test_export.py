@@ -450,10 +450,10 @@ def test_entities_section_grouped_by_type() -> None:
         elif token.type == "inline" and tokens[i - 1].type == "paragraph_open" and sections:
             sections[-1][1].append(children_text(token.children or []))
     assert sections == [
-        ("People", ["إيلون ماسك (2 mentions)", "سام ألتمان (1 mention)"]),
-        ("Organisations", ["OpenAI (3 mentions)"]),
-        ("Money", ["97.400 مليون (1 mention)"]),
-        ("WEIRD", ["*غريب* (1 mention)"]),
+        ("People", ["[[إيلون ماسك]] (2 mentions)", "[[سام ألتمان]] (1 mention)"]),
+        ("Organisations", ["[[OpenAI]] (3 mentions)"]),
+        ("Money", ["[[97.400 مليون]] (1 mention)"]),
+        ("WEIRD", ["[[غريب|*غريب*]] (1 mention)"]),
     ]
 
 
@@ -660,7 +660,7 @@ def test_cli_with_entities_lists_what_the_extractor_finds(
     expected: dict[str, list[str]] = {}
     for entity in entities:
         count = len(entity.mentions)
-        label = f"{entity.name} ({count} mention{'' if count == 1 else 's'})"
+        label = f"[[{entity.name}]] ({count} mention{'' if count == 1 else 's'})"
         expected.setdefault(names.get(entity.type, entity.type), []).append(label)
     assert listed == expected
     assert any("ماسك" in item for item in listed.get("People", []))

@@ -232,7 +232,7 @@ class SearchScreen(Screen[None]):
             with SearchIndex.open(store) as index:
                 if check:
                     index.update()
-                if parse_query(query).terms:
+                if not parse_query(query).empty:
                     results = search_index(index, query, limit=LIMIT)
         except ReaderError as error_:
             error = str(error_)
@@ -271,7 +271,7 @@ class SearchScreen(Screen[None]):
             listing.index = ids.index(chosen.article_id) if keep and chosen else 0
         if error is not None:
             self._status(error)
-        elif not parse_query(query).terms:
+        elif parse_query(query).empty:
             self._status(HINT)
         else:
             echo = display_lines(query.strip(), 40, mode, harakat=harakat)[0].strip()
