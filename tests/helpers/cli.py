@@ -71,3 +71,33 @@ def run_piped(
     err = stderr_pipe.buffer
     assert isinstance(out, io.BytesIO) and isinstance(err, io.BytesIO)
     return PipedRun(out.getvalue(), err.getvalue(), status)
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """What `run_cli` saw, as text (as `subprocess.run(..., text=True)` gives it)."""
+
+    stdout: str
+    stderr: str
+    returncode: int
+
+
+def _text(data: bytes) -> str:
+    """`data` read back as a text-mode pipe reads it (UTF-8, universal newlines)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+
+
+def run_cli(
+    db: str | os.PathLike[str],
+    *args: str,
+    stdin: str = "",
+    env: Mapping[str, str | None] | None = None,
+) -> CliRun:
+    """`reader ARGS` on the library `db` (READER_DB), 120 columns, no colour, on pipes, in this
+    process: the set-up most command-line tests share. `env` adds to or removes from it."""
+    run = run_piped(
+        args,
+        {"READER_DB": os.fspath(db), "COLUMNS": "120", "NO_COLOR": "1", **(env or {})},
+        stdin=stdin.encode(),
+    )
+    return CliRun(_text(run.stdout), _text(run.stderr), run.status)

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -393,7 +394,7 @@ def test_installed_wheel_loads_model_and_word_lists(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     from_wheel = json.loads(result.stdout)
     assert {item["name"] for item in from_wheel if item["type"] == "PERSON"} == SEED_PEOPLE
-    from_checkout = run_cli("entities", str(SEED), "--json", tmp_path=tmp_path)
+    from_checkout = run_cli(tmp_path / "db.json", "entities", str(SEED), "--json")
     assert from_wheel == json.loads(from_checkout.stdout)
 
 
@@ -463,20 +464,8 @@ def test_corpus_articles_offsets_and_no_titles_alone(extractor: Extractor) -> No
 # -- command line -----------------------------------------------------------------------------
 
 
-def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(tmp_path / "db.json")}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-
-
 def test_cli_json(tmp_path: Path, seed_text: str) -> None:
-    result = run_cli("entities", str(SEED), "--json", tmp_path=tmp_path)
+    result = run_cli(tmp_path / "db.json", "entities", str(SEED), "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert {item["name"] for item in payload if item["type"] == "PERSON"} == SEED_PEOPLE
@@ -496,7 +485,7 @@ def test_cli_applies_saved_corrections(tmp_path: Path) -> None:
         store.add_entity_correction(EntityCorrection("retype", "ستارجيت", type="ORG"))
     finally:
         store.close()
-    result = run_cli("entities", str(SEED), "--json", tmp_path=tmp_path)
+    result = run_cli(tmp_path / "db.json", "entities", str(SEED), "--json")
     assert result.returncode == 0, result.stderr
     found = {item["name"]: item["type"] for item in json.loads(result.stdout)}
     assert "تويتر" not in found
@@ -504,14 +493,14 @@ def test_cli_applies_saved_corrections(tmp_path: Path) -> None:
 
 
 def test_cli_table(tmp_path: Path) -> None:
-    result = run_cli("entities", str(SEED), tmp_path=tmp_path)
+    result = run_cli(tmp_path / "db.json", "entities", str(SEED))
     assert result.returncode == 0, result.stderr
     assert "People" in result.stdout and "إيلون ماسك" in result.stdout
     assert "Money" in result.stdout
 
 
 def test_cli_missing_file(tmp_path: Path) -> None:
-    result = run_cli("entities", str(tmp_path / "nope.txt"), tmp_path=tmp_path)
+    result = run_cli(tmp_path / "db.json", "entities", str(tmp_path / "nope.txt"))
     assert result.returncode == 1
     assert result.stderr.startswith("reader: ")
     assert "Traceback" not in result.stderr

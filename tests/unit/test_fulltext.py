@@ -4,11 +4,9 @@ redirect is followed; failures are one sentence and leave the teaser."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from helpers.cli import run_cli
 from helpers.loopback import QuietHandler, Serve
 
 from reader.notes.anchors import make_annotation
@@ -68,19 +66,6 @@ def _serve_site(serve: Serve) -> str:
     return base
 
 
-def _run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
-
-
 def _ids_by_link(db: Path, base: str) -> dict[str, str]:
     with Store.open(db) as store:
         return {summary.source.removeprefix(base): summary.id for summary in store.list_articles()}
@@ -89,7 +74,7 @@ def _ids_by_link(db: Path, base: str) -> dict[str, str]:
 def _library(tmp_path: Path, serve: Serve) -> tuple[Path, str, dict[str, str]]:
     base = _serve_site(serve)
     db = tmp_path / "reader.json"
-    added = _run(db, "add", f"{base}/feed.xml")
+    added = run_cli(db, "add", f"{base}/feed.xml")
     assert added.returncode == 0, added.stderr
     ids = _ids_by_link(db, base)
     assert set(ids) == {"/story", "/moved", "/gone", "/image", "/short"}
@@ -108,7 +93,7 @@ def test_teaser_becomes_the_full_article_and_its_highlight_moves(
         start = teaser.text.index(word)
         store.add_annotation(make_annotation(teaser, start, start + len(word), note="أين؟"))
 
-    result = _run(db, "fulltext", article_id[:8])
+    result = run_cli(db, "fulltext", article_id[:8])
 
     assert result.returncode == 0, result.stderr
     assert "Fetched the full article" in result.stdout
@@ -124,7 +109,7 @@ def test_teaser_becomes_the_full_article_and_its_highlight_moves(
 
 def test_a_redirect_is_followed(tmp_path: Path, serve: Serve) -> None:
     db, _base, ids = _library(tmp_path, serve)
-    result = _run(db, "fulltext", ids["/moved"])
+    result = run_cli(db, "fulltext", ids["/moved"])
     assert result.returncode == 0, result.stderr
     with Store.open(db) as store:
         full = store.get_article(ids["/moved"])
@@ -139,7 +124,7 @@ def test_failures_are_one_sentence_and_keep_the_teaser(tmp_path: Path, serve: Se
         "/short": "no more than the",
     }
     for link, said in expected.items():
-        result = _run(db, "fulltext", ids[link])
+        result = run_cli(db, "fulltext", ids[link])
         assert result.returncode == 1, (link, result.stdout)
         line = result.stderr.strip()
         assert "\n" not in line and "Traceback" not in line, line
@@ -154,9 +139,9 @@ def test_an_article_from_a_file_has_no_page_to_fetch(tmp_path: Path) -> None:
     db = tmp_path / "reader.json"
     note = tmp_path / "note.txt"
     note.write_text(TEASER + "\n", encoding="utf-8")
-    assert _run(db, "add", str(note)).returncode == 0
+    assert run_cli(db, "add", str(note)).returncode == 0
     with Store.open(db) as store:
         (summary,) = store.list_articles()
-    result = _run(db, "fulltext", summary.id)
+    result = run_cli(db, "fulltext", summary.id)
     assert result.returncode == 1
     assert "came from a file" in result.stderr and "Traceback" not in result.stderr

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from helpers.cli import run_cli
+
 from reader.store.database import Store
-
-
-def reader(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def titles(db: Path) -> list[str]:
@@ -42,7 +31,7 @@ def test_a_broken_line_is_named_and_the_good_lines_are_added(tmp_path: Path) -> 
     path = tmp_path / "news.jsonl"
     lines = [record(1), '{"title": "نصف سطر", "content": ', record(3), "", record(5)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = reader(db, "add", str(path))
+    out = run_cli(db, "add", str(path))
     assert out.returncode == 1
     assert out.stdout == "Added 3 articles.\n"
     assert out.stderr == (
@@ -51,7 +40,7 @@ def test_a_broken_line_is_named_and_the_good_lines_are_added(tmp_path: Path) -> 
     )
     assert titles(db) == ["خبر 1", "خبر 3", "خبر 5"]
 
-    again = reader(db, "add", str(path))  # the good lines are found again, not doubled
+    again = run_cli(db, "add", str(path))  # the good lines are found again, not doubled
     assert again.returncode == 1
     assert again.stdout == "Added 0 articles, 3 already in the library.\n"
     assert titles(db) == ["خبر 1", "خبر 3", "خبر 5"]
@@ -67,7 +56,7 @@ def test_every_kind_of_bad_line_is_named_by_number(tmp_path: Path) -> None:
     lines[2] = '{"title": "بلا نص"}'
     lines[4] = '{"content": ' + "[" * 500 + "]" * 500 + "}"
     path.write_text("\n".join(lines), encoding="utf-8")
-    out = reader(db, "add", str(path))
+    out = run_cli(db, "add", str(path))
     assert out.returncode == 1
     assert out.stderr == (
         f"reader: {path}: skipped 15 of its 30 lines (not a JSON object on line 2; "
@@ -83,7 +72,7 @@ def test_a_file_of_only_bad_lines_adds_nothing_and_says_why(tmp_path: Path) -> N
     db = tmp_path / "db" / "reader.json"
     path = tmp_path / "bad.jsonl"
     path.write_text("{oops\n[1]\n", encoding="utf-8")
-    out = reader(db, "add", str(path))
+    out = run_cli(db, "add", str(path))
     assert out.returncode == 1
     assert out.stdout == "Added 0 articles.\n"
     assert out.stderr == (
@@ -96,7 +85,7 @@ def test_a_file_of_only_bad_lines_adds_nothing_and_says_why(tmp_path: Path) -> N
 
 
 def added(db: Path, path: Path) -> Any:
-    out = reader(db, "add", str(path))
+    out = run_cli(db, "add", str(path))
     assert out.returncode == 0, out.stderr
     assert out.stdout == "Added 1 article.\n"
     with Store.open(db) as store:
@@ -142,7 +131,7 @@ def test_malformed_front_matter_is_refused_in_one_sentence(tmp_path: Path) -> No
     db = tmp_path / "db" / "reader.json"
     path = tmp_path / "bad.md"
     path.write_text('---\ntitle: "لم يغلق\nauthor: سارة\n---\nنص المقال.\n', encoding="utf-8")
-    out = reader(db, "add", str(path))
+    out = run_cli(db, "add", str(path))
     assert out.returncode == 1
     assert out.stderr.startswith(
         f"reader: {path} has front matter (between the --- lines) that is not valid YAML (line 2): "

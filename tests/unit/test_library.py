@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 from helpers.loopback import QuietHandler, Serve
 from helpers.terminal import run_on_terminal
 from hypothesis import given, settings
@@ -310,19 +309,6 @@ def test_feed_add_checks_it_is_a_feed_and_remove_unsubscribes(site: Site, store:
 
 
 # ------------------------------------------------------------------------ the CLI
-
-
-def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_cli_add_list_and_bad_files(tmp_path: Path) -> None:

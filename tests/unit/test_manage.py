@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 from helpers.loopback import QuietHandler, Serve
 
 from reader.ingest.library import (
@@ -30,20 +31,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 GUIDE_WORD = "السريعة"
 """A word of guide.md's title."""
-
-
-def run_cli(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
 
 
 def listed(db: Path, *flags: str) -> dict[str, dict[str, object]]:

@@ -4,31 +4,16 @@ JSON's `read`/`read_at`, per-feed unread counts in `reader feed list`, and old r
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 from helpers.loopback import QuietHandler, Serve
 
 from reader.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
-
-
-def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
 
 
 def _rss(items: list[str]) -> bytes:

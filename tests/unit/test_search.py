@@ -1,20 +1,19 @@
 """Search across the library: folding, proclitics, phrases, every word, notes and tags, the
 index kept up to date and rebuilt, and `reader search` on the command line.
 
-Every test uses a real store on disk (and the real CLI in a subprocess where it says so); the
-expected offsets are found in the article text the test wrote, by the words the test chose.
+Every test uses a real store on disk (and the real CLI, through its entry point, where it says
+so); the expected offsets are found in the article text the test wrote, by the words the test chose.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -291,23 +290,13 @@ def test_a_query_without_words_is_one_sentence(store: Store) -> None:
 # ------------------------------------------------------------------------ the command line
 
 
-def _reader(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reader", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_cli_search_finds_what_reader_add_added(tmp_path: Path) -> None:
     db = tmp_path / "reader.json"
     page = tmp_path / "news.txt"
     page.write_text("---\ntitle: أخبار الطقس\n---\nتساقطت الأمطار على المدينة.\n", "utf-8")
-    assert _reader(db, "add", str(page)).returncode == 0
+    assert run_cli(db, "add", str(page)).returncode == 0
     assert (db.with_name("reader.json.d") / INDEX_NAME).is_file()  # indexed when added
-    found = _reader(db, "search", "--json", "امطار")
+    found = run_cli(db, "search", "--json", "امطار")
     assert found.returncode == 0, found.stderr
     (row,) = json.loads(found.stdout)
     assert row["title"] == "أخبار الطقس"
@@ -320,7 +309,7 @@ def test_cli_search_finds_what_reader_add_added(tmp_path: Path) -> None:
     assert row["position"] == start
     assert row["snippet"] == body
     assert row["snippet_matches"] == [[start, start + len("الأمطار")]]
-    text = _reader(db, "search", "مدينه", "أمطار")
+    text = run_cli(db, "search", "مدينه", "أمطار")
     assert text.returncode == 0
     assert "أخبار الطقس" in text.stdout
     assert "[الأمطار]" in text.stdout and "[المدينة]" in text.stdout
@@ -331,14 +320,14 @@ def test_cli_search_says_where_each_hit_is(tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.put_article(_article("school", "يوم دراسي", SCHOOL))
         store.add_annotation(_highlight(SCHOOL, "صباحاً", "trip", note="رحلة إلى المتحف"))
-    text = _reader(db, "search", "متحف")
+    text = run_cli(db, "search", "متحف")
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     assert lines[0] == "يوم دراسي (id school)"
     assert lines[1] == "    in a note: رحلة إلى [المتحف]"
-    in_text = _reader(db, "search", "مدرسه")
+    in_text = run_cli(db, "search", "مدرسه")
     assert in_text.stdout.splitlines()[1].startswith("    in the text: ")
-    (row,) = json.loads(_reader(db, "search", "--json", "متحف").stdout)
+    (row,) = json.loads(run_cli(db, "search", "--json", "متحف").stdout)
     assert (row["where"], row["snippet_field"], row["snippet_annotation"]) == (
         "note",
         "note",
@@ -350,10 +339,10 @@ def test_cli_search_says_where_each_hit_is(tmp_path: Path) -> None:
 
 def test_cli_search_without_a_match_or_words_says_so(tmp_path: Path) -> None:
     db = tmp_path / "reader.json"
-    none = _reader(db, "search", "غائب")
+    none = run_cli(db, "search", "غائب")
     assert none.returncode == 1
     assert "No article matches" in none.stdout
-    empty = _reader(db, "search", "!!")
+    empty = run_cli(db, "search", "!!")
     assert empty.returncode == 1
     assert empty.stderr.strip() == (
         "reader: Nothing to search for: the query has no letters or digits."

@@ -5,12 +5,10 @@ records with fields of the wrong type are set aside and the rest of the library 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 from helpers.damage import (
     DAMAGES,
     EARLY_TITLE,
@@ -28,19 +26,6 @@ from helpers.loopback import QuietHandler, Serve
 
 from reader.models import Article, Block, Feed
 from reader.store.database import Store
-
-
-def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("how", DAMAGES)
