@@ -83,6 +83,7 @@ _LAM_ALEF_TABLE: dict[str, tuple[str, str, str, str]] = {
     match: forms for name, (match, forms) in LIGATURES if name in _LAM_ALEF
 }
 _LAM_ALEF_RE = re.compile("|".join(_LAM_ALEF_TABLE))
+_LAM_INITIAL = LETTERS_ARABIC["\u0644"][INITIAL]
 
 
 def joining_forms(letters: str) -> list[str]:
@@ -96,41 +97,27 @@ def joining_forms(letters: str) -> list[str]:
     dropped, as in the reshaper (whose own ZWJ handling misplaces lam-alef ligatures).
     """
     out: list[str] = []
-    kinds: list[int] = []  # form used for each letter; -1 for a character not in the tables
     joining = _JOINING.get
-    previous = None
-    kind = -1  # the previous letter's form, as in `kinds[-1]`
+    previous = None  # the previous letter's entry, while it may join this one
     for letter in letters:
         entry = joining(letter)
         if entry is None:
-            kind = -1
             out.append(letter)
-        elif (
-            previous is None
-            or not entry[1]
-            or not previous[2]
-            or (kind == FINAL and not previous[3])
-        ):
-            kind = ISOLATED
+        elif previous is None or not entry[1]:
             out.append(entry[0][ISOLATED])
         else:  # joins the previous letter, which now joins forward too
-            kinds[-1] = before = INITIAL if kind == ISOLATED else MEDIAL
-            out[-1] = previous[0][before]
-            kind = FINAL
+            out[-1] = previous[0][INITIAL if out[-1] == previous[0][ISOLATED] else MEDIAL]
             out.append(entry[0][FINAL])
-        kinds.append(kind)
-        previous = entry
+        previous = entry if entry is not None and entry[2] else None
     if _ZWJ in letters:
         out = ["" if letter == _ZWJ else form for letter, form in zip(letters, out, strict=True)]
     if "\u0644" in letters:
         for match in _LAM_ALEF_RE.finditer(letters):
+            # The lam always joins its alef: an initial lam makes the isolated ligature, a
+            # medial one the final ligature.
             at = match.start()
-            first, second = kinds[at], kinds[at + 1]
-            if first in (ISOLATED, INITIAL):
-                form = ISOLATED if second in (ISOLATED, FINAL) else INITIAL
-            else:
-                form = FINAL if second in (ISOLATED, FINAL) else MEDIAL
-            ligature = _LAM_ALEF_TABLE[match.group()][form]
+            forms = _LAM_ALEF_TABLE[match.group()]
+            ligature = forms[ISOLATED] if out[at] == _LAM_INITIAL else forms[FINAL]
             if ligature:
                 out[at] = ligature
                 out[at + 1] = ""

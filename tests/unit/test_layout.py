@@ -494,6 +494,16 @@ def test_join_matches_arabic_reshaper(word: str) -> None:
     assert "".join(joining_forms(word)) == REFERENCE.reshape(word)
 
 
+def test_every_letter_that_joins_forward_has_all_four_forms() -> None:
+    """`joining_forms` never asks whether a letter that joins both ways lacks a medial form,
+    which holds while arabic-reshaper's table has no letter joining only one way forward."""
+    from arabic_reshaper.letters import FINAL, INITIAL, LETTERS_ARABIC, MEDIAL
+
+    for letter, forms in LETTERS_ARABIC.items():
+        if forms[INITIAL] or forms[MEDIAL]:
+            assert forms[INITIAL] and forms[MEDIAL] and forms[FINAL], letter
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
