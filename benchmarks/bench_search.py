@@ -37,6 +37,7 @@ CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "sau
 
 QUERIES = (
     "الرياض",  # a common word (and behind proclitics: بالرياض, والرياض)
+    "بالرياض",  # the same with proclitics on the query word (they come off it too)
     "في",  # the commonest word there is
     "مستشفى",  # a rarer word
     "وزارة الصحة",  # two words, both needed

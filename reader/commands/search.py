@@ -23,7 +23,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             "Find the articles that hold every word of QUERY, in their title, source, text, "
             "notes or tags; put words in quotes for a phrase. Like find, it ignores harakat "
             "and tatweel and folds alef forms, taa marbuta and alef maqsura; a word also "
-            "matches behind a proclitic (و ف ب ل ك ال): كتاب finds والكتاب."
+            "matches behind a proclitic (و ف ب ل ك ال): كتاب finds والكتاب, and a query word "
+            "loses its proclitics ending in the article: بالرياض finds الرياض."
         ),
     )
     parser.add_argument("query", nargs="+", metavar="QUERY", help='words and "quoted phrases"')

@@ -5,7 +5,8 @@ each anywhere in its title, source, text, notes, tags or highlighted passages (a
 words in order, within one block, note or tag). Words are folded as find folds them, and a
 word also matches itself behind a proclitic (و ف ب ل ك, the article ال and their
 combinations, the one table in `reader.text.arabic`): كتاب finds والكتاب and بكتاب, الأمم
-finds للأمم.
+finds للأمم; and proclitics that end in the article come off the query's words too
+(`query_stem`): بالرياض finds الرياض and والرياض.
 
 `search(store, query)` updates the index, then returns `SearchResult`s best first: the
 article, a one-line snippet of logical text around the first match with the matches' spans
@@ -22,7 +23,7 @@ mention the entity most come first.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -33,9 +34,10 @@ from reader.text.arabic import (
     CONJUNCTION_LAM_ARTICLE,
     LAM_ARTICLE,
     PROCLITICS,
-    fold,
+    fold_lazily,
     fold_plain,
     is_mark,
+    strip_article,
 )
 
 if TYPE_CHECKING:
@@ -60,7 +62,12 @@ PLACES: dict[Field, str] = {
 SNIPPET_CHARS = 160
 #: Characters of a snippet before its first match.
 SNIPPET_LEAD = 50
+#: Characters of an article's text folded first when looking for its first match (then up
+#: to the next newline, doubled until a match and the snippet after it are in).
+LEADING_CHARS = 2048
 ELLIPSIS = "…"
+#: Letters a query word keeps when its proclitics and article come off (`query_stem`).
+QUERY_STEM_MIN = 3
 
 #: Entity prefixes of a query and the entity type each asks for.
 ENTITY_PREFIXES = {"person": "PERSON", "org": "ORG", "place": "LOC"}
@@ -142,12 +149,27 @@ class SearchResult:
     snippet_annotation: str = ""
     """The annotation whose note, tags or quote the snippet shows, or the highlight its first
     match in the text falls in; empty for none."""
-    matches: list[Match] = field(default_factory=list)
     position: int = 0
     """Offset in `Article.text` to open at: the first match in the text, else the start of the
     first annotation whose note, tags or quote matched, else 0."""
     archived: bool = False
     """The article is archived (hidden from the library's default view, still found here)."""
+    title_matches: list[tuple[int, int]] = field(default_factory=list)
+    """The matches' spans in `title`."""
+    found: list[Match] | None = field(default=None, repr=False)
+    """Every match, once found (see `matches`)."""
+    find_all: Callable[[], list[Match]] | None = field(default=None, repr=False, compare=False)
+    """Finds every match when `matches` is first asked for."""
+
+    @property
+    def matches(self) -> list[Match]:
+        """Every match in the article's text, title and source and in its annotations' notes,
+        tags and orphans' quotes. Found when first asked for (`reader search --json` asks, a
+        list of results shows only the snippet and the title): a long article is folded whole
+        only then."""
+        if self.found is None:
+            self.found = self.find_all() if self.find_all is not None else []
+        return self.found
 
     @property
     def where(self) -> Field:
@@ -184,12 +206,24 @@ def parse_query(text: str) -> Query:
     return Query(tuple(terms), tuple(entities))
 
 
+def query_stem(word: str) -> str:
+    """A folded query word without the proclitics that end in the article (بالرياض ->
+    رياض, للأمم -> أمم, الوزير -> وزير), when at least QUERY_STEM_MIN letters are left (الله
+    keeps its ال). A lone و ف ب ل ك is left on: it is as often the word's own first letter
+    (فكرة is not ف + كرة, لجنة is not ل + جنة), and only the article makes the split sure."""
+    stem = strip_article(word)
+    return stem if len(stem) >= QUERY_STEM_MIN else word
+
+
 def forms(word: str) -> tuple[str, ...]:
-    """The folded words that `word` matches: itself and itself behind each proclitic."""
-    found = [word, *(clitic + word for clitic in PROCLITICS)]
-    if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
-        stem = word[len(ARTICLE) :]  # ل and the article make لل: الأمم finds للأمم
-        found.extend(lam + stem for lam in (LAM_ARTICLE, *CONJUNCTION_LAM_ARTICLE))
+    """The folded words that `word` matches: its stem (`query_stem`) and the stem behind each
+    proclitic, so proclitics come off both sides: بالرياض finds الرياض and والرياض, وزير
+    finds الوزير, الأمم finds للأمم."""
+    stem = query_stem(word)
+    found = [word, stem, *(clitic + stem for clitic in PROCLITICS)]
+    if stem.startswith(ARTICLE) and len(stem) > len(ARTICLE) + 1:
+        bare = stem[len(ARTICLE) :]  # ل and the article make لل: الله finds لله
+        found.extend(lam + bare for lam in (LAM_ARTICLE, *CONJUNCTION_LAM_ARTICLE))
     return tuple(dict.fromkeys(fold_plain(form) for form in found))
 
 
@@ -234,15 +268,32 @@ class _Matcher:
     def spans(self, text: str) -> list[tuple[int, int]]:
         if not text:
             return []
-        folded, index_map = fold(text)  # one pass: most texts asked about hold a match
+        # The map back to logical offsets is built from the dropped marks alone, and only
+        # looked at for the hits: a result's every field is asked, few hold a match.
+        folded, original = fold_lazily(text)
         found: list[tuple[int, int]] = []
         for hit in self.pattern.finditer(folded):
-            start = index_map[hit.start()]
-            end = index_map[hit.end() - 1] + 1
+            start = original(hit.start())
+            end = original(hit.end() - 1) + 1
             while end < len(text) and is_mark(text[end]):
                 end += 1
             found.append((start, end))
         return found
+
+    def leading_spans(self, text: str, reach: int) -> list[tuple[int, int]]:
+        """The matches in `text` from its start to at least `reach` characters past the first
+        one (what a snippet shows), folding only whole blocks as far as that takes: no match
+        runs across a newline, so the blocks before one hold exactly the matches they hold in
+        the whole text."""
+        size = LEADING_CHARS
+        while True:
+            cut = text.find("\n", size)
+            if cut < 0:
+                return self.spans(text)
+            found = self.spans(text[:cut])
+            if found and cut >= found[0][0] + reach:
+                return found
+            size = max(cut + 1, size * 2)
 
 
 def text_matches(text: str, query: Query | str) -> list[tuple[int, int]]:
@@ -295,13 +346,52 @@ def _result(
     score: float,
     mentions: list[tuple[int, int]] | None = None,
 ) -> SearchResult:
-    matches: list[Match] = []
-    texts: dict[tuple[Field, str], str] = {}
+    """The result for one article: snippet and position from the first match in the text
+    (found folding as few blocks as that takes), every match left for `matches` to find; an
+    article matched only in its notes, title or source is looked at whole at once."""
     anchored = sorted((a for a in annotations if not a.orphan), key=lambda a: (a.start, a.end))
-    in_text = set(matcher.spans(article.text) if matcher is not None else [])
-    in_text |= {(s, e) for s, e in mentions or [] if e <= len(article.text)}
-    for start, end in sorted(in_text):
-        matches.append(Match("text", start, end, _highlight_at(anchored, start, end)))
+    if matcher is None or mentions is not None:
+        # Entity prefixes: their mentions join the text's matches; looked at whole.
+        in_text = set(matcher.spans(article.text) if matcher is not None else [])
+        in_text |= {(s, e) for s, e in mentions or [] if e <= len(article.text)}
+        return _whole_result(article, annotations, anchored, matcher, score, sorted(in_text))
+    leading = matcher.leading_spans(article.text, SNIPPET_CHARS)
+    if not leading:
+        return _whole_result(article, annotations, anchored, matcher, score, [])
+    start, end = leading[0]
+    snippet, snippet_matches = _snippet(article.text, leading)
+    return SearchResult(
+        article_id=article.id,
+        title=article.title,
+        source=article.source,
+        score=score,
+        snippet=snippet,
+        snippet_field="text",
+        snippet_matches=snippet_matches,
+        snippet_annotation=_highlight_at(anchored, start, end),
+        position=start,
+        archived=article.archived,
+        title_matches=matcher.spans(article.title),
+        find_all=lambda: _every_match(article, annotations, anchored, matcher, None),
+    )
+
+
+def _every_match(
+    article: Article,
+    annotations: list[Annotation],
+    anchored: list[Annotation],
+    matcher: _Matcher | None,
+    text_spans: list[tuple[int, int]] | None,
+    texts: dict[tuple[Field, str], str] | None = None,
+) -> list[Match]:
+    """Every match in the article and its annotations, in order: the text (`text_spans` when
+    they are known already), title, source, then each annotation's note, tags and orphan
+    quote. `texts` collects each matched field's text by `_source_key`."""
+    if texts is None:
+        texts = {}
+    if text_spans is None:
+        text_spans = matcher.spans(article.text) if matcher is not None else []
+    matches = [Match("text", s, e, _highlight_at(anchored, s, e)) for s, e in text_spans]
     texts[("text", "")] = article.text
     fields: tuple[tuple[Field, str], ...] = (("title", article.title), ("source", article.source))
     for name, text in fields:
@@ -317,6 +407,19 @@ def _result(
             texts[(name, annotation.id)] = text
             if matcher is not None:
                 matches.extend(Match(name, s, e, annotation.id) for s, e in matcher.spans(text))
+    return matches
+
+
+def _whole_result(
+    article: Article,
+    annotations: list[Annotation],
+    anchored: list[Annotation],
+    matcher: _Matcher | None,
+    score: float,
+    text_spans: list[tuple[int, int]] | None,
+) -> SearchResult:
+    texts: dict[tuple[Field, str], str] = {}
+    matches = _every_match(article, annotations, anchored, matcher, text_spans, texts)
     by_id = {a.id: a for a in annotations}
     first_text = next((m for m in matches if m.field == "text"), None)
     first_note = next((m for m in matches if m.field in ("note", "tag", "highlight")), None)
@@ -349,9 +452,10 @@ def _result(
         snippet_field=snippet_field,
         snippet_matches=snippet_matches,
         snippet_annotation=snippet_annotation,
-        matches=matches,
         position=position,
         archived=article.archived,
+        title_matches=[(m.start, m.end) for m in matches if m.field == "title"],
+        found=matches,
     )
 
 

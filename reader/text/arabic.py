@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 #: Harakat, Quranic marks and the superscript alef: dropped by `fold`.
@@ -105,6 +105,27 @@ def fold(text: str) -> tuple[str, list[int]]:
         folded = "".join(parts)
     index_map.append(len(text))
     return folded, index_map
+
+
+def fold_lazily(text: str) -> tuple[str, Callable[[int], int]]:
+    """`fold` with its map as a function, built from the dropped characters alone: a long
+    text with few harakat costs a regex scan, not a list as long as the text (search maps
+    back the few matches it finds). `original(i)` is `fold(text)[1][i]`."""
+    stripped = text.translate(_TABLE)
+    folded = stripped.casefold()
+    if len(folded) != len(stripped):  # a character folded to two: the full map
+        full_folded, index_map = fold(text)
+        return full_folded, index_map.__getitem__
+    # The j-th dropped character at original index d has d - j kept characters before it:
+    # folded index i maps to i plus the dropped characters whose key is <= i.
+    keys = [match.start() - j for j, match in enumerate(_DROPPED_RE.finditer(text))]
+    if not keys:
+        return folded, _same
+    return folded, lambda index: index + bisect_right(keys, index)
+
+
+def _same(index: int) -> int:
+    return index
 
 
 def fold_plain(text: str) -> str:

@@ -82,6 +82,74 @@ def test_proclitics_come_off_the_front_but_suffixes_do_not_match(store: Store) -
     assert _ids(store, "كتابات") == set()
 
 
+def test_proclitics_come_off_the_query_word_too(tmp_path: Path) -> None:
+    riyadh = "وصل الوفد إلى الرياض أمس"
+    and_riyadh = "عاد الفريق والرياض تستعد"
+    minister = "قال الوزير إن الخطة جاهزة"
+    ball = "لعب الأطفال الكرة في الحديقة"
+    to_him = "قال له إن الأمر انتهى"
+    with Store.open(tmp_path / "reader.json") as store:
+        store.put_articles(
+            [
+                _article("riyadh", "خبر", riyadh),
+                _article("and-riyadh", "خبر", and_riyadh),
+                _article("minister", "خبر", minister),
+                _article("ball", "خبر", ball),
+                _article("to-him", "خبر", to_him),
+            ]
+        )
+        assert _ids(store, "بالرياض") == {"riyadh", "and-riyadh"}
+        assert _ids(store, "والرياض") == {"riyadh", "and-riyadh"}
+        assert _ids(store, "للرياض") == {"riyadh", "and-riyadh"}
+        assert _ids(store, "وزير") == {"minister"}
+        assert _ids(store, "بالوزير") == {"minister"}
+        # The matches marked are the words as written, proclitics and all.
+        (hit,) = search(store, "بالرياض الوفد")
+        at = riyadh.index("الرياض")
+        assert (at, at + len("الرياض")) in [(m.start, m.end) for m in hit.matches]
+        # A lone و ف ب ل ك stays on a query word: it is as often the word's own first letter.
+        assert _ids(store, "فكرة") == set()  # not ف + كرة
+        assert _ids(store, "كرة") == {"ball"}
+        # The article comes off only when three letters are left: الله is not ال + له.
+        assert _ids(store, "الله") == set()
+        # A phrase takes the query's proclitics at its front, as the text's.
+        assert _ids(store, '"بالرياض تستعد"') == {"and-riyadh"}
+        assert _ids(store, '"بالرياض أمس"') == {"riyadh"}
+        assert _ids(store, '"الرياض والوفد"') == set()
+
+
+@given(st.text(alphabet="اأبتةىيـًٌٍَُِّْٰßﬁ ", max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_the_lazy_fold_maps_back_as_the_full_fold_does(text: str) -> None:
+    from reader.text.arabic import fold, fold_lazily
+
+    folded, index_map = fold(text)
+    lazily, original = fold_lazily(text)
+    assert lazily == folded
+    assert [original(i) for i in range(len(folded) + 1)] == index_map
+
+
+def test_a_match_deep_in_a_long_article_gives_its_snippet_and_every_match(
+    tmp_path: Path,
+) -> None:
+    filler = " ".join(["كلام عادي عن الطقس"] * 300)  # 5,700 characters without a match
+    second = "ثم " * 20 + "زار الوزير مدينة جدة " + "وبعدها " * 30 + "عاد الوزير"
+    third = filler + " وختاما الوزير"
+    with Store.open(tmp_path / "reader.json") as store:
+        store.put_article(_article("long", "تقرير", filler, second, third))
+        text = store.get_article("long").text  # type: ignore[union-attr]
+        (hit,) = search(store, "وزير")
+        first = text.index("زار الوزير") + len("زار ")
+        expected = [
+            (at, at + len("الوزير"))
+            for at in (first, text.index("عاد الوزير") + len("عاد "), text.rindex("الوزير"))
+        ]
+        assert hit.position == first
+        assert "زار الوزير مدينة جدة" in hit.snippet
+        assert [hit.snippet[s:e] for s, e in hit.snippet_matches] == ["الوزير"]
+        assert [(m.start, m.end) for m in hit.matches if m.field == "text"] == expected
+
+
 def test_several_words_mean_all_of_them(store: Store) -> None:
     assert _ids(store, "الأمم المتحدة") == {"un", "reversed"}
     assert _ids(store, "الأمم السلام") == {"un"}
@@ -213,11 +281,12 @@ def test_the_index_follows_notes_added_changed_and_deleted(store: Store) -> None
     assert _ids(store, "رحلة") == set()
     store.add_annotation(_highlight(SCHOOL, "صباحاً", "trip", note="رحلة مدرسية"))
     assert _ids(store, "رحلة") == {"school"}
-    assert _ids(store, "الرحلة") == set()  # the article does not say it, only its note
+    assert _ids(store, "الرحلة") == {"school"}  # the article comes off the query too
+    assert _ids(store, "مدرسية") == {"school"}  # the note's words, not the article's
     store.update_annotation_fields(store.annotations_for("school")[0], note="زيارة", tags=["سفر"])
     assert _ids(store, "رحلة") == set()
     assert _ids(store, "زيارة") == {"school"}
-    assert _ids(store, "بالسفر") == set()  # a proclitic is taken off the text, not the query
+    assert _ids(store, "بالسفر") == {"school"}  # proclitics come off the query as well
     assert _ids(store, "سفر") == {"school"}
     store.delete_annotation("trip")
     assert _ids(store, "زيارة") == set()

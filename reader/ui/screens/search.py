@@ -78,7 +78,7 @@ class ResultItem(ListItem):
 
     def compose(self) -> ComposeResult:
         result = self.result
-        title_spans = [(m.start, m.end) for m in result.matches if m.field == "title"]
+        title_spans = result.title_matches
         yield MarkedText(
             result.title or "(untitled)",
             title_spans if result.title else [],
