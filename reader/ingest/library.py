@@ -29,6 +29,7 @@ from reader.ingest.formats.feed import (
 from reader.ingest.formats.json import PartlyRead
 from reader.ingest.metadata import article_id_for, text_fingerprint
 from reader.ingest.sniff import SUPPORTED_SUFFIXES, detect_kind, iter_supported_files
+from reader.ingest.teaser import word_count
 from reader.ingest.urls import canonical_url
 from reader.models import Annotation, Article, ArticleSummary, Feed, now_iso
 from reader.paths import seeds_dir
@@ -741,10 +742,6 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def _words(article: Article) -> int:
-    return sum(len(block.text.split()) for block in article.blocks)
-
-
 def article_link(article: Article) -> str:
     """The web address an article's full text lives at: its page, else its entry's link; empty
     when it came from a file."""
@@ -777,7 +774,7 @@ def fetch_full_text(store: Store, article_id: str) -> FullText:
     if not parsed:
         raise ReaderError(f"{result.url} has no article text.")
     page = clean_article(parsed[0])
-    old_words, new_words = _words(old), _words(page)
+    old_words, new_words = word_count(old), word_count(page)
     if new_words <= old_words:
         raise ReaderError(
             f"{result.url} gave {new_words} words of article text, no more than the "

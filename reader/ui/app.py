@@ -25,6 +25,7 @@ from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Input
 
 from reader.errors import ReaderError
+from reader.ingest.teaser import AUTO_FULL_TEXT_SETTING
 from reader.models import Article
 from reader.paths import resolve_db_path
 from reader.store.database import Store
@@ -192,6 +193,7 @@ class ReaderApp(ReaderBase):
             self.notify(message, title="reader", timeout=10)
         self.store.on_message = self._store_message
         self.refresh_interval = saved_interval(self.store.get_setting(INTERVAL_SETTING))
+        self.auto_full_text = self.store.get_setting(AUTO_FULL_TEXT_SETTING, True) is not False
         if self._initial_article is not None:
             self.push_screen(ArticleScreen(self._initial_article))
         else:
@@ -294,6 +296,21 @@ class ReaderApp(ReaderBase):
         """Refresh feeds every `seconds` from now on (0: off), and remember it."""
         self.refresher.schedule(seconds)
         self._save_setting(INTERVAL_SETTING, seconds)
+
+    def watch_auto_full_text(self, on: bool) -> None:
+        """Remember whether short feed entries get their full article on opening."""
+        self._save_setting(AUTO_FULL_TEXT_SETTING, on)
+
+    def set_auto_full_text(self, on: bool) -> None:
+        """Turn fetching the full article of short feed entries on opening on or off."""
+        self.auto_full_text = on
+        if on:
+            self.notify(
+                "A feed entry of fewer than 60 words gets its full article when you open it "
+                "(once per entry; F fetches again)."
+            )
+        else:
+            self.notify("Feed entries open as they came; F fetches the full article.")
 
     def set_refresh_interval(self, seconds: float) -> None:
         """Change the background refresh interval (the palette's commands)."""
@@ -509,6 +526,13 @@ class ReaderApp(ReaderBase):
             yield SystemCommand(
                 "Refresh all feeds", "fetch new articles in the background", self.refresh_all_feeds
             )
+        yield SystemCommand(
+            f"Full text on opening short entries: {'off' if self.auto_full_text else 'on'}",
+            "fetch the full article of a feed entry under 60 words when it is opened"
+            if not self.auto_full_text
+            else "open short feed entries as they came (F still fetches)",
+            partial(self.set_auto_full_text, not self.auto_full_text),
+        )
         for seconds, name in INTERVALS:
             current = " (now)" if seconds == self.refresh_interval else ""
             yield SystemCommand(

@@ -49,6 +49,8 @@ class ReaderBase(App[None]):
     """Widest text column, in cells."""
     refresh_interval: var[float] = var(0.0)
     """Seconds between background refreshes of every feed while the app runs; 0: off."""
+    auto_full_text: var[bool] = var(True)
+    """Whether opening a short feed entry fetches its full article (reader.ingest.teaser)."""
     feeds_refresh: var[RefreshState] = var(RefreshState())
     """The feed refresh running in the background, if any (set by the app, watched by screens)."""
 

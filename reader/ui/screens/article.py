@@ -17,12 +17,14 @@ from textual.widgets import Input, Static
 
 from reader.errors import ReaderError
 from reader.ingest.metadata import byline_parts
+from reader.ingest.teaser import full_text_tried, remember_full_text_try, wants_full_text
 from reader.ingest.urls import original_link
 from reader.models import Annotation, Article
 from reader.text.arabic import find_all
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
 from reader.ui.base import ReaderBase, reader_app
+from reader.ui.feed_refresh import in_thread
 from reader.ui.messages import (
     AnnotationChosen,
     ArticleScrolled,
@@ -209,6 +211,23 @@ class ArticleScreen(Screen[None]):
         query = self._find_query()
         if query and self._find_open():
             self._run_find(query, jump=False)
+        self._fetch_if_teaser(article)
+
+    def _fetch_if_teaser(self, article: Article) -> None:
+        """A short feed entry (a teaser, reader.ingest.teaser) opened for the first time gets
+        its full article in the background, as F does, when the setting is on; each entry is
+        tried once, so an offline failure is not tried again on every open."""
+        reader = self.reader
+        if not reader.auto_full_text or reader.store.read_only or reader.saver.pending:
+            return
+        if not wants_full_text(article):
+            return
+        try:
+            if full_text_tried(reader.store, article.id):
+                return
+        except ReaderError:
+            return
+        self._full_text_worker(article.id, auto=True)
 
     def on_check_for_changes(self, message: CheckForChanges) -> None:
         """The app's timer: when another process saved highlights of this article (`reader
@@ -379,26 +398,39 @@ class ArticleScreen(Screen[None]):
         self.notify("Fetching the full article...", title="Full text", timeout=4)
         self._full_text_worker(self.article.id)
 
-    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
-    def _full_text_worker(self, article_id: str) -> None:
-        from reader.ingest.library import fetch_full_text
+    @work(exclusive=True, group="full-text", exit_on_error=False)
+    async def _full_text_worker(self, article_id: str, *, auto: bool = False) -> None:
+        """Fetch on a daemon thread (quitting never waits for a stalled page); `auto`: on
+        opening, remembered as tried first, any failure said once, mildly."""
+        from reader.ingest.library import FullText, fetch_full_text
 
-        app = self.app
+        store = self.reader.store
+
+        def fetch() -> FullText:
+            if auto:
+                remember_full_text_try(store, article_id)
+            return fetch_full_text(store, article_id)
+
         try:
-            report = fetch_full_text(self.reader.store, article_id)
+            report = await in_thread(fetch)
         except Exception as error:
-            message = (
+            reason = (
                 str(error)
                 if isinstance(error, ReaderError)
                 else f"Could not fetch the full article: {error}."
             )
-            app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            if auto:
+                reason = (
+                    f"This entry is short, but its full article could not be fetched "
+                    f"({reason.rstrip('.')}); F tries again."
+                )
+            self.notify(reason, severity="warning" if auto else "error", timeout=10)
             return
-        app.call_from_thread(self._full_text_arrived, report.article, report.sentence())
+        self._full_text_arrived(report.article, report.sentence())
 
     def _full_text_arrived(self, article: Article, sentence: str) -> None:
         if article.id == self.article.id:
-            self._show(article)
+            self.replace_article(article)  # at the place the reader got to meanwhile
         self.notify(sentence, title="Full text", timeout=8)
 
     def full_text_commands(self) -> Iterator[SystemCommand]:
