@@ -61,8 +61,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+#: Failed feeds a refresh's notification names (one a line); the rest are counted.
+NAMED_FAILURES = 3
+
+
 def refresh_summary(report: RefreshReport) -> str:
-    """One notification for a refresh: "5 new articles from 3 feeds; 1 failed: NAME: why."."""
+    """One notification for a refresh: "5 new articles from 3 feeds; 1 failed: NAME: why.";
+    several failed feeds are named one a line under it."""
     new = len(report.new_articles)
     if new:
         feeds = sum(1 for result in report.results if result.new)
@@ -74,10 +79,13 @@ def refresh_summary(report: RefreshReport) -> str:
     if len(failed) == 1:
         name = failed[0].title or failed[0].url
         said += f"; 1 failed: {name}: {failed[0].error.rstrip('.')}"
-    elif failed:
-        names = ", ".join(result.title or result.url for result in failed[:3])
-        more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
-        said += f"; {len(failed)} failed: {names}{more} (the feeds screen says why)"
+    elif failed:  # each name on its own line: an Arabic and a Latin name in one line mix up
+        names = "".join(f"\n{result.title or result.url}" for result in failed[:NAMED_FAILURES])
+        more = len(failed) - NAMED_FAILURES
+        said += f"; {len(failed)} failed (the feeds screen says why):{names}"
+        if more > 0:
+            said += f"\nand {more} more"
+        return said
     return said + "."
 
 

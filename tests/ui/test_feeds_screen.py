@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, ProgressBar, Static
 
 from reader.ingest.library import add_feed
+from reader.ingest.teaser import AUTO_FULL_TEXT_SETTING
 from reader.models import Article, Block, Feed
 from reader.store.database import Store
 from reader.ui.app import ReaderApp, make_app
@@ -94,8 +95,10 @@ def site(serve: Serve) -> Site:
 
 
 def subscribe(db_path: Path, *urls: str) -> None:
-    """Subscribe before the app starts, through the service `reader feed add` uses."""
+    """Subscribe before the app starts, through the service `reader feed add` uses. (The
+    entries link to example.com: opening one must not fetch its full text.)"""
     with Store.open(db_path) as store:
+        store.set_setting(AUTO_FULL_TEXT_SETTING, False)
         for url in urls:
             add_feed(store, url)
 
@@ -212,6 +215,38 @@ async def test_refresh_all_shows_progress_and_never_blocks_reading(
         assert isinstance(app.screen, LibraryScreen)
         assert {"الخبر الثاني", "هدف", "فوز"} <= set(visible_titles(app))
     assert {"الخبر الثاني", "هدف", "فوز"} <= article_titles(db_path)
+
+
+async def test_the_library_title_shows_refresh_progress_and_failures_come_one_a_line(
+    app_factory: Factory, db_path: Path, site: Site, told: Told
+) -> None:
+    site.routes["/dead.rss"] = (200, rss("موقع متوقف", [("d1", "قديم")]), RSS)
+    site.routes["/gone.rss"] = (200, rss("Gone Daily", [("g1", "old")]), RSS)
+    feeds = [f"{site.base}/{name}.rss" for name in ("news", "sport", "dead", "gone")]
+    subscribe(db_path, *feeds)
+    del site.routes["/dead.rss"], site.routes["/gone.rss"]  # both sites went away: 404
+    site.held.add("/sport.rss")
+    app = app_factory()
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("r")  # every feed, from the library
+        for _ in range(150):  # all but the held sport feed answer at once
+            await pilot.pause(0.02)
+            if app.feeds_refresh.done == 3:
+                break
+        await pilot.pause()
+        title = str(app.screen.query_one("#library-title", Static).render())
+        assert "Refreshing 3/4 feeds" in title
+        site.release.set()
+        await settle(pilot)
+        title = str(app.screen.query_one("#library-title", Static).render())
+        assert "Refreshing" not in title
+        lines = told.messages[-1].split("\n")
+        assert (
+            lines[0] == "No new articles (2 feeds checked); 2 failed (the feeds screen says why):"
+        )
+        assert sorted(lines[1:]) == sorted(["موقع متوقف", "Gone Daily"])
 
 
 async def test_r_refreshes_the_selected_feed_only(

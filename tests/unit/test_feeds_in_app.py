@@ -72,9 +72,20 @@ def test_refresh_summary_counts_articles_feeds_and_failures() -> None:
         results=[FeedResult(f"https://{n}/f", f"F{n}", error="down.") for n in range(5)]
     )
     assert refresh_summary(failing) == (
-        "No new articles (0 feeds checked); 5 failed: F0, F1, F2 and 2 more "
-        "(the feeds screen says why)."
+        "No new articles (0 feeds checked); 5 failed (the feeds screen says why):"
+        "\nF0\nF1\nF2\nand 2 more"
     )
+    two = RefreshReport(
+        results=[
+            FeedResult("https://a/f", "أخبار الرياض", error="down."),
+            FeedResult("https://b/f", "", error="down."),
+        ]
+    )
+    assert refresh_summary(two).split("\n") == [
+        "No new articles (0 feeds checked); 2 failed (the feeds screen says why):",
+        "أخبار الرياض",
+        "https://b/f",
+    ]
 
 
 def test_saved_interval_and_its_name() -> None:

@@ -250,6 +250,7 @@ class LibraryScreen(ManagedLibrary):
     def on_mount(self) -> None:
         for setting in ("bidi_mode", "harakat"):
             self.watch(self.reader, setting, self._settings_changed, init=False)
+        self.watch(self.reader, "feeds_refresh", self.feeds_refresh_changed, init=False)
         self.reload()
         self.query_one(DataTable).focus()
 

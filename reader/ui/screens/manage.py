@@ -116,14 +116,24 @@ class ManagedLibrary(Screen[None]):
         return [s for s in summaries if s.archived == self.show_archived]
 
     def activity(self) -> str:
-        """What the title line adds while something is being added ("" otherwise)."""
+        """What the title line adds while something is being added or the feeds are being
+        refreshed ("" otherwise)."""
+        said = ""
+        refresh = self.reader.feeds_refresh
+        if refresh.running:
+            feeds = "feed" if refresh.total == 1 else "feeds"
+            said = f" — Refreshing {refresh.done}/{refresh.total} {feeds}…"
         if not self._adding:
-            return ""
+            return said
         first = self._adding[0]
         seconds = int(time.monotonic() - first.started)
         step = f" {first.done}/{first.total}" if first.total > 1 else ""
         more = f" and {len(self._adding) - 1} more" if len(self._adding) > 1 else ""
-        return f" — adding{step} {first.target}{more} ({seconds} s)…"
+        return said + f" — adding{step} {first.target}{more} ({seconds} s)…"
+
+    def feeds_refresh_changed(self) -> None:
+        """The background feed refresh moved on: the title line says how far."""
+        self.show_label()
 
     # -- add -----------------------------------------------------------------------------
 
