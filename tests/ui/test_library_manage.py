@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
-from reader.ui.screens.add import AddScreen, ConfirmDeleteScreen
+from reader.ui.screens.add import AddScreen, ConfirmDeleteScreen, SubscribeScreen
 from reader.ui.screens.library import LibraryScreen
 
 Factory = Callable[..., ReaderApp]
@@ -268,3 +268,108 @@ async def test_next_article_skips_archived_ones(app_factory: Factory, db_path: P
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert app.screen.article.id == arabic
+
+
+def _feed_site(serve: Serve) -> str:
+    """A site with a home page linking its RSS feed of two Arabic entries."""
+    base = ""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path == "/news.rss":
+                items = "".join(
+                    f"<item><title>{title}</title><link>{base}/{guid}</link><guid>{guid}</guid>"
+                    f"<description>{PARAGRAPH}</description></item>"
+                    for guid, title in (("n1", "خبر الطاقة"), ("n2", "خبر المياه"))
+                )
+                body = (
+                    '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                    f"<title>أخبار الطاقة</title><link>{base}/</link>{items}</channel></rss>"
+                )
+                self.reply(200, body.encode(), {"Content-Type": "application/rss+xml"})
+            elif path == "/":
+                body = (
+                    "<html lang='ar'><head><title>الموقع</title><link rel='alternate' "
+                    "type='application/rss+xml' href='/news.rss'></head>"
+                    "<body><p>أهلا بكم.</p></body></html>"
+                )
+                self.reply(200, body.encode(), {"Content-Type": "text/html; charset=utf-8"})
+            else:
+                self.reply(404, b"missing")
+
+    base = serve(Handler)
+    return base
+
+
+async def _add(pilot: object, target: str) -> None:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await pilot.press("a")
+    await pilot.pause()
+    await type_text(pilot, target)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def _subscriptions(db_path: Path) -> list[str]:
+    with Store.open(db_path) as store:
+        return [feed.url for feed in store.list_feeds()]
+
+
+async def test_adding_a_feed_url_asks_and_subscribes(
+    app_factory: Factory, db_path: Path, serve: Serve, told: Told
+) -> None:
+    feed = f"{_feed_site(serve)}/news.rss"
+    app = app_factory()
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
+        await pilot.pause()
+        await _add(pilot, feed)
+        assert isinstance(app.screen, SubscribeScreen)
+        question = str(app.screen.query_one("#subscribe-question", Static).render())
+        assert question.startswith("This address is a feed (2 entries added).")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(row_ids(app)) == 5
+        assert (
+            told.messages[-1] == "Subscribed to أخبار الطاقة; r refreshes it, f lists your feeds."
+        )
+    assert _subscriptions(db_path) == [feed]
+
+
+async def test_adding_a_feed_url_can_keep_only_its_entries(
+    app_factory: Factory, db_path: Path, serve: Serve
+) -> None:
+    feed = f"{_feed_site(serve)}/news.rss"
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _add(pilot, feed)
+        assert isinstance(app.screen, SubscribeScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(row_ids(app)) == 5
+    assert _subscriptions(db_path) == []
+
+
+async def test_adding_a_home_page_offers_the_feed_it_links(
+    app_factory: Factory, db_path: Path, serve: Serve, told: Told
+) -> None:
+    base = _feed_site(serve)
+    app = app_factory()
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
+        await pilot.pause()
+        await _add(pilot, f"{base}/")
+        assert isinstance(app.screen, SubscribeScreen)
+        question = str(app.screen.query_one("#subscribe-question", Static).render())
+        assert f"it links this feed ({base}/news.rss)" in question
+        await pilot.press("enter")  # the focused button: Subscribe
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert told.messages[-1].startswith(f"{base}/ is a web page; subscribed to the feed")
+        assert told.messages[-1].endswith("2 new articles.")
+        assert len(row_ids(app)) == 6  # the page itself, and the feed's two entries
+    assert _subscriptions(db_path) == [f"{base}/news.rss"]

@@ -160,3 +160,71 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#delete-yes")
     def _delete_pressed(self) -> None:
         self.action_delete()
+
+
+class SubscribeScreen(ModalScreen[bool]):
+    """Asks, after a feed's URL (or a page linking a feed) was added, whether to subscribe:
+    True subscribes (as `reader feed add` does), False keeps only the entries added now."""
+
+    DEFAULT_CSS = """
+    SubscribeScreen {
+        align: center middle;
+    }
+    SubscribeScreen #subscribe-dialog {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        border: thick $primary;
+        background: $panel;
+        padding: 0 1;
+    }
+    SubscribeScreen #subscribe-question {
+        width: 1fr;
+        margin-top: 1;
+    }
+    SubscribeScreen #subscribe-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    SubscribeScreen #subscribe-buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,o", "once", "Only these entries"),
+        Binding("s,y", "subscribe", "Subscribe"),
+    ]
+
+    def __init__(self, name: str, question: str, *, mode: BidiMode = "app") -> None:
+        super().__init__()
+        self._feed_name = name
+        self._question = question
+        self._mode: BidiMode = mode
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="subscribe-dialog"):
+            yield ShapedText(self._feed_name, mode=self._mode, id="subscribe-title")
+            yield Label(self._question, id="subscribe-question")
+            with Horizontal(id="subscribe-buttons"):
+                yield Button("Only these entries", id="subscribe-once")
+                yield Button("Subscribe", variant="primary", id="subscribe-yes")
+
+    def on_mount(self) -> None:
+        self.query_one("#subscribe-yes", Button).focus()
+
+    def action_once(self) -> None:
+        """Keep what was added, without subscribing."""
+        self.dismiss(False)
+
+    def action_subscribe(self) -> None:
+        """Subscribe: every refresh brings the feed's new entries."""
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#subscribe-once")
+    def _once_pressed(self) -> None:
+        self.action_once()
+
+    @on(Button.Pressed, "#subscribe-yes")
+    def _subscribe_pressed(self) -> None:
+        self.action_subscribe()

@@ -24,13 +24,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from reader.errors import ReaderError
+from reader.ingest.teaser import AUTO_FULL_TEXT_WORDS, word_count
 from reader.models import ArticleSummary
-from reader.store.database import RemovedArticle
+from reader.store.database import RemovedArticle, Store
 from reader.ui.base import ReaderBase, reader_app
-from reader.ui.screens.add import AddScreen, ConfirmDeleteScreen
+from reader.ui.screens.add import AddScreen, ConfirmDeleteScreen, SubscribeScreen
 
 if TYPE_CHECKING:
-    from reader.ingest.library import AddReport
+    from reader.ingest.library import AddReport, FeedOffer, FoundFeed
+    from reader.models import Feed
 
 #: Failures one add names in notifications; the rest are counted.
 FAILURES_NAMED = 3
@@ -177,7 +179,10 @@ class ManagedLibrary(Screen[None]):
             )
             app.call_from_thread(self._add_failed, adding, message)
             return
+        found = _linked_feed(self.reader.store, adding.target, report)
         app.call_from_thread(self._added, adding, report)
+        if found is not None:
+            app.call_from_thread(self._offer_found_feed, found)
 
     def _add_progress(self, adding: _Adding, done: int, total: int) -> None:
         adding.done, adding.total = done, total
@@ -199,6 +204,8 @@ class ManagedLibrary(Screen[None]):
 
     def _added(self, adding: _Adding, report: AddReport) -> None:
         self._finish(adding)
+        for offer in report.feeds:
+            self._offer_feed(offer, len(report.added))
         for sentence in added_sentences(adding.target, report):
             self.notify(sentence)
         for _target, reason in report.failed[:FAILURES_NAMED]:
@@ -210,6 +217,57 @@ class ManagedLibrary(Screen[None]):
                 severity="error",
                 timeout=10,
             )
+
+    def _offer_feed(self, offer: FeedOffer, added: int) -> None:
+        """A feed's URL was added: ask whether to subscribe (as `reader add` asks)."""
+        from reader.ingest.library import subscribe
+
+        store = self.reader.store
+        name = offer.title or offer.url
+        question = (
+            f"This address is a feed ({added} {'entry' if added == 1 else 'entries'} added). "
+            "Subscribe, so that "
+            "each refresh brings its new entries, or keep only these entries?"
+        )
+
+        def subscribed(_feed: object) -> None:
+            self.notify(f"Subscribed to {name}; r refreshes it, f lists your feeds.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.reader.saver.save(
+                    "the subscription", lambda: subscribe(store, offer), subscribed
+                )
+
+        self.app.push_screen(SubscribeScreen(name, question, mode=self.reader.bidi_mode), answered)
+
+    def _offer_found_feed(self, found: FoundFeed) -> None:
+        """A page that is no article links a feed: ask whether to subscribe to that feed (as
+        `reader feed add PAGE` does)."""
+        from reader.commands.library import found_sentence
+        from reader.ingest.library import add_found_feed
+
+        store = self.reader.store
+        question = (
+            f"{found.page} is a web page, not an article; it links this feed ({found.url}). "
+            "Subscribe to it?"
+        )
+
+        def subscribed(outcome: tuple[Feed, AddReport]) -> None:
+            feed, report = outcome
+            said = found_sentence(found, feed.title or feed.url)
+            self.notify(f"{said} {_plural(len(report.added), 'new article')}.", timeout=10)
+            self.reload()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.reader.saver.save(
+                    "the subscription", lambda: add_found_feed(store, found), subscribed
+                )
+
+        self.app.push_screen(
+            SubscribeScreen(found.url, question, mode=self.reader.bidi_mode), answered
+        )
 
     # -- delete, archive, undo -------------------------------------------------------------
 
@@ -324,6 +382,26 @@ class ManagedLibrary(Screen[None]):
         from reader.search.index import try_update_index
 
         try_update_index(self.reader.store)
+
+
+def _linked_feed(store: Store, target: str, report: AddReport) -> FoundFeed | None:
+    """For a web address that gave no article, or one too short to be more than a site's
+    home page (under AUTO_FULL_TEXT_WORDS words): the feed the page links, if any and not
+    subscribed yet (on the worker thread: this fetches)."""
+    from reader.ingest.fetch import is_url
+    from reader.ingest.library import find_feed
+
+    if not is_url(target) or report.feeds:
+        return None
+    if any(word_count(article) >= AUTO_FULL_TEXT_WORDS for article in report.articles):
+        return None  # an article: its site's feed is not what was asked for
+    try:
+        found = find_feed(target)
+    except Exception:  # it links no feed: what the add did was said
+        return None
+    if not found.page or store.get_feed(found.url) is not None:
+        return None
+    return found
 
 
 def added_sentences(target: str, report: AddReport) -> list[str]:
