@@ -1,7 +1,9 @@
 """The app notices changes made by another process (issue 14): `reader add` while the library
-is open adds its row (the cursor stays on its article), and `reader import` while an article
-is open shows the imported highlight and note. Real subprocesses on the same database; the
-app's timer (`READER_WATCH_SECONDS`, short here) looks for the changes."""
+is open adds its row (the cursor stays on its article), `reader import` while an article is
+open shows the imported highlight and note, an open article whose text `reader add` or
+`reader fulltext` changed shows the new text at the same passage with its highlights moved, and
+the feeds screen follows `reader feed remove` and `reader feed add`. Real subprocesses on the
+same database; the app's timer (`READER_WATCH_SECONDS`, short here) looks for the changes."""
 
 from __future__ import annotations
 
@@ -12,15 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.loopback import QuietHandler, Serve
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from reader.ingest.library import add_feed
+from reader.ingest.teaser import AUTO_FULL_TEXT_SETTING
 from reader.models import now_iso
 from reader.notes.anchors import make_annotation
 from reader.notes.webanno import collection_json
 from reader.store.database import Store
 from reader.ui.app import WATCH_ENV, make_app
 from reader.ui.screens.article import ArticleScreen
+from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.library import LibraryScreen
 from reader.ui.widgets.highlight_view import ReadingView
 from reader.ui.widgets.notes_pane import NotesPane
@@ -108,3 +114,136 @@ async def test_a_highlight_imported_by_another_process_shows_in_the_open_article
         notes = app.screen.query_one(NotesPane)
         assert [a.note for a in notes.annotations] == ["Imported note"]
         assert view.scroll_y == top
+
+
+PARAGRAPHS = [
+    f"الفقرة رقم {n}: قال المتحدث إن العمل في المشروع يسير وفق الخطة المرسومة منذ العام الماضي "
+    f"وإن المرحلة {n} ستنتهي قريبا بعد مراجعة التقارير الفنية كلها."
+    for n in range(1, 61)
+]
+
+
+async def test_an_open_article_changed_by_another_process_shows_the_new_text_in_place(
+    db_path: Path, tmp_path: Path
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("تقرير المشروع\n\n" + "\n\n".join(PARAGRAPHS) + "\n", "utf-8")
+    reader(db_path, "add", str(story))
+    with Store.open(db_path) as store:
+        (summary,) = [s for s in store.list_articles() if s.source.endswith("story.txt")]
+        article = store.get_article(summary.id)
+        assert article is not None
+        at = article.text.index(PARAGRAPHS[40])
+        store.add_annotation(make_annotation(article, at, at + len("الفقرة رقم 41")))
+    app = make_app(db_path, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the newest article: the story
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen) and screen.article.id == summary.id
+        view = screen.query_one(ReadingView)
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await ticks(pilot, 2)
+        old_text = screen.article.text
+        top = view.top_offset()
+        assert top > 0
+        passage = old_text[top : top + 30]
+        # Another process: the file gained two paragraphs at the top and was added again.
+        story.write_text(
+            "تقرير المشروع\n\nتمهيد جديد للتقرير.\n\nملخص جديد للتقرير.\n\n"
+            + "\n\n".join(PARAGRAPHS)
+            + "\n",
+            "utf-8",
+        )
+        reader(db_path, "add", str(story))
+        await ticks(pilot)
+        assert app.screen is screen
+        assert "تمهيد جديد للتقرير" in screen.article.text
+        new_top = view.top_offset()
+        assert new_top > top  # carried past the new paragraphs
+        assert screen.article.text[new_top : new_top + 30] == passage
+        (highlight,) = view.annotations
+        text = screen.article.text
+        assert text[highlight.start : highlight.end] == "الفقرة رقم 41"
+
+
+TEASER = "انقطعت الكهرباء عن المدينة صباح اليوم."
+MORE = "وقال المتحدث إن فرق الصيانة تعمل على إصلاح العطل في محطة التوليد الرئيسية خلال ساعات."
+
+
+def _news_site(serve: Serve) -> str:
+    """A feed with one teaser entry and the page it links, on a loopback server."""
+    base = ""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            if path == "/feed.xml":
+                body = (
+                    '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                    f"<title>أخبار المدينة</title><link>{base}/</link><item><title>انقطاع</title>"
+                    f"<link>{base}/story</link><guid>{base}/story</guid>"
+                    f"<description>{TEASER}</description></item></channel></rss>"
+                )
+                self.reply(200, body.encode(), {"Content-Type": "application/rss+xml"})
+            elif path == "/story":
+                page = (
+                    "<html lang='ar'><head><title>انقطاع</title></head><body><article>"
+                    f"<h1>انقطاع</h1><p>{TEASER} {MORE}</p><p>{MORE}</p></article></body></html>"
+                )
+                self.reply(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
+            else:
+                self.reply(404, b"missing")
+
+    base = serve(Handler)
+    return base
+
+
+async def test_reader_fulltext_in_another_process_shows_in_the_open_article(
+    db_path: Path, serve: Serve
+) -> None:
+    base = _news_site(serve)
+    with Store.open(db_path) as store:
+        store.set_setting(AUTO_FULL_TEXT_SETTING, False)  # the other process fetches it
+        add_feed(store, f"{base}/feed.xml")
+        (summary,) = [s for s in store.list_articles() if s.feed_url]
+        article = store.get_article(summary.id)
+        assert article is not None and article.text == TEASER
+        at = TEASER.index("المدينة")
+        store.add_annotation(make_annotation(article, at, at + len("المدينة")))
+    app = make_app(db_path, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen) and screen.article.text == TEASER
+        reader(db_path, "fulltext", summary.id)
+        await ticks(pilot)
+        assert "محطة التوليد" in screen.article.text
+        (highlight,) = screen.query_one(ReadingView).annotations
+        assert screen.article.text[highlight.start : highlight.end] == "المدينة"
+
+
+async def test_the_feeds_screen_follows_feeds_removed_by_another_process(
+    db_path: Path, serve: Serve
+) -> None:
+    base = _news_site(serve)
+    feed = f"{base}/feed.xml"
+    with Store.open(db_path) as store:
+        add_feed(store, feed)
+    app = make_app(db_path, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedsScreen)
+        table = app.screen.query_one("#feeds", DataTable)
+        assert [key.value for key in table.rows] == [feed]
+        reader(db_path, "feed", "remove", feed)
+        await ticks(pilot)
+        assert table.row_count == 0
+        reader(db_path, "feed", "add", feed)
+        await ticks(pilot)
+        assert [key.value for key in table.rows] == [feed]

@@ -20,6 +20,7 @@ from reader.ingest.metadata import byline_parts
 from reader.ingest.teaser import full_text_tried, remember_full_text_try, wants_full_text
 from reader.ingest.urls import original_link
 from reader.models import Annotation, Article
+from reader.notes.anchors import make_annotation, reanchor
 from reader.text.arabic import find_all
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
@@ -57,6 +58,25 @@ POSITION_SAVE_INTERVAL = 1.0
 def position_key(article_id: str) -> str:
     """The setting that remembers where the reader was in an article."""
     return f"position:{article_id}"
+
+
+#: Characters from the reading position that carry it to a changed text (`carried_position`).
+POSITION_CONTEXT = 40
+
+
+def carried_position(old: Article, new: Article, offset: int) -> int:
+    """Where `offset` in `old`'s text is in `new`'s: the passage there is anchored in the new
+    text as a highlight would be (reader.notes.anchors); if it cannot be, the same fraction
+    of the text."""
+    text = old.text
+    if not text or offset <= 0:
+        return 0
+    start = min(offset, len(text) - 1)
+    end = min(len(text), start + POSITION_CONTEXT)
+    moved = reanchor(make_annotation(old, start, end), new.text)
+    if not moved.orphan:
+        return moved.start
+    return min(len(new.text), offset * len(new.text) // max(1, len(text)))
 
 
 class ArticleHeader(Vertical):
@@ -151,6 +171,8 @@ class ArticleScreen(Screen[None]):
         self._find_bar: FindBar | None = None
         self._annotations_stamp: tuple[int, int, int] | None = None
         """The article's annotation file as it was when its highlights were read."""
+        self._library_stamp: tuple[int, int, int] | None = None
+        """The library file as it was when the article was read."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -194,12 +216,15 @@ class ArticleScreen(Screen[None]):
             await self.mount(self._find_bar, before=self.query_one(FittingFooter))
         return self._find_bar
 
-    def _show(self, article: Article) -> None:
-        """Put `article` on screen at its remembered position."""
+    def _show(self, article: Article, offset: int | None = None) -> None:
+        """Put `article` on screen at `offset`, else at its remembered position."""
         self.article = article
-        offset = self.reader.store.get_setting(position_key(article.id), 0)
-        self._position = offset if isinstance(offset, int) else 0
+        if offset is None:
+            saved = self.reader.store.get_setting(position_key(article.id), 0)
+            offset = saved if isinstance(saved, int) else 0
+        self._position = offset
         self._annotations_stamp = self.reader.store.annotations_stamp(article.id)
+        self._library_stamp = self.reader.store.change_stamp().library
         self.view.set_article(article, offset=self._position)
         self._matches = []
         self._match_index = -1
@@ -230,9 +255,15 @@ class ArticleScreen(Screen[None]):
         self._full_text_worker(article.id, auto=True)
 
     def on_check_for_changes(self, message: CheckForChanges) -> None:
-        """The app's timer: when another process saved highlights of this article (`reader
-        import`), show them as saved now; the cursor, selection and place stay. Not while a
-        save of this app is still waiting: that is looked at again on the next tick."""
+        """The app's timer: when another process changed this article's text (`reader
+        refresh`, `reader fulltext`), show the new text at the same passage; when it saved
+        highlights of this article (`reader import`), show them as saved now; the cursor,
+        selection and place stay. Not while a save of this app is still waiting: that is
+        looked at again on the next tick."""
+        if self.reader.saver.pending:
+            return
+        if self._article_changed_elsewhere():
+            return
         stamp = self.reader.store.annotations_stamp(self.article.id)
         if stamp == self._annotations_stamp or self.reader.saver.pending:
             return
@@ -242,10 +273,36 @@ class ArticleScreen(Screen[None]):
         except ReaderError as error:
             self.notify(str(error), severity="error")
 
+    def _article_changed_elsewhere(self) -> bool:
+        """Whether the library file moved and this article's text or title with it: then the
+        new version is shown (`replace_article`)."""
+        store = self.reader.store
+        library = store.change_stamp().library
+        if library is None or library == self._library_stamp:
+            return False
+        self._library_stamp = library
+        try:
+            fresh = store.get_article(self.article.id)
+        except ReaderError:
+            return False  # its body is being written or is damaged: the text on show stays
+        if fresh is None or (fresh.text == self.article.text and fresh.title == self.article.title):
+            return False
+        self.replace_article(fresh)
+        self.notify("This article changed on disk; it shows the new text at the same place.")
+        return True
+
     def replace_article(self, article: Article) -> None:
-        """The same article changed on disk: show the new text near the same place."""
+        """The same article changed on disk: show the new text at the passage the reader was
+        at (carried over as a highlight is), its highlights read again."""
+        offset = carried_position(self.article, article, self._position)
+        self._show(article, offset)
+        self.save_position_now(offset)
+
+    def save_position_now(self, offset: int) -> None:
+        """Remember `offset` as the reading position (the text changed under it)."""
+        self._position = offset
+        self._position_dirty = True
         self.save_position()
-        self._show(article)
 
     def _refresh_header(self) -> None:
         header = self.query_one(ArticleHeader)

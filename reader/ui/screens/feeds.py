@@ -27,7 +27,7 @@ from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
 from reader.ui.base import ReaderBase, RefreshState, reader_app
 from reader.ui.feed_refresh import INTERVALS, in_thread, interval_name
-from reader.ui.messages import ArticlesArrived, RefreshFeeds, ShowFeedArticles
+from reader.ui.messages import ArticlesArrived, CheckForChanges, RefreshFeeds, ShowFeedArticles
 from reader.ui.shaped import shaped_cell
 from reader.ui.widgets.footer import FittingFooter
 from reader.ui.widgets.shaped_text import ShapedText
@@ -113,6 +113,8 @@ class FeedsScreen(Screen[None]):
         self._columns: FeedColumns | None = None
         self._adding = ""
         """The URL being subscribed to in the background, if any."""
+        self._stamp: tuple[object, object] = (None, None)
+        """The feeds and library files as they were when last read."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -150,10 +152,19 @@ class FeedsScreen(Screen[None]):
         """A refresh brought articles: unread counts changed."""
         self.reload()
 
+    def on_check_for_changes(self, message: CheckForChanges) -> None:
+        """The app's timer: another process (`reader refresh`, `reader feed add`, `reader
+        feed remove`) changed the feeds or the articles: read them again."""
+        stamp = self.reader.store.change_stamp()
+        if (stamp.feeds, stamp.library) != self._stamp:
+            self.reload()
+
     # ------------------------------------------------------------ the table
 
     def reload(self) -> None:
         """Read the feeds and unread counts from the store and show them."""
+        stamp = self.reader.store.change_stamp()
+        self._stamp = (stamp.feeds, stamp.library)
         try:
             self._feeds = self.reader.store.list_feeds()
             self._unread = self.reader.store.unread_by_feed()
