@@ -417,11 +417,7 @@ def added_sentences(target: str, report: AddReport) -> list[str]:
     if report.unchanged and not report.added:
         sentences.append(f"{target} is already in the library, unchanged.")
     sentences.extend(duplicate.sentence() for duplicate in report.duplicates[:FAILURES_NAMED])
-    for offer in report.feeds:
-        sentences.append(
-            f"{offer.url} is a feed ({offer.title}); its entries were added. "
-            f"'reader feed add {offer.url}' subscribes to it."
-        )
-    if not sentences and not report.failed:
+    # A feed among them is not told here: a dialog asks whether to subscribe (_offer_feed).
+    if not sentences and not report.failed and not report.feeds:
         sentences.append(f"{target} holds no articles.")
     return sentences
