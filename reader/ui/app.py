@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakSet
 
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.dom import DOMNode
@@ -132,6 +133,8 @@ class ReaderApp(ReaderBase):
         super().__init__(css_path=[APP_CSS, *themes.css_paths])
         self._ready_to_save = False
         """Settings are saved when they change, not while the app is being set up."""
+        self._stale_css: WeakSet[Screen[object]] = WeakSet()
+        """Screens under the current one not restyled at the last theme switch (refresh_css)."""
         self._refresh_target = refresh_target
         self._seed = seed
         self.store = store
@@ -189,6 +192,7 @@ class ReaderApp(ReaderBase):
     # ---------------------------------------------------------------- start-up
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._restyle_if_stale)
         for message in self._messages:
             self.notify(message, title="reader", timeout=10)
         self.store.on_message = self._store_message
@@ -555,6 +559,47 @@ class ReaderApp(ReaderBase):
             yield from screen.entity_commands()
 
     # ---------------------------------------------------------------- themes
+
+    def _visible_screens(self) -> list[Screen[object]]:
+        """The screens a person sees now: the current one and those under see-through dialogs."""
+        visible: list[Screen[object]] = []
+        for screen in reversed(self.screen_stack):
+            visible.append(screen)
+            if not (screen.is_modal and screen.styles.background.a < 1):
+                break
+        return visible
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual's refresh_css (the new theme's variables, a reparse, a restyle), but the
+        screens hidden under the current one (the library's table of every article, under the
+        article) are restyled when they come back (`_restyle_if_stale`), not on every switch."""
+        stylesheet = self.stylesheet
+        stylesheet.set_variables(self.get_css_variables())
+        stylesheet.reparse()
+        stylesheet.update(self, animate=animate)  # the app and its current screen
+        visible = self._visible_screens()
+        try:
+            if self.screen.is_mounted:
+                self.screen._refresh_layout(self.size)
+                self.screen._css_update_count = self._css_update_count
+        except ScreenError:
+            pass
+        for screen in self.screen_stack:
+            if screen is self.screen:
+                continue
+            if screen in visible:
+                stylesheet.update(screen, animate=animate)
+                screen._css_update_count = self._css_update_count
+                self._stale_css.discard(screen)
+            else:
+                self._stale_css.add(screen)
+
+    def _restyle_if_stale(self, screen: Screen[object]) -> None:
+        """A screen that was hidden during a theme switch comes back: restyle it now."""
+        if screen in self._stale_css:
+            self._stale_css.discard(screen)
+            self.stylesheet.update(screen, animate=False)
+            screen._css_update_count = self._css_update_count
 
     def action_next_theme(self) -> None:
         """Cycle through our themes."""

@@ -104,3 +104,62 @@ async def test_the_entities_list_is_one_node_an_entry(tmp_path: Path) -> None:
         row = "".join(segment.text for segment in musk.render_line(0))
         assert row.split()[0] == str(len(musk.entity.mentions))
         assert row.rstrip().endswith(visual(NAME))  # right-aligned after the count
+
+
+async def test_footer_keys_are_reused_when_the_reading_cursor_changes_them(tmp_path: Path) -> None:
+    """Selecting and highlighting change the footer's keys: the key widgets on screen take the
+    new bindings (a full recompose unmounted and mounted every key on each highlight key)."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        footer = app.screen.query_one(FittingFooter)
+        before = list(footer.query(FooterKey))
+        shown_before = [key.description for key in before]
+        await pilot.press("s")  # a selection: "n Note" appears, "Back" leaves
+        await pilot.pause()
+        await pilot.press("1")  # a highlight under the cursor
+        await pilot.pause()
+        after = list(footer.query(FooterKey))
+        shown_after = [key.description for key in after]
+        assert shown_after != shown_before
+        assert "Note" in shown_after
+        kept = [key for key in after if key in before]
+        assert len(kept) >= len(after) - 2, (shown_before, shown_after)
+        # What is drawn is what the bindings say, in the order Textual's own footer has.
+        bound = [
+            binding.description
+            for _node, binding, _enabled, _tip in app.screen.active_bindings.values()
+            if binding.show
+        ]
+        assert [text for text in shown_after if text in bound] == [
+            text for text in bound if text in shown_after
+        ]
+        drawn = "".join(
+            segment.text for key in after for segment in key.render_line(0) if key.size.width
+        )
+        assert "Note" in drawn
+
+
+async def test_a_screen_hidden_during_a_theme_switch_shows_the_new_theme_on_return(
+    tmp_path: Path,
+) -> None:
+    """The library under the article is not restyled on every theme switch, but has the new
+    theme's colours as soon as it is back on screen."""
+    from textual.color import Color
+    from textual.widgets import DataTable
+
+    app = make_app(tmp_path / "db.json", bidi="app", theme="dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        dark_background = table.styles.background
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        app.theme = "light"
+        await pilot.pause()
+        assert table.styles.background == dark_background  # not restyled while hidden
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(DataTable) is table
+        assert table.styles.background != dark_background
+        assert table.styles.background == Color.parse(app.theme_variables["background"])

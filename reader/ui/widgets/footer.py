@@ -47,6 +47,20 @@ def fit_keys(keys: list[FooterKey], width: int, *, compact: bool) -> list[Footer
     return kept
 
 
+def take_binding(widget: FooterKey, source: FooterKey, *, compact: bool) -> None:
+    """Make the mounted key `widget` show what the new (unmounted) `source` would."""
+    widget.key = source.key
+    widget.key_display = source.key_display
+    widget.description = source.description
+    widget.action = source.action
+    disabled = source.has_class("-disabled")
+    widget._disabled = disabled  # FooterKey's own flag: a click on a disabled key rings
+    widget.set_class(disabled, "-disabled")
+    widget.tooltip = source.tooltip
+    widget.compact = compact
+    widget.refresh(layout=True)
+
+
 class FittingFooter(Footer):
     """Textual's Footer, fitted to the screen's width (see the module doc)."""
 
@@ -74,13 +88,19 @@ class FittingFooter(Footer):
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Compose the keys again only when what they show changed: focus moving between
         widgets with the same keys, or a dialog opening over the screen, keeps them (each
-        recompose mounts every key and lays the screen out again)."""
-        unchanged = self._shown is not None and self.is_attached and screen is self.screen
-        if unchanged and self._keys_shown() == self._shown:
+        recompose mounts every key and lays the screen out again). When they did change (the
+        reading cursor moved onto a highlight, a selection began), the key widgets on screen
+        take the new bindings and only the difference is mounted or removed."""
+        current = self._shown is not None and self.is_attached and screen is self.screen
+        if current and self._keys_shown() == self._shown:
+            return
+        if current and screen.app.app_focus:
+            self.call_after_refresh(self._update_keys)
             return
         super().bindings_changed(screen)
 
-    def compose(self) -> ComposeResult:
+    def _fitted(self) -> tuple[list[Widget], list[FooterKey], bool]:
+        """(other widgets, the keys that fit in order, compact) for the bindings and width."""
         if self._bindings_ready:
             self._shown = self._keys_shown()
         items = list(super().compose())
@@ -95,8 +115,44 @@ class FittingFooter(Footer):
         kept = fit_keys(keys, width, compact=compact)
         for key in kept:
             key.compact = compact
+        return others, kept, compact
+
+    def compose(self) -> ComposeResult:
+        others, kept, _compact = self._fitted()
         yield from others
-        yield from (key for key in keys if key in kept)
+        yield from kept
+
+    def _update_keys(self) -> None:
+        """Show the current bindings with the key widgets already mounted (bindings_changed)."""
+        if not self.is_attached or self._keys_shown() == self._shown:
+            return
+        shown = list(self.children)
+        others, kept, compact = self._fitted()
+        if others or any(not isinstance(child, FooterKey) for child in shown):
+            self.call_later(self.recompose)  # binding groups: Textual's own compose
+            return
+        old = [key for key in shown if isinstance(key, FooterKey)]
+        old_plain = [key for key in old if not key.has_class("-command-palette")]
+        new_plain = [key for key in kept if not key.has_class("-command-palette")]
+        old_palette = [key for key in old if key.has_class("-command-palette")]
+        new_palette = [key for key in kept if key.has_class("-command-palette")]
+        for widget, source in [
+            *zip(old_plain, new_plain, strict=False),
+            *zip(old_palette, new_palette, strict=False),
+        ]:
+            take_binding(widget, source, compact=compact)
+        surplus = old_plain[len(new_plain) :] + old_palette[len(new_palette) :]
+        if surplus:
+            self.remove_children(surplus)
+        if len(new_plain) > len(old_plain):
+            after = old_plain[-1] if old_plain else None
+            if after is None:
+                self.mount_all(new_plain, before=0)
+            else:
+                self.mount_all(new_plain[len(old_plain) :], after=after)
+        if len(new_palette) > len(old_palette):
+            self.mount_all(new_palette[len(old_palette) :])
+        self.refresh(layout=True)
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the keys out again when the width changes."""
