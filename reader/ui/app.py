@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -89,6 +89,24 @@ def watch_interval(saved: object) -> float:
         if seconds >= 0:
             return seconds
     return WATCH_SECONDS
+
+
+#: The class that hides a widget (SidePane): removing it makes Textual restyle the widget and
+#: everything in it, so a theme switch can leave the inside of a hidden one alone.
+HIDDEN_CLASS = "-hidden"
+
+
+def styled_nodes(root: DOMNode) -> Iterator[DOMNode]:
+    """`root` and its descendants (depth first, as Textual walks them) except what lies inside
+    a widget hidden by HIDDEN_CLASS: each node restyled costs a refresh of all its descendants
+    per colour that changed, and a closed side pane holds most of an article screen's nodes."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.has_class(HIDDEN_CLASS) and not node.display:
+            continue
+        stack.extend(reversed(node.children))
 
 
 #: Width of Textual's notification toasts (its Toast CSS: `width: 60; max-width: 50%`).
@@ -572,11 +590,12 @@ class ReaderApp(ReaderBase):
     def refresh_css(self, animate: bool = True) -> None:
         """Textual's refresh_css (the new theme's variables, a reparse, a restyle), but the
         screens hidden under the current one (the library's table of every article, under the
-        article) are restyled when they come back (`_restyle_if_stale`), not on every switch."""
+        article) are restyled when they come back (`_restyle_if_stale`), not on every switch,
+        and so is the inside of a closed side pane (`styled_nodes`)."""
         stylesheet = self.stylesheet
         stylesheet.set_variables(self.get_css_variables())
         stylesheet.reparse()
-        stylesheet.update(self, animate=animate)  # the app and its current screen
+        stylesheet.update_nodes(styled_nodes(self), animate=animate)  # app, current screen
         visible = self._visible_screens()
         try:
             if self.screen.is_mounted:
@@ -588,7 +607,7 @@ class ReaderApp(ReaderBase):
             if screen is self.screen:
                 continue
             if screen in visible:
-                stylesheet.update(screen, animate=animate)
+                stylesheet.update_nodes(styled_nodes(screen), animate=animate)
                 screen._css_update_count = self._css_update_count
                 self._stale_css.discard(screen)
             else:

@@ -72,11 +72,11 @@ class ManagedLibrary(Screen[None]):
     """The library screen's management keys and actions (see the module's docstring)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add file or URL", show=False, id="library.add"),
-        Binding("D,delete", "delete", "Delete article", show=False, id="library.delete"),
-        Binding("x", "archive", "Archive/unarchive", show=False, id="library.archive"),
-        Binding("z", "undo", "Undo delete/archive", show=False, id="library.undo"),
-        Binding("X", "show_archived", "Show archived", show=False, id="library.show_archived"),
+        Binding("a", "add", "Add file or URL", id="library.add"),
+        Binding("D,delete", "delete", "Delete article", id="library.delete"),
+        Binding("x", "archive", "Archive/unarchive", id="library.archive"),
+        Binding("z", "undo", "Undo delete/archive", id="library.undo"),
+        Binding("X", "show_archived", "Show archived", id="library.show_archived"),
     ]
 
     def __init__(self) -> None:

@@ -1,9 +1,13 @@
-"""A footer that fits its width: compact when the full one would not fit, then fewer keys.
+"""A footer that fits its width: short labels, compact when the full one would not fit, then
+fewer keys, the least needed first.
 
 Textual's Footer lets a row of keys run off the right edge ("b Bi", "? He" at 80 columns).
-This one measures the keys it would show; if they do not fit it switches to the compact
-style, and if they still do not fit it leaves keys out from the right, keeping Help (which
-lists every key) and the command palette key. No binding is lost: all stay in help/palette.
+This one shows some keys with a shorter label than their description (`FOOTER_LABELS`; help
+and the palette keep the full one), measures the keys; if they do not fit it switches to the
+compact style, and if they still do not fit it leaves keys out by `RANKS` (lowest first; among
+equals from the right), never Help (which lists every key) nor the command palette key. The
+screen's keys come first, most needed first, then the app's. No binding is lost: all stay in
+help and the palette.
 """
 
 from __future__ import annotations
@@ -19,6 +23,53 @@ from textual.widgets._footer import FooterKey
 #: Actions that are never left out of a narrow footer.
 KEEP_ACTIONS = frozenset({"app.help", "help"})
 
+#: Footer label (and key shown, when not the binding's own) by binding id, where the binding's
+#: description (which help and the palette show) is longer than a footer can spare.
+FOOTER_LABELS: dict[str, tuple[str | None, str]] = {
+    "read.highlight_1": ("1-5", "Highlight"),
+    "library.add": (None, "Add"),
+    "library.delete": (None, "Delete"),
+    "library.archive": (None, "Archive"),
+    "library.undo": (None, "Undo"),
+    "library.show_archived": (None, "Archived"),
+    "library.refresh_feeds": (None, "Refresh"),
+    "library.toggle_read": (None, "Read"),
+    "library.unread_only": (None, "Unread"),
+    "app.bidi": (None, "Bidi"),
+}
+
+#: How much a reader needs a key in the footer, by binding id (others: DEFAULT_RANK). When the
+#: keys do not fit, the lowest go first.
+RANKS: dict[str, int] = {
+    "library.filter": 9,
+    "library.search": 9,
+    "read.select": 9,
+    "read.highlight_1": 9,
+    "read.note": 9,
+    "article.back": 9,
+    "article.find": 9,
+    "article.find_next": 9,
+    "article.find_previous": 8,
+    "library.add": 8,
+    "library.archive": 8,
+    "library.delete": 8,
+    "library.feeds": 7,
+    "library.entities": 7,
+    "article.pane": 7,
+    "app.quit": 7,
+    "library.undo": 6,
+    "library.toggle_read": 6,
+    "library.next_unread": 5,
+    "library.unread_only": 5,
+    "library.show_archived": 5,
+    "article.export": 5,
+    "library.refresh_feeds": 4,
+    "article.previous": 4,
+    "article.next": 4,
+    "app.bidi": 3,
+}
+DEFAULT_RANK = 6
+
 
 def key_cells(key: FooterKey, *, compact: bool) -> int:
     """Cells one key takes in the footer (Textual's FooterKey and Footer CSS)."""
@@ -32,14 +83,22 @@ def key_cells(key: FooterKey, *, compact: bool) -> int:
     return label + 2 + description + 1 + (2 if palette else 0)
 
 
-def fit_keys(keys: list[FooterKey], width: int, *, compact: bool) -> list[FooterKey]:
-    """The keys to show in `width` cells: all if they fit, else leave out from the right
-    (never Help nor the palette key)."""
+def fit_keys(
+    keys: list[FooterKey], width: int, *, compact: bool, ranks: dict[str, int] | None = None
+) -> list[FooterKey]:
+    """The keys to show in `width` cells, in their order: all if they fit, else leave out the
+    lowest ranked (`ranks` by action; among equals from the right), never Help nor the
+    palette key."""
+    rank = ranks or {}
     kept = list(keys)
     total = sum(key_cells(key, compact=compact) for key in kept)
-    for key in reversed(keys):
+    order = sorted(
+        range(len(keys)), key=lambda index: (rank.get(keys[index].action, DEFAULT_RANK), -index)
+    )
+    for index in order:
         if total <= width:
             break
+        key = keys[index]
         if key.action in KEEP_ACTIONS or key.has_class("-command-palette"):
             continue
         kept.remove(key)
@@ -106,13 +165,34 @@ class FittingFooter(Footer):
         items = list(super().compose())
         keys = [item for item in items if isinstance(item, FooterKey)]
         others: list[Widget] = [item for item in items if not isinstance(item, FooterKey)]
+        ids = {
+            binding.action: binding.id
+            for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values()
+            if binding.show and binding.id
+        }
+        ranks: dict[str, int] = {}
+        for key in keys:
+            binding_id = ids.get(key.action)
+            if binding_id is None:
+                continue
+            display, label = FOOTER_LABELS.get(binding_id, (None, key.description))
+            key.key_display = display or key.key_display
+            key.description = label
+            ranks[key.action] = RANKS.get(binding_id, DEFAULT_RANK)
+        # The screen's keys, most needed first; the app's (quit, help, bidi) at the end.
+        keys.sort(
+            key=lambda key: (
+                ids.get(key.action, "").startswith("app.") or key.has_class("-command-palette"),
+                -ranks.get(key.action, DEFAULT_RANK),
+            )
+        )
         width = self._width()
         self._laid_out_for = width
         full = sum(key_cells(key, compact=False) for key in keys)
         compact = full > width
         self.set_reactive(Footer.compact, compact)
         self.set_class(compact, "-compact")
-        kept = fit_keys(keys, width, compact=compact)
+        kept = fit_keys(keys, width, compact=compact, ranks=ranks)
         for key in kept:
             key.compact = compact
         return others, kept, compact
