@@ -134,7 +134,7 @@ async def test_delete_with_notes_asks_and_undo_restores_them(
         await pilot.press("D")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDeleteScreen)
-        question = str(app.screen.query_one("#delete-question", Static).render())
+        question = str(app.screen.query_one("#confirm-question", Static).render())
         assert "2 highlights and 1 note" in question
         await pilot.press("escape")  # keep it
         await settle(pilot)

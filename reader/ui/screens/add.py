@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from reader.text.modes import BidiMode
+from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.widgets.shaped_input import ShapedInput
 from reader.ui.widgets.shaped_text import ShapedText
 
@@ -95,71 +96,19 @@ class AddScreen(ModalScreen[str | None]):
         self.action_cancel()
 
 
-class ConfirmDeleteScreen(ModalScreen[bool]):
-    """Asks before an article with highlights or notes is deleted: True deletes."""
-
-    DEFAULT_CSS = """
-    ConfirmDeleteScreen {
-        align: center middle;
-    }
-    ConfirmDeleteScreen #delete-dialog {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: thick $warning;
-        background: $panel;
-        padding: 0 1;
-    }
-    ConfirmDeleteScreen #delete-question {
-        width: 1fr;
-        margin-top: 1;
-    }
-    ConfirmDeleteScreen #delete-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    ConfirmDeleteScreen #delete-buttons Button {
-        margin-left: 1;
-    }
-    """
+class ConfirmDeleteScreen(ConfirmScreen):
+    """Asks before an article with highlights or notes is deleted: True deletes (z in the
+    library undoes it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "keep", "Keep it"),
-        Binding("y", "delete", "Delete"),
+        Binding("y", "act", "Delete"),
     ]
+    KEEP = "Keep it"
+    ACT = "Delete"
 
     def __init__(self, title: str, question: str, *, mode: BidiMode = "app") -> None:
-        super().__init__()
-        self._title = title
-        self._question = question
-        self._mode: BidiMode = mode
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="delete-dialog"):
-            yield ShapedText(self._title, mode=self._mode, id="delete-title")
-            yield Label(self._question, id="delete-question")
-            with Horizontal(id="delete-buttons"):
-                yield Button("Keep it", variant="primary", id="delete-keep")
-                yield Button("Delete", variant="error", id="delete-yes")
-
-    def on_mount(self) -> None:
-        self.query_one("#delete-keep", Button).focus()
-
-    def action_keep(self) -> None:
-        """Keep the article."""
-        self.dismiss(False)
-
-    def action_delete(self) -> None:
-        """Delete the article with its highlights and notes (z in the library undoes it)."""
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#delete-keep")
-    def _keep_pressed(self) -> None:
-        self.action_keep()
-
-    @on(Button.Pressed, "#delete-yes")
-    def _delete_pressed(self) -> None:
-        self.action_delete()
+        super().__init__(question, title=title, mode=mode)
 
 
 class SubscribeScreen(ModalScreen[bool]):

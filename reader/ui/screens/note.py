@@ -22,6 +22,7 @@ from textual.widgets import Button, Label
 from reader.models import Annotation
 from reader.text.modes import BidiMode
 from reader.ui.messages import NoteResult
+from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.widgets.colour_picker import ColourPicker
 from reader.ui.widgets.note_editor import NoteEditor
 from reader.ui.widgets.shaped_text import ShapedText
@@ -161,57 +162,21 @@ class NoteScreen(ModalScreen[NoteResult | None]):
         self.dismiss(NoteResult(action="delete", color=self.annotation.color))
 
 
-class DiscardScreen(ModalScreen[bool]):
+class DiscardScreen(ConfirmScreen):
     """Asks before the note editor drops what was typed: True discards, False keeps editing."""
 
     DEFAULT_CSS = """
-    DiscardScreen {
-        align: center middle;
-    }
-    DiscardScreen #discard-dialog {
+    DiscardScreen #confirm-dialog {
         width: 56;
-        max-width: 100%;
-        height: auto;
-        border: thick $warning;
-        background: $panel;
-        padding: 0 1;
-    }
-    DiscardScreen #discard-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    DiscardScreen #discard-buttons Button {
-        margin-left: 1;
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "keep", "Keep editing"),
-        Binding("d", "discard", "Discard"),
+        Binding("d", "act", "Discard"),
     ]
+    KEEP = "Keep editing"
+    ACT = "Discard"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="discard-dialog"):
-            yield Label("Discard the changes to this note? What you typed will be lost.")
-            with Horizontal(id="discard-buttons"):
-                yield Button("Keep editing", variant="primary", id="discard-keep")
-                yield Button("Discard", variant="error", id="discard-yes")
-
-    def on_mount(self) -> None:
-        self.query_one("#discard-keep", Button).focus()
-
-    def action_keep(self) -> None:
-        """Back to the note, as it was typed."""
-        self.dismiss(False)
-
-    def action_discard(self) -> None:
-        """Drop the changes and close the note editor."""
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#discard-keep")
-    def _keep_pressed(self) -> None:
-        self.action_keep()
-
-    @on(Button.Pressed, "#discard-yes")
-    def _discard_pressed(self) -> None:
-        self.action_discard()
+    def __init__(self) -> None:
+        super().__init__("Discard the changes to this note? What you typed will be lost.")
