@@ -6,6 +6,7 @@ or `helpers.terminal.run_on_terminal`."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -92,12 +93,15 @@ def run_cli(
     *args: str,
     stdin: str = "",
     env: Mapping[str, str | None] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
 ) -> CliRun:
     """`reader ARGS` on the library `db` (READER_DB), 120 columns, no colour, on pipes, in this
-    process: the set-up most command-line tests share. `env` adds to or removes from it."""
-    run = run_piped(
-        args,
-        {"READER_DB": os.fspath(db), "COLUMNS": "120", "NO_COLOR": "1", **(env or {})},
-        stdin=stdin.encode(),
-    )
+    process: the set-up most command-line tests share. `env` adds to or removes from it; `cwd`
+    is the working folder during the run."""
+    with contextlib.chdir(cwd if cwd is not None else os.getcwd()):
+        run = run_piped(
+            args,
+            {"READER_DB": os.fspath(db), "COLUMNS": "120", "NO_COLOR": "1", **(env or {})},
+            stdin=stdin.encode(),
+        )
     return CliRun(_text(run.stdout), _text(run.stderr), run.status)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers.cli import CliRun, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -561,17 +560,9 @@ def test_default_folder_is_documents_reader(
 # --- the command ----------------------------------------------------------------------
 
 
-def run_reader(db: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "XDG_DOCUMENTS_DIR": str(cwd / "Documents")}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=60,
-    )
+def run_reader(db: Path, *args: str, cwd: Path) -> CliRun:
+    """`reader ARGS` run from `cwd`, whose Documents folder is the user's."""
+    return run_cli(db, *args, cwd=cwd, env={"XDG_DOCUMENTS_DIR": str(cwd / "Documents")})
 
 
 def test_cli_export_markdown(tmp_path: Path) -> None:

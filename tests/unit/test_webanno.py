@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.cli import CliRun, run_cli
 
 from reader.errors import ReaderError
 from reader.models import Annotation, Article, Block
@@ -534,17 +532,9 @@ def test_bad_files_are_one_sentence(store: Store, tmp_path: Path) -> None:
 # --- the commands -------------------------------------------------------------------------
 
 
-def run_reader(db: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "READER_DB": str(db), "XDG_DOCUMENTS_DIR": str(cwd / "Documents")}
-    return subprocess.run(
-        [sys.executable, "-m", "reader", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=60,
-    )
+def run_reader(db: Path, *args: str, cwd: Path) -> CliRun:
+    """`reader ARGS` run from `cwd`, whose Documents folder is the user's."""
+    return run_cli(db, *args, cwd=cwd, env={"XDG_DOCUMENTS_DIR": str(cwd / "Documents")})
 
 
 def test_cli_export_json_then_import(tmp_path: Path) -> None:
