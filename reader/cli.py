@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands `parser` was given (`add_subparsers`), by name; {} when none.
+
+    argparse keeps them only in its private action list; this is the one place that reads it
+    (the open-target shorthand below, and the tests' walk over every subcommand's --help)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def split_open_target(
     argv: list[str], parser: argparse.ArgumentParser
 ) -> tuple[list[str], str | None]:
@@ -78,11 +89,7 @@ def split_open_target(
 
     Returns the arguments left for `parser` and the target (None when the first word that is
     not an option is a subcommand, or there is none)."""
-    commands = set()
-    for action in parser._subparsers._group_actions if parser._subparsers else []:
-        choices = getattr(action, "choices", None)
-        if choices:
-            commands.update(choices)
+    commands = subcommands(parser)
     takes_value = {"--db", "--bidi", "--theme"}
     index = 0
     while index < len(argv):

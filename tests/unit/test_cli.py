@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import build_parser, split_open_target
+from reader.cli import build_parser, split_open_target, subcommands
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,11 +20,9 @@ def _subcommand_paths(
     parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
 ) -> list[tuple[str, ...]]:
     paths: list[tuple[str, ...]] = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                paths.append((*prefix, name))
-                paths.extend(_subcommand_paths(sub, (*prefix, name)))
+    for name, sub in subcommands(parser).items():
+        paths.append((*prefix, name))
+        paths.extend(_subcommand_paths(sub, (*prefix, name)))
     return paths
 
 
