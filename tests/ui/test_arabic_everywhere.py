@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers.arabic import letters_with_forms, type_text, visual
+from helpers.screen import screen_lines
 from helpers.waits import entities_listed, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ListView
@@ -27,11 +28,6 @@ Factory = Callable[..., ReaderApp]
 
 AGENCY = "وكالة الأنباء"
 LONG_AGENCY = "وكالة الأنباء السعودية الرسمية للأخبار العاجلة"
-
-
-def screen_lines(app: ReaderApp) -> list[str]:
-    """The screen as composed (every layer), one string a row."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def add_agency_articles(db_path: Path) -> None:

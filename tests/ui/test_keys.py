@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from helpers.arabic import type_text
+from helpers.screen import screen_lines
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.keys import format_key
@@ -435,8 +436,7 @@ async def test_help_shows_keys_and_what_they_do_not_binding_ids(tmp_path: Path) 
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        lines = [strip.text for strip in app.screen._compositor.render_strips()]
-        shown = "\n".join(lines)
+        shown = "\n".join(screen_lines(app))
         assert re.search(r"\bq\s+Quit\b", shown)
         assert re.search(r"\bKey\s+Does\s+│", shown)  # two columns, no "Id"
         ids = {binding_id for _, _, _, binding_id in app.screen.rows if binding_id}

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from helpers.arabic import letters_with_forms, visual
+from helpers.screen import screen_lines
 from helpers.told import Told
 from helpers.waits import settle
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import make_app
 
 TITLE = "افتتاح مكتبة عامة جديدة في الرياض"
 AUTHOR = "خالد العتيبي"
@@ -21,11 +22,6 @@ MESSAGE = f"The saved text of the article '{TITLE}' is damaged; it was kept as i
 
 def is_presentation_form(char: str) -> bool:
     return "\ufb50" <= char <= "\ufdff" or "\ufe70" <= char <= "\ufeff"
-
-
-def screen_lines(app: ReaderApp) -> list[str]:
-    """The screen as composed (every layer, toasts included), one string a row."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def article_db(tmp_path: Path) -> Path:

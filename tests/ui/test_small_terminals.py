@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from helpers.screen import screen_lines
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
@@ -27,11 +28,6 @@ LONG_TITLE = (
     "وزير الخارجية يبحث مع نظيره الفرنسي سبل تعزيز التعاون الاقتصادي والثقافي بين البلدين "
     "في ختام زيارة استمرت ثلاثة أيام"
 )
-
-
-def _screen_text(app: ReaderApp) -> list[str]:
-    """The screen's rows as plain text (what the terminal would show)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 @pytest.fixture
@@ -63,7 +59,7 @@ async def test_library_columns_fit(long_app: Factory, size: tuple[int, int]) -> 
         labels = [column.label.plain for column in table.columns.values()]
         assert labels == ["Title", "Source", "Date", "Highlights", ""]  # "" marks unread
         assert sum(widths) <= size[0] - 1  # room for the scrollbar
-        rows = _screen_text(app)
+        rows = screen_lines(app)
         header = next(row for row in rows if "Title" in row)
         assert "Date" in header and "Highlights" in header
         assert "Notes" not in header
@@ -92,7 +88,7 @@ async def test_footer_fits(app_factory: Factory, size: tuple[int, int], press: l
         for key in keys:
             region = key.region
             assert region.width > 0 and region.right <= size[0], key.description
-        bottom = _screen_text(app)[-1]
+        bottom = screen_lines(app)[-1]
         assert "? Help" in bottom or "?Help" in bottom.replace(" ", "")
 
 
@@ -104,7 +100,7 @@ async def test_article_margins_and_pane(app_factory: Factory, size: tuple[int, i
         await pilot.press("enter")
         await pilot.pause()
         view = app.screen.query_one(ArticleView)
-        rows = _screen_text(app)
+        rows = screen_lines(app)
         body = [row for row in rows[view.region.y : view.region.bottom] if row.strip()]
         assert body
         assert all(row[:2] == "  " for row in body)
