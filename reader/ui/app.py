@@ -209,6 +209,17 @@ class ReaderApp(ReaderBase):
 
     # ---------------------------------------------------------------- start-up
 
+    @property
+    def first_article(self) -> Article | None:
+        """The article the app opens on (`reader PATH|URL`); None: it opens on the library."""
+        return self._initial_article
+
+    @property
+    def pending_refresh(self) -> str | None:
+        """The file or address read again just after its stored copy is first shown (until
+        then): `reader FILE` of a file already in the library opens at once."""
+        return self._refresh_target
+
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._restyle_if_stale)
         for message in self._messages:

@@ -233,7 +233,7 @@ class ArticleScreen(Screen[None]):
         self.post_message(MarkRead(article.id))
         self.query_one(SidePane).show_article(self.reader.store, article)
         self.sub_title = printable(article.title, line=True)
-        query = self._find_query()
+        query = self.find_query()
         if query and self._find_open():
             self._run_find(query, jump=False)
         self._fetch_if_teaser(article)
@@ -691,7 +691,7 @@ class ArticleScreen(Screen[None]):
         event.stop()
         event.prevent_default()
 
-    def _find_query(self) -> str:
+    def find_query(self) -> str:
         """What the find box holds ("" before it was ever opened, or is still being mounted)."""
         if self._find_bar is None:
             return ""
@@ -745,7 +745,7 @@ class ArticleScreen(Screen[None]):
     def _update_find_status(self) -> None:
         if self._find_bar is None:
             return
-        query = self._find_query()
+        query = self.find_query()
         status = next(iter(self._find_bar.query("#find-status").results(Static)), None)
         if status is None:
             return  # the bar is still being mounted (a re-read file arrived first)
