@@ -280,6 +280,10 @@ class ArticleScreen(Screen[None]):
         library = store.change_stamp().library
         if library is None or library == self._library_stamp:
             return False
+        if any(
+            w.node is self and w.group == "full-text" and not w.is_finished for w in self.workers
+        ):
+            return False  # this screen's own fetch is saving it: shown when it is done
         self._library_stamp = library
         try:
             fresh = store.get_article(self.article.id)
