@@ -304,7 +304,9 @@ class Recovery:
             candidates.append(feeds_path)
         present = set(self._layout.shard_names())  # one listing, not a stat per file
         annotations_dir = self._layout.annotations_dir
-        for name in sorted(set(counts) | {Path(rel).name[:-5] for rel in manifest}):
+        # The name of each file the backup holds (rel is "d/annotations/NAME.json"): string
+        # work, not a Path each (10,000 annotation files cost every command 0.1 s).
+        for name in sorted(set(counts) | {rel.rpartition("/")[2][:-5] for rel in manifest}):
             if name in present:
                 continue
             shard = annotations_dir / f"{name}.json"
