@@ -148,11 +148,6 @@ def _patterns() -> _Patterns:
     )
 
 
-def _char_cells(char: str) -> int:
-    patterns = _patterns()
-    return 0 if patterns.zero.match(char) else 2 if patterns.wide.match(char) else 1
-
-
 def cells(text: str) -> int:
     """Terminal cells `text` takes: combining marks and bidi controls 0, East Asian wide 2.
 
@@ -166,16 +161,23 @@ def cells(text: str) -> int:
 
 
 def cut(text: str, width: int) -> str:
-    """The longest start of `text` within `width` cells (marks stay with their letter)."""
-    if not _patterns().special.search(text):
-        return text[:width]
-    used = 0
-    for index, char in enumerate(text):
-        char_cells = _char_cells(char)
+    """The longest start of `text` within `width` cells (marks stay with their letter).
+
+    Steps from one zero-width or wide character to the next (a regex), not a character at a
+    time: the characters between them take one cell each."""
+    patterns = _patterns()
+    used = index = 0
+    for special in patterns.special.finditer(text):
+        plain = special.start() - index
+        if used + plain > width:
+            return text[: index + width - used]
+        used += plain
+        char_cells = 0 if patterns.zero.match(special.group()) else 2
         if used + char_cells > width:
-            return text[:index]
+            return text[: special.start()]
         used += char_cells
-    return text
+        index = special.end()
+    return text[: index + width - used]
 
 
 def fit(text: str, width: int, *, keep_end: bool = False) -> str:

@@ -489,6 +489,20 @@ def test_fit_always_fills_exactly_the_cells_rich_measures(text: str, width: int)
             assert "…" in fitted
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_CELL_ALPHABET, max_size=120), st.integers(min_value=0, max_value=60))
+def test_cut_keeps_the_longest_start_within_the_cells(text: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    from reader.commands.output import cut
+
+    kept = cut(text, width)
+    assert text.startswith(kept)
+    assert cell_len(kept) <= width
+    if kept != text:  # one more character would not fit (a mark after its letter would)
+        assert cell_len(text[: len(kept) + 1]) > width
+
+
 # ------------------------------------------------------- feed add given a site's web page
 # `reader feed add` given a site's page: the feed it links is found and subscribed to.
 
