@@ -39,10 +39,13 @@ from reader.ui.messages import (
     CheckForChanges,
     MarkRead,
     OpenArticle,
+    OpenEntityMention,
+    OpenEntityNote,
     OpenSearchResult,
     RefreshFeeds,
     SaveDone,
     ShowAllNotes,
+    ShowEntities,
     ShowFeedArticles,
     ShowFeeds,
     ShowLibrary,
@@ -384,6 +387,37 @@ class ReaderApp(ReaderBase):
             if annotation is not None and not annotation.orphan:
                 opened.show_annotation(annotation)
 
+    def on_show_entities(self, message: ShowEntities) -> None:
+        """The library (or an article's Entities tab, with a name) asks for the Entities
+        screen."""
+        self.show_entities(message.entity_name, message.entity_type)
+
+    def show_entities(self, name: str = "", kind: str = "") -> None:
+        """Open the Entities screen over the current one (with `name`: on that entity)."""
+        from reader.ui.screens.entities import EntitiesScreen
+
+        if name or not isinstance(self.screen, EntitiesScreen):
+            self.push_screen(EntitiesScreen(name, kind))
+
+    async def on_open_entity_mention(self, message: OpenEntityMention) -> None:
+        """The Entities screen asks to open an article at a mention: every mention of the
+        entity there is marked as a search's matches are (`n`/`N` step through them)."""
+        article = self.article_or_say(message.article_id)
+        if article is None:
+            return
+        opened = ArticleScreen(article)
+        await self.push_screen(opened)
+        size = len(article.text)
+        spans = [(start, end) for start, end in message.spans if 0 <= start < end <= size]
+        if spans:
+            opened.show_matches(spans, at=message.start)
+        if 0 <= message.start < size:
+            opened.view.move_cursor(message.start)  # the reading cursor on the mention
+
+    async def on_open_entity_note(self, message: OpenEntityNote) -> None:
+        """The Entities screen asks to show a highlight in its article."""
+        await self.open_annotation(message.annotation)
+
     def article_or_say(self, article_id: str) -> Article | None:
         """The article with `article_id`, or None after saying in one sentence why it cannot be
         opened (its saved text is damaged or missing, or it left the library)."""
@@ -454,6 +488,7 @@ class ReaderApp(ReaderBase):
 
     def help_sections(self) -> list[tuple[str, type[DOMNode]]]:
         """Sections of the help screen: (title, class whose bindings it lists)."""
+        from reader.ui.screens.entities import EntitiesScreen
         from reader.ui.screens.feeds import FeedsScreen
         from reader.ui.screens.library import LibraryScreen
         from reader.ui.screens.search import SearchScreen
@@ -464,6 +499,7 @@ class ReaderApp(ReaderBase):
             ("Library", LibraryScreen),
             ("Feeds", FeedsScreen),
             ("Search", SearchScreen),
+            ("Entities", EntitiesScreen),
             ("Article", ArticleScreen),
             ("Reading", ArticleView),
             ("Entities tab", EntitiesPane),  # listed before the pane is first opened
@@ -581,6 +617,14 @@ class ReaderApp(ReaderBase):
                 "Search the library",
                 "titles, sources, text, notes and tags, Arabic-aware",
                 self.show_search,
+            )
+        from reader.ui.screens.entities import EntitiesScreen
+
+        if not isinstance(screen, LibraryScreen | EntitiesScreen):  # the library binds `E`
+            yield SystemCommand(
+                "Entities across the library",
+                "people, organisations and places in every article",
+                self.show_entities,
             )
         if isinstance(screen, ArticleScreen):
             yield from screen.link_commands()

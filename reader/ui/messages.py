@@ -56,6 +56,33 @@ class OpenSearchResult(Message):
 
 
 @dataclass
+class ShowEntities(Message):
+    """Open the Entities screen (every name in the library); with a name, open it on that
+    entity (the jump from an article's Entities tab)."""
+
+    entity_name: str = ""
+    entity_type: str = ""
+
+
+@dataclass
+class OpenEntityMention(Message):
+    """Open an article at a mention of an entity, every mention of it there marked."""
+
+    article_id: str
+    start: int
+    end: int
+    spans: list[tuple[int, int]]
+    """Every mention of the entity in the article (offsets into its text)."""
+
+
+@dataclass
+class OpenEntityNote(Message):
+    """Open a highlight (the Entities screen lists those whose passage names an entity)."""
+
+    annotation: Annotation
+
+
+@dataclass
 class MarkRead(Message):
     """This article was read (opened), or the reader marked it read or unread."""
 

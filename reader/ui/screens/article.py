@@ -728,12 +728,14 @@ class ArticleScreen(Screen[None]):
             self.view.set_marks("find-current", [])
         self._update_find_status()
 
-    def show_matches(self, spans: list[tuple[int, int]]) -> None:
-        """Mark `spans` (a search's matches) as find does and go to the first: `n`/`N` step
-        through them, Escape clears them."""
+    def show_matches(self, spans: list[tuple[int, int]], at: int | None = None) -> None:
+        """Mark `spans` (a search's matches, an entity's mentions) as find does and go to the
+        first (with `at`: to the one starting there): `n`/`N` step through them, Escape
+        clears them."""
         self._matches = sorted(spans)
         self.view.set_marks("find", [(s, e, "$reader-find") for s, e in self._matches])
-        self._match_index = 0
+        starts = [start for start, _end in self._matches]
+        self._match_index = starts.index(at) if at in starts else 0
         if self._matches:
             self._show_match()
         self.refresh_bindings()

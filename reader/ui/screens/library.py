@@ -37,6 +37,7 @@ from reader.ui.messages import (
     OpenArticle,
     RefreshFeeds,
     ShowAllNotes,
+    ShowEntities,
     ShowFeeds,
     ShowSearch,
 )
@@ -202,6 +203,7 @@ class LibraryScreen(ManagedLibrary):
         Binding("enter", "open", "Open", id="library.open"),
         Binding("slash", "filter", "Filter", id="library.filter"),
         Binding("s", "search", "Search", id="library.search"),
+        Binding("E", "entities", "Entities", id="library.entities"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
         Binding("down,j", "cursor(1)", "Next article", show=False, id="library.down"),
         Binding("up,k", "cursor(-1)", "Previous article", show=False, id="library.up"),
@@ -530,6 +532,10 @@ class LibraryScreen(ManagedLibrary):
     def action_search(self) -> None:
         """Search the whole library: titles, sources, text, notes and tags."""
         self.post_message(ShowSearch())
+
+    def action_entities(self) -> None:
+        """Every person, organisation and place the library names (the Entities screen)."""
+        self.post_message(ShowEntities())
 
     def action_clear_filter(self) -> None:
         """Empty the filter and go back to the list; with none, a feed's list goes back to the

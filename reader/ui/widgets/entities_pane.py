@@ -55,6 +55,7 @@ from reader.ui.messages import (
     AskSelection,
     EntitySelected,
     MentionJump,
+    ShowEntities,
 )
 from reader.ui.shaped import display_lines
 from reader.ui.widgets.shaped_text import clean_text
@@ -218,6 +219,7 @@ class EntitiesPane(Vertical):
         Binding("x", "hide_entity", "Hide entity", id="entities.hide"),
         Binding("H", "show_hidden", "Hidden entities", show=False, id="entities.hidden"),
         Binding("u", "undo_correction", "Undo correction", show=False, id="entities.undo"),
+        Binding("L", "across_library", "In the library", id="entities.library"),
     ]
 
     mode: var[BidiMode] = var[BidiMode]("app")
@@ -394,6 +396,14 @@ class EntitiesPane(Vertical):
     def action_previous_mention(self) -> None:
         """Go to the previous mention of the chosen entity."""
         self._step(-1)
+
+    def action_across_library(self) -> None:
+        """This entity across the library: the Entities screen, opened on it."""
+
+        def show(entity: Entity) -> None:
+            self.post_message(ShowEntities(entity.name, entity.type))
+
+        self._with_entity("Which entity, across the library?", show)
 
     # ------------------------------------------------------------- the reader's corrections
 
@@ -612,4 +622,9 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Hide entity", "Entities: hide the chosen entity in every article", "hide_entity"),
     ("Hidden entities", "Entities: list hidden ones and show one again", "show_hidden"),
     ("Undo correction", "Entities: forget the last correction", "undo_correction"),
+    (
+        "Entity across the library",
+        "Entities: every article that names the chosen entity",
+        "across_library",
+    ),
 )

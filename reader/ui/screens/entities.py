@@ -1,0 +1,809 @@
+"""The Entities screen: who and what the whole library names, most frequent first.
+
+Opened from the library with `E` (or "Entities across the library" in the command palette),
+and from an article's Entities tab with `L` on one entity (the screen opens on it). The left
+side lists the library-wide index (`reader.entities.index.EntityIndex`): people,
+organisations, places, money, dates and other names with the number of articles and mentions,
+most articles first. Typing filters the names (Arabic-folded, as find and the library's filter
+are), `t` (or `1`-`6`, `0` for all) keeps one type, `d` cycles the date range (all, the last 7,
+30 or 365 days); the title line says what is shown. Enter on a name lists every mention of it
+on the right (the whole screen below 110 columns): newest article first, each with its title
+and a shaped snippet with the mention marked, and the notes whose highlighted passage names
+it. Enter on a mention opens the article there, every mention of the name marked (`n`/`N` step
+through them, as after a search); Enter on a note opens its highlight. Escape goes back: from
+the mentions to the names, from the names to where the screen was opened.
+
+The index is read in a thread worker; while articles are still being indexed (the app's
+background indexer, or the screen's own worker when the index has stale articles), the title
+line shows the progress and the list fills as it goes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, ListItem, ListView, Static
+from textual.worker import get_current_worker
+
+from reader.entities.extractor import ENTITY_TYPES
+from reader.entities.index import EntityHit, EntityIndex, EntityNote, IndexedEntity
+from reader.errors import ReaderError
+from reader.text.layout import base_direction
+from reader.ui.base import ReaderBase, reader_app
+from reader.ui.messages import OpenEntityMention, OpenEntityNote
+from reader.ui.screens.library import LazyCell
+from reader.ui.shaped import display_lines, shaped_cell
+from reader.ui.widgets.footer import FittingFooter
+from reader.ui.widgets.marked_text import MarkedText
+from reader.ui.widgets.shaped_input import ShapedInput
+
+#: What the Type column and the title line call each type.
+TYPE_NAMES: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "LOC": "place",
+    "MONEY": "money",
+    "DATE": "date",
+    "MISC": "other",
+}
+#: The title line's name for a type filter ("" is every type).
+TYPE_FILTERS: dict[str, str] = {
+    "": "every type",
+    "PERSON": "people",
+    "ORG": "organisations",
+    "LOC": "places",
+    "MONEY": "money",
+    "DATE": "dates",
+    "MISC": "other names",
+}
+#: Date ranges `d` cycles through: days back from today (0: every date) and their name.
+RANGES: tuple[tuple[int, str], ...] = (
+    (0, "all dates"),
+    (7, "last 7 days"),
+    (30, "last 30 days"),
+    (365, "last 365 days"),
+)
+#: Below this width the screen shows the names or one name's mentions, not both.
+WIDE = 110
+#: Cells of the Type, Articles and Mentions columns.
+TYPE_WIDTH, COUNT_WIDTH = 12, 8
+CELL_PADDING, SCROLLBAR = 2, 2
+#: Rows added to the table at once; the rest follow in chunks after each refresh.
+FIRST_ROWS, ROW_CHUNK = 200, 1000
+#: Mentions listed at once for a name; "more" adds as many again.
+HIT_PAGE = 40
+#: Seconds after the last key before the filter asks the index.
+DEBOUNCE = 0.12
+#: Seconds between readings of the list while the index is being built.
+FILL_EVERY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the list shows: a type ("" every type), folded text, a date range in days."""
+
+    type: str = ""
+    text: str = ""
+    days: int = 0
+
+    def since(self, today: date) -> str | None:
+        """The earliest published date shown (ISO), or None for every date."""
+        return None if not self.days else (today - timedelta(days=self.days)).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a worker read from the index for one set of filters."""
+
+    generation: int
+    filters: Filters
+    entities: list[IndexedEntity]
+    error: str | None = None
+
+
+def range_name(days: int) -> str:
+    """The title line's name for a date range."""
+    return next((name for value, name in RANGES if value == days), f"last {days} days")
+
+
+class HitItem(ListItem):
+    """One mention: its article's title and date (on the first mention of each article), and
+    a snippet around the mention, shaped, the mention marked."""
+
+    DEFAULT_CSS = """
+    HitItem {
+        height: auto;
+        padding: 0 1;
+    }
+    HitItem.-first {
+        padding: 1 1 0 1;
+    }
+    HitItem .hit-title {
+        text-style: bold;
+        color: $reader-heading;
+    }
+    HitItem .hit-meta {
+        color: $reader-meta;
+    }
+    HitItem .hit-snippet {
+        max-height: 3;
+    }
+    """
+
+    def __init__(
+        self, hit: EntityHit, spans: list[tuple[int, int]], *, first: bool, mentions: int
+    ) -> None:
+        super().__init__(classes="-first" if first else "")
+        self.hit = hit
+        self.spans = spans
+        """Every mention of the name in this article (for the article's marks)."""
+        self.first = first
+        self.mentions = mentions
+
+    def compose(self) -> ComposeResult:
+        screen = self.screen
+        assert isinstance(screen, EntitiesScreen)
+        mode, harakat = screen.reader.bidi_mode, screen.reader.harakat
+        hit = self.hit
+        rtl = base_direction(hit.title or hit.snippet)
+        if self.first:
+            yield MarkedText(
+                hit.title or "(untitled)", mode=mode, harakat=harakat, classes="hit-title"
+            )
+            noun = "mention" if self.mentions == 1 else "mentions"
+            meta = [hit.published[:10], f"{self.mentions} {noun}"]
+            yield MarkedText(
+                " · ".join(part for part in meta if part),
+                mode=mode,
+                harakat=harakat,
+                right=rtl,
+                classes="hit-meta",
+            )
+        yield MarkedText(
+            hit.snippet,
+            [(hit.snippet_start, hit.snippet_end)],
+            mode=mode,
+            harakat=harakat,
+            right=base_direction(hit.snippet),
+            classes="hit-snippet",
+        )
+
+
+class NoteItem(ListItem):
+    """A highlight whose passage names the entity: the passage (the name marked) and its note."""
+
+    DEFAULT_CSS = """
+    NoteItem {
+        height: auto;
+        padding: 0 1 0 3;
+    }
+    NoteItem .note-label {
+        color: $reader-meta;
+    }
+    NoteItem .note-quote {
+        max-height: 3;
+        text-style: italic;
+    }
+    NoteItem .note-text {
+        max-height: 2;
+    }
+    """
+
+    def __init__(self, note: EntityNote, mentions: list[tuple[int, int]]) -> None:
+        """`mentions`: the entity's mentions in the note's article (offsets into its text)."""
+        super().__init__()
+        self.note = note
+        start, end = note.annotation.start, note.annotation.end
+        self.spans = [
+            (max(s, start) - start, min(e, end) - start) for s, e in mentions if s < end and start < e
+        ]
+        """The mentions inside the highlighted passage (offsets into its quote)."""
+
+    def compose(self) -> ComposeResult:
+        screen = self.screen
+        assert isinstance(screen, EntitiesScreen)
+        mode, harakat = screen.reader.bidi_mode, screen.reader.harakat
+        annotation = self.note.annotation
+        quote = annotation.quote
+        yield MarkedText("Highlight", mode=mode, harakat=harakat, classes="note-label")
+        yield MarkedText(
+            quote,
+            self.spans,
+            mode=mode,
+            harakat=harakat,
+            right=base_direction(quote),
+            classes="note-quote",
+        )
+        if annotation.note:
+            yield MarkedText(
+                annotation.note,
+                mode=mode,
+                harakat=harakat,
+                right=base_direction(annotation.note),
+                classes="note-text",
+            )
+
+
+class MoreItem(ListItem):
+    """The last row when more mentions are left: Enter lists the next page."""
+
+    DEFAULT_CSS = """
+    MoreItem {
+        height: auto;
+        padding: 1 1 0 1;
+        color: $reader-meta;
+    }
+    """
+
+    def __init__(self, left: int) -> None:
+        super().__init__()
+        self.left = left
+
+    def compose(self) -> ComposeResult:
+        noun = "mention" if self.left == 1 else "mentions"
+        yield Static(f"{self.left} more {noun}: Enter lists them.", markup=False)
+
+
+class EntitiesScreen(Screen[None]):
+    """The library's names on the left, the chosen one's mentions on the right."""
+
+    DEFAULT_CSS = """
+    EntitiesScreen {
+        overflow: hidden;
+    }
+    EntitiesScreen #entities-title {
+        height: 1;
+        padding: 0 2;
+        text-style: bold;
+        color: $reader-heading;
+    }
+    EntitiesScreen #entities-filter {
+        margin: 0 1;
+    }
+    EntitiesScreen #entities-body {
+        width: 100%;
+        height: 1fr;
+    }
+    EntitiesScreen #entities-table {
+        width: 1fr;
+        height: 1fr;
+        background: $background;
+    }
+    EntitiesScreen #entities-side {
+        width: 1fr;
+        height: 1fr;
+        border-left: vkey $reader-meta;
+    }
+    EntitiesScreen #entities-chosen {
+        height: auto;
+        padding: 0 1;
+        text-style: bold;
+        color: $reader-heading;
+    }
+    EntitiesScreen #entities-hits {
+        height: 1fr;
+        background: $background;
+    }
+    EntitiesScreen.-narrow #entities-side {
+        display: none;
+        border-left: none;
+    }
+    EntitiesScreen.-narrow.-hits #entities-side {
+        display: block;
+    }
+    EntitiesScreen.-narrow.-hits #entities-table {
+        display: none;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="entities.back"),
+        Binding("enter", "choose", "Choose/Open", id="entities.choose", priority=True),
+        Binding("slash", "filter", "Filter", id="entities.filter"),
+        Binding("t", "next_type", "Type", id="entities.type"),
+        Binding("d", "next_range", "Dates", id="entities.dates"),
+        Binding("0", "only_type('')", "Every type", show=False, id="entities.type_all"),
+        *(
+            Binding(
+                str(number),
+                f"only_type('{kind}')",
+                f"Only {TYPE_FILTERS[kind]}",
+                show=False,
+                id=f"entities.type_{kind.lower()}",
+            )
+            for number, kind in enumerate(ENTITY_TYPES, start=1)
+        ),
+        Binding("down", "move(1)", "Next", show=False, id="entities.down"),
+        Binding("up", "move(-1)", "Previous", show=False, id="entities.up"),
+    ]
+
+    def __init__(self, entity_name: str = "", entity_type: str = "") -> None:
+        """`entity_name` (of `entity_type`): open on that entity, its mentions listed."""
+        super().__init__()
+        self._wanted = (entity_name, entity_type) if entity_name else None
+        self.filters = Filters()
+        self.entities: list[IndexedEntity] = []
+        """The names on show, in order."""
+        self.chosen: IndexedEntity | None = None
+        """The name whose mentions are listed."""
+        self.hits: list[EntityHit] = []
+        self.notes: list[EntityNote] = []
+        self._hits_shown = 0
+        self._generation = 0
+        self._shown: Filters | None = None
+        self._timer: Timer | None = None
+        self._fill_rows: list[IndexedEntity] = []
+        self._fill_done = 0
+        self._fill_generation = 0
+        self._name_width = 0
+        self.progress: tuple[int, int] | None = None
+        """(done, total) while the index is being built."""
+        self._last_fill = 0.0
+        self._indexing_running = False
+        """Whether the screen's index update is under way."""
+
+    @property
+    def reader(self) -> ReaderBase:
+        """The app, typed."""
+        return reader_app(self)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        reader = self.reader
+        yield Static("Entities", id="entities-title", markup=False)
+        yield ShapedInput(
+            placeholder="Type to filter the names…",
+            id="entities-filter",
+            select_on_focus=False,
+            mode=reader.bidi_mode,
+            harakat=reader.harakat,
+        )
+        with Horizontal(id="entities-body"):
+            yield DataTable(id="entities-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="entities-side"):
+                yield Static("Enter on a name lists its mentions.", id="entities-chosen")
+                yield ListView(id="entities-hits")
+        yield FittingFooter()
+
+    def on_mount(self) -> None:
+        for setting in ("bidi_mode", "harakat"):
+            self.watch(self.reader, setting, self._settings_changed, init=False)
+        self._fit()
+        self.query_one(DataTable).focus()
+        self._show_title()
+        self._load()
+        self._index()
+
+    def on_resize(self) -> None:
+        if self._fit():
+            self._fill(self.entities, keep=True)
+
+    def _fit(self) -> bool:
+        """Set the narrow class and the name column's width; whether the width changed."""
+        width = self.size.width or self.app.size.width
+        narrow = width < WIDE
+        self.set_class(narrow, "-narrow")
+        table_width = width if narrow else width // 2
+        name = table_width - TYPE_WIDTH - 2 * COUNT_WIDTH - 4 * CELL_PADDING - SCROLLBAR
+        name = max(10, name)
+        if name == self._name_width:
+            return False
+        self._name_width = name
+        table = self.query_one(DataTable)
+        table.styles.width = table_width
+        table.clear(columns=True)
+        table.add_column("Name", key="name", width=name)
+        table.add_column("Type", key="type", width=TYPE_WIDTH)
+        table.add_column("Articles", key="articles", width=COUNT_WIDTH)
+        table.add_column("Mentions", key="mentions", width=COUNT_WIDTH)
+        return True
+
+    def _settings_changed(self) -> None:
+        box = self.query_one("#entities-filter", ShapedInput)
+        box.mode = self.reader.bidi_mode
+        box.harakat = self.reader.harakat
+        self._fill(self.entities, keep=True)
+        if self.chosen is not None:
+            self._list_hits(self.chosen, self.hits, self.notes, keep=True)
+        self._show_title()
+
+    # ------------------------------------------------------------------ reading the index
+
+    def _load(self) -> None:
+        """Ask for the names the filters let through (in a thread); the newest ask is shown."""
+        self._generation += 1
+        self._read(self._generation, self.filters)
+
+    @work(thread=True, exclusive=True, group="entities-list")
+    def _read(self, generation: int, filters: Filters) -> None:
+        error: str | None = None
+        entities: list[IndexedEntity] = []
+        try:
+            with EntityIndex.open(self.reader.store) as index:
+                entities = index.entities(
+                    type=filters.type or None,
+                    text=filters.text,
+                    since=filters.since(date.today()),
+                )
+        except ReaderError as error_:
+            error = str(error_)
+        if not get_current_worker().is_cancelled:
+            listing = Listing(generation, filters, entities, error)
+            self.app.call_from_thread(self._listed, listing)
+
+    def _listed(self, listing: Listing) -> None:
+        if listing.generation != self._generation or not self.is_attached:
+            return
+        if listing.error is not None:
+            self.notify(listing.error, severity="error")
+        keep = listing.filters == self._shown
+        self._shown = listing.filters
+        self._fill(listing.entities, keep=keep)
+        if self._wanted is not None:  # looked for until found or the index is complete
+            self._find_and_choose(*self._wanted, final=not self._indexing_running)
+
+    def _index(self) -> None:
+        """Bring the index up to date in a thread (the list fills as it goes)."""
+        self._indexing_running = True
+        self._update_index()
+
+    @work(thread=True, exclusive=True, group="entities-index")
+    def _update_index(self) -> None:
+        """Index the articles the index has not seen (or saw changed), saying how far it is."""
+        worker = get_current_worker()
+        try:
+            with EntityIndex.open(self.reader.store) as index:
+                if index.is_current():
+                    return
+                index.update(
+                    progress=lambda done, total: self.app.call_from_thread(
+                        self._indexing, done, total
+                    ),
+                    should_stop=lambda: worker.is_cancelled,
+                )
+        except ReaderError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.notify, str(error), severity="error")
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._indexed)
+
+    def _indexing(self, done: int, total: int) -> None:
+        """The index moved on: say so, and read the list again now and then."""
+        if not self.is_attached:
+            return
+        self.progress = (done, total)
+        self._show_title()
+        now = time.monotonic()
+        if now - self._last_fill >= FILL_EVERY:
+            self._last_fill = now
+            self._load()
+
+    def _indexed(self) -> None:
+        self._indexing_running = False
+        if not self.is_attached:
+            return
+        self.progress = None
+        self._show_title()
+        self._load()
+
+    # ------------------------------------------------------------------ the names
+
+    def _fill(self, entities: list[IndexedEntity], *, keep: bool) -> None:
+        """Show `entities` in the table (the first rows now, the rest after each refresh);
+        with `keep`, the cursor stays on its name."""
+        table = self.query_one(DataTable)
+        selected = self.highlighted() if keep else None
+        self.entities = entities
+        table.clear()
+        self._fill_generation += 1
+        self._fill_rows = entities
+        self._fill_done = 0
+        first = FIRST_ROWS
+        keys = [entity.key for entity in entities]
+        if selected is not None and selected.key in keys:
+            first = max(first, keys.index(selected.key) + FIRST_ROWS // 2)
+        self._add_rows(self._fill_generation, first)
+        if selected is not None and selected.key in table.rows:
+            table.move_cursor(row=table.get_row_index(selected.key))
+        self._show_title()
+
+    def _add_rows(self, generation: int, count: int) -> None:
+        if generation != self._fill_generation or not self.is_attached:
+            return
+        table = self.query_one(DataTable)
+        mode = self.reader.bidi_mode
+        memo: dict[str, str] = {}
+        end = min(len(self._fill_rows), self._fill_done + count)
+        for entity in self._fill_rows[self._fill_done : end]:
+            table.add_row(
+                LazyCell(partial(shaped_cell, entity.name, self._name_width, mode, memo)),
+                TYPE_NAMES.get(entity.type, entity.type.lower()),
+                Text(str(entity.articles), justify="right", no_wrap=True, end=""),
+                Text(str(entity.mentions), justify="right", no_wrap=True, end=""),
+                key=entity.key,
+            )
+        self._fill_done = end
+        if end < len(self._fill_rows):
+            self.call_after_refresh(self._add_rows, generation, ROW_CHUNK)
+
+    def highlighted(self) -> IndexedEntity | None:
+        """The name under the table's cursor, if any."""
+        table = self.query_one(DataTable)
+        if not table.row_count or not self.entities:
+            return None
+        row = table.cursor_row
+        return self.entities[row] if 0 <= row < len(self.entities) else None
+
+    def _show_title(self) -> None:
+        filters = self.filters
+        count = len(self.entities)
+        label = f"Entities — {count} name{'s' if count != 1 else ''}"
+        label += f" · {TYPE_FILTERS.get(filters.type, filters.type)} · {range_name(filters.days)}"
+        if filters.text.strip():
+            echo = display_lines(filters.text.strip(), 30, self.reader.bidi_mode)[0].strip()
+            label += f" · “{echo}”"
+        if self.progress is not None:
+            done, total = self.progress
+            label += f" · indexing {done}/{total} articles…"
+        self.query_one("#entities-title", Static).update(label)
+
+    def _set_filters(self, filters: Filters) -> None:
+        if filters != self.filters:
+            self.filters = filters
+            self._show_title()
+            self._load()
+
+    @on(Input.Changed, "#entities-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value
+        self._timer = self.set_timer(DEBOUNCE, lambda: self._set_filters(self._with_text(value)))
+
+    def _with_text(self, text: str) -> Filters:
+        return Filters(self.filters.type, text.strip(), self.filters.days)
+
+    def action_filter(self) -> None:
+        """Type to filter the names."""
+        self.query_one("#entities-filter", Input).focus()
+
+    def action_next_type(self) -> None:
+        """Show the next type only (people, organisations, places, ... then every type)."""
+        order = ["", *ENTITY_TYPES]
+        index = order.index(self.filters.type) if self.filters.type in order else 0
+        self.action_only_type(order[(index + 1) % len(order)])
+
+    def action_only_type(self, kind: str) -> None:
+        """Show names of one type only ("": every type)."""
+        self._set_filters(Filters(kind, self.filters.text, self.filters.days))
+
+    def action_next_range(self) -> None:
+        """Cycle the date range: every date, the last 7, 30 or 365 days."""
+        days = [value for value, _name in RANGES]
+        index = days.index(self.filters.days) if self.filters.days in days else 0
+        self._set_filters(Filters(self.filters.type, self.filters.text, days[(index + 1) % 4]))
+
+    # ------------------------------------------------------------------ choosing
+
+    @work(thread=True, exclusive=True, group="entities-find")
+    def _find_and_choose(self, name: str, kind: str, *, final: bool) -> None:
+        """Look the entity the article's Entities tab named up in the index and choose it
+        (`final`: the index is complete; say so if it is not there)."""
+        found: IndexedEntity | None = None
+        try:
+            with EntityIndex.open(self.reader.store) as index:
+                found = index.find(name, kind or None)
+        except ReaderError:
+            found = None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._found, name, found, final)
+
+    def _found(self, name: str, found: IndexedEntity | None, final: bool) -> None:
+        if self._wanted is None or not self.is_attached:
+            return
+        if found is not None or final:
+            self._wanted = None
+        if found is None:
+            if not final:
+                return
+            shown = display_lines(name, 40, self.reader.bidi_mode)[0].strip()
+            self.notify(f"“{shown}” is not in the library's index yet.", timeout=4)
+            return
+        table = self.query_one(DataTable)
+        if found.key in table.rows:
+            table.move_cursor(row=table.get_row_index(found.key))
+        self.choose(found)
+
+    def choose(self, entity: IndexedEntity) -> None:
+        """List `entity`'s mentions and notes (read in a thread)."""
+        self.chosen = entity
+        self.add_class("-hits")
+        self._read_hits(entity)
+
+    @work(thread=True, exclusive=True, group="entities-hits")
+    def _read_hits(self, entity: IndexedEntity) -> None:
+        hits: list[EntityHit] = []
+        notes: list[EntityNote] = []
+        error: str | None = None
+        try:
+            with EntityIndex.open(self.reader.store) as index:
+                hits = index.hits(entity.key)
+                notes = index.notes(entity.key)
+        except ReaderError as error_:
+            error = str(error_)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._hits_read, entity, hits, notes, error)
+
+    def _hits_read(
+        self,
+        entity: IndexedEntity,
+        hits: list[EntityHit],
+        notes: list[EntityNote],
+        error: str | None,
+    ) -> None:
+        if entity != self.chosen or not self.is_attached:
+            return
+        if error is not None:
+            self.notify(error, severity="error")
+        self._list_hits(entity, hits, notes, keep=False)
+        self.query_one("#entities-hits", ListView).focus()
+
+    def _list_hits(
+        self,
+        entity: IndexedEntity,
+        hits: list[EntityHit],
+        notes: list[EntityNote],
+        *,
+        keep: bool,
+    ) -> None:
+        """Show the first page of mentions (and, under each article, its notes)."""
+        self.hits = hits
+        self.notes = notes
+        listing = self.query_one("#entities-hits", ListView)
+        index = listing.index if keep else None
+        listing.clear()
+        self._hits_shown = 0
+        self._more_hits(max(HIT_PAGE, self._hits_shown))
+        if index is not None and listing.children:
+            listing.index = min(index, len(listing.children) - 1)
+        elif listing.children:
+            listing.index = 0
+        name = display_lines(entity.name, 60, self.reader.bidi_mode)[0].strip()
+        articles = len({hit.article_id for hit in hits})
+        noun = "article" if articles == 1 else "articles"
+        said = f"{name} · {TYPE_NAMES.get(entity.type, entity.type)} · {articles} {noun}"
+        said += f", {len(hits)} mention{'s' if len(hits) != 1 else ''}"
+        if notes:
+            said += f", {len(notes)} note{'s' if len(notes) != 1 else ''}"
+        self.query_one("#entities-chosen", Static).update(said)
+
+    def _more_hits(self, count: int) -> None:
+        """Add the next `count` mentions (each article's notes after its last one)."""
+        listing = self.query_one("#entities-hits", ListView)
+        for item in list(listing.query(MoreItem)):
+            item.remove()
+        hits = self.hits
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for hit in hits:
+            spans.setdefault(hit.article_id, []).append((hit.start, hit.end))
+        notes: dict[str, list[EntityNote]] = {}
+        for note in self.notes:
+            notes.setdefault(note.article_id, []).append(note)
+        start = self._hits_shown
+        end = min(len(hits), start + count)
+        items: list[ListItem] = []
+        for index in range(start, end):
+            hit = hits[index]
+            first = index == 0 or hits[index - 1].article_id != hit.article_id
+            items.append(
+                HitItem(
+                    hit, spans[hit.article_id], first=first, mentions=len(spans[hit.article_id])
+                )
+            )
+            last = index + 1 == len(hits) or hits[index + 1].article_id != hit.article_id
+            if last:
+                mentions = spans[hit.article_id]
+                items.extend(NoteItem(n, mentions) for n in notes.pop(hit.article_id, []))
+        self._hits_shown = end
+        if end < len(hits):
+            items.append(MoreItem(len(hits) - end))
+        else:  # notes of articles whose mentions the index no longer lists
+            for article_id, left in notes.items():
+                items.extend(NoteItem(n, spans.get(article_id, [])) for n in left)
+        listing.extend(items)
+
+    def action_choose(self) -> None:
+        """Enter: on a name, list its mentions; on a mention, open the article there."""
+        focused = self.focused
+        hits = self.query_one("#entities-hits", ListView)
+        if focused is hits and self.has_class("-hits"):
+            self._open(hits.highlighted_child)
+            return
+        entity = self.highlighted()
+        if entity is not None:
+            self.query_one(DataTable).focus()
+            self.choose(entity)
+
+    @on(DataTable.RowSelected, "#entities-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        entity = self.highlighted()
+        if entity is not None:
+            self.choose(entity)
+
+    @on(ListView.Selected, "#entities-hits")
+    def _hit_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        self._open(event.item)
+
+    def _open(self, item: ListItem | None) -> None:
+        if isinstance(item, HitItem):
+            hit = item.hit
+            self.post_message(OpenEntityMention(hit.article_id, hit.start, hit.end, item.spans))
+        elif isinstance(item, NoteItem):
+            self.post_message(OpenEntityNote(item.note.annotation))
+        elif isinstance(item, MoreItem):
+            listing = self.query_one("#entities-hits", ListView)
+            index = listing.index
+            self._more_hits(HIT_PAGE)
+            if index is not None:
+                self.call_after_refresh(setattr, listing, "index", index)
+
+    def action_move(self, step: int) -> None:
+        """Up/Down move the names' cursor while typing in the filter."""
+        if self.focused is not self.query_one("#entities-filter", Input):
+            focused = self.focused
+            if isinstance(focused, ListView):
+                focused.action_cursor_down() if step > 0 else focused.action_cursor_up()
+            elif isinstance(focused, DataTable):
+                focused.action_cursor_down() if step > 0 else focused.action_cursor_up()
+            return
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_back(self) -> None:
+        """From the mentions back to the names; from the names back to where it was opened."""
+        box = self.query_one("#entities-filter", Input)
+        hits = self.query_one("#entities-hits", ListView)
+        if self.focused is hits:
+            self.remove_class("-hits")
+            self.query_one(DataTable).focus()
+        elif self.focused is box and box.value:
+            box.value = ""
+            self.query_one(DataTable).focus()
+        else:
+            self.dismiss(None)
+
+    def on_screen_resume(self) -> None:
+        """Back from an article: corrections may have changed the index; read it again."""
+        self._load()
+        self._index()
+        if self.chosen is not None:
+            self._read_hits(self.chosen)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing a letter on the names starts filtering (unbound keys only)."""
+        table = self.query_one(DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if event.key in self.active_bindings or event.character in self.active_bindings:
+            return
+        box = self.query_one("#entities-filter", Input)
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+        event.stop()
+        event.prevent_default()
