@@ -169,6 +169,19 @@ async def test_every_screen_and_dialog_draws_arabic_right(
         walk.check("article with an Arabic byline")
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("E")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        await settle(pilot)
+        walk.check("entities screen")
+        await pilot.press("2")  # organisations: the agency's name among them
+        await pilot.pause(0.2)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        walk.check("an entity's mentions")
+        await pilot.press("escape", "escape")
+        await settle(pilot)
         app.screen.query_one(DataTable).move_cursor(row=0)  # the seed article
         await pilot.press("enter")
         await settle(pilot)
@@ -229,5 +242,5 @@ async def test_every_screen_and_dialog_draws_arabic_right(
         await pilot.press("e")
         await pilot.pause(0.3)
         walk.check("export notification")
-    assert len(walk.seen) == 17
+    assert len(walk.seen) == 19
     assert not walk.wrong, "\n\n".join(walk.wrong)

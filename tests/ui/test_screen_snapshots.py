@@ -2,8 +2,9 @@
 
 The library, the article and the article with its Entities tab are in test_small_terminals.py;
 here: the Notes tab, the note editor, the tag editor, an entity's rename dialog, all notes, help,
-the command palette and the find bar. Regenerate with `--snapshot-update` and look at them
-(`rsvg-convert X.svg -o X.png`): Arabic joined and right-to-left.
+the command palette, the find bar and the Entities screen (the names; one name's mentions).
+Regenerate with `--snapshot-update` and look at them (`rsvg-convert X.svg -o X.png`): Arabic
+joined and right-to-left.
 """
 
 from __future__ import annotations
@@ -118,6 +119,22 @@ async def _find_bar(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def _entities(pilot: Pilot[None]) -> None:
+    """The Entities screen from the library, once the index is built and read."""
+    await settle(pilot)
+    await pilot.press("E")
+    await pilot.pause(0.2)
+    await settle(pilot)
+    await settle(pilot)
+
+
+async def _entity_mentions(pilot: Pilot[None]) -> None:
+    """The first name (OpenAI) chosen: its mentions with snippets, the mention marked."""
+    await _entities(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 SCREENS: dict[str, Steps] = {
     "notes_tab": _notes_tab,
     "note_editor": _note_editor,
@@ -127,6 +144,8 @@ SCREENS: dict[str, Steps] = {
     "help": _help,
     "palette": _palette,
     "find_bar": _find_bar,
+    "entities": _entities,
+    "entity_mentions": _entity_mentions,
 }
 
 

@@ -37,7 +37,14 @@ from textual.widgets import DataTable, Input, ListItem, ListView, Static
 from textual.worker import get_current_worker
 
 from reader.entities.extractor import ENTITY_TYPES
-from reader.entities.index import EntityHit, EntityIndex, EntityNote, IndexedEntity
+from reader.entities.index import (
+    EntityHit,
+    EntityIndex,
+    EntityIndexError,
+    EntityNote,
+    IndexedEntity,
+    model_signature,
+)
 from reader.errors import ReaderError
 from reader.text.layout import base_direction
 from reader.ui.base import ReaderBase, reader_app
@@ -80,9 +87,10 @@ WIDE = 110
 TYPE_WIDTH, COUNT_WIDTH = 12, 8
 CELL_PADDING, SCROLLBAR = 2, 2
 #: Rows added to the table at once; the rest follow in chunks after each refresh.
-FIRST_ROWS, ROW_CHUNK = 200, 1000
-#: Mentions listed at once for a name; "more" adds as many again.
-HIT_PAGE = 40
+FIRST_ROWS, ROW_CHUNK = 60, 300
+#: Mentions listed for a name before the first paint, and in all at first; "more" adds
+#: HIT_PAGE again.
+FIRST_HITS, HIT_PAGE = 12, 40
 #: Seconds after the last key before the filter asks the index.
 DEBOUNCE = 0.12
 #: Seconds between readings of the list while the index is being built.
@@ -100,16 +108,6 @@ class Filters:
     def since(self, today: date) -> str | None:
         """The earliest published date shown (ISO), or None for every date."""
         return None if not self.days else (today - timedelta(days=self.days)).isoformat()
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """What a worker read from the index for one set of filters."""
-
-    generation: int
-    filters: Filters
-    entities: list[IndexedEntity]
-    error: str | None = None
 
 
 def range_name(days: int) -> str:
@@ -137,7 +135,10 @@ class HitItem(ListItem):
         color: $reader-meta;
     }
     HitItem .hit-snippet {
-        max-height: 3;
+        max-height: 2;
+    }
+    HitItem.-highlight .hit-title, HitItem.-highlight .hit-meta {
+        color: $block-cursor-foreground;
     }
     """
 
@@ -191,8 +192,11 @@ class NoteItem(ListItem):
     NoteItem .note-label {
         color: $reader-meta;
     }
+    NoteItem.-highlight .note-label {
+        color: $block-cursor-foreground;
+    }
     NoteItem .note-quote {
-        max-height: 3;
+        max-height: 2;
         text-style: italic;
     }
     NoteItem .note-text {
@@ -206,7 +210,9 @@ class NoteItem(ListItem):
         self.note = note
         start, end = note.annotation.start, note.annotation.end
         self.spans = [
-            (max(s, start) - start, min(e, end) - start) for s, e in mentions if s < end and start < e
+            (max(s, start) - start, min(e, end) - start)
+            for s, e in mentions
+            if s < end and start < e
         ]
         """The mentions inside the highlighted passage (offsets into its quote)."""
 
@@ -308,9 +314,9 @@ class EntitiesScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="entities.back"),
+        Binding("escape", "close_entities", "Back", id="entities.back"),
         Binding("enter", "choose", "Choose/Open", id="entities.choose", priority=True),
-        Binding("slash", "filter", "Filter", id="entities.filter"),
+        Binding("slash", "filter_names", "Filter", id="entities.filter"),
         Binding("t", "next_type", "Type", id="entities.type"),
         Binding("d", "next_range", "Dates", id="entities.dates"),
         Binding("0", "only_type('')", "Every type", show=False, id="entities.type_all"),
@@ -324,8 +330,8 @@ class EntitiesScreen(Screen[None]):
             )
             for number, kind in enumerate(ENTITY_TYPES, start=1)
         ),
-        Binding("down", "move(1)", "Next", show=False, id="entities.down"),
-        Binding("up", "move(-1)", "Previous", show=False, id="entities.up"),
+        Binding("down", "move_names(1)", "Next name", show=False, id="entities.down"),
+        Binding("up", "move_names(-1)", "Previous name", show=False, id="entities.up"),
     ]
 
     def __init__(self, entity_name: str = "", entity_type: str = "") -> None:
@@ -338,9 +344,14 @@ class EntitiesScreen(Screen[None]):
         self.chosen: IndexedEntity | None = None
         """The name whose mentions are listed."""
         self.hits: list[EntityHit] = []
+        self.hits_for: IndexedEntity | None = None
+        """The name whose mentions `hits` are (and are listed)."""
+        self._check_index = True
+        """Bring the index up to date after the next listing (the first paint comes first)."""
         self.notes: list[EntityNote] = []
         self._hits_shown = 0
-        self._generation = 0
+        self._signature: str | None = None
+        """The extractor's signature, read once (`model_signature`)."""
         self._shown: Filters | None = None
         self._timer: Timer | None = None
         self._fill_rows: list[IndexedEntity] = []
@@ -384,7 +395,6 @@ class EntitiesScreen(Screen[None]):
         self.query_one(DataTable).focus()
         self._show_title()
         self._load()
-        self._index()
 
     def on_resize(self) -> None:
         if self._fit():
@@ -421,63 +431,60 @@ class EntitiesScreen(Screen[None]):
 
     # ------------------------------------------------------------------ reading the index
 
-    def _load(self) -> None:
-        """Ask for the names the filters let through (in a thread); the newest ask is shown."""
-        self._generation += 1
-        self._read(self._generation, self.filters)
+    def _open_index(self) -> EntityIndex:
+        """The index, opened for a read on the UI thread (a few milliseconds: the screen's
+        queries are single indexed SQL reads, so the first paint does not wait for a thread)."""
+        if self._signature is None:
+            self._signature = model_signature()
+        return EntityIndex.open(self.reader.store, signature=self._signature)
 
-    @work(thread=True, exclusive=True, group="entities-list")
-    def _read(self, generation: int, filters: Filters) -> None:
-        error: str | None = None
+    def _load(self) -> None:
+        """Show the names the filters let through (the cursor stays on its name when the
+        filters are those on show)."""
+        filters = self.filters
         entities: list[IndexedEntity] = []
         try:
-            with EntityIndex.open(self.reader.store) as index:
+            with self._open_index() as index:
                 entities = index.entities(
                     type=filters.type or None,
                     text=filters.text,
                     since=filters.since(date.today()),
                 )
-        except ReaderError as error_:
-            error = str(error_)
-        if not get_current_worker().is_cancelled:
-            listing = Listing(generation, filters, entities, error)
-            self.app.call_from_thread(self._listed, listing)
-
-    def _listed(self, listing: Listing) -> None:
-        if listing.generation != self._generation or not self.is_attached:
-            return
-        if listing.error is not None:
-            self.notify(listing.error, severity="error")
-        keep = listing.filters == self._shown
-        self._shown = listing.filters
-        self._fill(listing.entities, keep=keep)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+        keep = filters == self._shown
+        self._shown = filters
+        self._fill(entities, keep=keep)
+        if self._check_index:  # after the first paint: it reads the whole library's state
+            self._check_index = False
+            self._indexing_running = True
+            self.call_after_refresh(self._update_index)
         if self._wanted is not None:  # looked for until found or the index is complete
             self._find_and_choose(*self._wanted, final=not self._indexing_running)
 
-    def _index(self) -> None:
-        """Bring the index up to date in a thread (the list fills as it goes)."""
-        self._indexing_running = True
-        self._update_index()
-
     @work(thread=True, exclusive=True, group="entities-index")
     def _update_index(self) -> None:
-        """Index the articles the index has not seen (or saw changed), saying how far it is."""
+        """Index the articles the index has not seen (or saw changed), and apply changed
+        corrections, saying how far it is."""
         worker = get_current_worker()
+        changed = False
         try:
             with EntityIndex.open(self.reader.store) as index:
-                if index.is_current():
-                    return
-                index.update(
-                    progress=lambda done, total: self.app.call_from_thread(
-                        self._indexing, done, total
-                    ),
-                    should_stop=lambda: worker.is_cancelled,
-                )
+                if not index.is_current():
+                    changed = True
+                    index.update(
+                        progress=lambda done, total: self.app.call_from_thread(
+                            self._indexing, done, total
+                        ),
+                        should_stop=lambda: worker.is_cancelled,
+                    )
+        except EntityIndexError:
+            pass  # another process is updating it: the list shows what is indexed so far
         except ReaderError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.notify, str(error), severity="error")
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._indexed)
+            self.app.call_from_thread(self._indexed, changed)
 
     def _indexing(self, done: int, total: int) -> None:
         """The index moved on: say so, and read the list again now and then."""
@@ -490,13 +497,17 @@ class EntitiesScreen(Screen[None]):
             self._last_fill = now
             self._load()
 
-    def _indexed(self) -> None:
+    def _indexed(self, changed: bool) -> None:
+        """The index is up to date: read the list again if the update changed it."""
         self._indexing_running = False
         if not self.is_attached:
             return
         self.progress = None
         self._show_title()
-        self._load()
+        if changed:
+            self._load()
+        elif self._wanted is not None:
+            self._find_and_choose(*self._wanted, final=True)
 
     # ------------------------------------------------------------------ the names
 
@@ -576,7 +587,7 @@ class EntitiesScreen(Screen[None]):
     def _with_text(self, text: str) -> Filters:
         return Filters(self.filters.type, text.strip(), self.filters.days)
 
-    def action_filter(self) -> None:
+    def action_filter_names(self) -> None:
         """Type to filter the names."""
         self.query_one("#entities-filter", Input).focus()
 
@@ -598,18 +609,16 @@ class EntitiesScreen(Screen[None]):
 
     # ------------------------------------------------------------------ choosing
 
-    @work(thread=True, exclusive=True, group="entities-find")
     def _find_and_choose(self, name: str, kind: str, *, final: bool) -> None:
         """Look the entity the article's Entities tab named up in the index and choose it
         (`final`: the index is complete; say so if it is not there)."""
         found: IndexedEntity | None = None
         try:
-            with EntityIndex.open(self.reader.store) as index:
+            with self._open_index() as index:
                 found = index.find(name, kind or None)
         except ReaderError:
             found = None
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._found, name, found, final)
+        self._found(name, found, final)
 
     def _found(self, name: str, found: IndexedEntity | None, final: bool) -> None:
         if self._wanted is None or not self.is_attached:
@@ -628,36 +637,17 @@ class EntitiesScreen(Screen[None]):
         self.choose(found)
 
     def choose(self, entity: IndexedEntity) -> None:
-        """List `entity`'s mentions and notes (read in a thread)."""
+        """List `entity`'s mentions and notes (and give the list the keys)."""
         self.chosen = entity
         self.add_class("-hits")
-        self._read_hits(entity)
-
-    @work(thread=True, exclusive=True, group="entities-hits")
-    def _read_hits(self, entity: IndexedEntity) -> None:
         hits: list[EntityHit] = []
         notes: list[EntityNote] = []
-        error: str | None = None
         try:
-            with EntityIndex.open(self.reader.store) as index:
+            with self._open_index() as index:
                 hits = index.hits(entity.key)
                 notes = index.notes(entity.key)
-        except ReaderError as error_:
-            error = str(error_)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._hits_read, entity, hits, notes, error)
-
-    def _hits_read(
-        self,
-        entity: IndexedEntity,
-        hits: list[EntityHit],
-        notes: list[EntityNote],
-        error: str | None,
-    ) -> None:
-        if entity != self.chosen or not self.is_attached:
-            return
-        if error is not None:
-            self.notify(error, severity="error")
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
         self._list_hits(entity, hits, notes, keep=False)
         self.query_one("#entities-hits", ListView).focus()
 
@@ -672,11 +662,14 @@ class EntitiesScreen(Screen[None]):
         """Show the first page of mentions (and, under each article, its notes)."""
         self.hits = hits
         self.notes = notes
+        self.hits_for = entity
         listing = self.query_one("#entities-hits", ListView)
         index = listing.index if keep else None
         listing.clear()
         self._hits_shown = 0
-        self._more_hits(max(HIT_PAGE, self._hits_shown))
+        self._more_hits(FIRST_HITS)
+        if len(hits) > FIRST_HITS:  # the rest of the first page once these are drawn
+            self.call_after_refresh(self._more_hits, HIT_PAGE - FIRST_HITS, entity)
         if index is not None and listing.children:
             listing.index = min(index, len(listing.children) - 1)
         elif listing.children:
@@ -690,8 +683,11 @@ class EntitiesScreen(Screen[None]):
             said += f", {len(notes)} note{'s' if len(notes) != 1 else ''}"
         self.query_one("#entities-chosen", Static).update(said)
 
-    def _more_hits(self, count: int) -> None:
-        """Add the next `count` mentions (each article's notes after its last one)."""
+    def _more_hits(self, count: int, entity: IndexedEntity | None = None) -> None:
+        """Add the next `count` mentions (each article's notes after its last one); with
+        `entity`, only while its mentions are the ones listed."""
+        if entity is not None and (entity is not self.hits_for or not self.is_attached):
+            return
         listing = self.query_one("#entities-hits", ListView)
         for item in list(listing.query(MoreItem)):
             item.remove()
@@ -720,9 +716,10 @@ class EntitiesScreen(Screen[None]):
         self._hits_shown = end
         if end < len(hits):
             items.append(MoreItem(len(hits) - end))
-        else:  # notes of articles whose mentions the index no longer lists
+        else:  # notes of articles none of whose mentions is listed (none should be)
             for article_id, left in notes.items():
-                items.extend(NoteItem(n, spans.get(article_id, [])) for n in left)
+                if article_id not in spans:
+                    items.extend(NoteItem(n, []) for n in left)
         listing.extend(items)
 
     def action_choose(self) -> None:
@@ -762,20 +759,14 @@ class EntitiesScreen(Screen[None]):
             if index is not None:
                 self.call_after_refresh(setattr, listing, "index", index)
 
-    def action_move(self, step: int) -> None:
-        """Up/Down move the names' cursor while typing in the filter."""
-        if self.focused is not self.query_one("#entities-filter", Input):
-            focused = self.focused
-            if isinstance(focused, ListView):
-                focused.action_cursor_down() if step > 0 else focused.action_cursor_up()
-            elif isinstance(focused, DataTable):
-                focused.action_cursor_down() if step > 0 else focused.action_cursor_up()
-            return
+    def action_move_names(self, step: int) -> None:
+        """Up/Down move the names' cursor while typing in the filter (the lists take their
+        own arrows when they have focus)."""
         table = self.query_one(DataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
-    def action_back(self) -> None:
+    def action_close_entities(self) -> None:
         """From the mentions back to the names; from the names back to where it was opened."""
         box = self.query_one("#entities-filter", Input)
         hits = self.query_one("#entities-hits", ListView)
@@ -790,10 +781,10 @@ class EntitiesScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from an article: corrections may have changed the index; read it again."""
+        self._check_index = True
         self._load()
-        self._index()
         if self.chosen is not None:
-            self._read_hits(self.chosen)
+            self.choose(self.chosen)
 
     def on_key(self, event: events.Key) -> None:
         """Typing a letter on the names starts filtering (unbound keys only)."""
