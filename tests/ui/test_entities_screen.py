@@ -189,7 +189,8 @@ async def test_keys_keep_one_type_and_a_date_range(app_factory: Factory, db_path
         await pilot.press("0", "d")  # every type, the last 7 days: only the visit
         screen = await listed(pilot)
         assert "last 7 days" in title_text(screen)
-        assert set(names(screen)) == {MUSK, "الرياض", "شركة أرامكو"}
+        assert {MUSK, "الرياض"} <= set(names(screen))
+        assert all(name in VISIT_TEXT for name in names(screen)), "only the visit's names"
         assert screen.entities[row_of(screen, MUSK)].articles == 1
         await pilot.press("d")  # the last 30 days: the trip too, not the seed
         screen = await listed(pilot)
