@@ -17,10 +17,16 @@ from helpers.waits import entities_listed, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ListView
 
-from reader.models import Article, Block
+from reader.models import Article, Block, Feed
+from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
+from reader.ui.screens import search as search_screen
+from reader.ui.screens.add import AddScreen, ConfirmDeleteScreen
+from reader.ui.screens.feeds import AddFeedScreen, FeedsScreen, RemoveFeedScreen
+from reader.ui.screens.library import LibraryScreen
 from reader.ui.screens.note import NoteScreen
+from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
 from reader.ui.widgets.highlight_view import ReadingView
 
@@ -243,4 +249,101 @@ async def test_every_screen_and_dialog_draws_arabic_right(
         await pilot.pause(0.3)
         walk.check("export notification")
     assert len(walk.seen) == 19
+    assert not walk.wrong, "\n\n".join(walk.wrong)
+
+
+FEED_TITLE = "الجزيرة نت - آخر الأخبار"
+
+
+def add_library_walk_data(db_path: Path) -> None:
+    """A feed with an Arabic title (and an Arabic error) and notes on the agency's article, so
+    the feeds screen, its dialogs and the delete question all have Arabic to draw."""
+    with Store.open(db_path) as store:
+        store.put_feed(
+            Feed(
+                url="https://aljazeera.example/ar/rss.xml",
+                title=FEED_TITLE,
+                last_checked="2025-02-11T08:30:00+00:00",
+                last_error="الخادم لا يجيب",
+                folder="أخبار",
+            )
+        )
+        article = store.get_article("agencywalk000001")
+        assert article is not None
+        store.add_annotation(make_annotation(article, 0, 3, note="ملاحظة عن الخبر"))
+
+
+@pytest.mark.parametrize("mode", ["app", "terminal"])
+async def test_the_library_screens_and_dialogs_draw_arabic_right(
+    db_path: Path, app_factory: Factory, mode: str
+) -> None:
+    """Issue 14's screens as well: search, feeds and its add/remove dialogs, the add dialog,
+    the delete question and the archived view."""
+    add_walk_articles(db_path)
+    add_library_walk_data(db_path)
+    app = app_factory(bidi=mode)
+    walk = Walk(app, mode)
+    async with app.run_test(size=(130, 45), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await type_text(pilot, "الرياض")
+        await pilot.pause(search_screen.DEBOUNCE + 0.05)
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen) and app.screen.results
+        walk.check("search results")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)
+        walk.check("feeds")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AddFeedScreen)
+        await type_text(pilot, "الجزيرة")
+        walk.check("add feed dialog")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, RemoveFeedScreen)
+        walk.check("remove feed dialog")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        walk.check("a feed's articles")
+        await pilot.press("escape")
+        await settle(pilot)
+        if isinstance(app.screen, FeedsScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AddScreen)
+        await type_text(pilot, "مقال.txt")
+        walk.check("add dialog")
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.row_count - 1)  # the agency's article, with a note
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDeleteScreen)
+        walk.check("delete question")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        walk.check("archived, with its notification")
+        await pilot.press("X")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 1
+        walk.check("archived view")
+        await pilot.press("X")
+        await settle(pilot)
+    assert len(walk.seen) == 9
     assert not walk.wrong, "\n\n".join(walk.wrong)

@@ -30,6 +30,7 @@ from reader.ui.feed_refresh import INTERVALS, in_thread, interval_name
 from reader.ui.messages import ArticlesArrived, CheckForChanges, RefreshFeeds, ShowFeedArticles
 from reader.ui.shaped import shaped_cell
 from reader.ui.widgets.footer import FittingFooter
+from reader.ui.widgets.shaped_input import ShapedInput
 from reader.ui.widgets.shaped_text import ShapedText
 
 UNREAD_WIDTH = 6
@@ -420,9 +421,15 @@ class AddFeedScreen(ModalScreen[str | None]):
     ]
 
     def compose(self) -> ComposeResult:
+        reader = reader_app(self)
         with Vertical():
             yield Label("Subscribe to a feed", classes="dialog-title")
-            yield Input(placeholder="https://example.com/feed.xml or a site's page", id="feed-url")
+            yield ShapedInput(  # typed Arabic (an IDN, a path) is drawn shaped, as everywhere
+                placeholder="https://example.com/feed.xml or a site's page",
+                id="feed-url",
+                mode=reader.bidi_mode,
+                harakat=reader.harakat,
+            )
             yield Label(
                 "A site's page will do: reader subscribes to the first feed it links. "
                 "Enter subscribes, Escape cancels.",
