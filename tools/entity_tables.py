@@ -158,11 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--articles", type=int, default=None, help="only the first N articles")
-    parser.add_argument("--vocab", type=int, default=50000, help="words with a vector")
+    parser.add_argument("--vocab", type=int, default=60000, help="words with a vector")
     parser.add_argument("--dims", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--brown-vocab", type=int, default=20000)
-    parser.add_argument("--clusters", type=int, default=256)
+    parser.add_argument("--clusters", type=int, default=200)
     parser.add_argument("--skip", choices=("vectors", "clusters"), default=None)
     args = parser.parse_args(argv)
 

@@ -65,8 +65,8 @@ HYPER: dict[str, Any] = {
     "lr": 0.003,
     "batch": 16,
     "clip": 5.0,
-    "epochs": 20,
-    "average_last": 8,
+    "epochs": 30,
+    "average_last": 10,
     "min_char_count": 2,
     "seed": 15,
 }
@@ -224,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=HYPER["dropout"])
     parser.add_argument("--batch", type=int, default=HYPER["batch"])
     parser.add_argument("--lr", type=float, default=HYPER["lr"])
+    parser.add_argument("--hidden", type=int, default=HYPER["hidden"], help="LSTM units a way")
+    parser.add_argument("--char-filters", type=int, default=HYPER["char_filters"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=HYPER["seed"])
     args = parser.parse_args(argv)
@@ -232,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     HYPER["dropout"] = args.dropout
     HYPER["batch"] = args.batch
     HYPER["lr"] = args.lr
+    HYPER["hidden"] = args.hidden
+    HYPER["char_filters"] = args.char_filters
     HYPER["average_last"] = min(args.average, args.epochs)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

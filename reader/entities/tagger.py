@@ -27,6 +27,7 @@ from reader.entities.tagger_inputs import (
     MAX_CHARS,
     Encoded,
     Tables,
+    WordInputs,
     char_ids,
     encode_sentence,
     lexical_ids,
@@ -37,6 +38,8 @@ Array = npt.NDArray[np.float32]
 
 WEIGHTS_FILE = "tagger.npz"
 CONFIG_FILE = "tagger.json"
+#: Words whose inputs a tagger keeps between articles (then it starts afresh).
+_WORD_CACHE = 50_000
 
 
 def _logsumexp(x: Array, axis: int) -> Array:
@@ -58,28 +61,36 @@ class _Lstm:
     w_rec: Array
     bias: Array
 
-    def run(self, gates_in: Array, lengths: Sequence[int]) -> Array:
-        """Hidden states (B, T, H) from the input's share of the gates (B, T, 4H).
+    def run(
+        self, gates_in: Array, starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+    ) -> Array:
+        """Hidden states (N, H) from the input's share of the gates (N, 4H).
 
-        Rows come longest first; steps past a row's length are left zero.
+        The N words are sentences one after another, sentence k from `starts[k]` for
+        `lengths[k]` words, longest first; each step gathers the words at that position of
+        the sentences still running (no padding). A backward LSTM gets each sentence's
+        positions counted from its end (negative `lengths`).
         """
-        batch, steps, _ = gates_in.shape
         hidden = self.w_rec.shape[0]
+        batch = len(starts)
         h = np.zeros((batch, hidden), dtype=np.float32)
         c = np.zeros((batch, hidden), dtype=np.float32)
-        out = np.zeros((batch, steps, hidden), dtype=np.float32)
+        out = np.empty((gates_in.shape[0], hidden), dtype=np.float32)
+        size = np.abs(lengths)
+        backward = bool(batch) and int(lengths[0]) < 0
         live = batch
-        for t in range(steps):
-            while live and lengths[live - 1] <= t:
+        for t in range(int(size[0]) if batch else 0):
+            while live and size[live - 1] <= t:
                 live -= 1  # rows are sorted longest first: only the first `live` still run
-            gates = gates_in[:live, t] + h[:live] @ self.w_rec
+            where = starts[:live] + (size[:live] - 1 - t if backward else t)
+            gates = gates_in[where] + h[:live] @ self.w_rec
             i = _sigmoid(gates[:, :hidden])
             f = _sigmoid(gates[:, hidden : 2 * hidden])
             g = np.tanh(gates[:, 2 * hidden : 3 * hidden])
             o = _sigmoid(gates[:, 3 * hidden :])
             c[:live] = f * c[:live] + i * g
             h[:live] = o * np.tanh(c[:live])
-            out[:live, t] = h[:live]
+            out[where] = h[:live]
         return out
 
 
@@ -95,6 +106,9 @@ class NeuralTagger:
         self._vocab: dict[str, int] = {w: i + 1 for i, w in enumerate(config["vocabulary"])}
         self._tables = tables
         self._lexicon = lexicon
+        self._words: dict[str, WordInputs] = {}
+        self._chars: dict[str, Array] = {}
+        """Folded word -> its character CNN features, kept between articles."""
         self._w = weights
         self._blas = ThreadpoolController()
         self._brown = [weights[f"brown.{k}"] for k in range(len(BROWN_PREFIXES))]
@@ -121,8 +135,10 @@ class NeuralTagger:
         folded: Sequence[str] | None = None,
         gaz: Sequence[str] | None = None,
     ) -> Encoded:
-        """One sentence's inputs."""
-        return encode_sentence(self._lexicon, self._tables, words, folded, gaz)
+        """One sentence's inputs (each distinct word's computed once, and kept for the next)."""
+        if len(self._words) > _WORD_CACHE:
+            self._words.clear()
+        return encode_sentence(self._lexicon, self._tables, words, folded, gaz, self._words)
 
     def emissions(self, sentences: Sequence[Encoded]) -> list[Array]:
         """Per sentence, the (T, tags) scores the CRF reads."""
@@ -135,17 +151,14 @@ class NeuralTagger:
         order = sorted(range(len(sentences)), key=lambda k: -len(sentences[k].words))
         batch = [sentences[k] for k in order]
         lengths = [len(s.words) for s in batch]
-        shape = (len(batch), lengths[0], 4 * self._forward.w_rec.shape[0])
         x = self._inputs(batch)  # (N, D): the words of every sentence, one after another
-        rows = np.repeat(np.arange(len(batch)), lengths)
-        cols = np.concatenate([np.arange(n) for n in lengths])
-        # The backward LSTM reads each sentence from its own last word.
-        back = np.repeat(np.array(lengths), lengths) - 1 - cols
-        hidden = []
-        for lstm, where in ((self._forward, cols), (self._backward, back)):
-            gates = np.zeros(shape, dtype=np.float32)
-            gates[rows, where] = x @ lstm.w_in + lstm.bias  # only real words, no padding
-            hidden.append(lstm.run(gates, lengths)[rows, where])
+        sizes = np.array(lengths, dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        hidden = [
+            self._forward.run(x @ self._forward.w_in + self._forward.bias, starts, sizes),
+            # The backward LSTM reads each sentence from its own last word.
+            self._backward.run(x @ self._backward.w_in + self._backward.bias, starts, -sizes),
+        ]
         scores = np.concatenate(hidden, axis=1) @ self._w["out.w"] + self._w["out.b"]
         out: list[Array] = [scores[:0]] * len(sentences)
         offset = 0
@@ -158,18 +171,20 @@ class NeuralTagger:
         """The (N, D) input of the batch's words: vector, own embedding, clusters, characters,
         flags."""
         tables = self._tables
-        words: dict[str, int] = {}
-        for sentence in batch:
-            for f in sentence.folded:
-                words.setdefault(f, len(words))
-        chars = self._char_features(list(words))
+        known = self._chars
+        if len(known) > _WORD_CACHE:
+            known.clear()
+        new = list({f: None for s in batch for f in s.folded if f not in known})
+        if new:
+            known.update(zip(new, self._char_features(new), strict=True))
+        chars = np.stack([known[f] for s in batch for f in s.folded])
         ids = np.concatenate([s.words for s in batch])
         vectors = tables.vectors[np.maximum(ids - 1, 0)].astype(np.float32)
         vectors[ids == 0] = 0.0
         brown = np.concatenate([s.brown for s in batch])
         own = self._w["lexical"][lexical_ids(self._vocab, [f for s in batch for f in s.folded])]
         pieces = [vectors, own, *(table[brown[:, k]] for k, table in enumerate(self._brown))]
-        pieces.append(chars[[words[f] for s in batch for f in s.folded]])
+        pieces.append(chars)
         pieces.append(np.concatenate([s.flags for s in batch]))
         x: Array = np.concatenate(pieces, axis=1)
         return x

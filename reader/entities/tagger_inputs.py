@@ -153,14 +153,49 @@ def _lookup(tables: Tables, folded: str) -> tuple[int, str | None, bool]:
     return vector, bits, stem
 
 
+@dataclass(frozen=True, slots=True)
+class WordInputs:
+    """What the tagger reads of one word whatever its sentence: all but the gazetteer flag."""
+
+    vector: int
+    brown: npt.NDArray[np.int64]
+    flags: npt.NDArray[np.float32]
+
+
+def word_inputs(lexicon: Lexicon, tables: Tables, word: str, folded: str) -> WordInputs:
+    """One word's vector id, cluster-prefix ids and flags (the gazetteer's left out)."""
+    vector, bits, stem = _lookup(tables, folded)
+    brown = np.zeros(len(BROWN_PREFIXES), dtype=np.int64)
+    if bits is not None:
+        for k, length in enumerate(BROWN_PREFIXES):
+            brown[k] = tables.prefix_ids[k].get(bits[:length], 0)
+    row = np.zeros(len(FLAGS), dtype=np.float32)
+    for cue in _word_cues(lexicon, folded, stem_variants(folded)):
+        row[_FLAG_INDEX[cue]] = 1.0
+    shape = _shape(word)
+    if shape in _FLAG_INDEX:
+        row[_FLAG_INDEX[shape]] = 1.0
+    if folded.startswith(ARTICLE):
+        row[_FLAG_INDEX["al"]] = 1.0
+    if stem:
+        row[_FLAG_INDEX["vector_of_stem"]] = 1.0
+    if not vector:
+        row[_FLAG_INDEX["no_vector"]] = 1.0
+    return WordInputs(vector, brown, row)
+
+
 def encode_sentence(
     lexicon: Lexicon,
     tables: Tables,
     words: Sequence[str],
     folded: Sequence[str] | None = None,
     gaz: Sequence[str] | None = None,
+    cache: dict[str, WordInputs] | None = None,
 ) -> Encoded:
-    """The tagger's inputs for one tokenized sentence (`folded`, `gaz` if the caller has them)."""
+    """The tagger's inputs for one tokenized sentence (`folded`, `gaz` if the caller has them).
+
+    `cache` keeps each word's `word_inputs` between calls (the caller bounds its size).
+    """
     if folded is None:
         folded = [fold_plain(w) for w in words]
     if gaz is None:
@@ -170,25 +205,16 @@ def encode_sentence(
     brown = np.zeros((n, len(BROWN_PREFIXES)), dtype=np.int64)
     flags = np.zeros((n, len(FLAGS)), dtype=np.float32)
     for i, (word, f) in enumerate(zip(words, folded, strict=True)):
-        vector, bits, stem = _lookup(tables, f)
-        ids[i] = vector
-        if bits is not None:
-            for k, length in enumerate(BROWN_PREFIXES):
-                brown[i, k] = tables.prefix_ids[k].get(bits[:length], 0)
-        row = flags[i]
-        for cue in _word_cues(lexicon, f, stem_variants(f)):
-            row[_FLAG_INDEX[cue]] = 1.0
+        found = cache.get(word) if cache is not None else None
+        if found is None:
+            found = word_inputs(lexicon, tables, word, f)
+            if cache is not None:
+                cache[word] = found
+        ids[i] = found.vector
+        brown[i] = found.brown
+        flags[i] = found.flags
         if gaz[i] != "O":
-            row[_FLAG_INDEX[gaz[i]]] = 1.0
-        shape = _shape(word)
-        if shape in _FLAG_INDEX:
-            row[_FLAG_INDEX[shape]] = 1.0
-        if f.startswith(ARTICLE):
-            row[_FLAG_INDEX["al"]] = 1.0
-        if stem:
-            row[_FLAG_INDEX["vector_of_stem"]] = 1.0
-        if not vector:
-            row[_FLAG_INDEX["no_vector"]] = 1.0
+            flags[i, _FLAG_INDEX[gaz[i]]] = 1.0
     return Encoded(ids, brown, flags, list(folded))
 
 

@@ -185,3 +185,18 @@ def test_a_vocabulary_out_of_step_with_its_vectors_is_a_reader_error(tmp_path: P
     (tmp_path / VOCAB_FILE).write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(ReaderError, match="do not match"):
         Tables.load(tmp_path)
+
+
+def test_the_tagger_extractor_finds_the_seed_articles_cast() -> None:
+    """Mixed with the CRF and with every layer (the word lists' Arabic-script names too: with
+    Latin-script names only, تويتر is lost)."""
+    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
+    found = extractor.extract(SEED.read_text(encoding="utf-8"))
+    names = {(e.type, e.name) for e in found if e.type in ("PERSON", "ORG", "LOC")}
+    assert names == {
+        ("PERSON", "إيلون ماسك"),
+        ("PERSON", "سام ألتمان"),
+        ("PERSON", "مارك توبيروف"),
+        *(("ORG", n) for n in ("OpenAI", "xAI", "SoftBank", "Oracle", "مايكروسوفت", "تويتر", "X")),
+        ("LOC", "الولايات المتحدة"),
+    }
