@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.loopback import QuietHandler, Serve
+from helpers.told import Told
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -172,13 +174,18 @@ TEASER = "انقطعت الكهرباء عن المدينة صباح اليوم.
 MORE = "وقال المتحدث إن فرق الصيانة تعمل على إصلاح العطل في محطة التوليد الرئيسية خلال ساعات."
 
 
-def _news_site(serve: Serve) -> str:
-    """A feed with one teaser entry and the page it links, on a loopback server."""
+def _news_site(serve: Serve, hold_first: threading.Event | None = None) -> str:
+    """A feed with one teaser entry and the page it links, on a loopback server; with
+    `hold_first`, the first asking for the page waits until it is set."""
     base = ""
+    asked: list[str] = []
 
     class Handler(QuietHandler):
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
+            asked.append(path)
+            if hold_first is not None and path == "/story" and asked.count("/story") == 1:
+                hold_first.wait(20)
             if path == "/feed.xml":
                 body = (
                     '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
@@ -247,3 +254,35 @@ async def test_the_feeds_screen_follows_feeds_removed_by_another_process(
         reader(db_path, "feed", "add", feed)
         await ticks(pilot)
         assert [key.value for key in table.rows] == [feed]
+
+
+async def test_a_change_elsewhere_while_this_app_fetches_the_full_text_waits_for_it(
+    db_path: Path, serve: Serve, told: Told
+) -> None:
+    release = threading.Event()
+    base = _news_site(serve, hold_first=release)
+    with Store.open(db_path) as store:
+        store.set_setting(AUTO_FULL_TEXT_SETTING, False)
+        add_feed(store, f"{base}/feed.xml")
+        (summary,) = [s for s in store.list_articles() if s.feed_url]
+    app = make_app(db_path, seed=False)
+    async with app.run_test(size=SIZE, message_hook=told.hook) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen) and screen.article.text == TEASER
+        await pilot.press("F")  # this app's fetch: its page request is held
+        await pilot.pause()
+        reader(db_path, "fulltext", summary.id)  # another process saves the full text
+        await ticks(pilot)
+        assert screen.article.text == TEASER  # left to this app's own fetch
+        release.set()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "محطة التوليد" in screen.article.text:
+                break
+        await ticks(pilot)
+        assert "محطة التوليد" in screen.article.text
+        said = [m for m in told.messages if m != "Fetching the full article..."]
+        assert len(said) == 1 and said[0].startswith("Fetched the full article")
