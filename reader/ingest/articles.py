@@ -14,10 +14,6 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 from reader.ingest.decode import MAX_BYTES, bom_encoding, decode_text
-from reader.ingest.formats.feed import parse_feed
-from reader.ingest.formats.html import parse_html
-from reader.ingest.formats.json import parse_json
-from reader.ingest.formats.markdown import parse_markdown
 from reader.ingest.formats.text import parse_text
 from reader.ingest.sniff import detect_kind
 from reader.models import Article
@@ -37,19 +33,29 @@ def parse_bytes(
     if len(data) > MAX_BYTES:
         raise ReaderError(f"{label} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     kind = detect_kind(data, content_type=content_type, name=name or source)
+    # Each parser is imported when its kind comes (`reader render` of a text file, the most
+    # common case, then never loads the HTML and feed parsers).
     if kind == "feed":
+        from reader.ingest.formats.feed import parse_feed
+
         feed = parse_feed(data, url=source, label=label)
         return feed.articles
     if kind == "html":
         if b"\x00" in data[:65536] and bom_encoding(data) is None:
             raise ReaderError(f"{label} is a binary file, not text.")
+        from reader.ingest.formats.html import parse_html
+
         return [parse_html(data, source=source, label=label)]
     text = decode_text(data, label)
     if not text.strip():
         raise ReaderError(f"{label} is empty.")
     if kind in ("json", "jsonl"):
+        from reader.ingest.formats.json import parse_json
+
         return parse_json(text, source=source, label=label, lines=kind == "jsonl")
     if kind == "markdown":
+        from reader.ingest.formats.markdown import parse_markdown
+
         return [parse_markdown(text, source=source, label=label)]
     return [parse_text(text, source=source, label=label)]
 

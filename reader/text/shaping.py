@@ -217,11 +217,6 @@ class WordCache:
         """The words cached, in any mode."""
         return [word for entries in self._entries.values() for word in entries]
 
-    def prefetch(self, words: list[str], mode: BidiMode, harakat: bool) -> None:
-        """Shape the words not cached yet, in one batch."""
-        entries = self._entries.setdefault((mode, harakat), {})
-        self._shape([word for word in dict.fromkeys(words) if word not in entries], mode, harakat)
-
     def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[Entry]:
         """Entries for `words`, shaping the missing ones in one batch."""
         entries = self._entries.setdefault((mode, harakat), {})
