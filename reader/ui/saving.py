@@ -14,10 +14,11 @@ listed by `unsaved` so the command line can say what was lost.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Generic, TypeVar
@@ -51,6 +52,8 @@ class Saver:
         self._app = app
         self._store = store
         self._executor: ThreadPoolExecutor | None = None
+        self._last: Future[None] | None = None
+        """The background save handed over last (the thread runs them in order)."""
         self._pending = 0
         """Jobs handed to the background thread and not finished (UI thread only)."""
         self._closing = threading.Event()
@@ -95,7 +98,13 @@ class Saver:
         self._pending += 1
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-save")
-        self._executor.submit(self._run, job)
+        self._last = self._executor.submit(self._run, job)
+
+    async def idle(self) -> None:
+        """Return once every background save handed over so far is written or has failed.
+        Its callback is then on its way to the UI thread (the next message it handles)."""
+        if self._last is not None:
+            await asyncio.wrap_future(self._last)
 
     def _notify_failure(self, error: ReaderError) -> None:
         self._app.notify(str(error), severity="error")

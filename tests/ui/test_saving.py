@@ -148,10 +148,8 @@ async def test_app_starts_and_keeps_a_highlight_while_another_process_holds_the_
             with Store.open(db) as other:
                 assert len(other.annotations_for(shown.article_id)) == 1
             holder.release()
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.saver.pending == 0:
-                    break
+            await app.saver.idle()
+            await pilot.pause()
             assert app.saver.pending == 0
             assert any("is saved now" in n.message for n in told.notifications)
     with Store.open(db) as store:

@@ -27,11 +27,8 @@ def read_ids(db_path: Path) -> set[str]:
 
 
 async def saved(app: ReaderApp, pilot: Pilot[Any]) -> None:
-    """Wait until the background saves are written."""
-    for _ in range(200):
-        await pilot.pause(0.01)
-        if not app.saver.pending:
-            break
+    """Wait until the background saves are written and their callbacks have run."""
+    await app.saver.idle()
     await pilot.pause()
 
 
