@@ -68,6 +68,7 @@ from reader.ui.widgets.side_pane import SidePane
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
+    from reader.entities.extractor import Extractor
     from reader.models import Annotation
     from reader.search.query import SearchResult
     from reader.ui.screens.library import LibraryScreen
@@ -147,6 +148,7 @@ class ReaderApp(ReaderBase):
         messages: list[str] | None = None,
         refresh_target: str | None = None,
         seed: bool = True,
+        extractor: Extractor | None = None,
     ) -> None:
         self._derived: dict[tuple[bool, tuple[tuple[str, str], ...]], dict[str, str]] = {}
         """The reader's colours derived for each theme that lacks them, by its base colours
@@ -158,6 +160,7 @@ class ReaderApp(ReaderBase):
         """Screens under the current one not restyled at the last theme switch (refresh_css)."""
         self._refresh_target = refresh_target
         self._seed = seed
+        self._extractor = extractor
         self.store = store
         self.bidi_mode = bidi_mode
         self.reading_width = reading_width
@@ -737,11 +740,14 @@ def make_app(
     *,
     seed: bool = True,
     themes_folder: Path | None = None,
+    extractor: Extractor | None = None,
 ) -> ReaderApp:
     """Open the store, seed a new library, resolve settings, and build the app.
 
     `target` (a path or URL) opens that article directly; `seed=False` skips importing the
-    sample articles (tests that want a fixed library). Raises ReaderError for bad input.
+    sample articles (tests that want a fixed library); `extractor` is an entity model already
+    loaded (tests share one; else the first Entities pane loads it). Raises ReaderError for
+    bad input.
     """
     store = Store.open(resolve_db_path(db_path))
     messages = list(store.messages)
@@ -785,6 +791,7 @@ def make_app(
         messages=messages,
         refresh_target=refresh_target,
         seed=seed,
+        extractor=extractor,
     )
 
 

@@ -10,6 +10,7 @@ what happened with the messages in `reader.ui.messages` (messages up).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -18,6 +19,9 @@ from textual.reactive import var
 from reader.store.database import Store
 from reader.text.modes import BidiMode
 from reader.ui.saving import Saver
+
+if TYPE_CHECKING:
+    from reader.entities.extractor import Extractor
 
 #: Default reading width in cells (setting `reading_width`).
 DEFAULT_READING_WIDTH = 80
@@ -58,6 +62,18 @@ class ReaderBase(App[None]):
     """Where articles, notes and settings live."""
     saver: Saver
     """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
+
+    _extractor: Extractor | None = None
+    """The entity model once loaded (or given to the app), shared by every Entities pane."""
+
+    def entity_extractor(self) -> Extractor:
+        """The entity model, loaded the first time a pane asks (in its worker thread) and then
+        kept for the app's life. Two first asks at once load it twice, harmlessly."""
+        if self._extractor is None:
+            from reader.entities.extractor import Extractor
+
+            self._extractor = Extractor.load()
+        return self._extractor
 
     def validate_reading_width(self, width: int) -> int:
         """A reading width is never narrower than MIN_READING_WIDTH."""

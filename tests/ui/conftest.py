@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.entities.extractor import Extractor
 from reader.ingest.articles import parse_path
 from reader.models import Article, Block
 from reader.store.database import Store
@@ -77,10 +78,11 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app_factory(db_path: Path) -> Callable[..., ReaderApp]:
-    """Builds apps on the fixed library through the real factory."""
+def app_factory(db_path: Path, extractor: Extractor) -> Callable[..., ReaderApp]:
+    """Builds apps on the fixed library through the real factory, with the entity model the
+    test process has loaded once."""
 
     def build(**kwargs: object) -> ReaderApp:
-        return make_app(db_path, seed=False, **kwargs)  # type: ignore[arg-type]
+        return make_app(db_path, seed=False, extractor=extractor, **kwargs)  # type: ignore[arg-type]
 
     return build

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from helpers.arabic import type_text
 from helpers.told import Told
-from helpers.waits import search_palette, settle
+from helpers.waits import entities_listed, search_palette, settle
 from rich.cells import cell_len
 from textual import events
 from textual.widgets import DataTable, Input
 
+from reader.entities.extractor import Extractor
 from reader.errors import ReaderError
 from reader.models import Article, Block
 from reader.store.database import Store
@@ -579,3 +580,26 @@ async def test_article_replaced_while_the_find_bar_is_still_mounting(
         screen.replace_article(screen.article)
         await pilot.pause()
         assert screen.find_query() == ""
+
+
+async def test_every_entities_pane_of_an_app_shares_one_entity_model(
+    db_path: Path, extractor: Extractor
+) -> None:
+    """The model given to the app (or loaded by its first Entities pane) serves the panes of
+    every article opened after: opening the side pane never loads it again."""
+    app = make_app(db_path, seed=False, extractor=extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        for row in (0, 1):
+            await pilot.press(*["down"] * row, "enter")
+            await pilot.pause()
+            await pilot.press("i")
+            pane = await entities_listed(pilot)
+            assert pane.entities, "the Entities tab listed this article's entities"
+            assert app.entity_extractor() is extractor
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+    bare = make_app(db_path, seed=False)
+    try:
+        assert bare.entity_extractor() is bare.entity_extractor()  # loaded once, then kept
+    finally:
+        bare.store.close()

@@ -48,6 +48,7 @@ from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
 from reader.text.layout import VisualLine, layout
 from reader.text.modes import BidiMode
 from reader.text.sanitize import clean_correction
+from reader.ui.base import ReaderBase
 from reader.ui.messages import (
     AskEntityName,
     AskEntityType,
@@ -283,7 +284,10 @@ class EntitiesPane(Vertical):
         """Load the model once and extract; results go back to the UI thread."""
         try:
             if self._extractor is None:
-                self._extractor = Extractor.load()
+                app = self.app  # the reader's model is loaded once per app; a bare host loads one
+                self._extractor = (
+                    app.entity_extractor() if isinstance(app, ReaderBase) else Extractor.load()
+                )
             entities = self._extractor.extract(article.text, corrections)
         except Exception as error:  # never take the app down over the side pane
             if not get_current_worker().is_cancelled:
