@@ -1,4 +1,4 @@
-"""Feeds in the app (issue 14): the feeds screen lists subscriptions with unread counts, last
+"""Feeds in the app: the feeds screen lists subscriptions with unread counts, last
 refresh and last error; `a` subscribes (a site's page will do), `D` unsubscribes, `r`/`R`
 refresh one or all in the background with progress, Enter lists a feed's articles, and a
 refresh interval refreshes while the app runs. Every feed is served by a loopback server."""

@@ -1,4 +1,4 @@
-"""Full text on the article screen (issue 14): `F` on a feed entry that is only a teaser gets
+"""Full text on the article screen: `F` on a feed entry that is only a teaser gets
 the page its link serves, in a worker, with "Fetching the full article..." on screen; a
 highlight on the teaser moves to the full text; a 404 is one sentence and the teaser stays.
 Opening a short entry does the same by itself (setting `fulltext.auto`, on by default), once

@@ -1,4 +1,4 @@
-"""The library managed from the app (issue 14): `a` adds a path or URL from a dialog (a worker,
+"""The library managed from the app: `a` adds a path or URL from a dialog (a worker,
 the same service as `reader add`), `D` deletes (asking first when the article has notes), `x`
 archives, `z` undoes either, `X` shows the archived articles. Real store on disk, a loopback
 server for the URL."""

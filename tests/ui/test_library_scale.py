@@ -1,4 +1,4 @@
-"""A big library in the app (issue 14, "Scale"): rows are built once and lazily.
+"""A big library in the app: rows are built once and lazily.
 
 The table gets its first rows at once and the rest in chunks after each refresh; a row's
 cells are shaped only when drawn, and kept while the article looks the same (filtering,

@@ -1,4 +1,4 @@
-"""The search screen (issue 14): `s` in the library, an Arabic query typed in a shaped box,
+"""The search screen: `s` in the library, an Arabic query typed in a shaped box,
 results shaped with the matches marked, Enter opens the article at the match (marked, `n`
 steps on), a hit in a note opens at its highlight, Escape goes back; the index follows what
 the command line and other processes changed, at open and while the screen is open.

@@ -1,4 +1,4 @@
-"""Reading state in the app (issue 14): opening marks read, the library marks and counts
+"""Reading state in the app: opening marks read, the library marks and counts
 unread articles, `m` marks read/unread, `n` jumps to the next unread, `u` shows only unread,
 and the article header shows how far in the reading position is."""
 

@@ -1,4 +1,4 @@
-"""The app notices changes made by another process (issue 14): `reader add` while the library
+"""The app notices changes made by another process: `reader add` while the library
 is open adds its row (the cursor stays on its article), `reader import` while an article is
 open shows the imported highlight and note, an open article whose text `reader add` or
 `reader fulltext` changed shows the new text at the same passage with its highlights moved, and

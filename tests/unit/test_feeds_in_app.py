@@ -1,5 +1,5 @@
 """The pieces of the app's feeds screen that are plain functions: relative times, the error
-cell, the refresh notification and the saved interval (issue 14)."""
+cell, the refresh notification and the saved interval."""
 
 from __future__ import annotations
 

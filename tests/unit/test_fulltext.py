@@ -1,4 +1,4 @@
-"""`reader fulltext ID` (issue 14, full text): a feed entry that carries only a teaser gets the
+"""`reader fulltext ID`: a feed entry that carries only a teaser gets the
 article its link serves, through a loopback server; highlights move to the full text; a
 redirect is followed; failures are one sentence and leave the teaser."""
 

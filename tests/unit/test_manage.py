@@ -1,4 +1,4 @@
-"""The library managed (issue 14): `reader remove`, `reader archive`/`unarchive`, `reader list
+"""The library managed: `reader remove`, `reader archive`/`unarchive`, `reader list
 --archived/--all`, undo of a removal (the store's remove/restore), and one article for a story
 that arrives twice (another address of a page, a saved page and its feed entry, two feeds)."""
 

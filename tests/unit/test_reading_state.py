@@ -1,4 +1,4 @@
-"""Reading state (issue 14): articles are unread until opened; `reader list --unread`, the
+"""Reading state: articles are unread until opened; `reader list --unread`, the
 JSON's `read`/`read_at`, per-feed unread counts in `reader feed list`, and old records."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The store at scale (issue 14, "Scale"): what a save writes and a read reads, the counts
+"""The store at scale: what a save writes and a read reads, the counts
 cache's folder stamp, and the change stamp the app watches. Figures are in
 benchmarks/bench_scale.py; these tests guard the shape, with real files on disk."""
 
