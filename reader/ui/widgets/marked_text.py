@@ -82,7 +82,7 @@ class MarkedText(Widget):
     def _mark_style(self) -> Style:
         from reader.ui.themes import mark_style
 
-        variables = getattr(self.app, "theme_variables", None) or {}
+        variables = self.app.theme_variables
         return mark_style(variables, self.mark) + MARK_ATTRIBUTES
 
     def render_line(self, y: int) -> Strip:
