@@ -27,8 +27,11 @@ def clean_text(text: str) -> str:
     Format characters that carry meaning in Arabic text (ZWJ, ZWNJ, bidi
     marks) are kept.
     """
-    text = _LINE_BREAK_RE.sub("\n", text)
-    text = _SPACE_CONTROL_RE.sub(" ", text)
+    # `in` first: most text has none of these, and looking is far cheaper than substituting.
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = _LINE_BREAK_RE.sub("\n", text)
+    if "\x0b" in text or "\x0c" in text:
+        text = _SPACE_CONTROL_RE.sub(" ", text)
     return sanitize(text).replace("\ufeff", "")
 
 
