@@ -313,6 +313,8 @@ class EntityIndex:
         self._extractor = extractor
         #: The extractor's signature: articles extracted under another are extracted again.
         self.signature = signature
+        #: How many entities' figures the last `update` changed (0: the index was current).
+        self.last_changed = 0
 
     @classmethod
     def open(
@@ -345,6 +347,11 @@ class EntityIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def loaded_extractor(self) -> Extractor | None:
+        """The extractor if it was given or loaded (to hand to the next `open`), else None."""
+        return self._extractor
 
     @property
     def extractor(self) -> Extractor:
@@ -442,6 +449,7 @@ class EntityIndex:
         corrections = store.entity_corrections()
         corr = corrections_signature(corrections)
         meta = self._meta()
+        self.last_changed = 0
         if whole is not None and (meta.store, meta.signature, meta.corrections) == (
             whole,
             self.signature,
@@ -460,7 +468,8 @@ class EntityIndex:
             }
             gone = [rowid for key, rowid in rows.items() if key not in summaries]
             touched |= self._drop(connection, gone)
-            for key, title, sort in connection.execute("SELECT id, title, sort FROM articles"):
+            rows_now = connection.execute("SELECT id, title, sort FROM articles").fetchall()
+            for key, title, sort in rows_now:
                 summary = summaries.get(key)
                 if summary is None:
                     continue
@@ -482,6 +491,7 @@ class EntityIndex:
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('corr', ?)", (corr,)
                 )
             self._aggregate(connection, touched)
+        self.last_changed += len(touched)
         touched = set()
         todo = [k for k in self._stale(identities, [s.id for s in listed]) if k in summaries]
         done = 0
@@ -508,6 +518,7 @@ class EntityIndex:
                         connection, key, identities[key], summaries[key], text, raw, corrections
                     )
                 self._aggregate(connection, touched)
+            self.last_changed += len(touched)
             touched = set()
             done += len(batch)
             if progress is not None:

@@ -34,6 +34,7 @@ from reader.text.modes import BIDI_ENV, BidiMode, resolve_bidi_mode
 from reader.text.sanitize import printable
 from reader.ui.base import DEFAULT_READING_WIDTH, MIN_READING_WIDTH, ReaderBase
 from reader.ui.commands import READING_WIDTHS, BindingCommands
+from reader.ui.entity_indexing import FIRST_PASS_DELAY, EntityIndexer
 from reader.ui.feed_refresh import INTERVAL_SETTING, INTERVALS, FeedRefresher, saved_interval
 from reader.ui.messages import (
     CheckForChanges,
@@ -178,6 +179,7 @@ class ReaderApp(ReaderBase):
             theme = fallback
         self.saver = Saver(self, store)
         self.refresher = FeedRefresher(self)
+        self.entity_indexer = EntityIndexer(self)
         self.theme = theme
 
     def notify(
@@ -243,12 +245,18 @@ class ReaderApp(ReaderBase):
         interval = watch_interval(self.store.get_setting(WATCH_SETTING))
         if interval > 0:
             self.set_interval(interval, self.check_for_changes)
+        self.set_timer(FIRST_PASS_DELAY, self.entity_indexer.poke)
+
+    def on_unmount(self) -> None:
+        self.entity_indexer.stop()
 
     def check_for_changes(self) -> None:
         """Ask the screen on show to look for changes other processes made (it compares the
-        store's stamps, a few `stat` calls, and reads again only what changed)."""
+        store's stamps, a few `stat` calls, and reads again only what changed), and the
+        entity indexer to index what arrived."""
         if self.screen_stack:
             self.screen.post_message(CheckForChanges())
+        self.entity_indexer.poke()
 
     def on_save_done(self, message: SaveDone) -> None:
         """A background save finished (or has news): run its callback here, on the UI thread."""

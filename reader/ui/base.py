@@ -42,6 +42,20 @@ class RefreshState:
     """Refreshes finished since the app started (a change means the feeds were saved)."""
 
 
+@dataclass(frozen=True, slots=True)
+class IndexingState:
+    """Where the background entity indexing is (`ReaderBase.entity_indexing`)."""
+
+    running: bool = False
+    done: int = 0
+    """Articles extracted in the running pass."""
+    total: int = 0
+    """Articles the running pass extracts."""
+    runs: int = 0
+    """Passes that changed the entity index since the app started (a change means screens
+    showing entities should read the index again)."""
+
+
 class ReaderBase(App[None]):
     """The reader app as its screens see it: settings to watch, services to use."""
 
@@ -57,6 +71,9 @@ class ReaderBase(App[None]):
     """Whether opening a short feed entry fetches its full article (reader.ingest.teaser)."""
     feeds_refresh: var[RefreshState] = var(RefreshState())
     """The feed refresh running in the background, if any (set by the app, watched by screens)."""
+    entity_indexing: var[IndexingState] = var(IndexingState())
+    """The background entity indexing (`reader.ui.entity_indexing`): progress while a pass
+    runs, and a count of passes that changed the index (watched by screens)."""
 
     store: Store
     """Where articles, notes and settings live."""

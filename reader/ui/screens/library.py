@@ -29,7 +29,8 @@ from reader.models import ArticleSummary, now_iso
 from reader.store.database import ChangeStamp
 from reader.text.arabic import fold_plain
 from reader.text.modes import BidiMode
-from reader.ui.base import ReaderBase, reader_app
+from reader.ui.base import IndexingState, ReaderBase, reader_app
+from reader.ui.entity_indexing import indexing_label
 from reader.ui.messages import (
     ArticlesArrived,
     CheckForChanges,
@@ -253,6 +254,7 @@ class LibraryScreen(ManagedLibrary):
         for setting in ("bidi_mode", "harakat"):
             self.watch(self.reader, setting, self._settings_changed, init=False)
         self.watch(self.reader, "feeds_refresh", self.feeds_refresh_changed, init=False)
+        self.watch(self.reader, "entity_indexing", self._indexing_changed, init=False)
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -436,7 +438,13 @@ class LibraryScreen(ManagedLibrary):
         if query.strip():
             echo = display_lines(query.strip(), 40, self.reader.bidi_mode)[0].strip()
             label += f", {shown} shown for “{echo}”"
-        self.query_one("#library-title", Static).update(label + self.activity())
+        indexing = indexing_label(self.reader.entity_indexing)
+        self.query_one("#library-title", Static).update(label + self.activity() + indexing)
+
+    def _indexing_changed(self, before: IndexingState, now: IndexingState) -> None:
+        """The title line says how far entity indexing is (only while a big pass runs)."""
+        if indexing_label(before) != indexing_label(now):
+            self.show_label()
 
     def show_label(self) -> None:
         """Write the title line again (an add in progress moved on)."""

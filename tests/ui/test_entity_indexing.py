@@ -1,0 +1,135 @@
+"""The app indexes the library's entities in the background (issue 15 §2): an existing
+library on first start, with progress in the library's title line, and an article added
+while the app runs soon after it arrives. A real database on disk; the test waits for the
+app's `entity_indexing` reactive to change (the indexing runs on its own thread)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from reader.entities.index import EntityIndex
+from reader.models import Article, Block
+from reader.store.database import Store
+from reader.ui.app import WATCH_ENV, ReaderApp, make_app
+from reader.ui.base import IndexingState
+from reader.ui.screens.library import LibraryScreen
+
+SIZE = (110, 32)
+PEOPLE = ["إيلون ماسك", "سام ألتمان", "ساتيا ناديلا", "تيم كوك", "جيف بيزوس"]
+PLACES = ["الرياض", "القاهرة", "دبي", "عمان", "بيروت"]
+COUNT = 40
+
+
+def text(n: int) -> str:
+    person, place = PEOPLE[n % len(PEOPLE)], PLACES[(n // len(PEOPLE)) % len(PLACES)]
+    return (
+        f"وصل {person} إلى {place} أمس في زيارة رسمية. وقال {person.split()[-1]} إن "
+        f"الزيارة مهمة لشركته، وأضاف أن {place} مدينة تنمو بسرعة."
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(WATCH_ENV, "0.2")
+    path = tmp_path / "db" / "reader.json"
+    with Store.open(path) as store:
+        store.put_articles(
+            Article(
+                id=f"n{n:03d}",
+                title=f"خبر رقم {n}",
+                source=f"https://example.com/{n}",
+                blocks=[Block("paragraph", text(n))],
+                published=f"2025-01-{1 + n % 28:02d}",
+            )
+            for n in range(COUNT)
+        )
+    return path
+
+
+class Recorder:
+    """Each indexing state the app goes through, the library's title line at that moment,
+    and a way to wait for the next pass that changed the index."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        self.app = app
+        self.states: list[IndexingState] = []
+        self.titles: list[str] = []
+        self.changed = asyncio.Event()
+
+    def __call__(self, state: IndexingState) -> None:
+        self.states.append(state)
+        screen = self.app.screen
+        if isinstance(screen, LibraryScreen):
+            self.titles.append(str(screen.query_one("#library-title", Static).content))
+        if state.runs and not state.running:
+            self.changed.set()
+
+    async def next_pass(self) -> None:
+        await asyncio.wait_for(self.changed.wait(), timeout=60)
+        self.changed.clear()
+
+
+async def start(pilot: Pilot[Any]) -> Recorder:
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    recorder = Recorder(app)
+    app.watch(app, "entity_indexing", recorder, init=False)
+    return recorder
+
+
+async def test_first_start_indexes_the_library_with_progress_in_the_title_line(db: Path) -> None:
+    app = make_app(db, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        recorder = await start(pilot)
+        assert app.entity_indexing == IndexingState()  # the library is painted first
+        assert isinstance(app.screen, LibraryScreen)
+        await recorder.next_pass()
+        progress = [s for s in recorder.states if s.running]
+        assert progress[0].total == COUNT and progress[-1].done == COUNT
+        assert any(
+            f"indexing entities {s.done}/{COUNT}" in t
+            for s, t in zip(recorder.states, recorder.titles, strict=True)
+            if s.running
+        ), recorder.titles
+        # Done: the title line no longer speaks of it, and reading goes on as before.
+        assert "indexing" not in str(app.screen.query_one("#library-title", Static).content)
+        await pilot.press("down")
+        assert app.screen.query_one(DataTable).cursor_row == 1
+    with Store.open(db) as store, EntityIndex.open(store) as index:
+        assert index.stale() == []
+        musk = index.find("إيلون ماسك", "PERSON")
+        assert musk is not None and musk.articles == COUNT // len(PEOPLE)
+
+
+async def test_an_article_added_while_the_app_runs_is_indexed_in_the_background(
+    db: Path, tmp_path: Path
+) -> None:
+    app = make_app(db, seed=False)
+    added = tmp_path / "new.txt"
+    added.write_text(
+        "---\ntitle: خبر جديد\n---\nأعلنت شركة مايكروسوفت في جدة عن مركز جديد، "
+        "وقال براد سميث إن جدة مدينة مهمة.\n",
+        encoding="utf-8",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        recorder = await start(pilot)
+        await recorder.next_pass()  # the library as it was
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen.add_target(str(added))
+        await recorder.next_pass()  # picked up at the next look for changes
+        # A small pass says nothing in the title line.
+        assert not any("indexing" in t for t in recorder.titles[-3:])
+    with Store.open(db) as store, EntityIndex.open(store) as index:
+        assert index.stale() == []
+        jeddah = index.find("جدة", "LOC")
+        assert jeddah is not None and jeddah.articles == 1
+        hits = index.hits(jeddah.key)
+        new_id = next(s.id for s in store.list_articles() if s.title == "خبر جديد")
+        assert {h.article_id for h in hits} == {new_id}
