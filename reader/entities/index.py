@@ -3,12 +3,12 @@
 Each article's entities are extracted once (`Extractor.extract` without corrections: the
 "raw" extraction) and kept in a SQLite file beside the database (`entities.sqlite` in
 `reader.json.d/`, the way the search index keeps `search.sqlite`), with the article's text
-(compressed, for snippets and for re-applying corrections) and its folded text (to find the
-articles a correction may touch). On top of the raw extraction the reader's corrections are
-applied (`apply_corrections`, exactly what `extract(text, corrections)` does), and what
-results is stored as occurrences (an entity in an article, with its mentions) and summed per
-entity in `entities` (articles, mentions, first and last date), so the Entities screen's
-table is one indexed query.
+(compressed, for snippets and for re-applying corrections) and its folded text (compressed
+too, to find the articles a correction may touch). On top of the raw extraction the
+reader's corrections are applied (`apply_corrections`, exactly what `extract(text,
+corrections)` does); what results is stored as occurrences (an entity in an article, with
+its mentions) and summed per entity in `entities` (articles, mentions, first and last
+date), so the Entities screen's table is one indexed query.
 
 An article is extracted again when its text changes (its body hash, `Store.article_identities`),
 and every article when the extractor's signature changes (`model_signature`: the entity
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 #: The index file's name inside the database's folder (`reader.json.d/`).
 INDEX_NAME = "entities.sqlite"
 #: Bumped when what is stored changes: an index of another version is rebuilt.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 #: Characters of text a snippet shows, and of them before the mention.
 SNIPPET_CHARS = 160
 SNIPPET_LEAD = 60
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS articles(
     sort TEXT NOT NULL,
     day TEXT NOT NULL,
     text BLOB NOT NULL,
-    folded TEXT NOT NULL,
+    folded BLOB NOT NULL,
     raw TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
@@ -571,7 +571,7 @@ class EntityIndex:
                 when,
                 _day(when),
                 _pack(text),
-                fold_plain(text),
+                _pack(fold_plain(text)),
                 _raw_json(raw),
             ),
         )
@@ -625,13 +625,12 @@ class EntityIndex:
                 " ".join(fold_plain(n).split()) for c in changed for n in (c[2], c[4]) if n.strip()
             }
             found: set[int] = set()
+            if names:
+                for rowid, folded in connection.execute("SELECT rowid, folded FROM articles"):
+                    text = _unpack(folded)
+                    if any(name in text for name in names):
+                        found.add(rowid)
             for name in names:
-                found |= {
-                    r
-                    for (r,) in connection.execute(
-                        "SELECT rowid FROM articles WHERE instr(folded, ?) > 0", (name,)
-                    )
-                }
                 found |= {
                     r
                     for (r,) in connection.execute(
