@@ -22,6 +22,7 @@ mention the entity most come first.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from reader.text.arabic import (
 )
 
 if TYPE_CHECKING:
+    from reader.entities.index import EntityIndex
     from reader.models import Annotation, Article
     from reader.store.database import Store
 
@@ -493,7 +495,12 @@ def _candidates(
     return found
 
 
-def search_index(index: SearchIndex, query: Query | str, limit: int = 20) -> list[SearchResult]:
+def search_index(
+    index: SearchIndex,
+    query: Query | str,
+    limit: int = 20,
+    entity_index: EntityIndex | None = None,
+) -> list[SearchResult]:
     """The best `limit` matches of `query` in an open, up-to-date index, best first."""
     if isinstance(query, str):
         query = parse_query(query)
@@ -501,7 +508,7 @@ def search_index(index: SearchIndex, query: Query | str, limit: int = 20) -> lis
         raise SearchError("Nothing to search for: the query has no letters or digits.")
     mentions: dict[str, list[tuple[int, int]]] | None = None
     if query.entities:
-        mentions = entity_mentions(index.store, query.entities)
+        mentions = entity_mentions(index.store, query.entities, entity_index)
     matcher = _Matcher(query) if query.terms else None
     if query.terms:
         candidates = _candidates(index, query, limit, mentions)
@@ -523,14 +530,14 @@ def search_index(index: SearchIndex, query: Query | str, limit: int = 20) -> lis
 
 
 def entity_mentions(
-    store: Store, entities: Sequence[EntityTerm]
+    store: Store, entities: Sequence[EntityTerm], index: EntityIndex | None = None
 ) -> dict[str, list[tuple[int, int]]]:
-    """Per article mentioning every one of `entities` (as the entity index beside `store`
-    has them now), the mentions of them, in reading order."""
+    """Per article mentioning every one of `entities` (as the entity index beside `store`,
+    or `index`, has them now), the mentions of them, in reading order."""
     from reader.entities.index import EntityIndex
 
     found: dict[str, list[tuple[int, int]]] | None = None
-    with EntityIndex.open(store) as index:
+    with contextlib.nullcontext(index) if index else EntityIndex.open(store) as index:
         for term in entities:
             keys = [e.key for e in index.matching(term.type, term.name)]
             these = index.mentions(keys)
@@ -546,10 +553,13 @@ def search(store: Store, query: Query | str, limit: int = 20) -> list[SearchResu
     beside the store is brought up to date first, so changes from any process count."""
     if isinstance(query, str):
         query = parse_query(query)
-    if query.entities:
-        from reader.entities.index import update_entity_index
+    with contextlib.ExitStack() as stack:
+        entity_index = None
+        if query.entities:
+            from reader.entities.index import EntityIndex
 
-        update_entity_index(store)
-    with SearchIndex.open(store) as index:
+            entity_index = stack.enter_context(EntityIndex.open(store))
+            entity_index.update()
+        index = stack.enter_context(SearchIndex.open(store))
         index.update()
-        return search_index(index, query, limit)
+        return search_index(index, query, limit, entity_index)
