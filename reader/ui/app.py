@@ -38,6 +38,7 @@ from reader.ui.entity_indexing import FIRST_PASS_DELAY, EntityIndexer
 from reader.ui.feed_refresh import INTERVAL_SETTING, INTERVALS, FeedRefresher, saved_interval
 from reader.ui.messages import (
     CheckForChanges,
+    EntityCorrectionsChanged,
     MarkRead,
     OpenArticle,
     OpenEntityMention,
@@ -330,6 +331,10 @@ class ReaderApp(ReaderBase):
         from reader.ui.screens.library import LibraryScreen
 
         self.push_screen(LibraryScreen(feed_url=message.url, feed_title=message.title))
+
+    def on_entity_corrections_changed(self, message: EntityCorrectionsChanged) -> None:
+        """A correction was saved or undone: the library's entity index applies it now."""
+        self.entity_indexer.poke()
 
     def on_refresh_feeds(self, message: RefreshFeeds) -> None:
         """Refresh the feeds named (none: all) in the background."""

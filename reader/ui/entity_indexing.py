@@ -11,7 +11,7 @@ tick of arriving, and a correction reaches the index at the next tick. Reading n
 the UI thread only starts threads and takes progress.
 
 Progress goes to the app's `entity_indexing` reactive (`IndexingState`: screens watch it; the
-library's title line shows "indexing entities 120/300" while a pass with at least
+library's title line shows "Indexing entities 120/300" while a pass with at least
 `SHOWN_FROM` articles runs, and the Entities screen re-reads the index as batches land). The
 model is loaded on the first pass that has something to extract and kept for later passes.
 """
@@ -135,7 +135,7 @@ def indexing_label(state: IndexingState) -> str:
     """What the library's title line adds while entities are being indexed ("" otherwise)."""
     if not state.running or state.total < SHOWN_FROM:
         return ""
-    return f" — indexing entities {state.done}/{state.total}…"
+    return f" — Indexing entities {state.done}/{state.total}…"
 
 
 def _call_soon(

@@ -121,6 +121,12 @@ class RefreshFeeds(Message):
 
 
 @dataclass
+class EntityCorrectionsChanged(Message):
+    """The reader saved or undid an entity correction: the app has the library's entity
+    index apply it now (`reader.ui.entity_indexing`), without waiting for its next look."""
+
+
+@dataclass
 class ArticlesArrived(Message):
     """New articles are in the library (a feed refresh or a subscription brought them): the
     app posts this to each screen, and lists reload."""

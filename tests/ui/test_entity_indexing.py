@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.waits import entities_listed
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, ListView, Static
 
 from reader.entities.index import EntityIndex
 from reader.models import Article, Block
@@ -19,6 +20,7 @@ from reader.store.database import Store
 from reader.ui.app import WATCH_ENV, ReaderApp, make_app
 from reader.ui.base import IndexingState
 from reader.ui.screens.library import LibraryScreen
+from reader.ui.widgets.entities_pane import EntityItem
 
 SIZE = (110, 32)
 PEOPLE = ["إيلون ماسك", "سام ألتمان", "ساتيا ناديلا", "تيم كوك", "جيف بيزوس"]
@@ -93,12 +95,12 @@ async def test_first_start_indexes_the_library_with_progress_in_the_title_line(d
         progress = [s for s in recorder.states if s.running]
         assert progress[0].total == COUNT and progress[-1].done == COUNT
         assert any(
-            f"indexing entities {s.done}/{COUNT}" in t
+            f"Indexing entities {s.done}/{COUNT}" in t
             for s, t in zip(recorder.states, recorder.titles, strict=True)
             if s.running
         ), recorder.titles
         # Done: the title line no longer speaks of it, and reading goes on as before.
-        assert "indexing" not in str(app.screen.query_one("#library-title", Static).content)
+        assert "Indexing" not in str(app.screen.query_one("#library-title", Static).content)
         await pilot.press("down")
         assert app.screen.query_one(DataTable).cursor_row == 1
     with Store.open(db) as store, EntityIndex.open(store) as index:
@@ -125,7 +127,7 @@ async def test_an_article_added_while_the_app_runs_is_indexed_in_the_background(
         screen.add_target(str(added))
         await recorder.next_pass()  # picked up at the next look for changes
         # A small pass says nothing in the title line.
-        assert not any("indexing" in t for t in recorder.titles[-3:])
+        assert not any("Indexing" in t for t in recorder.titles[-3:])
     with Store.open(db) as store, EntityIndex.open(store) as index:
         assert index.stale() == []
         jeddah = index.find("جدة", "LOC")
@@ -133,3 +135,33 @@ async def test_an_article_added_while_the_app_runs_is_indexed_in_the_background(
         hits = index.hits(jeddah.key)
         new_id = next(s.id for s in store.list_articles() if s.title == "خبر جديد")
         assert {h.article_id for h in hits} == {new_id}
+
+
+async def test_a_correction_made_in_the_pane_reaches_the_index_at_once(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(WATCH_ENV, "0")  # no looks for changes: only the correction asks
+    app = make_app(db, seed=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        recorder = await start(pilot)
+        await recorder.next_pass()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("i")
+        pane = await entities_listed(pilot)
+        listing = pane.query_one("#entities-list", ListView)
+        first = next(n for n, item in enumerate(listing.children) if isinstance(item, EntityItem))
+        item = listing.children[first]
+        assert isinstance(item, EntityItem)
+        name, kind = item.entity.name, item.entity.type
+        with EntityIndex.open(app.store) as index:
+            assert index.find(name, kind) is not None
+        listing.focus()
+        listing.index = first
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("x")  # hide it, in every article
+        await recorder.next_pass()
+        with EntityIndex.open(app.store) as index:
+            assert index.find(name, kind) is None
+            assert index.stale() == []

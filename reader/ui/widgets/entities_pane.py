@@ -54,6 +54,7 @@ from reader.ui.messages import (
     AskEntityType,
     AskPick,
     AskSelection,
+    EntityCorrectionsChanged,
     EntitySelected,
     MentionJump,
     ShowEntities,
@@ -458,6 +459,7 @@ class EntitiesPane(Vertical):
             return False
         self._reselect = show
         self._start_extraction()
+        self.post_message(EntityCorrectionsChanged())
         return True
 
     def action_add_entity(self) -> None:
@@ -584,6 +586,7 @@ class EntitiesPane(Vertical):
         if removed:
             self._reselect = self.selected.name if self.selected is not None else ""
             self._start_extraction()
+            self.post_message(EntityCorrectionsChanged())
         return removed
 
 
