@@ -268,6 +268,11 @@ async def article_key_figures(db: Path, repeats: int = 15) -> dict[str, Figure]:
             await pilot.pause()
         for name in THEMES * 2:
             add("switch theme", await _theme(app, pilot, name))
+        await pilot.press("i")  # the pane open beside the article: its nodes restyled too
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for name in THEMES * 2:
+            add("switch theme, pane open", await _theme(app, pilot, name))
     app.store.close()
     return {
         name: (
