@@ -149,7 +149,7 @@ def test_a_readers_morning(db_path: Path, tmp_path: Path) -> None:
 
         term.keys("i")
         term.wait_for("pane open", "Entities  Notes", "People (3)")
-        term.keys("Tab", "Tab")  # past the tab row to the list
+        term.keys("Tab")  # from the article to the entity list
         term.wait_for("entity list focused", "Rename entity")
         term.keys("Down")
         time.sleep(0.5)  # the cursor is not in the text tmux captures: give it time to move

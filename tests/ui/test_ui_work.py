@@ -200,3 +200,31 @@ async def test_a_pane_closed_during_a_theme_switch_opens_in_the_new_theme(tmp_pa
         await pilot.pause()
         assert _pane_colours(app) == expected
         assert expected != dark
+
+
+async def test_a_click_on_a_tab_name_shows_that_tab(tmp_path: Path) -> None:
+    """The pane's tab bar is one widget; clicking "Notes" and "Entities" switches the tabs."""
+    from reader.ui.widgets.entities_pane import EntitiesPane
+    from reader.ui.widgets.notes_pane import NotesPane
+    from reader.ui.widgets.side_pane import SidePane, TabBar
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.screen.query_one(SidePane)
+        bar = pane.query_one(TabBar)
+        drawn = bar.render_line(0).text
+        notes_x = drawn.index("Notes")
+        assert drawn.index("Entities") < notes_x
+        await pilot.click(TabBar, offset=(notes_x + 1, 0))
+        await pilot.pause()
+        assert pane.active_tab == "notes"
+        assert pane.query_one(NotesPane).display and not pane.query_one(EntitiesPane).display
+        await pilot.click(TabBar, offset=(drawn.index("Entities") + 1, 0))
+        await pilot.pause()
+        assert pane.active_tab == "entities"
+        assert pane.query_one(EntitiesPane).display
+        depth = len(next(iter(pane.query(EntityItem))).ancestors_with_self)
+        assert depth <= len(pane.ancestors_with_self) + 4  # pane > switcher > tab > list > row

@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.reactive import var
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive, var
+from textual.widget import Widget
 
 from reader.models import Annotation, Article
 from reader.text.modes import BidiMode
@@ -24,28 +28,72 @@ if TYPE_CHECKING:
 #: Tab ids, in order (`next_tab` goes through them).
 TABS: tuple[str, ...] = ("entities", "notes")
 
+#: The name shown for each tab.
+TAB_NAMES = {"entities": "Entities", "notes": "Notes"}
 
-class _SideTabs(Vertical):
-    """The tabbed content of the side pane, composed when the pane first opens."""
 
-    def __init__(self, initial: str, mode: BidiMode) -> None:
-        super().__init__(id="side-tabs-box")
-        self._initial = initial
-        self._mode = mode
+class TabBar(Widget):
+    """The pane's tab names, the one on show bold and underlined; a click shows a tab.
 
-    def compose(self) -> ComposeResult:
-        # Imported here: the tabs and panes cost import time nobody should pay before opening
-        # the pane.
-        from textual.widgets import TabbedContent, TabPane
+    One node (Textual's TabbedContent is seven, and nests each tab three levels deeper: a theme
+    switch refreshes every node once per changed colour of each of its ancestors)."""
 
-        from reader.ui.widgets.entities_pane import EntitiesPane
-        from reader.ui.widgets.notes_pane import NotesPane
+    DEFAULT_CSS = """
+    TabBar {
+        height: 2;
+        padding: 0 1;
+    }
+    TabBar > .tab-bar--active {
+        text-style: bold underline;
+        color: $foreground;
+    }
+    TabBar > .tab-bar--inactive {
+        color: $text-muted;
+    }
+    """
 
-        with TabbedContent(id="side-tabs", initial=self._initial):
-            with TabPane("Entities", id="entities"):
-                yield EntitiesPane(id="entities-pane", mode=self._mode)
-            with TabPane("Notes", id="notes"):
-                yield NotesPane(id="notes-pane", mode=self._mode)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"tab-bar--active", "tab-bar--inactive"}
+
+    active: reactive[str] = reactive(TABS[0])
+    """The id of the tab on show."""
+
+    #: Cells between two tab names.
+    GAP = 2
+
+    def _spans(self) -> list[tuple[str, int, int]]:
+        """(tab id, first cell, end cell) of each tab name, after the left padding."""
+        spans: list[tuple[str, int, int]] = []
+        x = 0
+        for tab in TABS:
+            width = len(TAB_NAMES[tab])
+            spans.append((tab, x, x + width))
+            x += width + self.GAP
+        return spans
+
+    def render(self) -> Content:
+        parts: list[Content] = []
+        for tab, _start, _end in self._spans():
+            role = "active" if tab == self.active else "inactive"
+            style = self.get_visual_style(f"tab-bar--{role}")
+            if parts:
+                parts.append(Content(" " * self.GAP))
+            parts.append(Content.styled(TAB_NAMES[tab], style))
+        return Content("").join(parts)
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x - self.styles.padding.left
+        for tab, start, end in self._spans():
+            if start <= x < end:
+                self.post_message(TabChosen(tab))
+                return
+
+
+class TabChosen(Message):
+    """A tab name was clicked."""
+
+    def __init__(self, tab: str) -> None:
+        super().__init__()
+        self.tab = tab
 
 
 class SidePane(Vertical):
@@ -55,6 +103,12 @@ class SidePane(Vertical):
     """
 
     DEFAULT_CLASSES = "-hidden"
+
+    DEFAULT_CSS = """
+    SidePane > ContentSwitcher {
+        height: 1fr;
+    }
+    """
 
     TABS: ClassVar[tuple[str, ...]] = TABS
 
@@ -73,10 +127,23 @@ class SidePane(Vertical):
         return iter(())
 
     def _build(self) -> None:
-        """Mount the tabs and their panes (once), then tell them which article is open."""
+        """Mount the tab bar and the two panes (once), then tell them which article is open."""
+        # Imported here: the panes cost import time nobody should pay before opening the pane.
+        from textual.widgets import ContentSwitcher
+
+        from reader.ui.widgets.entities_pane import EntitiesPane
+        from reader.ui.widgets.notes_pane import NotesPane
+
         self._built = True
-        tabs = _SideTabs(self._tab, self.mode)
-        self.mount(tabs)
+        bar = TabBar(id="side-tab-bar")
+        bar.active = self._tab
+        switcher = ContentSwitcher(
+            EntitiesPane(id="entities-pane", mode=self.mode),
+            NotesPane(id="notes-pane", mode=self.mode),
+            id="side-tabs",
+            initial=f"{self._tab}-pane",
+        )
+        self.mount(bar, switcher)
         self.call_after_refresh(self._send_article)
 
     @property
@@ -87,11 +154,6 @@ class SidePane(Vertical):
     @property
     def active_tab(self) -> str:
         """Id of the tab on show (or to show when the pane opens)."""
-        if self._built:
-            from textual.widgets import TabbedContent
-
-            for tabs in self.query("#side-tabs").results(TabbedContent):
-                return tabs.active or self._tab
         return self._tab
 
     def show_tab(self, tab: str) -> None:
@@ -101,10 +163,17 @@ class SidePane(Vertical):
         if not self._built:
             self._build()
             return
-        from textual.widgets import TabbedContent
+        from textual.widgets import ContentSwitcher
 
-        for tabs in self.query("#side-tabs").results(TabbedContent):
-            tabs.active = tab
+        for bar in self.query(TabBar):
+            bar.active = tab
+        for switcher in self.query("#side-tabs").results(ContentSwitcher):
+            switcher.current = f"{tab}-pane"
+
+    def on_tab_chosen(self, message: TabChosen) -> None:
+        """A click on a tab name: show that tab (the screen moves the focus if it was lost)."""
+        message.stop()
+        self.show_tab(message.tab)
 
     def hide(self) -> None:
         """Close the pane."""
