@@ -156,6 +156,41 @@ _COMPANY_WORDS = frozenset({"شركه", "لشركه", "بشركه", "وشركه"
 _LATIN_LETTER = re.compile("[A-Za-z]")
 
 
+#: Facilities named after a king, prince or sheikh (مطار الملك سلمان الدولي, جامعة الملك
+#: سعود): the name is the facility's, not the person's. Places, then organisations.
+_FACILITY_PLACES = frozenset(
+    {"مطار", "ميناء", "شارع", "ملعب", "استاد", "جسر", "مسجد", "قصر", "مدينه", "قاعده", "طريق"}
+)
+_FACILITY_ORGS = frozenset({"جامعه", "مستشفي", "مركز", "كليه"})
+_FACILITIES = _FACILITY_PLACES | _FACILITY_ORGS
+_ROYAL_TITLES = frozenset({"الملك", "الامير", "الاميره", "الشيخ", "الشيخه", "السلطان"})
+
+
+def _name_after_facility(tags: list[str], folded: Sequence[str]) -> None:
+    """A facility word, a royal title and a person's name is the facility's name: a place
+    (مطار الملك سلمان الدولي) or an organisation (جامعة الملك سعود), with a nisba after it."""
+    for start, end, kind in bio_spans(tags):
+        if kind != "PERS":
+            continue
+        first = start - 1 if start and folded[start - 1] in _ROYAL_TITLES else start
+        if first == start and folded[start] not in _ROYAL_TITLES:
+            continue
+        if not first:
+            continue
+        word = folded[first - 1]
+        if word[:1] in PROCLITIC_LETTERS and word[1:] in _FACILITIES:
+            word = word[1:]  # لمطار، بجامعة
+        if word not in _FACILITIES:
+            continue
+        bare = word
+        last = end
+        if last < len(folded) and _is_nisba(folded[last]) and tags[last] == "O":
+            last += 1
+        for index in range(first - 1, last):
+            tags[index] = "O"
+        _write_span(tags, first - 1, last, "LOC" if bare in _FACILITY_PLACES else "ORG")
+
+
 def _is_nisba(folded: str) -> bool:
     """An Arabic relative adjective with the article: الهولندية, التايواني, الأمريكيين."""
     return (
@@ -464,6 +499,7 @@ class Extractor:
                 self._apply_rules(tags, words, f)
             if layers.junk:
                 self._drop_junk(tags, words, f)
+                _name_after_facility(tags, f)
         return out
 
     def model_tags(self, words: Sequence[str]) -> list[str]:

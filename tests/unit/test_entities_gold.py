@@ -161,3 +161,13 @@ def test_a_verb_opening_a_sentence_is_not_a_first_name(tmp_path: Path) -> None:
         "وأشاد سلوت بقائد الفريق فيرجيل فان دايك.",
     )
     assert found.get("PERSON") == {"آرني سلوت", "فيرجيل فان دايك"}
+
+
+def test_a_facility_named_after_a_king_is_a_place_not_a_person(tmp_path: Path) -> None:
+    found = entities_of(
+        tmp_path,
+        "وتخطط المملكة لتحويل مطار الملك سلمان الدولي إلى أحد أكبر مطارات العالم، "
+        "فيما وصل الأمير محمد بن سلمان إلى الرياض.",
+    )
+    assert "مطار الملك سلمان الدولي" in found.get("LOC", set()), found
+    assert found.get("PERSON") == {"محمد بن سلمان"}, found
