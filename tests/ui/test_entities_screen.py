@@ -29,7 +29,6 @@ from reader.ui.screens import entities as entities_screen
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.entities import EntitiesScreen, HitItem, NoteItem
 from reader.ui.screens.library import LibraryScreen
-from reader.ui.widgets.marked_text import MarkedText
 
 Factory = Callable[..., ReaderApp]
 SIZE = (130, 40)
@@ -224,12 +223,13 @@ async def test_choosing_a_name_lists_its_mentions_newest_first_marked(
             assert text[hit.start : hit.end] in {MUSK, "ماسك", "مسك"}
         first = hits[0]
         assert first.first
-        snippet = first.query_one(".hit-snippet", MarkedText)
-        strip = snippet.render_line(0)
-        assert marked_runs(strip) == [visual(MUSK)]
-        assert not set(strip.text) & letters_with_forms()
-        assert len(strip.text.rstrip()) == snippet.content_size.width, "right-aligned"
-        title = first.query_one(".hit-title", MarkedText).render_line(0).text
+        strips = first.strips("snippet")
+        assert [run for strip in strips for run in marked_runs(strip)] == [visual(MUSK)]
+        assert strips[0].text.rstrip().endswith(visual("زار إيلون")), "starts on the right"
+        for strip in strips:
+            assert not set(strip.text) & letters_with_forms()
+            assert len(strip.text.rstrip()) == first.content_size.width, "right-aligned"
+        title = first.strips("title")[0].text
         assert title.strip() == visual("ماسك في الرياض")
         await pilot.press("escape")  # back to the names
         await settle(pilot)
@@ -365,7 +365,7 @@ async def test_notes_whose_highlight_names_the_entity_are_listed(
         await choose(pilot, screen, MUSK)
         (note,) = screen.query(NoteItem)
         assert note.note.annotation.id == "visit-note"
-        drawn = note.query_one(".note-quote", MarkedText).render_line(0)
+        (drawn,) = note.strips("quote")
         assert drawn.text.strip() == visual(quote)
         assert marked_runs(drawn) == [visual(MUSK)]
         hits = screen.query_one("#entities-hits", ListView)

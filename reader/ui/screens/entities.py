@@ -21,17 +21,21 @@ line shows the progress and the list fills as it goes.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, ListItem, ListView, Static
 from textual.worker import get_current_worker
@@ -46,13 +50,16 @@ from reader.entities.index import (
     model_signature,
 )
 from reader.errors import ReaderError
-from reader.text.layout import base_direction
+from reader.text.layout import VisualLine, base_direction, layout
+from reader.text.modes import BidiMode
+from reader.text.sanitize import printable
 from reader.ui.base import ReaderBase, reader_app
 from reader.ui.messages import OpenEntityMention, OpenEntityNote
 from reader.ui.screens.library import LazyCell
 from reader.ui.shaped import display_lines, shaped_cell
+from reader.ui.themes import mark_style
 from reader.ui.widgets.footer import FittingFooter
-from reader.ui.widgets.marked_text import MarkedText
+from reader.ui.widgets.marked_text import MARK_ATTRIBUTES
 from reader.ui.widgets.shaped_input import ShapedInput
 
 #: What the Type column and the title line call each type.
@@ -115,130 +122,189 @@ def range_name(days: int) -> str:
     return next((name for value, name in RANGES if value == days), f"last {days} days")
 
 
-class HitItem(ListItem):
-    """One mention: its article's title and date (on the first mention of each article), and
-    a snippet around the mention, shaped, the mention marked."""
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One paragraph of a list entry: its logical text, the spans marked in it, its look."""
+
+    name: str
+    """What it is ("title", "meta", "snippet", "label", "quote", "note"): its component
+    class is `lines-item--NAME`."""
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+    right: bool = False
+    """Right-align every line (else only right-to-left ones are)."""
+    max_lines: int = 2
+
+
+class LinesItem(ListItem):
+    """A list entry drawn by itself from a few short paragraphs (`Part`s): each shaped and in
+    visual order through the layout engine, right-aligned when right-to-left, its marked spans
+    in the find mark (bold and underlined, as the search screen's). One widget per entry, not
+    one per paragraph: a name's first mentions are on screen within one refresh."""
 
     DEFAULT_CSS = """
-    HitItem {
+    LinesItem {
         height: auto;
         padding: 0 1;
     }
-    HitItem.-first {
-        padding: 1 1 0 1;
-    }
-    HitItem .hit-title {
+    LinesItem > .lines-item--title {
         text-style: bold;
         color: $reader-heading;
     }
-    HitItem .hit-meta {
+    LinesItem > .lines-item--meta, LinesItem > .lines-item--label {
         color: $reader-meta;
     }
-    HitItem .hit-snippet {
-        max-height: 2;
+    LinesItem > .lines-item--quote {
+        text-style: italic;
     }
-    HitItem.-highlight .hit-title, HitItem.-highlight .hit-meta {
+    LinesItem.-highlight > .lines-item--title, LinesItem.-highlight > .lines-item--meta,
+    LinesItem.-highlight > .lines-item--label {
         color: $block-cursor-foreground;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "lines-item--title",
+        "lines-item--meta",
+        "lines-item--snippet",
+        "lines-item--label",
+        "lines-item--quote",
+        "lines-item--note",
+    }
+
+    def __init__(
+        self, parts: list[Part], *, mode: BidiMode, harakat: bool, classes: str = ""
+    ) -> None:
+        super().__init__(classes=classes)
+        self.parts: list[Part] = []
+        for part in parts:  # one line, no controls: same length, so the spans still index it
+            text = printable(part.text.replace("\n", " "), line=True)
+            spans = part.spans if len(text) == len(part.text) else ()
+            self.parts.append(replace(part, text=text, spans=spans))
+        self.mode: BidiMode = mode
+        self.harakat = harakat
+        self._laid: list[tuple[Part, VisualLine]] = []
+        self._laid_width = -1
+
+    def laid_out(self, width: int) -> list[tuple[Part, VisualLine]]:
+        """Every line drawn, with the part it belongs to (top to bottom)."""
+        if width != self._laid_width:
+            lines: list[tuple[Part, VisualLine]] = []
+            for part in self.parts:
+                laid = layout(part.text, max(1, width), self.mode, harakat=self.harakat)
+                lines.extend((part, line) for line in laid[: part.max_lines])
+            self._laid, self._laid_width = lines, width
+        return self._laid
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self.laid_out(width)))
+
+    def strips(self, name: str) -> list[Strip]:
+        """The lines of part `name` as drawn now (for tests and the walk)."""
+        laid = self.laid_out(self.content_size.width)
+        return [self.render_line(y) for y, (part, _) in enumerate(laid) if part.name == name]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        base = self.rich_style
+        laid = self.laid_out(width)
+        if y >= len(laid):
+            return Strip.blank(width, base)
+        part, line = laid[y]
+        style = base + self.get_component_rich_style(f"lines-item--{part.name}", partial=True)
+        marked = style + self._mark_style()
+        indent = max(0, width - line.width) if part.right else line.indent
+        segments = [Segment(" " * indent, base)]
+        run: list[str] = []
+        run_marked = False
+        for glyph in line.glyphs:
+            here = any(start <= glyph.start < end for start, end in part.spans)
+            if run and here != run_marked:
+                segments.append(Segment("".join(run), marked if run_marked else style))
+                run = []
+            run.append(glyph.text)
+            run_marked = here
+        if run:
+            segments.append(Segment("".join(run), marked if run_marked else style))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _mark_style(self) -> Style:
+        variables = getattr(self.app, "theme_variables", None) or {}
+        return mark_style(variables, "reader-find") + MARK_ATTRIBUTES
+
+
+class HitItem(LinesItem):
+    """One mention: its article's title, date and mention count (on the first mention of each
+    article), and a snippet around the mention with the mention marked."""
+
+    DEFAULT_CSS = """
+    HitItem.-first {
+        padding: 1 1 0 1;
     }
     """
 
     def __init__(
-        self, hit: EntityHit, spans: list[tuple[int, int]], *, first: bool, mentions: int
+        self,
+        hit: EntityHit,
+        spans: list[tuple[int, int]],
+        *,
+        first: bool,
+        mode: BidiMode,
+        harakat: bool,
     ) -> None:
-        super().__init__(classes="-first" if first else "")
+        """`spans`: every mention of the name in the hit's article (offsets into its text)."""
+        parts: list[Part] = []
+        if first:
+            rtl = base_direction(hit.title or hit.snippet)
+            noun = "mention" if len(spans) == 1 else "mentions"
+            meta = " · ".join(part for part in (hit.published[:10], f"{len(spans)} {noun}") if part)
+            parts.append(Part("title", hit.title or "(untitled)", max_lines=2))
+            parts.append(Part("meta", meta, right=rtl, max_lines=1))
+        parts.append(
+            Part(
+                "snippet",
+                hit.snippet,
+                ((hit.snippet_start, hit.snippet_end),),
+                right=base_direction(hit.snippet),
+            )
+        )
+        super().__init__(parts, mode=mode, harakat=harakat, classes="-first" if first else "")
         self.hit = hit
         self.spans = spans
         """Every mention of the name in this article (for the article's marks)."""
         self.first = first
-        self.mentions = mentions
-
-    def compose(self) -> ComposeResult:
-        screen = self.screen
-        assert isinstance(screen, EntitiesScreen)
-        mode, harakat = screen.reader.bidi_mode, screen.reader.harakat
-        hit = self.hit
-        rtl = base_direction(hit.title or hit.snippet)
-        if self.first:
-            yield MarkedText(
-                hit.title or "(untitled)", mode=mode, harakat=harakat, classes="hit-title"
-            )
-            noun = "mention" if self.mentions == 1 else "mentions"
-            meta = [hit.published[:10], f"{self.mentions} {noun}"]
-            yield MarkedText(
-                " · ".join(part for part in meta if part),
-                mode=mode,
-                harakat=harakat,
-                right=rtl,
-                classes="hit-meta",
-            )
-        yield MarkedText(
-            hit.snippet,
-            [(hit.snippet_start, hit.snippet_end)],
-            mode=mode,
-            harakat=harakat,
-            right=base_direction(hit.snippet),
-            classes="hit-snippet",
-        )
 
 
-class NoteItem(ListItem):
+class NoteItem(LinesItem):
     """A highlight whose passage names the entity: the passage (the name marked) and its note."""
 
     DEFAULT_CSS = """
     NoteItem {
-        height: auto;
         padding: 0 1 0 3;
-    }
-    NoteItem .note-label {
-        color: $reader-meta;
-    }
-    NoteItem.-highlight .note-label {
-        color: $block-cursor-foreground;
-    }
-    NoteItem .note-quote {
-        max-height: 2;
-        text-style: italic;
-    }
-    NoteItem .note-text {
-        max-height: 2;
     }
     """
 
-    def __init__(self, note: EntityNote, mentions: list[tuple[int, int]]) -> None:
+    def __init__(
+        self, note: EntityNote, mentions: list[tuple[int, int]], *, mode: BidiMode, harakat: bool
+    ) -> None:
         """`mentions`: the entity's mentions in the note's article (offsets into its text)."""
-        super().__init__()
-        self.note = note
-        start, end = note.annotation.start, note.annotation.end
-        self.spans = [
+        annotation = note.annotation
+        start, end = annotation.start, annotation.end
+        spans = tuple(
             (max(s, start) - start, min(e, end) - start)
             for s, e in mentions
             if s < end and start < e
-        ]
-        """The mentions inside the highlighted passage (offsets into its quote)."""
-
-    def compose(self) -> ComposeResult:
-        screen = self.screen
-        assert isinstance(screen, EntitiesScreen)
-        mode, harakat = screen.reader.bidi_mode, screen.reader.harakat
-        annotation = self.note.annotation
-        quote = annotation.quote
-        yield MarkedText("Highlight", mode=mode, harakat=harakat, classes="note-label")
-        yield MarkedText(
-            quote,
-            self.spans,
-            mode=mode,
-            harakat=harakat,
-            right=base_direction(quote),
-            classes="note-quote",
         )
+        parts = [
+            Part("label", "Highlight", max_lines=1),
+            Part("quote", annotation.quote, spans, right=base_direction(annotation.quote)),
+        ]
         if annotation.note:
-            yield MarkedText(
-                annotation.note,
-                mode=mode,
-                harakat=harakat,
-                right=base_direction(annotation.note),
-                classes="note-text",
-            )
+            parts.append(Part("note", annotation.note, right=base_direction(annotation.note)))
+        super().__init__(parts, mode=mode, harakat=harakat)
+        self.note = note
+        self.spans = list(spans)
+        """The mentions inside the highlighted passage (offsets into its quote)."""
 
 
 class MoreItem(ListItem):
@@ -405,6 +471,8 @@ class EntitiesScreen(Screen[None]):
         width = self.size.width or self.app.size.width
         narrow = width < WIDE
         self.set_class(narrow, "-narrow")
+        if narrow and self.focused is self.query_one("#entities-hits", ListView):
+            self.add_class("-hits")  # the mentions stay on show
         table_width = width if narrow else width // 2
         name = table_width - TYPE_WIDTH - 2 * COUNT_WIDTH - 4 * CELL_PADDING - SCROLLBAR
         name = max(10, name)
@@ -639,7 +707,8 @@ class EntitiesScreen(Screen[None]):
     def choose(self, entity: IndexedEntity) -> None:
         """List `entity`'s mentions and notes (and give the list the keys)."""
         self.chosen = entity
-        self.add_class("-hits")
+        if self.has_class("-narrow"):  # wide, both are on show: no restyle of every node
+            self.add_class("-hits")
         hits: list[EntityHit] = []
         notes: list[EntityNote] = []
         try:
@@ -698,6 +767,7 @@ class EntitiesScreen(Screen[None]):
         notes: dict[str, list[EntityNote]] = {}
         for note in self.notes:
             notes.setdefault(note.article_id, []).append(note)
+        mode, harakat = self.reader.bidi_mode, self.reader.harakat
         start = self._hits_shown
         end = min(len(hits), start + count)
         items: list[ListItem] = []
@@ -705,28 +775,29 @@ class EntitiesScreen(Screen[None]):
             hit = hits[index]
             first = index == 0 or hits[index - 1].article_id != hit.article_id
             items.append(
-                HitItem(
-                    hit, spans[hit.article_id], first=first, mentions=len(spans[hit.article_id])
-                )
+                HitItem(hit, spans[hit.article_id], first=first, mode=mode, harakat=harakat)
             )
             last = index + 1 == len(hits) or hits[index + 1].article_id != hit.article_id
             if last:
                 mentions = spans[hit.article_id]
-                items.extend(NoteItem(n, mentions) for n in notes.pop(hit.article_id, []))
+                items.extend(
+                    NoteItem(n, mentions, mode=mode, harakat=harakat)
+                    for n in notes.pop(hit.article_id, [])
+                )
         self._hits_shown = end
         if end < len(hits):
             items.append(MoreItem(len(hits) - end))
         else:  # notes of articles none of whose mentions is listed (none should be)
             for article_id, left in notes.items():
                 if article_id not in spans:
-                    items.extend(NoteItem(n, []) for n in left)
+                    items.extend(NoteItem(n, [], mode=mode, harakat=harakat) for n in left)
         listing.extend(items)
 
     def action_choose(self) -> None:
         """Enter: on a name, list its mentions; on a mention, open the article there."""
         focused = self.focused
         hits = self.query_one("#entities-hits", ListView)
-        if focused is hits and self.has_class("-hits"):
+        if focused is hits:
             self._open(hits.highlighted_child)
             return
         entity = self.highlighted()
