@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -102,6 +102,20 @@ FIRST_HITS, HIT_PAGE = 12, 40
 DEBOUNCE = 0.12
 #: Seconds between readings of the list while the index is being built.
 FILL_EVERY = 0.5
+#: Seconds between looks at the app's background indexer while it runs.
+POLL_INDEXER = 0.2
+
+
+class _Indexer(Protocol):
+    """What the screen asks of the app's background entity indexer
+    (`reader.ui.entity_indexing.EntityIndexer`)."""
+
+    @property
+    def running(self) -> bool:
+        """Whether a pass is under way."""
+
+    def poke(self) -> None:
+        """Look for articles to index now (on its own thread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +442,9 @@ class EntitiesScreen(Screen[None]):
         """(done, total) while the index is being built."""
         self._last_fill = 0.0
         self._indexing_running = False
-        """Whether the screen's index update is under way."""
+        """Whether the index is being brought up to date (by the app or this screen)."""
+        self._poll: Timer | None = None
+        self._runs_seen = 0
 
     @property
     def reader(self) -> ReaderBase:
@@ -526,9 +542,35 @@ class EntitiesScreen(Screen[None]):
         if self._check_index:  # after the first paint: it reads the whole library's state
             self._check_index = False
             self._indexing_running = True
-            self.call_after_refresh(self._update_index)
+            self.call_after_refresh(self._start_indexing)
         if self._wanted is not None:  # looked for until found or the index is complete
             self._find_and_choose(*self._wanted, final=not self._indexing_running)
+
+    def _start_indexing(self) -> None:
+        """Have the index brought up to date: by the app's background indexer (poked, and
+        watched until its passes end), else by a worker of this screen."""
+        indexer = getattr(self.app, "entity_indexer", None)
+        if indexer is None:
+            self._update_index()
+            return
+        self._runs_seen = self.reader.entity_indexing.runs
+        indexer.poke()
+        if self._poll is not None:
+            self._poll.stop()
+        self._poll = self.set_interval(POLL_INDEXER, partial(self._watch_indexer, indexer))
+
+    def _watch_indexer(self, indexer: _Indexer) -> None:
+        """While the app's indexer runs: its progress in the title line, the list re-read now
+        and then; when it is done, the list re-read if the index changed."""
+        state = self.reader.entity_indexing
+        if state.running and state.total:
+            self._indexing(state.done, state.total)
+        if indexer.running:
+            return
+        if self._poll is not None:
+            self._poll.stop()
+            self._poll = None
+        self._indexed(state.runs != self._runs_seen)
 
     @work(thread=True, exclusive=True, group="entities-index")
     def _update_index(self) -> None:
