@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from reader.entities.extractor import Entity, Mention, apply_corrections
 from reader.errors import ReaderError
 from reader.store.database import StoreError
+from reader.store.derived import connect_derived, remove_derived
 from reader.text.arabic import fold_plain
 
 if TYPE_CHECKING:
@@ -107,6 +108,12 @@ CREATE TABLE IF NOT EXISTS entities(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entities_rank ON entities(articles DESC, mentions DESC);
 """
+
+
+def _open_file(path: Path | str) -> sqlite3.Connection:
+    return connect_derived(
+        path, _SCHEMA, INDEX_VERSION, ("articles", "occurrences", "mentions", "entities"), wal=True
+    )
 
 
 class EntityIndexError(ReaderError):
@@ -252,41 +259,6 @@ def snippet(text: str, start: int, end: int) -> tuple[str, int, int]:
     return shown, start - left + len(lead), end - left + len(lead)
 
 
-def _connect(path: Path | str) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=15.0, isolation_level=None)
-    if path != ":memory:":
-        connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.executescript(_SCHEMA)
-    if _version(connection) != INDEX_VERSION:
-        # Made by another version (or new): made again, checked again inside the
-        # transaction since another process may have done it meanwhile.
-        connection.execute("BEGIN IMMEDIATE")
-        if _version(connection) != INDEX_VERSION:
-            for table in ("articles", "occurrences", "mentions", "entities"):
-                connection.execute(f"DROP TABLE IF EXISTS {table}")
-            connection.execute("DELETE FROM meta")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
-            connection.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (INDEX_VERSION,)
-            )
-        connection.execute("COMMIT")
-    return connection
-
-
-def _version(connection: sqlite3.Connection) -> str | None:
-    row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    return None if row is None else str(row[0])
-
-
-def _remove_index_files(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + suffix).unlink()
-
-
 @dataclass(slots=True)
 class _Meta:
     store: str
@@ -325,16 +297,16 @@ class EntityIndex:
         something needs extracting) and its `signature` (default: `model_signature()`)."""
         signature = signature or model_signature()
         if store.read_only:
-            return cls(store, _connect(":memory:"), None, extractor, signature)
+            return cls(store, _open_file(":memory:"), None, extractor, signature)
         path = store.folder / INDEX_NAME
         try:
-            connection = _connect(path)
+            connection = _open_file(path)
             connection.execute("SELECT count(*) FROM articles").fetchone()
             return cls(store, connection, path, extractor, signature)
         except sqlite3.DatabaseError:
-            _remove_index_files(path)
+            remove_derived(path)
         try:
-            return cls(store, _connect(path), path, extractor, signature)
+            return cls(store, _open_file(path), path, extractor, signature)
         except sqlite3.Error as error:
             raise EntityIndexError(f"Cannot open the entity index {path}: {error}.") from error
 
@@ -397,10 +369,10 @@ class EntityIndex:
         """Throw the index away and build it again from the store; articles extracted."""
         self.connection.close()
         if self.path is None:
-            self.connection = _connect(":memory:")
+            self.connection = _open_file(":memory:")
         else:
-            _remove_index_files(self.path)
-            self.connection = _connect(self.path)
+            remove_derived(self.path)
+            self.connection = _open_file(self.path)
         return self._update(None, None)
 
     def update(

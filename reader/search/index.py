@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
 from reader.store.database import StoreError
+from reader.store.derived import connect_derived, remove_derived
 from reader.text.arabic import fold_plain
 
 if TYPE_CHECKING:
@@ -63,6 +64,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
 """
 
 
+def _open_file(path: Path | str) -> sqlite3.Connection:
+    return connect_derived(path, _SCHEMA, INDEX_VERSION, ("docs", "articles"))
+
+
 class SearchError(ReaderError):
     """The search index cannot be used (the query is empty, the index cannot be written)."""
 
@@ -87,32 +92,6 @@ def _row(article: Article, annotations: list[Annotation]) -> tuple[str, str, str
     )
 
 
-def _connect(path: Path | str) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=15.0, isolation_level=None)
-    connection.executescript(_SCHEMA)
-    if _version(connection) != INDEX_VERSION:
-        # Made by another version: its tables may have other columns. Dropped and made
-        # again (checked again inside the transaction: another process may have done it).
-        connection.execute("BEGIN IMMEDIATE")
-        if _version(connection) != INDEX_VERSION:
-            connection.execute("DROP TABLE IF EXISTS docs")
-            connection.execute("DELETE FROM articles")
-            connection.execute("DELETE FROM meta WHERE key != 'version'")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
-            connection.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (INDEX_VERSION,)
-            )
-        connection.execute("COMMIT")
-    return connection
-
-
-def _version(connection: sqlite3.Connection) -> str | None:
-    row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    return None if row is None else str(row[0])
-
-
 class SearchIndex:
     """An open search index of one store. Use `SearchIndex.open(store)`, then `update` and
     the queries in `reader.search.query`; `close` when done (or use `with`)."""
@@ -128,14 +107,14 @@ class SearchIndex:
         """The index beside `store` (created if missing, rebuilt if damaged); in memory when
         the database is read-only, since nothing may be written beside it then."""
         if store.read_only:
-            return cls(store, _connect(":memory:"), None)
+            return cls(store, _open_file(":memory:"), None)
         path = store.folder / INDEX_NAME
         try:
-            return cls(store, _connect(path), path)
+            return cls(store, _open_file(path), path)
         except sqlite3.DatabaseError:
-            _remove_index_files(path)
+            remove_derived(path)
         try:
-            return cls(store, _connect(path), path)
+            return cls(store, _open_file(path), path)
         except sqlite3.Error as error:
             raise SearchError(f"Cannot open the search index {path}: {error}.") from error
 
@@ -153,10 +132,10 @@ class SearchIndex:
         """Throw the index away and build it again from the store; how many articles."""
         self.connection.close()
         if self.path is None:
-            self.connection = _connect(":memory:")
+            self.connection = _open_file(":memory:")
         else:
-            _remove_index_files(self.path)
-            self.connection = _connect(self.path)
+            remove_derived(self.path)
+            self.connection = _open_file(self.path)
         return self._update()
 
     def update(self) -> int:
@@ -248,12 +227,6 @@ def _store_stamp(store: Store) -> str | None:
     if stamp.library is None or stamp.annotations is None:
         return None
     return f"{stamp.library}{stamp.annotations}"
-
-
-def _remove_index_files(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + suffix).unlink()
 
 
 def update_index(store: Store) -> int:
