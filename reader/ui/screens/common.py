@@ -1,7 +1,28 @@
-"""Small display helpers the library and article screens share (kept light to import)."""
+"""Small helpers the screens share (kept light to import)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reader.ingest.metadata import short_source
 
-__all__ = ["short_source"]
+if TYPE_CHECKING:
+    from textual import events
+    from textual.screen import Screen
+    from textual.widget import Widget
+    from textual.widgets import Input
+
+__all__ = ["short_source", "type_into_filter"]
+
+
+def type_into_filter(screen: Screen[None], event: events.Key, table: Widget, box: Input) -> None:
+    """A printable key that nothing is bound to, pressed on `table`, starts filtering: the
+    filter `box` takes focus and the character. Any other key is left alone."""
+    if screen.focused is not table or not event.is_printable or not event.character:
+        return
+    if event.key in screen.active_bindings or event.character in screen.active_bindings:
+        return
+    box.focus()
+    box.insert_text_at_cursor(event.character)
+    event.stop()
+    event.prevent_default()

@@ -55,6 +55,7 @@ from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
 from reader.ui.base import ReaderBase, reader_app
 from reader.ui.messages import OpenEntityMention, OpenEntityNote
+from reader.ui.screens.common import type_into_filter
 from reader.ui.screens.library import LazyCell
 from reader.ui.shaped import display_lines, shaped_cell
 from reader.ui.themes import mark_style
@@ -901,13 +902,6 @@ class EntitiesScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Typing a letter on the names starts filtering (unbound keys only)."""
-        table = self.query_one(DataTable)
-        if self.focused is not table or not event.is_printable or not event.character:
-            return
-        if event.key in self.active_bindings or event.character in self.active_bindings:
-            return
-        box = self.query_one("#entities-filter", Input)
-        box.focus()
-        box.insert_text_at_cursor(event.character)
-        event.stop()
-        event.prevent_default()
+        type_into_filter(
+            self, event, self.query_one(DataTable), self.query_one("#entities-filter", Input)
+        )

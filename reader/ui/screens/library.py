@@ -42,7 +42,7 @@ from reader.ui.messages import (
     ShowFeeds,
     ShowSearch,
 )
-from reader.ui.screens.common import short_source
+from reader.ui.screens.common import short_source, type_into_filter
 from reader.ui.screens.manage import ManagedLibrary
 from reader.ui.shaped import display_lines, shaped_cell
 from reader.ui.widgets.footer import FittingFooter
@@ -579,13 +579,4 @@ class LibraryScreen(ManagedLibrary):
 
     def on_key(self, event: events.Key) -> None:
         """Typing a letter on the list starts filtering (unbound keys only)."""
-        table = self.query_one(DataTable)
-        if self.focused is not table or not event.is_printable or not event.character:
-            return
-        if event.key in self.active_bindings or event.character in self.active_bindings:
-            return
-        box = self.query_one("#filter", Input)
-        box.focus()
-        box.insert_text_at_cursor(event.character)
-        event.stop()
-        event.prevent_default()
+        type_into_filter(self, event, self.query_one(DataTable), self.query_one("#filter", Input))
