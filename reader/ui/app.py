@@ -19,10 +19,13 @@ from weakref import WeakSet
 from textual.app import App, ScreenError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.css.styles import Styles
+from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.notifications import Notify
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
+from textual.widget import Widget
 from textual.widgets import Input
 
 from reader.errors import ReaderError
@@ -113,6 +116,40 @@ def styled_nodes(root: DOMNode) -> Iterator[DOMNode]:
         if node.has_class(HIDDEN_CLASS) and not node.display:
             continue
         stack.extend(reversed(node.children))
+
+
+def restyle_once(stylesheet: Stylesheet, nodes: Iterable[DOMNode], *, animate: bool) -> None:
+    """`stylesheet.update_nodes(nodes)`, each node refreshed once at the end.
+
+    Textual refreshes a node and all its descendants for every colour rule that changes on it
+    (`ColorProperty.__set__` -> `Styles.refresh(children=True)`): on a theme switch that is
+    nodes x depth x colours refreshes (a pane row at depth ~9 got ~86 per switch). Here each
+    node's base styles record what was asked while the rules are replaced, and then every node
+    is refreshed once (the descendants are among `nodes`, so none is missed); layout is asked
+    for when any change needed it."""
+    listed = list(nodes)
+    wanted_layout = False
+
+    def record(*, layout: bool = False, **_: object) -> None:
+        nonlocal wanted_layout
+        wanted_layout = wanted_layout or layout
+
+    patched: list[Styles] = []
+    for node in listed:
+        base = node.styles.base
+        if "refresh" not in vars(base):
+            base.refresh = record  # type: ignore[method-assign]
+            patched.append(base)
+    try:
+        stylesheet.update_nodes(listed, animate=animate)
+    finally:
+        for base in patched:
+            del base.refresh
+    for node in listed:
+        if isinstance(node, Widget) and node.is_mounted:
+            node.refresh(layout=wanted_layout)
+        elif isinstance(node, App):
+            node.refresh()
 
 
 #: Width of Textual's notification toasts (its Toast CSS: `width: 60; max-width: 50%`).
@@ -666,7 +703,7 @@ class ReaderApp(ReaderBase):
         stylesheet = self.stylesheet
         stylesheet.set_variables(self.get_css_variables())
         stylesheet.reparse()
-        stylesheet.update_nodes(styled_nodes(self), animate=animate)  # app, current screen
+        restyle_once(stylesheet, styled_nodes(self), animate=animate)  # app, current screen
         visible = self._visible_screens()
         try:
             if self.screen.is_mounted:
@@ -678,7 +715,7 @@ class ReaderApp(ReaderBase):
             if screen is self.screen:
                 continue
             if screen in visible:
-                stylesheet.update_nodes(styled_nodes(screen), animate=animate)
+                restyle_once(stylesheet, styled_nodes(screen), animate=animate)
                 screen._css_update_count = self._css_update_count
                 self._stale_css.discard(screen)
             else:

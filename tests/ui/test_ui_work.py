@@ -228,3 +228,60 @@ async def test_a_click_on_a_tab_name_shows_that_tab(tmp_path: Path) -> None:
         assert pane.query_one(EntitiesPane).display
         depth = len(next(iter(pane.query(EntityItem))).ancestors_with_self)
         assert depth <= len(pane.ancestors_with_self) + 4  # pane > switcher > tab > list > row
+
+
+def _pane_drawn(app: ReaderApp) -> list[list[tuple[str, str]]]:
+    """Each side pane widget's lines as the compositor gets them (text and style of every
+    segment, background and colours included), from the widget's own cache where it has one."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    from reader.ui.widgets.side_pane import SidePane
+
+    pane = app.screen.query_one(SidePane)
+    return [
+        [
+            (segment.text, str(segment.style))
+            for strip in node.render_lines(Region(0, 0, node.size.width, node.size.height))
+            for segment in strip
+        ]
+        for node in pane.walk_children(with_self=True)
+        if isinstance(node, Widget) and node.size.area
+    ]
+
+
+async def test_a_theme_switch_refreshes_each_pane_row_once_and_draws_it_new(
+    tmp_path: Path,
+) -> None:
+    """With the side pane open, a theme switch refreshes each entity row once, not once for
+    every colour that changed on each of its ancestors (Textual refreshes all descendants of a
+    node per changed colour: ~86 times a row), and the pane draws exactly as in an app started
+    in the new theme."""
+    fresh = make_app(tmp_path / "fresh.json", target=str(SEED), bidi="app", theme="light")
+    async with fresh.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await fresh.workers.wait_for_complete()
+        await pilot.pause()
+        expected = _pane_drawn(fresh)
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dark = _pane_drawn(app)
+        row = next(iter(app.screen.query(EntityItem)))
+        refreshes = 0
+        refresh = row.refresh
+
+        def counted(*args: object, **kwargs: object) -> object:
+            nonlocal refreshes
+            refreshes += 1
+            return refresh(*args, **kwargs)  # type: ignore[arg-type]
+
+        row.refresh = counted  # type: ignore[method-assign,assignment]
+        app.theme = "light"
+        await pilot.pause()
+        del row.refresh
+        assert 1 <= refreshes <= 3
+        assert _pane_drawn(app) == expected
+        assert expected != dark
