@@ -8,7 +8,7 @@ Light on purpose (the article screen asks on every open); the fetching itself is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.ingest.urls import original_link
 
@@ -43,9 +43,12 @@ def wants_full_text(article: Article) -> bool:
     )
 
 
-def _tried(store: Store) -> list[str]:
-    saved = store.get_setting(FULL_TEXT_TRIED_SETTING, [])
+def _valid(saved: Any) -> list[str]:
     return [item for item in saved if isinstance(item, str)] if isinstance(saved, list) else []
+
+
+def _tried(store: Store) -> list[str]:
+    return _valid(store.get_setting(FULL_TEXT_TRIED_SETTING, []))
 
 
 def full_text_tried(store: Store, article_id: str) -> bool:
@@ -55,7 +58,11 @@ def full_text_tried(store: Store, article_id: str) -> bool:
 
 def remember_full_text_try(store: Store, article_id: str) -> None:
     """Note that `article_id` was tried on opening (the newest FULL_TEXT_TRIED_LIMIT are kept)."""
-    kept = _tried(store)
-    if article_id not in kept:
-        kept.append(article_id)
-        store.set_setting(FULL_TEXT_TRIED_SETTING, kept[-FULL_TEXT_TRIED_LIMIT:])
+
+    def add(saved: Any) -> list[str]:
+        kept = _valid(saved)
+        if article_id not in kept:
+            kept.append(article_id)
+        return kept[-FULL_TEXT_TRIED_LIMIT:]
+
+    store.update_setting(FULL_TEXT_TRIED_SETTING, add, [])

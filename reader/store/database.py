@@ -527,6 +527,11 @@ class Store:
         """Save a JSON-serialisable setting (reading positions use "position:<article id>")."""
         self._settings.set(key, value)
 
+    def update_setting(self, key: str, change: Callable[[Any], Any], default: Any = None) -> Any:
+        """Save `change(the setting as saved now, or default)` under the write lock and return
+        it, so that a list or count kept in a setting loses no other process's change."""
+        return self._settings.update(key, change, default)
+
     def add_entity_correction(self, correction: EntityCorrection) -> None:
         """Save a correction, giving it an id and creation time when it has none."""
         self._corrections.add(correction)

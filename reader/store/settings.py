@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -32,6 +33,18 @@ class Settings:
         db = self._layout.main
         with self._lock.writing(db):
             db.keyed("settings").put_key(key, {"value": value})
+
+    def update(self, key: str, change: Callable[[Any], Any], default: Any = None) -> Any:
+        """Save `change(value as saved now)` under the lock, and return it: a read and a write
+        with no other process's (or thread's) write between them."""
+        db = self._layout.main
+        with self._lock.writing(db):
+            table = db.keyed("settings")
+            doc = table.get_key(key)
+            saved = default if doc is None else doc.get("value", default)
+            value = json.loads(json.dumps(change(saved)))
+            table.put_key(key, {"value": value})
+            return value
 
 
 class Corrections:

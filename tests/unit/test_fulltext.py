@@ -4,11 +4,13 @@ redirect is followed; failures are one sentence and leave the teaser."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from helpers.cli import run_cli
 from helpers.loopback import QuietHandler, Serve
 
+from reader.ingest.teaser import full_text_tried, remember_full_text_try
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 
@@ -145,3 +147,29 @@ def test_an_article_from_a_file_has_no_page_to_fetch(tmp_path: Path) -> None:
     result = run_cli(db, "fulltext", summary.id)
     assert result.returncode == 1
     assert "came from a file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_two_apps_remembering_tries_at_once_lose_none(tmp_path: Path) -> None:
+    """The entries tried on opening are one saved list: two apps (two stores on one file, in
+    two threads) remembering entries at the same time keep every one of them."""
+    db = tmp_path / "reader.json"
+    Store.open(db).close()
+
+    def remember(prefix: str) -> None:
+        with Store.open(db) as store:
+            for number in range(15):
+                remember_full_text_try(store, f"{prefix}{number}")
+
+    threads = [threading.Thread(target=remember, args=(prefix,)) for prefix in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Store.open(db) as store:
+        lost = [
+            f"{prefix}{number}"
+            for prefix in "ab"
+            for number in range(15)
+            if not full_text_tried(store, f"{prefix}{number}")
+        ]
+    assert lost == []
