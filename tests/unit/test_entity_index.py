@@ -12,50 +12,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers.entity_library import TEXTS, news_article
 
 from reader.entities.extractor import Extractor
 from reader.entities.index import INDEX_NAME, EntityIndex, entity_key, model_signature
-from reader.models import Annotation, Article, Block, EntityCorrection
+from reader.models import Annotation, EntityCorrection
 from reader.store.database import Store
-
-#: Short news texts written for these tests (people, organisations, places in each).
-TEXTS = {
-    "a1": (
-        "2025-03-01",
-        "ماسك يلتقي ألتمان",
-        "التقى إيلون ماسك في الرياض مع سام ألتمان الرئيس التنفيذي لشركة OpenAI. "
-        "وقال ماسك إن الشركة يجب أن تعود إلى جذورها. وأضاف ألتمان أن OpenAI ليست للبيع.",
-    ),
-    "a2": (
-        "2025-03-05",
-        "زيارة إلى القاهرة",
-        "وصل إيلون ماسك إلى القاهرة حيث التقى مسؤولين في وزارة الاتصالات المصرية. "
-        "وأكد ماسك أن شركة تسلا تدرس الاستثمار في مصر.",
-    ),
-    "a3": (
-        "2025-02-10",
-        "أخبار الرياض",
-        "افتتحت في الرياض أمس فعاليات معرض التقنية بحضور ممثلين عن شركة مايكروسوفت "
-        "وشركة OpenAI. وقالت وزارة الاتصالات إن المعرض يستمر أسبوعا.",
-    ),
-}
-
-
-def article(key: str, text: str | None = None) -> Article:
-    published, title, body = TEXTS[key]
-    return Article(
-        id=key,
-        title=title,
-        source=f"https://example.com/{key}",
-        blocks=[Block("paragraph", text if text is not None else body)],
-        published=published,
-    )
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     opened = Store.open(tmp_path / "db" / "reader.json")
-    opened.put_articles(article(key) for key in TEXTS)
+    opened.put_articles(news_article(key) for key in TEXTS)
     return opened
 
 
@@ -137,7 +105,7 @@ def test_hits_are_every_mention_newest_article_first_with_snippets(
         assert [h.article_id for h in hits] == ["a2"] * 2 + ["a1"] * 2
         assert len(hits) == musk.mentions
         for hit in hits:
-            text = (store.get_article(hit.article_id) or article("a1")).text
+            text = (store.get_article(hit.article_id) or news_article("a1")).text
             assert "ماسك" in text[hit.start : hit.end]
             assert hit.snippet[hit.snippet_start : hit.snippet_end] == text[hit.start : hit.end]
             assert hit.title == TEXTS[hit.article_id][1]
@@ -149,7 +117,7 @@ def test_hits_are_every_mention_newest_article_first_with_snippets(
 def test_notes_are_the_annotations_whose_passage_mentions_it(
     store: Store, extractor: Extractor
 ) -> None:
-    text = article("a1").text
+    text = news_article("a1").text
     at = text.index("سام ألتمان")
     other = text.index("ليست للبيع")
     store.add_annotation(
@@ -183,7 +151,7 @@ def test_a_changed_text_is_extracted_again_and_a_removed_article_dropped(
     with EntityIndex.open(store, extractor) as index:
         index.update()
         store.put_article(
-            article(
+            news_article(
                 "a3", "أعلنت شركة مايكروسوفت في دبي عن مركز جديد، وقال ساتيا ناديلا إن دبي مهمة."
             )
         )
@@ -255,7 +223,7 @@ def test_a_damaged_index_is_rebuilt(store: Store, extractor: Extractor) -> None:
         connection.execute("DROP TABLE mentions")
     with EntityIndex.open(store, extractor) as index:
         assert indexed(index) == want
-        store.put_article(article("a3", "زار ساتيا ناديلا مدينة دبي."))
+        store.put_article(news_article("a3", "زار ساتيا ناديلا مدينة دبي."))
         index.update()
         assert indexed(index) == expected(store, extractor)
 

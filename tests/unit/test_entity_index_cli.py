@@ -11,34 +11,15 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run_piped
+from helpers.entity_library import TEXTS, news_article
 from helpers.terminal import run_on_terminal
 
 from reader.entities.extractor import Extractor
 from reader.entities.index import entity_key
-from reader.models import Article, Block, EntityCorrection
+from reader.models import EntityCorrection
 from reader.notes.markdown import vault_name
 from reader.store.database import Store
 
-TEXTS = {
-    "a1": (
-        "2025-03-01",
-        "ماسك يلتقي ألتمان",
-        "التقى إيلون ماسك في الرياض مع سام ألتمان الرئيس التنفيذي لشركة OpenAI. "
-        "وقال ماسك إن الشركة يجب أن تعود إلى جذورها. وأضاف ألتمان أن OpenAI ليست للبيع.",
-    ),
-    "a2": (
-        "2025-03-05",
-        "زيارة إلى القاهرة",
-        "وصل إيلون ماسك إلى القاهرة حيث التقى مسؤولين في وزارة الاتصالات المصرية. "
-        "وأكد ماسك أن شركة تسلا تدرس الاستثمار في مصر.",
-    ),
-    "a3": (
-        "2025-02-10",
-        "أخبار الرياض",
-        "افتتحت في الرياض أمس فعاليات معرض التقنية بحضور ممثلين عن شركة مايكروسوفت "
-        "وشركة OpenAI. وقالت وزارة الاتصالات إن المعرض يستمر أسبوعا.",
-    ),
-}
 LOGICAL_LETTER = re.compile("[\u0621-\u063a\u0641-\u064a]")
 PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -48,16 +29,7 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "db" / "reader.json"
     with Store.open(path) as store:
-        for key, (published, title, body) in TEXTS.items():
-            store.put_article(
-                Article(
-                    id=key,
-                    title=title,
-                    source=f"https://example.com/{key}",
-                    blocks=[Block("paragraph", body)],
-                    published=published,
-                )
-            )
+        store.put_articles(news_article(key) for key in TEXTS)
     return path
 
 
