@@ -300,4 +300,5 @@ async def test_a_long_paragraph_is_laid_out_only_as_far_as_it_is_shown() -> None
         await pilot.pause()
         start, end = view.visible_range()
         assert start <= top < end
-        assert all(row in set(expected_lines(article, 59)) for row in screen_rows(view))
+        narrow = set(expected_lines(article, 59))
+        assert all(row in narrow for row in screen_rows(view))
