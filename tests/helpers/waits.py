@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.entities_pane import EntitiesPane
 
 
@@ -33,3 +34,13 @@ async def search_palette(pilot: Pilot[Any], words: str) -> None:
     await settle(pilot)
     await pilot.press(*words)
     await settle(pilot)
+
+
+async def search_answered(pilot: Pilot[Any]) -> SearchScreen:
+    """The search screen on show, once the results of the query typed in it are listed (its
+    debounce timer and search thread done), without sleeping past the debounce."""
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    await screen.answered()
+    await settle(pilot)
+    return screen

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers.arabic import letters_with_forms, type_text, visual
 from helpers.screen import screen_lines
-from helpers.waits import entities_listed, search_palette, settle
+from helpers.waits import entities_listed, search_answered, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ListView
 
@@ -21,7 +21,6 @@ from reader.models import Article, Block, Feed
 from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
-from reader.ui.screens import search as search_screen
 from reader.ui.screens.add import AddScreen, ConfirmDeleteScreen
 from reader.ui.screens.feeds import AddFeedScreen, FeedsScreen, RemoveFeedScreen
 from reader.ui.screens.library import LibraryScreen
@@ -288,8 +287,7 @@ async def test_the_library_screens_and_dialogs_draw_arabic_right(
         await pilot.press("s")
         await settle(pilot)
         await type_text(pilot, "الرياض")
-        await pilot.pause(search_screen.DEBOUNCE + 0.05)
-        await settle(pilot)
+        await search_answered(pilot)
         assert isinstance(app.screen, SearchScreen) and app.screen.results
         walk.check("search results")
         await pilot.press("escape")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from helpers.arabic import letters_with_forms, type_text, visual
-from helpers.waits import search_palette, settle
+from helpers.waits import search_answered, search_palette, settle
 from textual.pilot import Pilot
 from textual.strip import Strip
 
@@ -36,12 +36,8 @@ NOTE = "موعد الرحلة إلى جدة"
 
 
 async def searched(pilot: Pilot[Any]) -> SearchScreen:
-    """Wait past the debounce for the query's worker and its answer; the screen."""
-    await pilot.pause(search_screen.DEBOUNCE + 0.05)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, SearchScreen)
-    return screen
+    """The screen, once the query typed is answered and listed."""
+    return await search_answered(pilot)
 
 
 async def open_search(pilot: Pilot[Any], query: str) -> SearchScreen:

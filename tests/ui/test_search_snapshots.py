@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from helpers.arabic import type_text
-from helpers.waits import settle
+from helpers.screen import steady_cursors
+from helpers.waits import search_answered, settle
 from textual.pilot import Pilot
 
 from reader.models import Annotation
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
-from reader.ui.screens import search as search_screen
 
 SIZES = [(130, 45), (80, 24)]
 SIZE_IDS = ["130x45", "80x24"]
@@ -51,8 +51,8 @@ async def _searched(pilot: Pilot[None]) -> None:
     await pilot.press("s")
     await settle(pilot)
     await type_text(pilot, "ماسك")
-    await pilot.pause(search_screen.DEBOUNCE + 0.05)
-    await settle(pilot)
+    await search_answered(pilot)
+    steady_cursors(pilot.app)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

@@ -16,6 +16,7 @@ notes that any process added or changed meanwhile are found.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import ClassVar
 
@@ -152,6 +153,8 @@ class SearchScreen(Screen[None]):
         """The results on show, best first."""
         self.shown_query = ""
         """The query whose results are on show."""
+        self._waiting: list[asyncio.Future[None]] = []
+        """Callers of `answered`, told when results are shown."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -211,6 +214,14 @@ class SearchScreen(Screen[None]):
         """True while the box holds a query whose results are not on show yet."""
         return self.query_one("#search-input", Input).value != self.shown_query
 
+    async def answered(self) -> None:
+        """Return once the results of the query in the box are on show (past the debounce
+        and the search thread); at once if they already are."""
+        while self.pending():
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiting.append(waiter)
+            await waiter
+
     def _run(self, query: str, *, keep_cursor: bool = False) -> None:
         """Ask for `query`'s results (in a thread); the newest query's are shown."""
         if self._timer is not None:
@@ -262,6 +273,10 @@ class SearchScreen(Screen[None]):
         chosen = self.selected()
         self.results = results
         self.shown_query = query
+        waiting, self._waiting = self._waiting, []
+        for waiter in waiting:
+            if not waiter.done():
+                waiter.set_result(None)
         mode, harakat = self.reader.bidi_mode, self.reader.harakat
         listing.clear()
         listing.extend(ResultItem(r, mode=mode, harakat=harakat) for r in results)
