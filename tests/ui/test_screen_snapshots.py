@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from helpers.arabic import keys_handled
+from helpers.screen import steady_cursors
 from helpers.waits import entities_listed, search_palette, settle
 from textual import events
 from textual.pilot import Pilot
@@ -154,4 +155,10 @@ SCREENS: dict[str, Steps] = {
 def test_screen(
     snap_compare: SnapCompare, app_factory: Factory, screen: str, size: tuple[int, int]
 ) -> None:
-    assert snap_compare(app_factory(), terminal_size=size, run_before=SCREENS[screen])
+    steps = SCREENS[screen]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await steps(pilot)
+        steady_cursors(pilot.app)
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)
