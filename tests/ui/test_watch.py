@@ -3,7 +3,9 @@ is open adds its row (the cursor stays on its article), `reader import` while an
 open shows the imported highlight and note, an open article whose text `reader add` or
 `reader fulltext` changed shows the new text at the same passage with its highlights moved, and
 the feeds screen follows `reader feed remove` and `reader feed add`. Real subprocesses on the
-same database; the app's timer (`READER_WATCH_SECONDS`, short here) looks for the changes."""
+same database; the app's timer (`READER_WATCH_SECONDS`, short here) looks for the changes in the
+first test; the others run what a tick runs (`check_for_changes`) at once instead of waiting
+for ticks."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 from helpers.loopback import QuietHandler, Serve
 from helpers.told import Told
+from helpers.waits import settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -26,7 +29,7 @@ from reader.models import now_iso
 from reader.notes.anchors import make_annotation
 from reader.notes.webanno import collection_json
 from reader.store.database import Store
-from reader.ui.app import WATCH_ENV, make_app
+from reader.ui.app import WATCH_ENV, ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.library import LibraryScreen
@@ -59,6 +62,17 @@ def reader(db: Path, *args: str) -> None:
 async def ticks(pilot: Pilot[Any], count: int = 5) -> None:
     """Let the app's watch timer fire a few times and the screens act on it."""
     await pilot.pause(TICK * count)
+    await pilot.pause()
+
+
+async def checked(pilot: Pilot[Any]) -> None:
+    """What the watch timer does on a tick, at once (the timer itself is the first test's):
+    the screen on show looks for changes (a message it handles on the UI thread) and shows
+    them. Workers are not waited for: one test holds this app's own fetch meanwhile."""
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    app.check_for_changes()
+    await pilot.pause()
     await pilot.pause()
 
 
@@ -108,7 +122,7 @@ async def test_a_highlight_imported_by_another_process_shows_in_the_open_article
         assert view.annotations == []
         top = view.scroll_y
         reader(db_path, "import", str(exported))
-        await ticks(pilot)
+        await checked(pilot)
         assert [a.note for a in view.annotations] == ["Imported note"]
         assert (start, start + len("Oil rose slightly")) in {
             (begin, end) for begin, end, _style in view.highlight_marks()
@@ -146,7 +160,7 @@ async def test_an_open_article_changed_by_another_process_shows_the_new_text_in_
         assert isinstance(screen, ArticleScreen) and screen.article.id == summary.id
         view = screen.query_one(ReadingView)
         await pilot.press("pagedown", "pagedown", "pagedown")
-        await ticks(pilot, 2)
+        await checked(pilot)
         old_text = screen.article.text
         top = view.top_offset()
         assert top > 0
@@ -159,7 +173,7 @@ async def test_an_open_article_changed_by_another_process_shows_the_new_text_in_
             "utf-8",
         )
         reader(db_path, "add", str(story))
-        await ticks(pilot)
+        await checked(pilot)
         assert app.screen is screen
         assert "تمهيد جديد للتقرير" in screen.article.text
         new_top = view.top_offset()
@@ -227,7 +241,7 @@ async def test_reader_fulltext_in_another_process_shows_in_the_open_article(
         screen = app.screen
         assert isinstance(screen, ArticleScreen) and screen.article.text == TEASER
         reader(db_path, "fulltext", summary.id)
-        await ticks(pilot)
+        await checked(pilot)
         assert "محطة التوليد" in screen.article.text
         (highlight,) = screen.query_one(ReadingView).annotations
         assert screen.article.text[highlight.start : highlight.end] == "المدينة"
@@ -249,10 +263,10 @@ async def test_the_feeds_screen_follows_feeds_removed_by_another_process(
         table = app.screen.query_one("#feeds", DataTable)
         assert [key.value for key in table.rows] == [feed]
         reader(db_path, "feed", "remove", feed)
-        await ticks(pilot)
+        await checked(pilot)
         assert table.row_count == 0
         reader(db_path, "feed", "add", feed)
-        await ticks(pilot)
+        await checked(pilot)
         assert [key.value for key in table.rows] == [feed]
 
 
@@ -275,14 +289,11 @@ async def test_a_change_elsewhere_while_this_app_fetches_the_full_text_waits_for
         await pilot.press("F")  # this app's fetch: its page request is held
         await pilot.pause()
         reader(db_path, "fulltext", summary.id)  # another process saves the full text
-        await ticks(pilot)
+        await checked(pilot)
         assert screen.article.text == TEASER  # left to this app's own fetch
         release.set()
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "محطة التوليد" in screen.article.text:
-                break
-        await ticks(pilot)
+        await settle(pilot)  # this app's fetch ends
+        await checked(pilot)
         assert "محطة التوليد" in screen.article.text
         said = [m for m in told.messages if m != "Fetching the full article..."]
         assert len(said) == 1 and said[0].startswith("Fetched the full article")
