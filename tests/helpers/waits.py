@@ -4,10 +4,13 @@ the messages those workers post, and `settle` waits for all three in that order.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
 
+from reader.ui.base import ReaderBase, RefreshState
 from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.entities_pane import EntitiesPane
 
@@ -44,3 +47,21 @@ async def search_answered(pilot: Pilot[Any]) -> SearchScreen:
     await screen.answered()
     await settle(pilot)
     return screen
+
+
+async def feeds_refresh_reaches(
+    pilot: Pilot[Any], reached: Callable[[RefreshState], bool], timeout: float = 20
+) -> None:
+    """Wait until the app's feed refresh state (`feeds_refresh`, a reactive) satisfies
+    `reached`, watching it rather than polling; then until the screens have drawn it."""
+    app = pilot.app
+    assert isinstance(app, ReaderBase)
+    seen = asyncio.Event()
+
+    def check(state: RefreshState) -> None:
+        if reached(state):
+            seen.set()
+
+    app.screen.watch(app, "feeds_refresh", check, init=True)
+    await asyncio.wait_for(seen.wait(), timeout)
+    await pilot.pause()

@@ -16,7 +16,7 @@ import pytest
 from helpers.arabic import type_text
 from helpers.loopback import QuietHandler, Serve
 from helpers.told import Told
-from helpers.waits import search_palette, settle
+from helpers.waits import feeds_refresh_reaches, search_palette, settle
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ProgressBar, Static
 
@@ -189,10 +189,8 @@ async def test_refresh_all_shows_progress_and_never_blocks_reading(
         await pilot.pause()
         screen = await open_feeds(pilot)
         await pilot.press("R")
-        for _ in range(100):  # the news feed answers at once; sport is held
-            await pilot.pause(0.02)
-            if app.feeds_refresh.done == 1:
-                break
+        # The news feed answers at once; sport is held.
+        await feeds_refresh_reaches(pilot, lambda state: state.done == 1)
         status = str(screen.query_one("#feeds-status", Static).render())
         assert status == "Refreshing: 1/2 feeds"
         bar = screen.query_one("#feeds-progress", ProgressBar)
@@ -231,11 +229,8 @@ async def test_the_library_title_shows_refresh_progress_and_failures_come_one_a_
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("r")  # every feed, from the library
-        for _ in range(150):  # all but the held sport feed answer at once
-            await pilot.pause(0.02)
-            if app.feeds_refresh.done == 3:
-                break
-        await pilot.pause()
+        # All but the held sport feed answer at once.
+        await feeds_refresh_reaches(pilot, lambda state: state.done == 3)
         title = str(app.screen.query_one("#library-title", Static).render())
         assert "Refreshing 3/4 feeds" in title
         site.release.set()
@@ -383,10 +378,8 @@ async def test_the_interval_refresh_brings_new_entries(
         # News breaks while the app is open; nobody presses a key.
         site.routes["/news.rss"] = (200, rss(NEWS, [("n2", "خبر عاجل"), ("n1", "الأول")]), RSS)
         runs = app.feeds_refresh.runs
-        for _ in range(100):  # a refresh that started after the news broke has ended
-            await pilot.pause(0.05)
-            if app.feeds_refresh.runs >= runs + 2:
-                break
+        # A refresh that started after the news broke has ended.
+        await feeds_refresh_reaches(pilot, lambda state: state.runs >= runs + 2)
         await settle(pilot)
         assert app.feeds_refresh.runs >= runs + 2
         assert isinstance(app.screen, LibraryScreen)
