@@ -15,11 +15,12 @@ reader's corrections are applied. Offsets are logical indices into the text give
 from __future__ import annotations
 
 import re
+import struct
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pycrfsuite
@@ -27,6 +28,8 @@ import pycrfsuite
 from reader.entities.features import (
     Lexicon,
     Token,
+    _word_features,
+    _WordFeatures,
     gazetteer_tags,
     sentence_features,
     sentences,
@@ -399,6 +402,31 @@ NEURAL_LAYERS = Layers()
 CRF_SHARE = 0.5
 
 
+def model_attributes(path: Path) -> frozenset[str]:
+    """Every attribute (feature string) a CRFsuite model has weights for, read from the
+    model file's attribute dictionary (a CQDB chunk: a header, 256 hash tables, records of
+    (id, key size, key) and an array from id to record). CRFsuite drops the attributes it
+    does not know when a sequence is set, so leaving them out first tags the same."""
+    data = path.read_bytes()
+    magic, _, kind, _, *counts = struct.unpack_from("<4sI4sI8I", data, 0)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError(f"{path} is not a CRFsuite CRF1d model")
+    count, at = counts[2], counts[5]  # num_attrs, off_attrs
+    chunk, _, _, _, size, backward = struct.unpack_from("<4s5I", data, at)
+    if chunk != b"CQDB" or size != count:
+        raise ValueError(f"{path}: unexpected attribute dictionary")
+    names: list[str] = []
+    for record in struct.unpack_from(f"<{size}I", data, at + backward):
+        _, key_size = struct.unpack_from("<II", data, at + record)
+        start = at + record + 8
+        names.append(data[start : start + key_size - 1].decode("utf-8"))
+    return frozenset(names)
+
+
+#: Distinct words whose CRF features an Extractor keeps between articles (about 1 KB each).
+WORD_CACHE_SIZE = 1 << 16
+
+
 def _bio_transitions(tags: Sequence[str]) -> tuple[Any, Any, Any]:
     """(tag -> tag, start, end) scores allowing exactly the valid BIO sequences."""
     kinds = len(tags)
@@ -427,8 +455,20 @@ class Extractor:
         neural: NeuralTagger | None = None,
         layers: Layers | None = None,
         crf_share: float = CRF_SHARE,
+        attributes: frozenset[str] | None = None,
     ) -> None:
         self._tagger = tagger
+        self._attributes = (
+            {a: cast(str, a.encode("utf-8")) for a in attributes}
+            if attributes is not None
+            else None
+        )
+        """The CRF's attributes, each to its UTF-8 bytes (pycrfsuite takes bytes as they are
+        and encodes every str on every call): the features it has no weight for are left out
+        before tagging (`None`: all are passed, as str)."""
+        self._word_cache: dict[str, _WordFeatures] = {}
+        """Per distinct word, the features it brings (only those the CRF knows), kept across
+        articles: most words of an article were in earlier ones."""
         self._neural = neural
         self.crf_share = crf_share
         """With the neural tagger: the CRF's share of the per-word tag probabilities the two
@@ -467,7 +507,7 @@ class Extractor:
         neural = None
         if tagger_folder is not None and (tagger_folder / WEIGHTS_FILE).is_file():
             neural = NeuralTagger.load(tagger_folder, lexicon)
-        return cls(tagger, lexicon, neural, layers)
+        return cls(tagger, lexicon, neural, layers, attributes=model_attributes(path))
 
     @property
     def neural(self) -> bool:
@@ -483,14 +523,12 @@ class Extractor:
         """
         return self.tag_sentences([words])[0]
 
-    def tag_sentences(
-        self, sentences: Sequence[Sequence[str]], cache: dict[str, Any] | None = None
-    ) -> list[list[str]]:
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """`tag_words` for many sentences at once (the neural tagger batches them)."""
         lexicon = self._lexicon
         folded = [[fold_plain(w) for w in words] for words in sentences]
         gaz = [gazetteer_tags(lexicon, f) for f in folded]
-        out = self._model(sentences, folded, gaz, cache)
+        out = self._model(sentences, folded, gaz)
         layers = self.layers
         for tags, words, f, g in zip(out, sentences, folded, gaz, strict=True):
             if layers.gazetteer:
@@ -505,20 +543,19 @@ class Extractor:
     def model_tags(self, words: Sequence[str]) -> list[str]:
         """The model's own BIO tags for one tokenized sentence, before any layer."""
         folded = [fold_plain(w) for w in words]
-        return self._model([words], [folded], [gazetteer_tags(self._lexicon, folded)], None)[0]
+        return self._model([words], [folded], [gazetteer_tags(self._lexicon, folded)])[0]
 
     def _model(
         self,
         sentences: Sequence[Sequence[str]],
         folded: Sequence[Sequence[str]],
         gaz: Sequence[Sequence[str]],
-        cache: dict[str, Any] | None,
     ) -> list[list[str]]:
         """The neural tagger's tags for every sentence, or the CRF's without it."""
         neural = self._neural
         if neural is None:
             return [
-                self._crf(w, f, g, cache) if w else []
+                self._crf(w, f, g) if w else []
                 for w, f, g in zip(sentences, folded, gaz, strict=True)
             ]
         present = [k for k, w in enumerate(sentences) if w]
@@ -529,7 +566,7 @@ class Extractor:
         share = self.crf_share
         mixed = []
         for k, own in zip(present, neural.marginals(neural.emissions(encoded)), strict=True):
-            crf = self._crf_marginals(sentences[k], folded[k], gaz[k], cache, neural.tags)
+            crf = self._crf_marginals(sentences[k], folded[k], gaz[k], neural.tags)
             mixed.append(np.log((1 - share) * own + share * crf + 1e-6))
         paths = iter(neural.decode(mixed, _bio_transitions(neural.tags)))
         return [[neural.tags[i] for i in next(paths)] if w else [] for w in sentences]
@@ -539,11 +576,10 @@ class Extractor:
         words: Sequence[str],
         folded: Sequence[str],
         gaz: Sequence[str],
-        cache: dict[str, Any] | None,
         tags: Sequence[str],
     ) -> Any:
         """The CRF's (T, tags) probability of each tag at each word."""
-        self._tagger.set(sentence_features(self._lexicon, words, folded, gaz, cache))
+        self._tagger.set(self._features(words, folded, gaz))
         known = set(self._tagger.labels())
         out = np.zeros((len(words), len(tags)), dtype=np.float32)
         for j, tag in enumerate(tags):
@@ -554,17 +590,37 @@ class Extractor:
     def crf_tags(self, words: Sequence[str]) -> list[str]:
         """The CRF's own BIO tags for one tokenized sentence, before gazetteers and rules."""
         folded = [fold_plain(w) for w in words]
-        return self._crf(words, folded, gazetteer_tags(self._lexicon, folded), None)
+        return self._crf(words, folded, gazetteer_tags(self._lexicon, folded))
 
     def _crf(
         self,
         words: Sequence[str],
         folded: Sequence[str],
         gaz: Sequence[str],
-        cache: dict[str, Any] | None,
     ) -> list[str]:
-        features = sentence_features(self._lexicon, words, folded, gaz, cache)
-        return list(self._tagger.tag(features))
+        return list(self._tagger.tag(self._features(words, folded, gaz)))
+
+    def _features(
+        self, words: Sequence[str], folded: Sequence[str], gaz: Sequence[str]
+    ) -> list[list[str]]:
+        """`sentence_features` through the word cache: each word's own and neighbour
+        features are built once and kept without the strings the CRF has no weight for
+        (about a third, and turning strings into CRFsuite's items is most of tagging)."""
+        cache = self._word_cache
+        if len(cache) + len(words) > WORD_CACHE_SIZE:
+            cache.clear()
+        known = self._attributes
+        for word, f in zip(words, folded, strict=True):
+            if word in cache:
+                continue
+            info = _word_features(self._lexicon, word, f)
+            if known is not None:
+                info = _WordFeatures(
+                    [known[a] for a in info.own if a in known],
+                    {k: [known[a] for a in v if a in known] for k, v in info.around.items()},
+                )
+            cache[word] = info
+        return sentence_features(self._lexicon, words, folded, gaz, cache)
 
     def _apply_gazetteer(
         self, tags: list[str], folded: Sequence[str], gaz: Sequence[str], latin_only: bool = False
@@ -700,7 +756,7 @@ class Extractor:
         numeric = self._numeric(text)
         spans: list[Span] = []
         ranges = sentences(text, tokens)
-        tagged = self.tag_sentences([[t.text for t in tokens[a:b]] for a, b in ranges], {})
+        tagged = self.tag_sentences([[t.text for t in tokens[a:b]] for a, b in ranges])
         for (first, _), tags in zip(ranges, tagged, strict=True):
             for start, end, kind in bio_spans(tags):
                 spans.append((first + start, first + end, _FROM_CORPUS[kind]))
