@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import struct
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,15 +87,25 @@ Span = tuple[int, int, str]
 def bio_spans(tags: Sequence[str]) -> list[Span]:
     """Entity spans (start, end, type) from BIO tags; a stray I- starts a span."""
     spans: list[Span] = []
+    if tags.count("O") == len(tags):
+        return spans  # most sentences, and most layers' passes over them
     start: int | None = None
     kind = ""
-    for index, tag in enumerate([*tags, "O"]):
-        inside = tag.startswith("I-") and tag[2:] == kind
-        if start is not None and not inside:
+    for index, tag in enumerate(tags):
+        if tag == "O":
+            if start is not None:
+                spans.append((start, index, kind))
+                start = None
+            continue
+        if start is not None:
+            if tag[2:] == kind and tag.startswith("I-"):
+                continue
             spans.append((start, index, kind))
             start = None
-        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+        if tag.startswith(("B-", "I-")):
             start, kind = index, tag[2:]
+    if start is not None:
+        spans.append((start, len(tags), kind))
     return spans
 
 
@@ -284,6 +295,16 @@ class _Found:
     tokens: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Strip:
+    """How a name's first word loses its proclitic: `fixed`, or the first of `if_known`
+    whose stem the article knows as a name, else `other`."""
+
+    fixed: tuple[int, str, str] | None
+    if_known: tuple[tuple[str, tuple[int, str, str]], ...] = ()
+    other: tuple[int, str, str] = (0, "", "")
+
+
 @dataclass(slots=True)
 class _Doc:
     """Per-article token data the article-level steps share."""
@@ -415,12 +436,21 @@ def model_attributes(path: Path) -> frozenset[str]:
     chunk, _, _, _, size, backward = struct.unpack_from("<4s5I", data, at)
     if chunk != b"CQDB" or size != count:
         raise ValueError(f"{path}: unexpected attribute dictionary")
-    names: list[str] = []
-    for record in struct.unpack_from(f"<{size}I", data, at + backward):
-        _, key_size = struct.unpack_from("<II", data, at + record)
-        start = at + record + 8
-        names.append(data[start : start + key_size - 1].decode("utf-8"))
-    return frozenset(names)
+    records = at + np.frombuffer(data, "<u4", size, at + backward).astype(np.int64)
+    raw = np.frombuffer(data, np.uint8)
+    sizes = raw[records + 4].astype(np.int64) | raw[records + 5].astype(np.int64) << 8
+    sizes |= raw[records + 6].astype(np.int64) << 16 | raw[records + 7].astype(np.int64) << 24
+    if size and bool(np.all(records[1:] == records[:-1] + 8 + sizes[:-1])):
+        # Records follow each other (as CRFsuite writes them): drop each one's 8-byte
+        # header and what is left is the keys, each ending with a NUL, decoded at once.
+        keep = np.ones(int(records[-1] + 8 + sizes[-1] - records[0]), dtype=bool)
+        keep[((records - records[0])[:, None] + np.arange(8)).ravel()] = False
+        keys = raw[int(records[0]) : int(records[0]) + len(keep)][keep].tobytes()
+        return frozenset(keys.decode("utf-8").split("\0")[:-1])
+    return frozenset(
+        data[int(r) + 8 : int(r) + 7 + int(n)].decode("utf-8")
+        for r, n in zip(records, sizes, strict=True)
+    )
 
 
 #: Distinct words whose CRF features an Extractor keeps between articles (about 1 KB each).
@@ -469,6 +499,10 @@ class Extractor:
         self._word_cache: dict[str, _WordFeatures] = {}
         """Per distinct word, the features it brings (only those the CRF knows), kept across
         articles: most words of an article were in earlier ones."""
+        self._strip_cache: dict[str, _Strip] = {}
+        """Per distinct word, how a name starting with it loses its proclitic (`_strip`)."""
+        self._skeleton_cache: dict[str, tuple[tuple[int, str], ...]] = {}
+        """Per folded word, the (proclitic length, skeleton) readings `_misspelt` tries."""
         self._neural = neural
         self.crf_share = crf_share
         """With the neural tagger: the CRF's share of the per-word tag probabilities the two
@@ -525,8 +559,13 @@ class Extractor:
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """`tag_words` for many sentences at once (the neural tagger batches them)."""
+        return self._tag_folded(sentences, [[fold_plain(w) for w in words] for words in sentences])
+
+    def _tag_folded(
+        self, sentences: Sequence[Sequence[str]], folded: Sequence[Sequence[str]]
+    ) -> list[list[str]]:
+        """`tag_sentences` with the words folded already."""
         lexicon = self._lexicon
-        folded = [[fold_plain(w) for w in words] for words in sentences]
         gaz = [gazetteer_tags(lexicon, f) for f in folded]
         out = self._model(sentences, folded, gaz)
         layers = self.layers
@@ -756,7 +795,9 @@ class Extractor:
         numeric = self._numeric(text)
         spans: list[Span] = []
         ranges = sentences(text, tokens)
-        tagged = self.tag_sentences([[t.text for t in tokens[a:b]] for a, b in ranges])
+        tagged = self._tag_folded(
+            [[t.text for t in tokens[a:b]] for a, b in ranges], [folded[a:b] for a, b in ranges]
+        )
         for (first, _), tags in zip(ranges, tagged, strict=True):
             for start, end, kind in bio_spans(tags):
                 spans.append((first + start, first + end, _FROM_CORPUS[kind]))
@@ -775,35 +816,48 @@ class Extractor:
     def _strip_all(
         self, tokens: Sequence[Token], folded: Sequence[str], known: frozenset[str]
     ) -> list[tuple[int, str, str]]:
-        """`_strip` for every token, once per distinct word."""
+        """(folded proclitic length to leave out, key word, display prefix) for every token
+        as the first of a name, once per distinct word: the article's `known` names decide
+        whether a letter before one is a proclitic (لماسك) or part of the word."""
+        cache = self._strip_cache
+        if len(cache) + len(tokens) > WORD_CACHE_SIZE:
+            cache.clear()
         done: dict[str, tuple[int, str, str]] = {}
         out: list[tuple[int, str, str]] = []
         for token, word in zip(tokens, folded, strict=True):
-            result = done.get(token.text)
+            text = token.text
+            result = done.get(text)
             if result is None:
-                result = done[token.text] = self._strip(token, word, known)
+                strip = cache.get(text)
+                if strip is None:
+                    strip = cache[text] = self._strip(text, word)
+                result = strip.fixed
+                if result is None:
+                    result = next((r for stem, r in strip.if_known if stem in known), strip.other)
+                done[text] = result
             out.append(result)
         return out
 
-    def _strip(self, token: Token, folded: str, known: frozenset[str]) -> tuple[int, str, str]:
-        """(folded proclitic length to leave out, key word, display prefix) for a first token."""
-        cut, latin = _latin_stem(token.text)
+    def _strip(self, text: str, folded: str) -> _Strip:
+        """How a name starting with the word `text` (folded: `folded`) loses its proclitic."""
+        cut, latin = _latin_stem(text)
         if cut:
-            return cut, fold_plain(latin), ""
+            return _Strip((cut, fold_plain(latin), ""))
         if folded in self._whole_names:
             # A listed name that starts like a proclitic: كاليفورنيا, فالنسيا, ليانغ.
-            return 0, _base(folded), ""
+            return _Strip((0, _base(folded), ""))
         for prefix in ARTICLE_PROCLITICS:  # the mention keeps the article: و|السعودية
             cut = len(prefix) - len(ARTICLE)
             if folded.startswith(prefix) and len(folded) > len(prefix) + 1:
-                return cut, _base(folded[cut:]), ""
+                return _Strip((cut, _base(folded[cut:]), ""))
         if folded.startswith(LAM_ARTICLE) and len(folded) > 4:
-            return 2, folded[2:], ARTICLE
-        for clitic in NAME_PROCLITICS:
-            stem = folded[len(clitic) :]
-            if folded.startswith(clitic) and len(stem) >= 2 and stem in known:
-                return len(clitic), _base(stem), ""
-        return 0, _base(folded), ""
+            return _Strip((2, folded[2:], ARTICLE))
+        if_known = tuple(
+            (stem, (len(clitic), _base(stem), ""))
+            for clitic in NAME_PROCLITICS
+            if folded.startswith(clitic) and len(stem := folded[len(clitic) :]) >= 2
+        )
+        return _Strip(None, if_known, (0, _base(folded), ""))
 
     def _propagate(self, doc: _Doc, spans: list[Span], numeric: Sequence[_Found]) -> list[Span]:
         """Tag every occurrence of a name found once, and surnames of full names.
@@ -832,9 +886,13 @@ class Extractor:
         for start, end, _ in spans:
             for index in range(start, end):
                 covered[index] = True
-        for index, token in enumerate(doc.tokens):
-            if any(token.start < item.end and item.start < token.end for item in numeric):
-                covered[index] = True
+        if numeric:
+            token_starts = [t.start for t in doc.tokens]
+            token_ends = [t.end for t in doc.tokens]
+            for item in numeric:  # the tokens overlapping a number, date or amount
+                first = bisect_right(token_ends, item.start)
+                for index in range(first, bisect_left(token_starts, item.end)):
+                    covered[index] = True
         out = [(s, e, decided.get(doc.key(s, e), k)) for s, e, k in spans]
         index = 0
         while index < len(doc.tokens):
@@ -842,7 +900,7 @@ class Extractor:
                 None if covered[index] else self._hit(doc, index, decided, max_len, covered, starts)
             )
             if hit is None and not covered[index] and skeletons:
-                hit = self._misspelt(doc, index, skeletons, stopwords)
+                hit = self._misspelt(doc, index, skeletons)
             if hit is None:
                 index += 1
                 continue
@@ -871,16 +929,26 @@ class Extractor:
                 return (index, index + length, kind)
         return None
 
-    @staticmethod
-    def _misspelt(
-        doc: _Doc, index: int, skeletons: set[str], stopwords: frozenset[str]
-    ) -> Span | None:
+    def _misspelt(self, doc: _Doc, index: int, skeletons: set[str]) -> Span | None:
         """A one-word mention spelling a known surname without a long vowel (مسك for ماسك)."""
         word = doc.folded[index]
-        for cut, stem in [(0, word)] + [
-            (len(word) - len(v), v) for v in stem_variants(word) if not v.startswith(ARTICLE)
-        ]:
-            if len(stem) >= 3 and stem not in stopwords and _skeleton(stem) in skeletons:
+        readings = self._skeleton_cache.get(word)
+        if readings is None:
+            if len(self._skeleton_cache) >= WORD_CACHE_SIZE:
+                self._skeleton_cache.clear()
+            stopwords = self._lexicon.stopwords
+            readings = self._skeleton_cache[word] = tuple(
+                (cut, _skeleton(stem))
+                for cut, stem in [(0, word)]
+                + [
+                    (len(word) - len(v), v)
+                    for v in stem_variants(word)
+                    if not v.startswith(ARTICLE)
+                ]
+                if len(stem) >= 3 and stem not in stopwords
+            )
+        for cut, skeleton in readings:
+            if skeleton in skeletons:
                 doc.cuts[index] = cut
                 return (index, index + 1, "PERSON")
         return None
