@@ -34,7 +34,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -713,29 +713,42 @@ class EntityIndex:
         row = self.connection.execute(sql, (folded, type) if type else (folded,)).fetchone()
         return None if row is None else IndexedEntity(*row)
 
-    def hits(self, key: str) -> list[EntityHit]:
+    def hits(self, key: str, snippets: int | None = None) -> list[EntityHit]:
         """Every mention of the entity `key`, newest article first, in reading order within
-        an article, each with a snippet of the article's text around it."""
+        an article, each with a snippet of the article's text around it: all of them, or
+        the first `snippets` (the others' `snippet` is "" until `with_snippets` fills it;
+        reading the texts is most of the time for a name in hundreds of articles)."""
         rows = self.connection.execute(
-            "SELECT a.rowid, a.id, a.title, a.sort, m.start, m.end FROM mentions m "
+            "SELECT a.id, a.title, a.sort, m.start, m.end FROM mentions m "
             "JOIN articles a ON a.rowid = m.article WHERE m.key = ? "
             "ORDER BY a.sort DESC, a.rowid DESC, m.start",
             (key,),
         ).fetchall()
-        texts: dict[int, str] = {}
-        wanted = sorted({row[0] for row in rows})
+        hits = [
+            EntityHit(article_id, title, when, start, end, "", 0, 0)
+            for article_id, title, when, start, end in rows
+        ]
+        cut = len(hits) if snippets is None else max(0, snippets)
+        return self.with_snippets(hits[:cut]) + hits[cut:]
+
+    def with_snippets(self, hits: Sequence[EntityHit]) -> list[EntityHit]:
+        """`hits` with their snippets (those without one are given theirs)."""
+        wanted = sorted({hit.article_id for hit in hits if not hit.snippet})
+        texts: dict[str, str] = {}
         for first in range(0, len(wanted), 500):
             chunk = wanted[first : first + 500]
             marks = ",".join("?" * len(chunk))
-            for rowid, blob in self.connection.execute(
-                f"SELECT rowid, text FROM articles WHERE rowid IN ({marks})", chunk
+            for article_id, blob in self.connection.execute(
+                f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk
             ):
-                texts[rowid] = _unpack(blob)
-        hits: list[EntityHit] = []
-        for rowid, article_id, title, when, start, end in rows:
-            shown, s, e = snippet(texts.get(rowid, ""), start, end)
-            hits.append(EntityHit(article_id, title, when, start, end, shown, s, e))
-        return hits
+                texts[article_id] = _unpack(blob)
+        out: list[EntityHit] = []
+        for hit in hits:
+            if not hit.snippet:
+                shown, s, e = snippet(texts.get(hit.article_id, ""), hit.start, hit.end)
+                hit = replace(hit, snippet=shown, snippet_start=s, snippet_end=e)
+            out.append(hit)
+        return out
 
     def mentions(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """Per article id, the mentions (start, end) of any of the entities `keys`, in
@@ -771,8 +784,10 @@ class EntityIndex:
         """The reader's highlights and notes whose highlighted passage holds a mention of
         the entity `key`, newest article first, in reading order within an article."""
         by_article = self.mentions([key])
-        if not by_article:
-            return []
+        counts = self.store.annotation_counts() if by_article else {}
+        annotated = [article_id for article_id in by_article if counts.get(article_id)]
+        if not annotated:
+            return []  # (most names: no need to list the library's articles)
         summaries = self.store.list_articles()
         notes: list[EntityNote] = []
         for summary in summaries:  # newest first

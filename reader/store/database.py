@@ -482,6 +482,11 @@ class Store:
         (an import looks up each of its annotations: a million would be a second copy)."""
         return self._annotations.get(article_id, annotation_id)
 
+    def annotation_counts(self) -> dict[str, int]:
+        """Annotations per article id, articles without any left out (kept counts: while no
+        annotation file changed, a folder `stat`)."""
+        return self._annotations.counts()
+
     def all_annotations(self) -> list[Annotation]:
         """Every annotation in the library, grouped by article, each ordered by start."""
         return self._annotations.all()

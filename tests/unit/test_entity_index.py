@@ -243,3 +243,18 @@ def test_should_stop_leaves_the_rest_for_the_next_update(
         assert len(index.stale()) == 2 and not index.is_current()
         assert index.update() == 2
         assert indexed(index) == expected(store, extractor)
+
+
+def test_hits_can_leave_snippets_for_later_and_fill_them_the_same(
+    store: Store, extractor: Extractor
+) -> None:
+    with EntityIndex.open(store, extractor) as index:
+        index.update()
+        musk = index.find("ماسك", "PERSON") or index.find("إيلون ماسك", "PERSON")
+        assert musk is not None
+        every = index.hits(musk.key)
+        first = index.hits(musk.key, snippets=1)
+        assert [h.snippet for h in first[1:]] == [""] * (len(every) - 1)
+        assert first[0] == every[0]
+        assert index.with_snippets(first) == every
+        assert all(h.snippet for h in every)

@@ -94,8 +94,10 @@ WIDE = 110
 #: Cells of the Type, Articles and Mentions columns.
 TYPE_WIDTH, COUNT_WIDTH = 12, 8
 CELL_PADDING, SCROLLBAR = 2, 2
-#: Rows added to the table at once; the rest follow in chunks after each refresh.
-FIRST_ROWS, ROW_CHUNK = 60, 300
+#: Rows added to the table at once; more are added ROW_CHUNK at a time when the cursor or
+#: the scroll comes within ROW_MARGIN rows of the last one added (a library's thousands of
+#: names are not all built, measured and kept by the table when a screenful is looked at).
+FIRST_ROWS, ROW_CHUNK, ROW_MARGIN = 60, 100, 60
 #: Mentions listed for a name before the first paint, and in all at first; "more" adds
 #: HIT_PAGE again.
 FIRST_HITS, HIT_PAGE = 12, 40
@@ -342,6 +344,17 @@ class MoreItem(ListItem):
         yield Static(f"{self.left} more {noun}: Enter lists them.", markup=False)
 
 
+class NamesTable(DataTable[object]):
+    """The names: a DataTable whose rows are built as they come near the screen (the
+    screen adds them), all of them before a jump to the last."""
+
+    def action_scroll_bottom(self) -> None:
+        screen = self.screen
+        if isinstance(screen, EntitiesScreen):
+            screen._rows_up_to(len(screen._fill_rows))
+        super().action_scroll_bottom()
+
+
 class EntitiesScreen(Screen[None]):
     """The library's names on the left, the chosen one's mentions on the right."""
 
@@ -446,6 +459,8 @@ class EntitiesScreen(Screen[None]):
         """Whether the index is being brought up to date (by the app or this screen)."""
         self._poll: Timer | None = None
         self._runs_seen = 0
+        self._resumed = False
+        """Whether the screen has been shown once (its first resume is its opening)."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -465,7 +480,7 @@ class EntitiesScreen(Screen[None]):
             harakat=reader.harakat,
         )
         with Horizontal(id="entities-body"):
-            yield DataTable(id="entities-table", cursor_type="row", zebra_stripes=True)
+            yield NamesTable(id="entities-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="entities-side"):
                 yield Static("Enter on a name lists its mentions.", id="entities-chosen")
                 yield ListView(id="entities-hits")
@@ -474,6 +489,7 @@ class EntitiesScreen(Screen[None]):
     def on_mount(self) -> None:
         for setting in ("bidi_mode", "harakat"):
             self.watch(self.reader, setting, self._settings_changed, init=False)
+        self.watch(self.query_one(DataTable), "scroll_y", self._table_scrolled, init=False)
         self._fit()
         self.query_one(DataTable).focus()
         self._show_title()
@@ -644,6 +660,8 @@ class EntitiesScreen(Screen[None]):
     def _add_rows(self, generation: int, count: int) -> None:
         if generation != self._fill_generation or not self.is_attached:
             return
+        if self._fill_done >= len(self._fill_rows):
+            return
         table = self.query_one(DataTable)
         mode = self.reader.bidi_mode
         memo: dict[str, str] = {}
@@ -657,8 +675,19 @@ class EntitiesScreen(Screen[None]):
                 key=entity.key,
             )
         self._fill_done = end
-        if end < len(self._fill_rows):
-            self.call_after_refresh(self._add_rows, generation, ROW_CHUNK)
+
+    def _rows_up_to(self, row: int) -> None:
+        """Have the table's rows built up to `row` and ROW_MARGIN beyond (in chunks)."""
+        while self._fill_done < min(len(self._fill_rows), row + ROW_MARGIN):
+            self._add_rows(self._fill_generation, ROW_CHUNK)
+
+    @on(DataTable.RowHighlighted, "#entities-table")
+    def _cursor_moved(self, event: DataTable.RowHighlighted) -> None:
+        self._rows_up_to(event.cursor_row)
+
+    def _table_scrolled(self) -> None:
+        table = self.query_one(DataTable)
+        self._rows_up_to(int(table.scroll_y) + table.size.height)
 
     def highlighted(self) -> IndexedEntity | None:
         """The name under the table's cursor, if any."""
@@ -743,6 +772,9 @@ class EntitiesScreen(Screen[None]):
             self.notify(f"“{shown}” is not in the library's index yet.", timeout=4)
             return
         table = self.query_one(DataTable)
+        keys = [entity.key for entity in self._fill_rows]
+        if found.key in keys:
+            self._rows_up_to(keys.index(found.key))
         if found.key in table.rows:
             table.move_cursor(row=table.get_row_index(found.key))
         self.choose(found)
@@ -756,12 +788,23 @@ class EntitiesScreen(Screen[None]):
         notes: list[EntityNote] = []
         try:
             with self._open_index() as index:
-                hits = index.hits(entity.key)
+                hits = index.hits(entity.key, snippets=FIRST_HITS)
                 notes = index.notes(entity.key)
         except ReaderError as error:
             self.notify(str(error), severity="error")
         self._list_hits(entity, hits, notes, keep=False)
-        self.query_one("#entities-hits", ListView).focus()
+        listing = self.query_one("#entities-hits", ListView)
+        if self.has_class("-narrow"):
+            listing.focus()
+        else:
+            # Side by side, the names' table is drawn again when it loses the focus (every
+            # visible row, in its unfocused look): the mentions are drawn first, and the
+            # keys move to them right after.
+            self.call_after_refresh(self._focus_hits, entity)
+
+    def _focus_hits(self, entity: IndexedEntity) -> None:
+        if self.is_attached and self.hits_for is entity:
+            self.query_one("#entities-hits", ListView).focus()
 
     def _list_hits(
         self,
@@ -813,6 +856,12 @@ class EntitiesScreen(Screen[None]):
         mode, harakat = self.reader.bidi_mode, self.reader.harakat
         start = self._hits_shown
         end = min(len(hits), start + count)
+        if any(not hit.snippet for hit in hits[start:end]):  # read when first listed
+            try:
+                with self._open_index() as opened:
+                    hits[start:end] = opened.with_snippets(hits[start:end])
+            except ReaderError as error:
+                self.notify(str(error), severity="error")
         items: list[ListItem] = []
         for index in range(start, end):
             hit = hits[index]
@@ -895,6 +944,9 @@ class EntitiesScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from an article: corrections may have changed the index; read it again."""
+        if not self._resumed:  # the screen being opened: `on_mount` has read it
+            self._resumed = True
+            return
         self._check_index = True
         self._load()
         if self.chosen is not None:
