@@ -377,3 +377,55 @@ async def test_notes_whose_highlight_names_the_entity_are_listed(
         assert isinstance(opened, ArticleScreen)
         assert opened.article.id == "muskvisit0000001"
         assert opened.view.cursor == start
+
+
+def drawn(table: DataTable[Any], row: int) -> str:
+    """The name a row of the table draws."""
+    return str(table.get_row_at(row)[0]).strip()
+
+
+def shown(name: str) -> str:
+    """A name as drawn: Arabic by the reference reshaper, a year as it is."""
+    return name if name.isdigit() else visual(name)
+
+
+async def test_a_long_list_is_built_as_the_cursor_comes_near_its_end(
+    app_factory: Factory, db_path: Path
+) -> None:
+    """Hundreds of names: a screenful (and a margin) of rows is built on opening, more as
+    the cursor moves down, all of them for a jump to the last."""
+    years = range(1850, 2050)
+    with Store.open(db_path) as store:
+        store.put_article(
+            Article(
+                id="years00000000001",
+                title="مئتا عام",
+                source="https://example.com/ar/years",
+                blocks=[Block("paragraph", " ".join(f"وفي عام {y} حدث أمر." for y in years))],
+                published=TODAY,
+                added=f"{TODAY}T08:00:00",
+            )
+        )
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entities(pilot)
+        table = screen.query_one(DataTable)
+        total = len(screen.entities)
+        assert {str(y) for y in years} <= set(names(screen))
+        built = table.row_count
+        assert built < total - 100
+        table.focus()
+        await pilot.press(*["pagedown"] * 4)
+        await settle(pilot)
+        assert table.row_count > built
+        assert table.row_count > table.cursor_row + 30
+        row = table.cursor_row
+        assert drawn(table, row) == shown(screen.entities[row].name)
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert table.row_count == total
+        assert table.cursor_row == total - 1
+        assert drawn(table, total - 1) == shown(screen.entities[-1].name)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.hits_for == screen.entities[-1]
