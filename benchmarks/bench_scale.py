@@ -1,4 +1,4 @@
-"""Scale: a library of 10,000 articles and 100,000 annotations (issue 14, "Scale").
+"""Scale: a library of 10,000 articles and 100,000 annotations.
 
 The library is the shared corpus's 300 articles repeated, each copy with its own id, title,
 source and date, and ten highlights on each article (some with notes and tags). It is built

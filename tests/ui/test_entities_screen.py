@@ -1,4 +1,4 @@
-"""The Entities screen (issue 15 §2): `E` in the library lists every name the library mentions
+"""The Entities screen: `E` in the library lists every name the library mentions
 with its articles and mentions, filtered by Arabic text (folded), by type and by date range;
 Enter lists a name's mentions (newest article first, a shaped snippet with the mention marked,
 the notes whose highlight names it); Enter on a mention opens the article there; `L` in an

@@ -1,4 +1,4 @@
-"""The app indexes the library's entities in the background (issue 15 §2): an existing
+"""The app indexes the library's entities in the background: an existing
 library on first start, with progress in the library's title line, and an article added
 while the app runs soon after it arrives. A real database on disk; the test waits for the
 app's `entity_indexing` reactive to change (the indexing runs on its own thread)."""

@@ -1,4 +1,4 @@
-"""Entities on today's news: the project's gold set (tests/fixtures/entities_gold/, issue 15 §3).
+"""Entities on today's news: the project's gold set (tests/fixtures/entities_gold/).
 
 Ten news texts in the style of 2024-2025, each with a careful reader's list of its people,
 organisations and places. `reader entities FILE --json` runs on each, and the typed F1 of
