@@ -57,12 +57,15 @@ TAGS = ("O", "B-PERS", "I-PERS", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "
 HYPER: dict[str, Any] = {
     "brown_dim": 8,
     "lexical_dim": 32,
+    "vector_scale": 1.0,
     "lexical_min_count": 2,
     "char_dim": 20,
     "char_filters": 32,
     "hidden": 96,
     "dropout": 0.3,
+    "optimiser": "adam",
     "lr": 0.003,
+    "lr_decay": 0.0,
     "batch": 16,
     "clip": 5.0,
     "epochs": 30,
@@ -80,7 +83,9 @@ class Net(nn.Module):
         hp = HYPER
         table = np.concatenate([np.zeros((1, vectors.shape[1])), vectors.astype(np.float32)])
         self.words = nn.Embedding.from_pretrained(torch.tensor(table, dtype=torch.float32))
-        self.lexical = nn.Embedding(n_words + 1, hp["lexical_dim"])
+        self.scale = float(hp["vector_scale"])
+        # The tagger's own trained embedding of frequent training words (none when 0).
+        self.lexical = nn.Embedding(n_words + 1, hp["lexical_dim"]) if hp["lexical_dim"] else None
         self.brown = nn.ModuleList(nn.Embedding(n + 1, hp["brown_dim"]) for n in n_brown)
         self.chars = nn.Embedding(n_chars, hp["char_dim"], padding_idx=0)
         self.conv = nn.Conv1d(hp["char_dim"], hp["char_filters"], 3, padding=1)
@@ -100,7 +105,9 @@ class Net(nn.Module):
         e = self.chars(chars.view(b * t, -1)).transpose(1, 2)  # (BT, C, L)
         conv = torch.relu(self.conv(e)) * (chars.view(b * t, 1, -1) > 0)
         char_features = conv.max(dim=2).values.view(b, t, -1)
-        pieces = [self.words(words), self.lexical(batch["lexical"])]
+        pieces = [self.words(words) * self.scale]
+        if self.lexical is not None:
+            pieces.append(self.lexical(batch["lexical"]))
         pieces += [emb(batch["brown"][:, :, k]) for k, emb in enumerate(self.brown)]
         pieces += [char_features, batch["flags"]]
         x = self.drop(torch.cat(pieces, dim=2))
@@ -177,6 +184,8 @@ def make_batch(
 def export(net: Net, state: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
     """The numpy runtime's arrays (float16) from a state dict."""
     s = {k: v.detach().float().numpy() for k, v in state.items()}
+    if "lexical.weight" not in s:  # no own embedding: a (1, 0) table the runtime reads as none
+        s["lexical.weight"] = np.zeros((1, 0), dtype=np.float32)
     conv = s["conv.weight"]  # (F, C, 3) -> (3C, F): window [t-1, t, t+1] by channel
     out = {
         "lexical": s["lexical.weight"],
@@ -192,7 +201,11 @@ def export(net: Net, state: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
     for k in range(len(BROWN_PREFIXES)):
         out[f"brown.{k}"] = s[f"brown.{k}.weight"]
     for name, suffix in (("f", ""), ("b", "_reverse")):
-        out[f"lstm.{name}.w_in"] = s[f"lstm.weight_ih_l0{suffix}"].T
+        w_in = s[f"lstm.weight_ih_l0{suffix}"].T.copy()
+        # The word vectors' scale, folded into their rows of the input weights: the runtime
+        # reads the table's unit vectors as they are.
+        w_in[: net.words.weight.shape[1]] *= net.scale
+        out[f"lstm.{name}.w_in"] = w_in
         out[f"lstm.{name}.w_rec"] = s[f"lstm.weight_hh_l0{suffix}"].T
         out[f"lstm.{name}.b"] = s[f"lstm.bias_ih_l0{suffix}"] + s[f"lstm.bias_hh_l0{suffix}"]
     return {k: np.ascontiguousarray(v).astype(np.float16) for k, v in out.items()}
@@ -224,8 +237,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=HYPER["dropout"])
     parser.add_argument("--batch", type=int, default=HYPER["batch"])
     parser.add_argument("--lr", type=float, default=HYPER["lr"])
+    parser.add_argument(
+        "--optimiser",
+        choices=("adam", "sgd"),
+        default=HYPER["optimiser"],
+        help="Adam, or SGD with momentum 0.9",
+    )
+    parser.add_argument(
+        "--lr-decay", type=float, default=HYPER["lr_decay"], help="lr / (1 + decay * epoch)"
+    )
     parser.add_argument("--hidden", type=int, default=HYPER["hidden"], help="LSTM units a way")
     parser.add_argument("--char-filters", type=int, default=HYPER["char_filters"])
+    parser.add_argument(
+        "--lexical-dim",
+        type=int,
+        default=HYPER["lexical_dim"],
+        help="size of the tagger's own embedding of training words (0: none)",
+    )
+    parser.add_argument(
+        "--vector-scale",
+        type=float,
+        default=HYPER["vector_scale"],
+        help="multiply the (unit-length) word vectors by this",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=HYPER["seed"])
     args = parser.parse_args(argv)
@@ -234,8 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     HYPER["dropout"] = args.dropout
     HYPER["batch"] = args.batch
     HYPER["lr"] = args.lr
+    HYPER["optimiser"] = args.optimiser
+    HYPER["lr_decay"] = args.lr_decay
     HYPER["hidden"] = args.hidden
     HYPER["char_filters"] = args.char_filters
+    HYPER["lexical_dim"] = args.lexical_dim
+    HYPER["vector_scale"] = args.vector_scale
     HYPER["average_last"] = min(args.average, args.epochs)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -258,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     # share id 0, which so learns what an unseen word looks like).
     word_counts = Counter(word_key(fold_plain(w)) for s in training for w, _ in s)
     vocabulary = sorted(w for w, n in word_counts.items() if n >= HYPER["lexical_min_count"])
+    if not HYPER["lexical_dim"]:
+        vocabulary = []
     vocab = {w: i + 1 for i, w in enumerate(vocabulary)}
 
     def encode(part: list[list[tuple[str, str]]]) -> tuple[list[Encoded], list[list[int]]]:
@@ -275,7 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     net = Net(tables.vectors, [len(p) for p in tables.prefix_ids], len(alphabet) + 2, len(vocab))
-    optimiser = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=HYPER["lr"])
+    trained = [p for p in net.parameters() if p.requires_grad]
+    optimiser: torch.optim.Optimizer = (
+        torch.optim.SGD(trained, lr=HYPER["lr"], momentum=0.9)
+        if HYPER["optimiser"] == "sgd"
+        else torch.optim.Adam(trained, lr=HYPER["lr"])
+    )
     # Batches of similar lengths (less padding), shuffled each epoch.
     by_length = sorted(range(len(train_x)), key=lambda k: len(train_x[k].words))
     size = HYPER["batch"]
@@ -295,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     dev_gold = [[t for _, t in s] for s in dev]
     for epoch in range(1, args.epochs + 1):
         began = time.perf_counter()
+        for group in optimiser.param_groups:
+            group["lr"] = HYPER["lr"] / (1 + HYPER["lr_decay"] * (epoch - 1))
         net.train()
         random.shuffle(batches)
         total = 0.0

@@ -123,15 +123,15 @@ def test_tables_load_with_unknown_words_as_zero() -> None:
 def test_viterbi_finds_the_best_path_of_every_sentence_in_a_batch() -> None:
     """Batched Viterbi against brute force over every tag sequence, on random scores."""
     tagger = NeuralTagger.load(DATA_FOLDER, Lexicon.build())
-    weights = tagger._w
+    trans, start, end = tagger.transitions()
     kinds = len(tagger.tags)
     rng = np.random.default_rng(15)
     scores = [(rng.normal(size=(n, kinds)) * 3).astype(np.float32) for n in (4, 1, 0, 3, 4, 2)]
 
     def total(s: np.ndarray, path: tuple[int, ...]) -> float:
-        value = weights["crf.start"][path[0]] + weights["crf.end"][path[-1]]
+        value = start[path[0]] + end[path[-1]]
         value += sum(s[i, p] for i, p in enumerate(path))
-        value += sum(weights["crf.trans"][a, b] for a, b in itertools.pairwise(path))
+        value += sum(trans[a, b] for a, b in itertools.pairwise(path))
         return float(value)
 
     expected = [
