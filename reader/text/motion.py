@@ -147,18 +147,31 @@ def prev_word(text: str, offset: int) -> int:
     start, _ = paragraph_at(text, offset)
     while True:
         # Matching starts after a space (no word holds one), so a word cut by `offset` keeps
-        # its start; each round reaches one more space back, up to the paragraph start.
-        low = offset
-        while True:
-            low = max(start, text.rfind(" ", start, max(start, low - 1)) + 1)
-            starts = [s for s, _ in words_in(text, low, offset) if s < offset]
+        # its start; each round matches the piece before the next space back (stepping over
+        # a run of spaces whole), up to the paragraph start. A piece ends at a space, so no
+        # word crosses from one round's piece into the last one's.
+        high = offset
+        while high > start:
+            low = max(start, text.rfind(" ", start, _spaces_start(text, start, high - 1)) + 1)
+            starts = [s for s, _ in words_in(text, low, high) if s < offset]
             if starts:
                 return starts[-1]
-            if low == start:
-                break
+            high = low
         if start == 0:
             return offset
         start, _ = paragraph_at(text, start - 1)
+
+
+def _spaces_start(text: str, start: int, at: int) -> int:
+    """Where the run of spaces ending at `at` begins (`at` itself when text[at - 1] is not a
+    space), not before `start`."""
+    while at > start and text[at - 1] == " ":
+        piece = text[max(start, at - 1024) : at]
+        kept = len(piece.rstrip(" "))
+        if kept:
+            return at - len(piece) + kept
+        at -= len(piece)
+    return max(at, start)
 
 
 def sentences_in(text: str, start: int, end: int) -> list[Span]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -276,3 +277,15 @@ def test_local_motions_equal_scanning_the_whole_paragraph(
         assert sentence_at(text, offset) == reference_sentence_at(text, offset), offset
         assert next_sentence(text, offset) == reference_next_sentence(text, offset), offset
         assert prev_sentence(text, offset) == reference_prev_sentence(text, offset), offset
+
+
+def test_previous_word_steps_over_long_runs_of_spaces_at_once() -> None:
+    """Each step back matched from the offset again, one space further: inside 20,000 spaces
+    one key press took 4 s (the whole-paragraph property above spent most of its time there)."""
+    for filler in (" " * 20_000, " ." * 10_000):
+        text = "كلمة" + filler + " أخرى"
+        started = time.process_time()
+        assert prev_word(text, len(text) - 4) == 0
+        assert prev_word(text, len(text) // 2) == 0
+        assert prev_word(text, len(text)) == len(text) - 4
+        assert time.process_time() - started < 0.5
