@@ -2,9 +2,10 @@
 from a feed, a file or an imported annotation are cleaned on the way into the store, and
 every command's output and every export is neutralised on the way out.
 
-Everything runs for real: `reader` in a subprocess (on a pipe, and on a pseudo-terminal
-where rich may colour), a TinyDB on disk in tmp_path, files on disk and a feed served by
-an HTTP server on 127.0.0.1.
+Everything runs for real: `reader` on pipes (through the command line's entry point in this
+process, which the property test checks writes exactly what a process on pipes writes) and
+in a subprocess on a pseudo-terminal (where rich may colour), a TinyDB on disk in tmp_path,
+files on disk and a feed served by an HTTP server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -175,28 +176,30 @@ def test_link_title_and_clear_in_a_feed_never_reach_the_terminal(
     )
     site.routes["/feed"] = ("application/rss+xml", rss("\u202erev news", site.base, [item]))
     db = tmp_path / "db" / "reader.json"
-    out, err, status = run(db, "feed", "add", f"{site.base}/feed")
+    out, err, status = run_in_process(db, "feed", "add", f"{site.base}/feed")
     assert status == 0, err
     assert "rev news" in assert_clean("feed add", out)
     assert_clean("feed add stderr", err)
 
     # Stored cleaned: the link keeps its meaning, percent-encoded; the title loses the OSC.
-    [row] = json.loads(assert_clean("list --json", run(db, "list", "--json")[0]))
+    [row] = json.loads(assert_clean("list --json", run_in_process(db, "list", "--json")[0]))
     assert row["source"] == "https://example.com/a%1B]52;c;cm0gLXJmIH4=%07b"
     assert row["title"] == "خبر عاجل"
-    [feed] = json.loads(assert_clean("feed list --json", run(db, "feed", "list", "--json")[0]))
+    [feed] = json.loads(
+        assert_clean("feed list --json", run_in_process(db, "feed", "list", "--json")[0])
+    )
     assert feed["title"] == "rev news"
 
-    listed = assert_clean("list (pipe)", run(db, "list")[0])
+    listed = assert_clean("list (pipe)", run_in_process(db, "list")[0])
     assert "%07b" in listed  # the cell keeps the end of the source
-    feeds = assert_clean("feed list (pipe)", run(db, "feed", "list")[0])
+    feeds = assert_clean("feed list (pipe)", run_in_process(db, "feed", "list")[0])
     assert "rev news" in feeds and "ver" not in feeds
     assert_clean("feed list (terminal)", run_tty(db, "feed", "list"), terminal=True)
     assert_clean("list (terminal)", run_tty(db, "list"), terminal=True)
 
     second = Item(f"{CLEAR}ثان", f"https://example.com/b{WINDOW_TITLE}", "g2", "x", "نص ثان.")
     site.routes["/feed"] = ("application/rss+xml", rss("\u202erev news", "", [item, second]))
-    out, err, status = run(db, "refresh")
+    out, err, status = run_in_process(db, "refresh")
     assert status == 0, err
     refreshed = assert_clean("refresh", out)
     assert "rev news: 1 new article." in refreshed
@@ -209,16 +212,16 @@ def test_bidi_override_in_a_feed_title_is_gone_from_every_output(
     item = Item("\u202eأخبار rev", "https://example.com/x\u202e", "g", "\u2067كاتب", "نص.")
     site.routes["/f"] = ("application/rss+xml", rss("\u202eعنوان rev\u2069", site.base, [item]))
     db = tmp_path / "db" / "reader.json"
-    assert run(db, "feed", "add", f"{site.base}/f")[2] == 0
+    assert run_in_process(db, "feed", "add", f"{site.base}/f")[2] == 0
     outputs = {
-        "feed list": run(db, "feed", "list")[0],
-        "refresh": run(db, "refresh")[0],
-        "list": run(db, "list")[0],
+        "feed list": run_in_process(db, "feed", "list")[0],
+        "refresh": run_in_process(db, "refresh")[0],
+        "list": run_in_process(db, "list")[0],
     }
     for label, data in outputs.items():
         text = assert_clean(label, data)
         assert "rev" in text and "ver" not in text, (label, text)
-    [row] = json.loads(run(db, "list", "--json")[0])
+    [row] = json.loads(run_in_process(db, "list", "--json")[0])
     assert row["source"] == "https://example.com/x%E2%80%AE"
     # Markdown export of a highlight on it, to stdout and to a file: references, not raw.
     store = Store.open(db)
@@ -231,10 +234,10 @@ def test_bidi_override_in_a_feed_title_is_gone_from_every_output(
         store.add_annotation(note)
     finally:
         store.close()
-    md = assert_clean("export md", run(db, "export", "--all", "-o", "-")[0])
+    md = assert_clean("export md", run_in_process(db, "export", "--all", "-o", "-")[0])
     assert "&#8238;ok" in md  # the note's own override, written as a reference
     folder = tmp_path / "out"
-    assert run(db, "export", "--all", "-o", f"{folder}/")[2] == 0
+    assert run_in_process(db, "export", "--all", "-o", f"{folder}/")[2] == 0
     [path] = folder.iterdir()
     assert_clean("export file", path.read_bytes())
 
@@ -245,20 +248,20 @@ def test_a_hostile_file_name_is_percent_encoded_in_the_source(tmp_path: Path) ->
     path = folder / f"a{CLEAR}b\u202e.txt"
     path.write_text("عنوان\n\nنص المقال هنا.\n", encoding="utf-8")
     db = tmp_path / "db" / "reader.json"
-    out, err, status = run(db, "add", str(path))
+    out, err, status = run_in_process(db, "add", str(path))
     assert_clean("add", out)
     assert status == 0, err
-    [row] = json.loads(run(db, "list", "--json")[0])
+    [row] = json.loads(run_in_process(db, "list", "--json")[0])
     assert row["source"].endswith("/a%1B[2Jb%E2%80%AE.txt")
-    assert_clean("list", run(db, "list")[0])
+    assert_clean("list", run_in_process(db, "list")[0])
     missing = f"{folder}/none{WINDOW_TITLE}.txt"
-    _out, err, status = run(db, "add", missing)
+    _out, err, status = run_in_process(db, "add", missing)
     assert status == 1
     assert "does not exist" in assert_clean("add missing", err)
     notes = folder / f"notes{CLIPBOARD}\u202e.json"
     notes.write_text("[1, [", encoding="utf-8")
     for name in (str(notes), missing):
-        _out, err, status = run(db, "import", name)
+        _out, err, status = run_in_process(db, "import", name)
         assert status == 1
         assert "nothing was imported" in assert_clean("import refused", err)
 
