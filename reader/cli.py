@@ -41,19 +41,29 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+class _TopParser(argparse.ArgumentParser):
+    """The `reader` parser: its epilog names the database's path, found only when the help
+    is shown (finding the user data folder loads platformdirs, which `reader render` and
+    the other commands that never open the library do without)."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            from reader.paths import DB_ENV, default_db_path
+
+            self.epilog = (
+                f"Your library and notes are saved in {default_db_path()} "
+                f"(change it with --db or ${DB_ENV}). Run 'reader' alone to open the library, "
+                "or 'reader PATH|URL' to open one article."
+            )
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; also used by tests to check every subcommand's --help."""
-    from reader.paths import DB_ENV, default_db_path
-
     common = _common_options()
-    parser = argparse.ArgumentParser(
+    parser = _TopParser(
         prog="reader",
         description="A terminal news reader built for Arabic first.",
-        epilog=(
-            f"Your library and notes are saved in {default_db_path()} "
-            f"(change it with --db or ${DB_ENV}). Run 'reader' alone to open the library, "
-            "or 'reader PATH|URL' to open one article."
-        ),
         parents=[common],
     )
     parser.add_argument(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "reader"
 DB_ENV = "READER_DB"
 DB_FILENAME = "reader.json"
@@ -16,6 +14,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 def data_dir() -> Path:
     """The platform's user data folder for reader (not created here)."""
+    import platformdirs  # here: commands that never open the library do not load it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
