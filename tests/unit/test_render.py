@@ -247,3 +247,11 @@ def test_render_loads_only_what_printing_an_article_needs(tmp_path: Path) -> Non
     assert result.stderr.decode("utf-8").strip() == "0 []"
     assert "نص المقال".encode() not in result.stdout  # printed shaped, as the app shows it
     assert result.stdout.strip()
+
+
+def test_the_top_help_still_names_where_the_library_is_saved() -> None:
+    result = run_reader("--help")
+    assert result.returncode == 0, result.stderr
+    help_text = " ".join(result.stdout.decode("utf-8").split())
+    assert "Your library and notes are saved in " in help_text
+    assert "reader.json (change it with --db or $READER_DB)" in help_text
