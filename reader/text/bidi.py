@@ -546,12 +546,14 @@ def line_levels(classes: str, levels: Sequence[int], start: int, end: int, para:
     return out
 
 
+_MIRROR_TABLE = str.maketrans(MIRRORS)
+
+
 def mirror(text: str) -> str:
-    """L4: what a glyph draws at an odd (right-to-left) level: `text` with its first
-    character replaced by its Bidi_Mirroring_Glyph, if it has one (marks after it stay)."""
-    first = text[:1]
-    mirrored = MIRRORS.get(first)
-    return text if mirrored is None else mirrored + text[1:]
+    """L4: what glyphs draw at an odd (right-to-left) level: `text` with each character that
+    has a Bidi_Mirroring_Glyph replaced by it. One glyph or a whole line of them: only a
+    glyph's base can have one (never its marks, which stay after it)."""
+    return text.translate(_MIRROR_TABLE)
 
 
 @lru_cache(maxsize=MAX_DEPTH + 2)

@@ -50,6 +50,7 @@ from reader.text.shaping import (
     Template,
     Templates,
     long_word_glyphs,
+    templates_entry,
 )
 
 
@@ -200,7 +201,7 @@ class VisualLine:
 _LONG_WORD_RE = re.compile(f"[^ \t]{{{LONG_WORD + 1}}}")
 #: The placeholder entry of a long word (told apart by identity: it is never shaped).
 _LONG_TEMPLATES: Templates = (("", 0, 0, 0),)
-_LONG_ENTRY: Entry = (_LONG_TEMPLATES, 0)
+_LONG_ENTRY: Entry = (_LONG_TEMPLATES, 0, "", "")
 
 
 def _word_end(text: str, at: int) -> int:
@@ -252,9 +253,10 @@ def _shape_head(glyphs: Iterator[Template], width: int) -> tuple[list[Template],
 
 _WORD_RE = re.compile(r"[^ \t]+")
 
-#: A run of glyphs in logical order and the offset their templates count from: a string is
+#: A run of glyphs in logical order, the offset their templates count from, and what they
+#: draw forwards and backwards (glyph by glyph, as `Entry` has them): a string of glyphs is
 #: one one-cell glyph per character (as in `Entry`), else glyph templates. Never empty.
-_Piece = tuple[str | Sequence[Template], int]
+_Piece = tuple[str | Sequence[Template], int, str, str]
 #: A wrapped line in logical order: (start, end, cells, its pieces).
 _Line = tuple[int, int, int, list[_Piece]]
 #: The line wrapping stopped in: (its start, cells used, end of the last word wrapped, its
@@ -316,7 +318,8 @@ def _wrap(
     append = pieces.append
     lines: list[_Line] = []
     tabs = text.find("\t", previous_end, endpos) >= 0
-    for match, (templates, cells) in zip(matches, entries, strict=True):
+    for match, entry in zip(matches, entries, strict=True):
+        templates, cells = entry[0], entry[1]
         start, end = match.span()
         if templates is _LONG_TEMPLATES:  # shaped a piece at a time; may stop at `endpos`
             word_end = long_words[start]
@@ -329,7 +332,10 @@ def _wrap(
             else:
                 head, cells, whole = _shape_head(glyphs, width)
             if whole:  # no wider than a line: an ordinary word
-                templates = tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                entry = templates_entry(
+                    tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
+                )
+                templates = entry[0]
                 end = word_end
             else:
                 if used and not middle:
@@ -350,19 +356,22 @@ def _wrap(
         if used + gap_cells + cells <= width and (used or not gap):
             if keep:
                 if gap_cells != gap:  # the gap holds a tab
-                    spaces = tuple(
-                        [
-                            (tab_text, tab_cells, at, at + 1)
-                            if char == "\t"
-                            else (" ", 1, at, at + 1)
-                            for at, char in enumerate(text[previous_end:start])
-                        ]
+                    spaces = templates_entry(
+                        tuple(
+                            [
+                                (tab_text, tab_cells, at, at + 1)
+                                if char == "\t"
+                                else (" ", 1, at, at + 1)
+                                for at, char in enumerate(text[previous_end:start])
+                            ]
+                        )
                     )
-                    append((spaces, previous_end))
+                    append((spaces[0], previous_end, spaces[2], spaces[3]))
                 elif gap:
-                    append((" " * gap, previous_end))
+                    blank = " " * gap
+                    append((blank, previous_end, blank, blank))
                 if templates:
-                    append((templates, start))
+                    append((templates, start, entry[2], entry[3]))
             used += gap_cells + cells
         else:
             if used:
@@ -370,7 +379,7 @@ def _wrap(
                 append = pieces.append
             if cells <= width:  # the word fits the new line whole
                 if keep and templates:
-                    append((templates, start))
+                    append((templates, start, entry[2], entry[3]))
                 used = cells
             else:  # a word wider than the line: cut between glyphs
                 if isinstance(templates, str):
@@ -409,22 +418,31 @@ def _cut_word(
     word wider than the line (base: the word's start). The lines that fill are appended to
     `lines`; returns the open line (start, cells used, pieces) and where wrapping stopped,
     at the first glyph at or after `endpos` (None: the word was wrapped whole)."""
-    run: list[Template] | None = None  # the word's glyphs on the current line
+    run: list[Template] = []  # the word's glyphs on the current line
     for template in glyphs:
         glyph_cells = template[1]
         at = template[2] + base
         if at >= endpos:
+            if run:
+                pieces.append(_run_piece(run, base))
             return line_start, used, pieces, at
         if used + glyph_cells > width and used:
-            line_start, used, pieces = _break(lines, line_start, at, used, pieces, keep)
-            run = None
-        if keep:
-            if run is None:
+            if run:
+                pieces.append(_run_piece(run, base))
                 run = []
-                pieces.append((run, base))
+            line_start, used, pieces = _break(lines, line_start, at, used, pieces, keep)
+        if keep:
             run.append(template)
         used += glyph_cells
+    if run:
+        pieces.append(_run_piece(run, base))
     return line_start, used, pieces, None
+
+
+def _run_piece(run: list[Template], base: int) -> _Piece:
+    """The piece of a word cut between glyphs (`_cut_word`) that one line holds."""
+    templates, _cells, text, backwards = templates_entry(tuple(run))
+    return templates, base, text, backwards
 
 
 def _wrap_all(
@@ -440,11 +458,11 @@ def _wrap_all(
 
 # --- Reordering: the pieces of a line in visual order --------------------------------------
 
-#: A piece placed on the screen: its content, its base offset, and whether its glyphs are
-#: drawn right to left (reversed).
-_Placed = tuple[str | Sequence[Template], int, bool]
+#: A piece placed on the screen: its content, its base offset, whether its glyphs are drawn
+#: right to left (reversed), and the text it draws there.
+_Placed = tuple[str | Sequence[Template], int, bool, str]
 #: A line's visual order (`_visual`): its one level (pieces in logical order, all reversed
-#: when odd), its placed pieces, or None (terminal mode: logical order).
+#: and mirrored when odd), its placed pieces, or None (terminal mode: logical order).
 _Order = int | list[_Placed] | None
 _MIRRORED_RE = re.compile("[" + re.escape("".join(MIRRORS)) + "]")
 
@@ -463,19 +481,19 @@ def _visual(
     (`mirror`) and L2 (`reorder`). `levels` and `classes` may cover only a window of the
     paragraph starting at offset `origin`; the line is text[start:end].
 
-    Returns the line's one level when every glyph has it and none is mirrored: the pieces
-    then keep their logical order, or are all reversed at an odd level (most lines). Else
-    the placed pieces in visual order: each piece whole when its glyphs share one level
-    and none of them mirrors (a number or a Latin name in Arabic), else glyph by glyph.
+    Returns the line's one level when every glyph has it (most lines): the pieces then keep
+    their logical order, or are all reversed and mirrored at an odd level. Else the placed
+    pieces in visual order: each piece whole when its glyphs share one level and none of
+    them mirrors (a number or a Latin name in Arabic), else glyph by glyph.
     """
     line = line_levels(classes, levels, start - origin, end - origin, para)
     first = line[0]
-    mirrors = _MIRRORED_RE.search(text, start, end) is not None
-    if line.count(first) == len(line) and not (mirrors and first & 1):
+    if line.count(first) == len(line):
         return first
+    mirrors = _MIRRORED_RE.search(text, start, end) is not None
     placed: list[_Placed] = []
     placed_levels: list[int] = []
-    for content, base in pieces:
+    for content, base, forwards, backwards in pieces:
         at = base - start
         if isinstance(content, str):
             level = line[at]
@@ -485,23 +503,25 @@ def _visual(
             if not whole:
                 for index, char in enumerate(content, base):
                     level = line[index - start]
-                    placed.append((mirror(char) if level & 1 else char, index, False))
+                    drawn = mirror(char) if level & 1 else char
+                    placed.append((drawn, index, False, drawn))
                     placed_levels.append(level)
                 continue
         else:
             level = line[content[0][2] + at]
             whole = all([line[template[2] + at] == level for template in content])
             if whole and mirrors and level & 1:
-                whole = not any([template[0][0] in MIRRORS for template in content])
+                whole = _MIRRORED_RE.search(forwards) is None
             if not whole:
                 for template in content:
                     level = line[template[2] + at]
                     if level & 1:
                         template = (mirror(template[0]), *template[1:])
-                    placed.append(((template,), base, False))
+                    placed.append(((template,), base, False, template[0]))
                     placed_levels.append(level)
                 continue
-        placed.append((content, base, bool(level & 1)))
+        odd = bool(level & 1)
+        placed.append((content, base, odd, backwards if odd else forwards))
         placed_levels.append(level)
     return reorder(placed, placed_levels)
 
@@ -509,29 +529,11 @@ def _visual(
 def _line_text(pieces: list[_Piece], order: _Order) -> str:
     """The text a line prints, from `_visual`'s order (None: logical order)."""
     if isinstance(order, list):
-        return "".join(
-            [
-                (content[::-1] if backwards else content)
-                if isinstance(content, str)
-                else "".join([t[0] for t in (content[::-1] if backwards else content)])
-                for content, _base, backwards in order
-            ]
-        )
+        return "".join([piece[3] for piece in order])
     if order is not None and order & 1:
-        return "".join(
-            [
-                content[::-1]
-                if isinstance(content, str)
-                else "".join([t[0] for t in content[::-1]])
-                for content, _base in reversed(pieces)
-            ]
-        )
-    return "".join(
-        [
-            content if isinstance(content, str) else "".join([t[0] for t in content])
-            for content, _base in pieces
-        ]
-    )
+        text = "".join([piece[3] for piece in reversed(pieces)])
+        return mirror(text) if _MIRRORED_RE.search(text) else text
+    return "".join([piece[2] for piece in pieces])
 
 
 _SET_TEXT = vars(Glyph)["text"].__set__
@@ -556,17 +558,19 @@ def _line_glyphs(pieces: list[_Piece], order: _Order) -> tuple[Glyph, ...]:
 
     Only the UI needs glyphs (to map cells to offsets): this loop builds every glyph of an
     article, so it is written for speed (local names, no helper calls per glyph)."""
+    mirrored = False
     if isinstance(order, list):
         placed = order
     elif order is not None and order & 1:
-        placed = [(content, base, True) for content, base in reversed(pieces)]
+        placed = [(piece[0], piece[1], True, "") for piece in reversed(pieces)]
+        mirrored = _MIRRORED_RE.search("".join([piece[2] for piece in pieces])) is not None
     else:
-        placed = [(content, base, False) for content, base in pieces]
+        placed = [(piece[0], piece[1], False, "") for piece in pieces]
     new, glyph_type = _NEW, Glyph
     set_text, set_cells, set_start, set_end = _SET_TEXT, _SET_CELLS, _SET_START, _SET_END
     glyphs: list[Glyph] = []
     append = glyphs.append
-    for content, base, backwards in placed:
+    for content, base, backwards, _drawn in placed:
         if isinstance(content, str):
             if backwards:
                 offset = base + len(content)
@@ -598,6 +602,13 @@ def _line_glyphs(pieces: list[_Piece], order: _Order) -> tuple[Glyph, ...]:
                 set_start(glyph, glyph_start + base)
                 set_end(glyph, glyph_end + base)
                 append(glyph)
+    if mirrored:  # L4 on a line at one odd level
+        glyphs = [
+            _new_glyph(mirror(glyph.text), glyph.cells, glyph.start, glyph.end)
+            if glyph.text[0] in MIRRORS
+            else glyph
+            for glyph in glyphs
+        ]
     return tuple(glyphs)
 
 

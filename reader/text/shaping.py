@@ -63,9 +63,11 @@ _NOT_DRAWN_CHARS = frozenset("\u200e\u200f\u061c")
 #: A glyph before it becomes a `Glyph`: (text, cells, start, end), offsets relative to a word.
 Template = tuple[str, int, int, int]
 Templates = tuple[Template, ...]
-#: A word's glyph templates and their total cells; a plain string stands for one one-cell
-#: glyph per character (the common case, kept compact and fast to expand).
-Entry = tuple[Templates | str, int]
+#: A word's glyph templates, their total cells, and the text they draw in logical order and
+#: reversed glyph by glyph (each glyph's characters kept in order: a right-to-left run
+#: prints it); a plain string of glyphs stands for one one-cell glyph per character (the
+#: common case, kept compact and fast to expand).
+Entry = tuple[Templates | str, int, str, str]
 
 
 #: letter -> (its four forms, joins the letter before, joins the letter after, has a medial
@@ -162,11 +164,12 @@ def shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[Entry]:
     for word in words:
         if _SIMPLE_WORD_RE.fullmatch(word):
             if not (app and ARABIC_SCRIPT_RE.search(word)):
-                entries.append((word, len(word)))
+                entries.append((word, len(word), word, word[::-1]))
                 continue
             shaped = joining_forms(word)
             if "" not in shaped:
-                entries.append(("".join(shaped), len(word)))
+                joined = "".join(shaped)
+                entries.append((joined, len(word), joined, joined[::-1]))
             else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
                 merged: list[Template] = []
                 for at, form in enumerate(shaped):
@@ -174,9 +177,9 @@ def shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[Entry]:
                         merged.append((form, 1, at, at + 1))
                     else:
                         merged[-1] = (merged[-1][0], 1, merged[-1][2], at + 1)
-                entries.append((tuple(merged), len(merged)))
+                entries.append(templates_entry(tuple(merged)))
         elif not app or not ARABIC_SCRIPT_RE.search(word):
-            entries.append(_entry(_clusters(word, None, harakat)))
+            entries.append(templates_entry(_clusters(word, None, harakat)))
         else:
             classes = bidi_classes(word)
             positions = [
@@ -191,12 +194,16 @@ def shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[Entry]:
             ]
             letters = "".join(word[index] for index in positions)
             forms = dict(zip(positions, joining_forms(letters), strict=True))
-            entries.append(_entry(_clusters(word, forms, harakat)))
+            entries.append(templates_entry(_clusters(word, forms, harakat)))
     return entries
 
 
-def _entry(templates: Templates) -> Entry:
-    return templates, sum(template[1] for template in templates)
+def templates_entry(templates: Templates) -> Entry:
+    """`templates` as a word's entry: with their cells and the text they draw (`Entry`)."""
+    forms = [template[0] for template in templates]
+    text = "".join(forms)
+    forms.reverse()
+    return templates, sum([template[1] for template in templates]), text, "".join(forms)
 
 
 class WordCache:
@@ -289,7 +296,7 @@ def long_word_glyphs(
         following = min(cut + _PIECE, word_end)
         while following < word_end and not _safe_cut(text, following, mode):
             following += 1
-        templates, _cells = shape_words([text[cut:following]], mode, harakat)[0]
+        templates = shape_words([text[cut:following]], mode, harakat)[0][0]
         if isinstance(templates, str):
             for at, form in enumerate(templates, cut):
                 if at >= frm:

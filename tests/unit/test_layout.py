@@ -560,9 +560,12 @@ def test_layout_leaves_the_cycle_collector_as_it_found_it() -> None:
 def test_word_cache_stays_bounded_and_correct() -> None:
     cache = WordCache(limit=4)
     first = cache.get_many(["مرحبا", "abc", "لا", "مرحبا"], "app", True)
-    assert first[0] == first[3] == ("\ufee3\ufeae\ufea3\ufe92\ufe8e", 5)
-    assert first[1] == ("abc", 3)
-    assert first[2] == ((("\ufefb", 1, 0, 2),), 1)  # lam-alef: one glyph, two characters
+    # (glyphs, cells, the text drawn forwards, and backwards glyph by glyph)
+    shaped = "\ufee3\ufeae\ufea3\ufe92\ufe8e"
+    assert first[0] == first[3] == (shaped, 5, shaped, "\ufe8e\ufe92\ufea3\ufeae\ufee3")
+    assert first[1] == ("abc", 3, "abc", "cba")
+    # lam-alef: one glyph, two characters
+    assert first[2] == ((("\ufefb", 1, 0, 2),), 1, "\ufefb", "\ufefb")
     second = cache.get_many(["x", "y", "z", "لا"], "app", True)
     assert second[3] == first[2]
     assert len(cache.words()) <= 4  # one mode used: at most its limit
@@ -765,7 +768,7 @@ def unmirrored(text: str) -> str:
 
 def whole_word_glyphs(word: str, mode: str, harakat: bool) -> list[tuple[str, int, int, int]]:
     """Glyph templates of `word` shaped in one go (as every word was before pieces)."""
-    templates, _cells = shape_words([word], mode, harakat)[0]  # type: ignore[arg-type]
+    templates = shape_words([word], mode, harakat)[0][0]  # type: ignore[arg-type]
     if isinstance(templates, str):
         return [(form, 1, at, at + 1) for at, form in enumerate(templates)]
     return list(templates)
