@@ -336,8 +336,9 @@ def _wrap(
     append = pieces.append
     lines: list[_Line] = []
     tabs = text.find("\t", previous_end, endpos) >= 0
-    for start, word, entry in zip(starts, words, entries, strict=True):
-        templates, cells = entry[0], entry[1]
+    for start, word, (templates, cells, forwards, backwards) in zip(
+        starts, words, entries, strict=True
+    ):
         end = start + len(word)
         if templates is _LONG_TEMPLATES:  # shaped a piece at a time; may stop at `endpos`
             word_end = long_words[start]
@@ -350,10 +351,9 @@ def _wrap(
             else:
                 head, cells, whole = _shape_head(glyphs, width)
             if whole:  # no wider than a line: an ordinary word
-                entry = templates_entry(
+                templates, cells, forwards, backwards = templates_entry(
                     tuple([(g[0], g[1], g[2] - start, g[3] - start) for g in head])
                 )
-                templates = entry[0]
                 end = word_end
             else:
                 if used and not middle:
@@ -389,7 +389,7 @@ def _wrap(
                     blank = " " * gap
                     append((blank, previous_end, blank, blank))
                 if templates:
-                    append((templates, start, entry[2], entry[3]))
+                    append((templates, start, forwards, backwards))
             used += gap_cells + cells
         else:
             if used:
@@ -397,7 +397,7 @@ def _wrap(
                 append = pieces.append
             if cells <= width:  # the word fits the new line whole
                 if keep and templates:
-                    append((templates, start, entry[2], entry[3]))
+                    append((templates, start, forwards, backwards))
                 used = cells
             else:  # a word wider than the line: cut between glyphs
                 if isinstance(templates, str):

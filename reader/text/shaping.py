@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from arabic_reshaper import ArabicReshaper
@@ -99,18 +101,25 @@ def joining_forms(letters: str) -> list[str]:
     dropped, as in the reshaper (whose own ZWJ handling misplaces lam-alef ligatures).
     """
     out: list[str] = []
+    append = out.append
     joining = _JOINING.get
-    previous = None  # the previous letter's entry, while it may join this one
+    previous = None  # the previous letter's forms, while it may join this one
+    linked = False  # whether the previous letter joins the one before it
     for letter in letters:
         entry = joining(letter)
         if entry is None:
-            out.append(letter)
-        elif previous is None or not entry[1]:
-            out.append(entry[0][ISOLATED])
-        else:  # joins the previous letter, which now joins forward too
-            out[-1] = previous[0][INITIAL if out[-1] == previous[0][ISOLATED] else MEDIAL]
-            out.append(entry[0][FINAL])
-        previous = entry if entry is not None and entry[2] else None
+            append(letter)
+            previous = None
+            continue
+        forms = entry[0]
+        if previous is not None and entry[1]:  # joins the previous letter
+            out[-1] = previous[MEDIAL if linked else INITIAL]
+            append(forms[FINAL])
+            linked = True
+        else:
+            append(forms[ISOLATED])
+            linked = False
+        previous = forms if entry[2] else None
     if _ZWJ in letters:
         out = ["" if letter == _ZWJ else form for letter, form in zip(letters, out, strict=True)]
     if "\u0644" in letters:
@@ -161,15 +170,16 @@ def shape_words(words: list[str], mode: BidiMode, harakat: bool) -> list[Entry]:
     """Glyph templates and total cells for each word (shaped in app mode)."""
     entries: list[Entry] = []
     app = mode == "app"
+    simple, arabic, append = _SIMPLE_WORD_RE.fullmatch, ARABIC_SCRIPT_RE.search, entries.append
     for word in words:
-        if _SIMPLE_WORD_RE.fullmatch(word):
-            if not (app and ARABIC_SCRIPT_RE.search(word)):
-                entries.append((word, len(word), word, word[::-1]))
+        if simple(word):
+            if not (app and arabic(word)):
+                append((word, len(word), word, word[::-1]))
                 continue
             shaped = joining_forms(word)
             if "" not in shaped:
                 joined = "".join(shaped)
-                entries.append((joined, len(word), joined, joined[::-1]))
+                append((joined, len(word), joined, joined[::-1]))
             else:  # a lam-alef ligature: the alef ('') joins the lam's glyph
                 merged: list[Template] = []
                 for at, form in enumerate(shaped):
@@ -227,15 +237,13 @@ class WordCache:
     def get_many(self, words: list[str], mode: BidiMode, harakat: bool) -> list[Entry]:
         """Entries for `words`, shaping the missing ones in one batch."""
         entries = self._entries.setdefault((mode, harakat), {})
-        found = [entries.get(word) for word in words]
+        found = list(map(entries.get, words))
         if None not in found:
             return found  # type: ignore[return-value]  # no None left
-        missing = [word for word, entry in zip(words, found, strict=True) if entry is None]
+        missing = compress(words, map(is_, found, repeat(None)))
         fresh = self._shape(list(dict.fromkeys(missing)), mode, harakat)
-        return [
-            entry if entry is not None else fresh[word]
-            for word, entry in zip(words, found, strict=True)
-        ]
+        # (C-level maps: a paragraph's words, of which most are found)
+        return list(map(fresh.get, words, found))  # type: ignore[arg-type]
 
     def _shape(self, words: list[str], mode: BidiMode, harakat: bool) -> dict[str, Entry]:
         """Shape `words`, cache them and return them (from a local dict, which a concurrent
