@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -63,16 +64,23 @@ def _class_of(char: str) -> str:
     return _CODES[unicodedata.bidirectional(char) or _default_class(ord(char))]
 
 
-@lru_cache(maxsize=1)
-def _bmp_table() -> list[str]:
-    """`str.translate` table: class code of every BMP code point, indexed by code point.
+#: The BMP table as data (`tools/bidi_table.py` writes it): its first line names the Unicode
+#: version it was made from, the second has the 65,536 class codes.
+BMP_CLASSES_FILE = Path(__file__).parent / "data" / "bidi_classes.txt"
 
-    A list lookup is the fastest mapping `translate` accepts; code points above the BMP raise
-    IndexError there, which `translate` answers by keeping the character (fixed up below).
-    Built on first use, then constant, with C-level loops (`map`, `join`, a regex) but for
-    the ~1,500 code points the database does not know: it is on the way to an article's
-    first paint (about 20% faster than a Python loop over the 65,536 code points).
-    """
+
+def bmp_classes_header() -> str:
+    """The first line of `BMP_CLASSES_FILE` for this Python's Unicode database."""
+    return (
+        f"# Bidi_Class codes of U+0000..U+FFFF (bidi.py's one-letter codes), Unicode "
+        f"{unicodedata.unidata_version}, unassigned code points by DerivedBidiClass.txt's "
+        "defaults; written by tools/bidi_table.py"
+    )
+
+
+def computed_bmp_classes() -> str:
+    """The class code of every BMP code point, from Python's Unicode database, with C-level
+    loops (`map`, `join`) but for the ~1,500 code points the database does not know."""
     codes = {**_CODES, "": "?"}  # "?": a code point Python's database does not know
     joined = "".join(
         map(codes.__getitem__, map(unicodedata.bidirectional, map(chr, range(0x10000))))
@@ -81,7 +89,26 @@ def _bmp_table() -> list[str]:
     for unknown in re.finditer(r"\?", joined):
         cp = unknown.start()
         table[cp] = _CODES[_default_class(cp)]
-    return table
+    return "".join(table)
+
+
+@lru_cache(maxsize=1)
+def _bmp_table() -> list[str]:
+    """`str.translate` table: class code of every BMP code point, indexed by code point.
+
+    A list lookup is the fastest mapping `translate` accepts; code points above the BMP raise
+    IndexError there, which `translate` answers by keeping the character (fixed up below).
+    Read from `BMP_CLASSES_FILE` when it was made from this Python's Unicode version (a
+    tenth of a millisecond, where computing it costs ~7 ms of every process's start),
+    else computed.
+    """
+    try:
+        header, codes = BMP_CLASSES_FILE.read_text(encoding="ascii").split("\n")[:2]
+    except (OSError, ValueError):
+        header = codes = ""
+    if header != bmp_classes_header() or len(codes) != 0x10000:
+        codes = computed_bmp_classes()
+    return list(codes)
 
 
 _UNMAPPED_RE = re.compile("[^LRAEstNcmbBSwo1-9]")

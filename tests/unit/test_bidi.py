@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from reader.text.bidi import (
+    BMP_CLASSES_FILE,
     MIRRORS,
     REMOVED,
     bidi_classes,
+    bmp_classes_header,
+    computed_bmp_classes,
     line_levels,
     mirror,
     paragraph_level,
@@ -125,3 +128,23 @@ def test_line_levels_resets_whitespace_before_separators_and_at_the_line_end() -
     line = line_levels(classes, levels, 0, 8, para)  # "\u05d0 b \tc  ", a wrapped line
     assert list(line) == [1, 1, 2, 1, 1, 2, 1, 1]
     assert line_levels(classes, levels, 8, 11, para) == levels[8:]  # "d \u05d1" ends it
+
+
+def test_the_bmp_classes_file_is_this_unicode_database() -> None:
+    """The shipped table of BMP classes (read at start instead of asking the database about
+    65,536 code points) is what the database says, and `bidi_classes` uses it."""
+    header, codes = BMP_CLASSES_FILE.read_text(encoding="ascii").split("\n")[:2]
+    every = "".join(map(chr, range(0x10000)))
+    assert bidi_classes(every) == computed_bmp_classes()
+    if header != bmp_classes_header():
+        pytest.skip("made from another Unicode version: run tools/bidi_table.py")
+    assert codes == computed_bmp_classes()
+
+
+def test_mirror_of_a_line_mirrors_each_glyph_s_base() -> None:
+    """L4 over a whole line at an odd level (as the layout prints one) is each glyph's
+    base mirrored, its marks left after it."""
+    glyphs = ["(", "\ufe91\u064e", "«", ")\u0301", "a", "[", "\u2208", "\u00a0\u064b"]
+    expected = "".join(MIRRORS.get(glyph[0], glyph[0]) + glyph[1:] for glyph in glyphs)
+    assert mirror("".join(glyphs)) == expected
+    assert expected == ")\ufe91\u064e»(\u0301a]\u220b\u00a0\u064b"
