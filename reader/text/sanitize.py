@@ -35,6 +35,8 @@ _ESCAPE_RE = re.compile(
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"
 )
+#: The 8-bit C1 characters that start an escape sequence (`_ESCAPE_RE`), as ESC does.
+_C1_ESCAPE_RE = re.compile("[\x90\x98\x9b\x9d-\x9f]")
 #: C0 and C1 controls other than tab and newline, plus DEL.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: What the layout engine hides: escapes, every control but tab, and line/paragraph separators.
@@ -67,8 +69,12 @@ def sanitize(text: str, tab_size: int = TAB_SIZE) -> str:
     if text.isprintable():  # no control, escape, tab or line break to deal with: most text
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_RE.sub("", text)
-    text = _CONTROL_RE.sub("", text)
+    # Looking first: each pass is a search far cheaper than the substitution (an article
+    # with one stray control needs no escape pass over its megabyte).
+    if "\x1b" in text or _C1_ESCAPE_RE.search(text) is not None:
+        text = _ESCAPE_RE.sub("", text)
+    if _CONTROL_RE.search(text) is not None:
+        text = _CONTROL_RE.sub("", text)
     if "\t" in text:
         text = "\n".join(line.expandtabs(tab_size) for line in text.split("\n"))
     return text
