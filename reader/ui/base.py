@@ -1,16 +1,17 @@
 """What screens may ask of the reader app, without importing it (which would be a cycle).
 
 `ReaderBase` holds the app-wide display settings as reactives that screens watch
-(`self.watch(self.app, "bidi_mode", ...)`), and the two services screens use: the store and
-the saver. `reader.ui.app.ReaderApp` is its one subclass; a screen reaches it, typed, with
-`reader_app(self)`. Widgets get what they need from their screen (attributes down) and tell it
-what happened with the messages in `reader.ui.messages` (messages up).
+(`self.watch(self.app, "bidi_mode", ...)`), and the services screens use: the store, the
+saver and the background entity indexer. `reader.ui.app.ReaderApp` is its one subclass; a
+screen reaches it, typed, with `reader_app(self)`. Widgets get what they need from their
+screen (attributes down) and tell it what happened with the messages in `reader.ui.messages`
+(messages up).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -27,6 +28,21 @@ if TYPE_CHECKING:
 DEFAULT_READING_WIDTH = 80
 #: The narrowest reading width a setting may ask for.
 MIN_READING_WIDTH = 20
+
+
+class BackgroundIndexer(Protocol):
+    """The app's background entity indexing as screens use it
+    (`reader.ui.entity_indexing.EntityIndexer`, which imports this module)."""
+
+    @property
+    def running(self) -> bool:
+        """Whether a pass is under way."""
+
+    def poke(self) -> None:
+        """Look for articles to index now (on its own thread; returns at once)."""
+
+    def stop(self) -> None:
+        """Stop after the batch being extracted (the app is closing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +95,9 @@ class ReaderBase(App[None]):
     """Where articles, notes and settings live."""
     saver: Saver
     """Saves to the store without the UI waiting for another process (reader.ui.saving)."""
+    entity_indexer: BackgroundIndexer
+    """Keeps the library's entity index up to date in the background; its progress is
+    `entity_indexing`."""
 
     _extractor: Extractor | None = None
     """The entity model once loaded (or given to the app), shared by every Entities pane."""

@@ -13,9 +13,8 @@ it. Enter on a mention opens the article there, every mention of the name marked
 through them, as after a search); Enter on a note opens its highlight. Escape goes back: from
 the mentions to the names, from the names to where the screen was opened.
 
-The index is read in a thread worker; while articles are still being indexed (the app's
-background indexer, or the screen's own worker when the index has stale articles), the title
-line shows the progress and the list fills as it goes.
+The index is read in a thread worker; while articles are still being indexed (by the app's
+background indexer), the title line shows the progress and the list fills as it goes.
 """
 
 from __future__ import annotations
@@ -24,12 +23,12 @@ import time
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -38,13 +37,11 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, ListItem, ListView, Static
-from textual.worker import get_current_worker
 
 from reader.entities.extractor import ENTITY_TYPES
 from reader.entities.index import (
     EntityHit,
     EntityIndex,
-    EntityIndexError,
     EntityNote,
     IndexedEntity,
     model_signature,
@@ -53,7 +50,7 @@ from reader.errors import ReaderError
 from reader.text.layout import VisualLine, base_direction, layout
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
-from reader.ui.base import ReaderBase, reader_app
+from reader.ui.base import BackgroundIndexer, ReaderBase, reader_app
 from reader.ui.messages import OpenEntityMention, OpenEntityNote
 from reader.ui.screens.common import type_into_filter
 from reader.ui.screens.library import LazyCell
@@ -107,18 +104,6 @@ DEBOUNCE = 0.12
 FILL_EVERY = 0.5
 #: Seconds between looks at the app's background indexer while it runs.
 POLL_INDEXER = 0.2
-
-
-class _Indexer(Protocol):
-    """What the screen asks of the app's background entity indexer
-    (`reader.ui.entity_indexing.EntityIndexer`)."""
-
-    @property
-    def running(self) -> bool:
-        """Whether a pass is under way."""
-
-    def poke(self) -> None:
-        """Look for articles to index now (on its own thread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +231,7 @@ class LinesItem(ListItem):
         return Strip(segments).crop_extend(0, width, base)
 
     def _mark_style(self) -> Style:
-        variables = getattr(self.app, "theme_variables", None) or {}
-        return mark_style(variables, "reader-find") + MARK_ATTRIBUTES
+        return mark_style(self.app.theme_variables, "reader-find") + MARK_ATTRIBUTES
 
 
 class HitItem(LinesItem):
@@ -456,7 +440,7 @@ class EntitiesScreen(Screen[None]):
         """(done, total) while the index is being built."""
         self._last_fill = 0.0
         self._indexing_running = False
-        """Whether the index is being brought up to date (by the app or this screen)."""
+        """Whether the index is being brought up to date (by the app's indexer)."""
         self._poll: Timer | None = None
         self._runs_seen = 0
         self._resumed = False
@@ -564,19 +548,16 @@ class EntitiesScreen(Screen[None]):
             self._find_and_choose(*self._wanted, final=not self._indexing_running)
 
     def _start_indexing(self) -> None:
-        """Have the index brought up to date: by the app's background indexer (poked, and
-        watched until its passes end), else by a worker of this screen."""
-        indexer = getattr(self.app, "entity_indexer", None)
-        if indexer is None:
-            self._update_index()
-            return
+        """Have the index brought up to date by the app's background indexer (poked, and
+        watched until its passes end)."""
+        indexer = self.reader.entity_indexer
         self._runs_seen = self.reader.entity_indexing.runs
         indexer.poke()
         if self._poll is not None:
             self._poll.stop()
         self._poll = self.set_interval(POLL_INDEXER, partial(self._watch_indexer, indexer))
 
-    def _watch_indexer(self, indexer: _Indexer) -> None:
+    def _watch_indexer(self, indexer: BackgroundIndexer) -> None:
         """While the app's indexer runs: its progress in the title line, the list re-read now
         and then; when it is done, the list re-read if the index changed."""
         state = self.reader.entity_indexing
@@ -588,30 +569,6 @@ class EntitiesScreen(Screen[None]):
             self._poll.stop()
             self._poll = None
         self._indexed(state.runs != self._runs_seen)
-
-    @work(thread=True, exclusive=True, group="entities-index")
-    def _update_index(self) -> None:
-        """Index the articles the index has not seen (or saw changed), and apply changed
-        corrections, saying how far it is."""
-        worker = get_current_worker()
-        changed = False
-        try:
-            with EntityIndex.open(self.reader.store) as index:
-                if not index.is_current():
-                    changed = True
-                    index.update(
-                        progress=lambda done, total: self.app.call_from_thread(
-                            self._indexing, done, total
-                        ),
-                        should_stop=lambda: worker.is_cancelled,
-                    )
-        except EntityIndexError:
-            pass  # another process is updating it: the list shows what is indexed so far
-        except ReaderError as error:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self.notify, str(error), severity="error")
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._indexed, changed)
 
     def _indexing(self, done: int, total: int) -> None:
         """The index moved on: say so, and read the list again now and then."""
