@@ -188,6 +188,13 @@ class NoteResult:
 
 
 @dataclass
+class TabChosen(Message):
+    """A tab name of the side pane was clicked (the pane shows that tab)."""
+
+    tab: str
+
+
+@dataclass
 class AnnotationChosen(Message):
     """A highlight was chosen in a notes list: show it in its article."""
 

@@ -15,12 +15,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import reactive, var
 from textual.widget import Widget
 
 from reader.models import Annotation, Article
 from reader.text.modes import BidiMode
+from reader.ui.messages import TabChosen
 
 if TYPE_CHECKING:
     from reader.store.database import Store
@@ -86,14 +86,6 @@ class TabBar(Widget):
             if start <= x < end:
                 self.post_message(TabChosen(tab))
                 return
-
-
-class TabChosen(Message):
-    """A tab name was clicked."""
-
-    def __init__(self, tab: str) -> None:
-        super().__init__()
-        self.tab = tab
 
 
 class SidePane(Vertical):
