@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -45,6 +45,8 @@ class AnnotationStore(Protocol):
     def annotations_for(self, article_id: str) -> list[Annotation]: ...
 
     def update_annotation(self, annotation: Annotation) -> None: ...
+
+    def add_annotations(self, annotations: Iterable[Annotation]) -> None: ...
 
 
 @dataclass(slots=True)
@@ -292,9 +294,8 @@ def reanchor_article(store: AnnotationStore, old: Article, new: Article) -> Rean
         if moved != annotation:
             changed.append(moved)
         report.annotations.append(moved)
-    save_many = getattr(store, "add_annotations", None)
-    if changed and old.id == new.id and callable(save_many):
-        save_many(changed)  # one write for the article instead of one per annotation
+    if changed and old.id == new.id:
+        store.add_annotations(changed)  # one write for the article, not one per annotation
     else:
         for annotation in changed:
             store.update_annotation(annotation)
