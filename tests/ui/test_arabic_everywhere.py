@@ -1,4 +1,4 @@
-"""Issue 13 §1: Arabic is drawn right in every corner of the app, not only the article body.
+"""Arabic is drawn right in every corner of the app, not only in the article body.
 
 The library's Source column is shaped like its titles; a walk through every screen and dialog
 checks that no logical (unshaped) Arabic letter reaches the screen in app mode, and that
@@ -276,8 +276,8 @@ def add_library_walk_data(db_path: Path) -> None:
 async def test_the_library_screens_and_dialogs_draw_arabic_right(
     db_path: Path, app_factory: Factory, mode: str
 ) -> None:
-    """Issue 14's screens as well: search, feeds and its add/remove dialogs, the add dialog,
-    the delete question and the archived view."""
+    """The library's screens and dialogs: search, feeds and its add/remove dialogs, the add
+    dialog, the delete question and the archived view."""
     add_walk_articles(db_path)
     add_library_walk_data(db_path)
     app = app_factory(bidi=mode)
