@@ -225,9 +225,12 @@ def main() -> int:
                 print(f"    models only, CRF share {share}: F1 {f:.3f}")
         if args.layers:
             for base in (extractor, neural) if neural.neural else (extractor,):
-                for values in itertools.product((False, True), repeat=4):
+                for values in itertools.product((False, True), repeat=5):
                     layers = Layers(*values)
-                    if not layers.gazetteer and layers.gazetteer_latin_only:
+                    narrowed = layers.gazetteer_latin_only or not layers.people
+                    if (not layers.gazetteer and narrowed) or (
+                        layers.gazetteer_latin_only and not layers.people
+                    ):
                         continue
                     other = copy.copy(base)
                     other.layers = layers
