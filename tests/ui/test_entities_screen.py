@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.arabic import letters_with_forms, type_text, visual
+from helpers.screen import screen_lines
 from helpers.waits import entities_listed, settle
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -147,7 +148,7 @@ async def test_the_library_s_names_with_articles_and_mentions_most_articles_firs
         cells = [str(cell) for cell in table.get_row_at(row_of(screen, MUSK))]
         assert cells[0].strip() == visual(MUSK)
         assert cells[1:] == ["person", str(musk.articles), str(musk.mentions)]
-        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        drawn = "\n".join(screen_lines(app))
         assert not set(drawn) & letters_with_forms(), "logical Arabic letters drawn"
         await pilot.press("escape")
         await settle(pilot)

@@ -11,12 +11,12 @@ import pytest
 from helpers.screen import screen_lines
 from textual.pilot import Pilot
 from textual.widgets import DataTable
-from textual.widgets._footer import FooterKey
 
 from reader.models import Article, Block
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.footer import FooterKey
 from reader.ui.widgets.side_pane import SidePane
 
 Factory = Callable[..., ReaderApp]

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.arabic import visual
-from textual.widgets._footer import FooterKey
 
 from reader.store.database import Store
 from reader.ui.app import ReaderApp, make_app
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.note import NoteScreen
 from reader.ui.widgets.entities_pane import EntityItem, HeadingItem
-from reader.ui.widgets.footer import FittingFooter
+from reader.ui.widgets.footer import FittingFooter, FooterKey
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
