@@ -18,7 +18,9 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # Textual does not export it; tests take it from here
+
+# Textual does not export FooterKey; tests take it from here (an explicit re-export).
+from textual.widgets._footer import FooterKey as FooterKey
 
 #: Actions that are never left out of a narrow footer.
 KEEP_ACTIONS = frozenset({"app.help", "help"})
