@@ -11,6 +11,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from reader.ui.base import ReaderBase, RefreshState
+from reader.ui.screens.entities import EntitiesScreen
 from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.entities_pane import EntitiesPane
 
@@ -45,6 +46,18 @@ async def search_answered(pilot: Pilot[Any]) -> SearchScreen:
     screen = pilot.app.screen
     assert isinstance(screen, SearchScreen)
     await screen.answered()
+    await settle(pilot)
+    return screen
+
+
+async def entities_final(pilot: Pilot[Any], timeout: float = 30) -> EntitiesScreen:
+    """The Entities screen on show, once its list is final (the index brought up to date and
+    read, the filter typed applied) and drawn, without sleeping past its debounce or its look
+    at the background indexer."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, EntitiesScreen)
+    await asyncio.wait_for(screen.listed(), timeout)
     await settle(pilot)
     return screen
 

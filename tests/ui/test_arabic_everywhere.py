@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from helpers.arabic import letters_with_forms, type_text, visual
 from helpers.screen import screen_lines
-from helpers.waits import entities_listed, search_answered, search_palette, settle
+from helpers.waits import (
+    entities_final,
+    entities_listed,
+    search_answered,
+    search_palette,
+    settle,
+)
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ListView
 
@@ -175,13 +181,10 @@ async def test_every_screen_and_dialog_draws_arabic_right(
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("E")
-        await pilot.pause(0.2)
-        await settle(pilot)
-        await settle(pilot)
+        await entities_final(pilot)
         walk.check("entities screen")
         await pilot.press("2")  # organisations: the agency's name among them
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await entities_final(pilot)
         await pilot.press("enter")
         await settle(pilot)
         walk.check("an entity's mentions")

@@ -17,7 +17,7 @@ from typing import Any
 
 from helpers.arabic import letters_with_forms, type_text, visual
 from helpers.screen import screen_lines
-from helpers.waits import entities_listed, settle
+from helpers.waits import entities_final, entities_listed, settle
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import DataTable, ListView
@@ -26,7 +26,6 @@ from reader.ingest.articles import parse_path
 from reader.models import Annotation, Article, Block
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
-from reader.ui.screens import entities as entities_screen
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.entities import EntitiesScreen, HitItem, NoteItem
 from reader.ui.screens.library import LibraryScreen
@@ -90,13 +89,9 @@ async def open_entities(pilot: Pilot[Any]) -> EntitiesScreen:
 
 
 async def listed(pilot: Pilot[Any]) -> EntitiesScreen:
-    """Past the filter's debounce, once every worker is done."""
-    await pilot.pause(entities_screen.DEBOUNCE + 0.05)
-    await settle(pilot)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EntitiesScreen)
-    return screen
+    """The screen once its list is final (the index brought up to date and read, the filter
+    typed applied: `EntitiesScreen.listed`) and drawn."""
+    return await entities_final(pilot)
 
 
 def names(screen: EntitiesScreen) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from helpers.arabic import keys_handled
 from helpers.screen import steady_cursors
-from helpers.waits import entities_listed, search_palette, settle
+from helpers.waits import entities_final, entities_listed, search_palette, settle
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import ListView
@@ -124,9 +124,7 @@ async def _entities(pilot: Pilot[None]) -> None:
     """The Entities screen from the library, once the index is built and read."""
     await settle(pilot)
     await pilot.press("E")
-    await pilot.pause(0.2)
-    await settle(pilot)
-    await settle(pilot)
+    await entities_final(pilot)
 
 
 async def _entity_mentions(pilot: Pilot[None]) -> None:

@@ -19,6 +19,7 @@ background indexer), the title line shows the progress and the list fills as it 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -445,6 +446,8 @@ class EntitiesScreen(Screen[None]):
         self._runs_seen = 0
         self._resumed = False
         """Whether the screen has been shown once (its first resume is its opening)."""
+        self._waiting: list[asyncio.Future[None]] = []
+        """Callers of `listed`, told when the list is complete."""
 
     @property
     def reader(self) -> ReaderBase:
@@ -546,6 +549,7 @@ class EntitiesScreen(Screen[None]):
             self.call_after_refresh(self._start_indexing)
         if self._wanted is not None:  # looked for until found or the index is complete
             self._find_and_choose(*self._wanted, final=not self._indexing_running)
+        self._tell_waiters()
 
     def _start_indexing(self) -> None:
         """Have the index brought up to date by the app's background indexer (poked, and
@@ -592,6 +596,7 @@ class EntitiesScreen(Screen[None]):
             self._load()
         elif self._wanted is not None:
             self._find_and_choose(*self._wanted, final=True)
+        self._tell_waiters()
 
     # ------------------------------------------------------------------ the names
 
@@ -654,6 +659,30 @@ class EntitiesScreen(Screen[None]):
         row = table.cursor_row
         return self.entities[row] if 0 <= row < len(self.entities) else None
 
+    def pending(self) -> bool:
+        """True while the list on show is not final: the index is being brought up to date
+        (or is about to be), or the filter box holds text the list does not show yet."""
+        if self._check_index or self._indexing_running:
+            return True
+        box = self.query_one("#entities-filter", Input)
+        return box.value.strip() != self.filters.text
+
+    async def listed(self) -> None:
+        """Return once the list is final (`pending` is false): the index up to date and read,
+        the filter typed applied; at once if it already is."""
+        while self.pending():
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiting.append(waiter)
+            await waiter
+
+    def _tell_waiters(self) -> None:
+        if self.pending():
+            return
+        waiting, self._waiting = self._waiting, []
+        for waiter in waiting:
+            if not waiter.done():
+                waiter.set_result(None)
+
     def _show_title(self) -> None:
         filters = self.filters
         count = len(self.entities)
@@ -672,6 +701,7 @@ class EntitiesScreen(Screen[None]):
             self.filters = filters
             self._show_title()
             self._load()
+        self._tell_waiters()  # the text typed may be back to the one on show
 
     @on(Input.Changed, "#entities-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
