@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socketserver
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -11,6 +12,21 @@ from helpers.loopback import Serve, serving
 from helpers.told import Told
 
 from reader.entities.extractor import Extractor
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bytecode_cache_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The processes tests start (`python -m reader ...`, hundreds in a run) keep their compiled
+    modules in one folder for the run instead of compiling every module from source each time
+    (PYTHONDONTWRITEBYTECODE, when set, forbids even that): the source tree stays clean, and a
+    process runs what an installed `reader`, compiled once, runs."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, which every worker's folder is in
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        env.setenv("PYTHONPYCACHEPREFIX", str(base / "pycache"))
+        yield
 
 
 @pytest.fixture
