@@ -376,6 +376,10 @@ def test_address_classes(address: str, kind: str) -> None:
     assert address_class(address) == kind
 
 
+def _sigint_as_usual() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupted_refresh_does_not_wait_for_stalled_feeds(
     tmp_path: Path, server: Server
 ) -> None:
@@ -392,6 +396,10 @@ def test_an_interrupted_refresh_does_not_wait_for_stalled_feeds(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # Ctrl-C as a shell in the foreground delivers it: a runner started in the background
+        # (`pytest &` in a script) ignores SIGINT, its children inherit that, and Python then
+        # installs no KeyboardInterrupt handler (the test would wait out the deadline).
+        preexec_fn=_sigint_as_usual,
     )
     try:
         waited = time.monotonic()
