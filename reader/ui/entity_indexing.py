@@ -90,11 +90,22 @@ class EntityIndexer:
             with self._lock:
                 again = self._again and not self._stopping
                 self._again = False
-                if not again:
-                    self._running = False
-            _call_soon(loop, self._finished, changed)
             if not again:
+                _call_soon(loop, self._ended, changed)
                 return
+            _call_soon(loop, self._finished, changed)
+
+    def _ended(self, changed: int) -> None:
+        """The last pass is over (UI thread): its result in the app's state and `running`
+        false in one step, so a screen that sees the indexer stopped also sees what it did;
+        a poke that came after the thread's last look starts the passes again."""
+        with self._lock:
+            self._running = False
+            again = self._again and not self._stopping
+            self._again = False
+        self._finished(changed)
+        if again:
+            self.poke()
 
     def _pass(self, loop: asyncio.AbstractEventLoop) -> int:
         from reader.entities.index import EntityIndex, model_signature

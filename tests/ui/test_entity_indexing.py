@@ -6,6 +6,7 @@ app's `entity_indexing` reactive to change (the indexing runs on its own thread)
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,36 @@ async def test_a_correction_made_in_the_pane_reaches_the_index_at_once(
         with EntityIndex.open(app.store) as index:
             assert index.find(name, kind) is None
             assert index.stale() == []
+
+
+async def test_the_indexer_is_seen_stopped_only_with_what_its_pass_did(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screen that polls the indexer and sees it stopped reads the app's state to learn
+    whether the index changed: the two must change together on the app's loop. Here the
+    loop is held while the indexing thread ends, as a busy machine may hold it."""
+    monkeypatch.setenv(WATCH_ENV, "0")
+    app = make_app(db, seed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        recorder = await start(pilot)
+        await recorder.next_pass()
+        runs = app.entity_indexing.runs
+        with Store.open(db) as store:
+            store.put_article(
+                Article(
+                    id="late",
+                    title="خبر متأخر",
+                    source="https://example.com/late",
+                    blocks=[Block("paragraph", text(1))],
+                    published="2025-02-01",
+                )
+            )
+        app.entity_indexer.poke()
+        threads = [t for t in threading.enumerate() if t.name == "reader-entities"]
+        assert len(threads) == 1
+        threads[0].join(60)  # holds the app's loop until the pass's thread has ended
+        assert not threads[0].is_alive()
+        seen = (app.entity_indexer.running, app.entity_indexing.runs)
+        assert seen[0] or seen[1] == runs + 1, "stopped, but the change not told"
+        await recorder.next_pass()
+        assert not app.entity_indexer.running and app.entity_indexing.runs == runs + 1
