@@ -10,14 +10,14 @@ input's lines out as they are instead (a correct replacement for `fribidi --widt
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from reader.errors import ReaderError
 from reader.models import Article
-from reader.text.modes import BIDI_ENV, BIDI_MODES, BidiMode
+from reader.text.modes import BIDI_ENV, BIDI_MODES, BidiMode, resolve_bidi_mode
 from reader.text.sanitize import printable
 
 DEFAULT_WIDTH = 80
@@ -116,14 +116,19 @@ def read_articles(path: str) -> list[Article]:
 def article_lines(article: Article, width: int, mode: BidiMode, *, harakat: bool) -> list[str]:
     """`article` as the article screen shows it at `width`: the title (right-aligned for a
     right-to-left article, as the header is), the byline, a blank line, then the body."""
-    from reader.commands.output import cells
     from reader.ingest.metadata import byline_parts
+    from reader.text.layout import layout_text
     from reader.text.render import render_lines
 
     title = " ".join(printable(article.title or "(untitled)", line=True).split())
-    lines = render_lines([title], width, mode, harakat=harakat)
     if article.direction == "rtl":  # the header right-aligns the title of such an article
-        lines = [" " * (width - cells(line.strip())) + line.strip() for line in lines]
+        # by the cells the layout drew it in (no second measure of the printed text)
+        lines = [
+            " " * (width - cells) + text if cells < width else text
+            for _indent, text, cells, _rtl in layout_text(title, width, mode, harakat=harakat)
+        ]
+    else:
+        lines = render_lines([title], width, mode, harakat=harakat)
     parts = byline_parts(article)
     if parts:
         # A left-to-right line, each field isolated so an Arabic author does not pull the
@@ -138,17 +143,16 @@ def article_lines(article: Article, width: int, mode: BidiMode, *, harakat: bool
 
 def run(args: argparse.Namespace) -> int:
     """Handler: read the article(s), lay them out and print them."""
-    from reader.commands.output import Out
     from reader.text.render import paragraphs_of, render_lines
 
-    mode = Out.of(args).mode
+    mode, _warning = resolve_bidi_mode(getattr(args, "bidi", None), os.environ.get(BIDI_ENV))
     width = args.width
     if width is None:
-        width = (
-            shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-            if sys.stdout.isatty()
-            else DEFAULT_WIDTH
-        )
+        width = DEFAULT_WIDTH
+        if sys.stdout.isatty():
+            import shutil  # (only for a terminal: a render to a pipe or file does without)
+
+            width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     if args.plain:
         lines = render_lines(paragraphs_of(read_text(args.path)), width, mode, harakat=args.harakat)
     else:
@@ -158,7 +162,8 @@ def run(args: argparse.Namespace) -> int:
                 lines.extend(["", "─" * width, ""])
             lines.extend(article_lines(article, width, mode, harakat=args.harakat))
     # Neutralised like every output: a terminal-mode line keeps the file's own characters.
-    output = printable("".join(line + "\n" for line in lines))
+    lines.append("")
+    output = printable("\n".join(lines))
     sys.stdout.flush()
     sys.stdout.buffer.write(output.encode("utf-8"))
     sys.stdout.buffer.flush()

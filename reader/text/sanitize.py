@@ -142,6 +142,9 @@ _LINE_SPACE_RE = re.compile(r"[\n\t\u2028\u2029]")
 #: sequence starts with ESC or a C1 control): most text has none, and one class search is
 #: ten times cheaper than the alternation (`reader list` calls this 15,000 times).
 _SUSPECT_RE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{BIDI_CONTROLS}]")
+#: The same without newline, tab and the line separators, which only `line` changes: for
+#: many lines at once (a whole render), where the first newline would end the search above.
+_REMOVED_RE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
 
 
 def printable(text: str, *, line: bool = False) -> str:
@@ -151,6 +154,10 @@ def printable(text: str, *, line: bool = False) -> str:
     own layout has already ordered the text; a raw override would reverse what follows it
     on the user's terminal). With `line`, newlines and tabs become spaces too (table cells,
     one-line messages)."""
+    if not line:
+        if _REMOVED_RE.search(text) is None:  # a class search, no alternation, over it all
+            return text
+        return _UNPRINTABLE_RE.sub("", text)
     if _SUSPECT_RE.search(text) is None:
         return text
     if _UNPRINTABLE_RE.search(text) is not None:

@@ -167,6 +167,20 @@ def test_front_matter_is_the_title_and_byline_not_body_text(tmp_path: Path) -> N
     assert "title:" not in text and "---" not in text and "author" not in text
 
 
+def test_a_right_to_left_title_ends_at_the_right_edge_by_the_cells_it_draws(
+    tmp_path: Path,
+) -> None:
+    """The title is right-aligned by the cells the layout drew it in: an emoji the cell-width
+    regex of the table printer counted as one cell once pushed the line a cell too far."""
+    path = tmp_path / "rocket.txt"
+    path.write_text("---\ntitle: إطلاق صاروخ 🚀 جديد\n---\nنص المقال.\n", encoding="utf-8")
+    for width in (30, 16):
+        lines = rendered(str(path), "--width", str(width))
+        title_rows = len(layout("إطلاق صاروخ 🚀 جديد", width))
+        assert [cell_len(line) for line in lines[:title_rows]] == [width] * title_rows
+        assert lines[:title_rows] == right_aligned("إطلاق صاروخ 🚀 جديد", width)
+
+
 def test_terminal_mode_keeps_logical_text(tmp_path: Path) -> None:
     path = tmp_path / "launch.txt"
     path.write_text("---\ntitle: عنوان\nauthor: كاتب\n---\nنص المقال.\n", encoding="utf-8")
