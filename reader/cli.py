@@ -12,15 +12,25 @@ from reader import DISTRIBUTION, __version__
 from reader.errors import ReaderError
 from reader.text.modes import BIDI_ENV, BIDI_MODES, resolve_bidi_mode
 
+#: Each subcommand and the module under `reader.commands` that registers it, in the order
+#: the help lists them.
+COMMANDS: dict[str, str] = {
+    "add": "library",
+    "list": "library",
+    "feed": "library",
+    "refresh": "library",
+    "fulltext": "library",
+    "remove": "manage",
+    "archive": "manage",
+    "unarchive": "manage",
+    "render": "render",
+    "export": "export",
+    "import": "export",
+    "entities": "entities",
+    "search": "search",
+}
 #: Modules under `reader.commands`, each registering one or more subcommands.
-COMMAND_MODULES: tuple[str, ...] = (
-    "library",
-    "manage",
-    "render",
-    "export",
-    "entities",
-    "search",
-)
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -58,8 +68,10 @@ class _TopParser(argparse.ArgumentParser):
         return super().format_help()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser; also used by tests to check every subcommand's --help."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser (also used by tests to check every subcommand's --help), or with
+    `command` only the subcommands of its module: a run of one command imports and
+    registers no other (`reader render` would otherwise load every command's imports)."""
     common = _common_options()
     parser = _TopParser(
         prog="reader",
@@ -75,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--theme", default=None, help="colour theme for the app")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if command is None else (COMMANDS[command],):
         module = importlib.import_module(f"reader.commands.{name}")
         module.register(subparsers, common)
     return parser
@@ -90,6 +102,24 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     return {}
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` runs, if it names one before any help option: the parser
+    `main` builds then registers only its module (help names every subcommand)."""
+    takes_value = {"--db", "--bidi", "--theme"}
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ("-h", "--help"):
+            return None
+        if arg in takes_value:
+            index += 2
+        elif arg.startswith("-"):
+            index += 1
+        else:
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def split_open_target(
@@ -119,7 +149,7 @@ def split_open_target(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `reader` and `python -m reader`; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(command_of(args_list))
     args_list, target = split_open_target(args_list, parser)
     args = parser.parse_args(args_list)
     args.target = target

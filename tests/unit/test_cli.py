@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.cli import build_parser, split_open_target, subcommands
+from reader.cli import COMMANDS, build_parser, command_of, split_open_target, subcommands
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,3 +119,39 @@ def test_unknown_subcommand_like_word_is_a_target_and_missing_file_is_one_senten
     assert result.stderr.startswith("reader: ")
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_each_command_is_registered_by_the_module_named_for_it() -> None:
+    """`main` registers only the module of the command it runs: the map must name every
+    subcommand the full parser has, each with the module that registers it."""
+    assert list(subcommands(build_parser())) == list(COMMANDS)
+    for command in COMMANDS:
+        alone = subcommands(build_parser(command))
+        assert command in alone
+        assert {COMMANDS[name] for name in alone} == {COMMANDS[command]}
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["render", "a.txt"], "render"),
+        (["--db", "x.json", "--bidi", "app", "list"], "list"),
+        (["--version"], None),
+        (["-h", "render"], None),
+        (["--help", "add"], None),
+        (["render", "--help"], "render"),
+        (["article.txt"], None),
+        (["--theme", "render", "search", "q"], "search"),
+        ([], None),
+    ],
+)
+def test_the_command_run_is_found_before_parsing(argv: list[str], command: str | None) -> None:
+    assert command_of(argv) == command
+
+
+def test_help_before_a_command_still_lists_every_command() -> None:
+    result = _run("--help", "render")
+    assert result.returncode == 0, result.stderr
+    listed = result.stdout.split("positional arguments:")[1]
+    for command in COMMANDS:
+        assert f"    {command} " in listed or f"    {command}\n" in listed

@@ -243,8 +243,9 @@ def test_stdin_is_read_as_an_article() -> None:
 
 def test_render_loads_only_what_printing_an_article_needs(tmp_path: Path) -> None:
     """`reader render` of a text file never loads the library's store, the UI, the user data
-    folder's lookup (platformdirs, for the top help's epilog) or the RFC 822 date parser
-    (email.utils, for dates that are not ISO): each costs start-up time on every render."""
+    folder's lookup (platformdirs, for the top help's epilog), the RFC 822 date parser
+    (email.utils, for dates that are not ISO) or the other commands and what they import
+    (the table printer, JSON): each costs start-up time on every render."""
     path = tmp_path / "launch.txt"
     path.write_text("---\ntitle: عنوان\ndate: 2024-03-15\n---\nنص المقال.\n", encoding="utf-8")
     code = (
@@ -252,7 +253,8 @@ def test_render_loads_only_what_printing_an_article_needs(tmp_path: Path) -> Non
         "from reader.cli import main\n"
         f"status = main(['render', {str(path)!r}, '--width', '30'])\n"
         "loaded = ['platformdirs', 'email.utils', 'tinydb', 'filelock', 'textual', 'sqlite3',\n"
-        "          'reader.store', 'reader.ui']\n"
+        "          'reader.store', 'reader.ui', 'reader.commands.output', 'json',\n"
+        "          'reader.commands.library', 'reader.commands.search']\n"
         "print(status, [name for name in loaded if name in sys.modules], file=sys.stderr)\n"
     )
     result = subprocess.run(
