@@ -248,8 +248,9 @@ def paragraph_level(classes: str, direction: int | None = None) -> int:
 
 # --- W1-W7, N0-N2, I1-I2 on one isolating run sequence ------------------------------------
 _W2_RE = re.compile("A[^LRAE]*E[^LRA]*")
-_W4_EN_RE = re.compile("(?<=E)[sc](?=E)")
-_W4_AN_RE = re.compile("(?<=N)c(?=N)")
+_NSM_RUN_RE = re.compile("m+")
+#: W4 as replacements: a single ES or CS between two ENs, a single CS between two ANs.
+_W4_REPLACEMENTS = (("EsE", "EEE"), ("EcE", "EEE"), ("NcN", "NNN"))
 _W5_RE = re.compile("t+(?=E)|(?<=E)t+")
 _W6_TABLE = str.maketrans("stc", "ooo")
 _W7_RE = re.compile("L[^LRE]*E[^LR]*")
@@ -363,20 +364,27 @@ def _n0(classes: str, chars: str, s: str, level: int) -> str:
 def resolve_sequence(classes: str, chars: str, level: int, sos: str, eos: str) -> str:
     """W1-W7 and N0-N2 on one isolating run sequence: its final types, each L, R, E or N."""
     s = sos + classes + eos
-    if "m" in s:  # W1
-        for initiator in "6789":
-            s = s.replace(initiator + "m", initiator + "o")
-        for code in set(s) - {"m"}:
-            pair, double = code + "m", code + code
-            while pair in s:
-                s = s.replace(pair, double)
+    if "m" in s:  # W1: a run of NSMs takes the type before it (ON after an isolate's ends)
+        before = s
+
+        def w1(match: re.Match[str]) -> str:
+            code = before[match.start() - 1]  # (never the first: that is sos)
+            return ("o" if code in "6789" else code) * (match.end() - match.start())
+
+        s = _NSM_RUN_RE.sub(w1, before)
     if "A" in s:
         if "E" in s:  # W2
-            s = _W2_RE.sub(_w2, s)
+            if s.find("L", 1, -1) < 0 and s.find("R", 1, -1) < 0:
+                # AL is the only strong type inside: every EN after the first AL is AN
+                first = s.index("A")
+                s = s[:first] + s[first:].replace("E", "N")
+            else:
+                s = _W2_RE.sub(_w2, s)
         s = s.replace("A", "R")  # W3
-    if ("s" in s or "c" in s) and ("E" in s or "N" in s):  # W4
-        s = _W4_EN_RE.sub("E", s)
-        s = _W4_AN_RE.sub("N", s)
+    if "s" in s or "c" in s:  # W4: twice, as a separator's right neighbour may be the next
+        for separated, joined in _W4_REPLACEMENTS:  # one's left (the passes do not overlap)
+            if separated in s:
+                s = s.replace(separated, joined).replace(separated, joined)
     if "t" in s and "E" in s:  # W5
         s = _W5_RE.sub(_to_en, s)
     s = s.translate(_W6_TABLE)  # W6

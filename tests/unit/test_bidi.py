@@ -6,6 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from bidi import get_display
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from reader.text.bidi import (
     BMP_CLASSES_FILE,
@@ -148,3 +151,33 @@ def test_mirror_of_a_line_mirrors_each_glyph_s_base() -> None:
     expected = "".join(MIRRORS.get(glyph[0], glyph[0]) + glyph[1:] for glyph in glyphs)
     assert mirror("".join(glyphs)) == expected
     assert expected == ")\ufe91\u064e»(\u0301a]\u220b\u00a0\u064b"
+
+
+#: Letters of each strong type, European and Arabic digits, separators and terminators,
+#: neutrals and marks, and chains of numbers and separators, packed with no space between:
+#: where W1-W7 act on neighbours of neighbours ("1,2,3", "١٫٢", a mark after a digit).
+_DENSE_PIECES = [
+    *"اaא", *"1٢", *",.:/+-%$", " ", "!", "\u064e", "\u0301",
+    "12", "1,2,3", "1.2.3,4", "1+2-3", "١,٢,٣", "١٫٢", "$1%",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_DENSE_PIECES), min_size=1, max_size=10).map("".join),
+    st.sampled_from([None, 0, 1]),
+)
+@example("ا א 1+2", 0)  # the strong type before the number is R, not AL: EN, joined by +
+@example("א1,2,3 ا", 0)
+@example("1+2 ا 3+4", 0)  # EN before the first AL, AN after it
+def test_dense_numbers_separators_and_marks_reorder_as_python_bidi_does(
+    text: str, direction: int | None
+) -> None:
+    """The levels of `resolve_levels` and `line_levels`, applied by `visual_order`, give the
+    order python-bidi's Rust core gives (bracket-free text, where neither mirrors)."""
+    classes = bidi_classes(text)
+    para = paragraph_level(classes, direction)
+    levels = line_levels(classes, resolve_levels(text, classes, para), 0, len(text), para)
+    ours = "".join(text[index] for index in visual_order(levels))
+    base = None if direction is None else "LR"[direction]
+    assert ours == get_display(text, base_dir=base)
