@@ -1,1 +1,2 @@
-"""Widgets of the reader app (article view, side pane, and the panes other modules add)."""
+"""Widgets of the reader app: the article view and its reading view, the side pane and its
+Entities and Notes tabs, shaped text, input and note editor, the footer (a file per widget)."""
