@@ -9,16 +9,19 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from helpers.told import Told
+from helpers.waits import entities_listed, settle
+from textual.widgets import ListView
 
 from reader.models import Annotation
 from reader.store.database import Store
-from reader.ui.app import make_app
+from reader.ui.app import ReaderApp, make_app
+from reader.ui.widgets.entities_pane import EntityItem
 from reader.ui.widgets.highlight_view import ReadingView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,3 +186,51 @@ async def test_full_disk_app_opens_read_only_says_why_and_keeps_nothing_unsaid(
     with Store.open(db) as store:
         assert [a.id for a in store.annotations_for(shown.article_id)] == [shown.id]
         assert store.get_setting("library.seeded") is False
+
+
+async def test_an_entity_correction_waits_for_the_lock_in_the_background_not_in_the_key(
+    app_factory: Callable[..., ReaderApp],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    told: Told,
+) -> None:
+    """Hiding an entity while another process holds the database: the key returns at once
+    (the pane saved on the UI thread, which waited for the lock and then dropped the
+    correction), the reader is told it waits, and it is saved once the lock is free."""
+    hidden = "ملايين الدولارات"
+    monkeypatch.setattr(Store, "lock_timeout_seconds", 2.0)
+    app = app_factory()
+    async with app.run_test(size=(140, 45), message_hook=told.hook) as pilot:
+        await pilot.press("enter")  # the seed article, then its Entities tab
+        await pilot.pause()
+        await pilot.press("i")
+        pane = await entities_listed(pilot)
+        assert hidden in {entity.name for entity in pane.entities}
+        entities = pane.query_one("#entities-list", ListView)
+        entities.focus()
+        entities.index = next(
+            index
+            for index, item in enumerate(entities.children)
+            if isinstance(item, EntityItem) and item.entity.name == hidden
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        with lock_held(db_path) as holder:
+            began = time.monotonic()
+            await pilot.press("x")
+            pressed = time.monotonic() - began
+            await pilot.pause(2.5)  # longer than the store waits for the lock
+            assert pressed < 1.5, f"the key took {pressed:.2f} s: the UI waited for the lock"
+            waiting = [n.message for n in told.notifications if "not saved yet" in n.message]
+            assert len(waiting) == 1 and waiting[0].startswith("The correction")
+            assert not [n for n in told.notifications if n.severity == "error"]
+            with Store.open(db_path) as other:
+                assert other.entity_corrections() == []
+            holder.release()
+            await app.saver.idle()
+            await settle(pilot)
+        assert hidden not in {entity.name for entity in pane.entities}
+        assert any(message.startswith("Hidden: ") for message in told.messages)
+    with Store.open(db_path) as store:
+        saved = [(c.action, c.name) for c in store.entity_corrections()]
+    assert saved == [("hide", hidden)]

@@ -231,7 +231,7 @@ class ArticleScreen(Screen[None]):
         self._refresh_header()
         self.call_after_refresh(self._refresh_header)  # the percentage, once laid out
         self.post_message(MarkRead(article.id))
-        self.query_one(SidePane).show_article(self.reader.store, article)
+        self.query_one(SidePane).show_article(self.reader.store, article, self.reader.saver)
         self.sub_title = printable(article.title, line=True)
         query = self.find_query()
         if query and self._find_open():

@@ -18,8 +18,9 @@ The reader corrects the extraction here, and the corrections teach it: add the
 article's selected text as an entity, change an entity's type, rename it, merge it into
 another, hide it, list hidden ones to show them again, undo the last correction (keys
 a t r m x H u; the pane asks by message and the article screen opens the dialog). Each
-correction is saved in the store at once (`store.add_entity_correction`) and the article is
-extracted again, so it shows at once and in every article opened later. The same actions are
+correction is saved through the app's saver (`reader.ui.saving`: at once, or in the background
+while another process holds the database) and the article is extracted again once it is saved,
+so it shows there and in every article opened later. The same actions are
 in the command palette (`PALETTE_ACTIONS`, offered by the article screen) while an article is
 open.
 """
@@ -43,7 +44,6 @@ from textual.widgets import Label, ListItem, ListView
 from textual.worker import get_current_worker
 
 from reader.entities.extractor import ENTITY_TYPES, Entity, Extractor
-from reader.errors import ReaderError
 from reader.models import ENTITY_TYPE_LABELS, Article, EntityCorrection
 from reader.text.layout import VisualLine, layout
 from reader.text.modes import BidiMode
@@ -59,6 +59,7 @@ from reader.ui.messages import (
     MentionJump,
     ShowEntities,
 )
+from reader.ui.saving import Saver
 from reader.ui.shaped import display_lines
 from reader.ui.widgets.shaped_text import clean_text
 
@@ -235,6 +236,8 @@ class EntitiesPane(Vertical):
         self.selected: Entity | None = None
         self.mention_index = -1
         self.store: CorrectionStore | None = None
+        self.saver: Saver | None = None
+        """Saves the corrections (the app's, given by the side pane with the store)."""
         self.loaded = False
         """Whether `entities` are those of `article` with the saved corrections."""
         self._extractor: Extractor | None = None
@@ -248,10 +251,14 @@ class EntitiesPane(Vertical):
         yield mention
         yield EntityList(id="entities-list")
 
-    def show_article(self, store: CorrectionStore, article: Article) -> None:
-        """Extract the article's entities in the background, then list them."""
+    def show_article(
+        self, store: CorrectionStore, article: Article, *, saver: Saver | None = None
+    ) -> None:
+        """Extract the article's entities in the background, then list them (corrections are
+        saved through `saver`; without one the pane only lists)."""
         self.article = article
         self.store = store
+        self.saver = saver
         self.selected = None
         self.mention_index = -1
         self._reselect = None
@@ -443,24 +450,41 @@ class EntitiesPane(Vertical):
 
         self.post_message(AskPick(title, choices, picked))
 
-    def save_correction(self, correction: EntityCorrection, *, show: str = "") -> bool:
-        """Save `correction` in the store and extract the article again with it.
+    def save_correction(
+        self,
+        correction: EntityCorrection,
+        *,
+        show: str = "",
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Save `correction` and, once it is saved, extract the article again with it and
+        run `then`. The key never waits for another process holding the database: the saver
+        writes at once or in the background.
 
         `show` names the entity to choose afterwards ("" clears the chosen entity's marks).
         """
-        if self.store is None:
+        store, saver = self.store, self.saver
+        if store is None or saver is None:
             self.notify("There is no library to save the correction in.", severity="error")
-            return False
+            return
         correction = clean_correction(correction)
-        try:
-            self.store.add_entity_correction(correction)
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return False
+
+        def saved(_result: object) -> None:
+            self._corrections_saved(show, then)
+
+        saver.save("the correction", lambda: store.add_entity_correction(correction), saved)
+
+    def _corrections_saved(self, show: str, then: Callable[[], None] | None) -> None:
+        """A correction was saved (UI thread): the article again with it, and every other
+        view of entities told (the app pokes its entity indexer)."""
+        if not self.is_attached:  # the article was closed while the save waited
+            self.app.post_message(EntityCorrectionsChanged())
+            return
         self._reselect = show
         self._start_extraction()
         self.post_message(EntityCorrectionsChanged())
-        return True
+        if then is not None:
+            then()
 
     def action_add_entity(self) -> None:
         """Add the text selected in the article as an entity of a type the reader chooses
@@ -534,12 +558,12 @@ class EntitiesPane(Vertical):
         """Hide the current entity in every article (H lists hidden ones, u undoes)."""
 
         def hide(entity: Entity) -> None:
-            if self.save_correction(EntityCorrection("hide", entity.name)):
-                self.notify(
-                    f"Hidden: {shaped_name(entity.name, self.mode)}. "
-                    "u undoes; H lists hidden entities.",
-                    timeout=4,
-                )
+            said = (
+                f"Hidden: {shaped_name(entity.name, self.mode)}. u undoes; H lists hidden entities."
+            )
+            self.save_correction(
+                EntityCorrection("hide", entity.name), then=lambda: self.notify(said, timeout=4)
+            )
 
         self._with_entity("Hide which entity?", hide)
 
@@ -571,23 +595,27 @@ class EntitiesPane(Vertical):
             self.notify("There is no correction to undo.", timeout=3)
             return
         last = corrections[-1]
-        if self.remove_correction(last.id):
-            self.notify(f"Undone: {describe(last, self.mode)}.", timeout=4)
+        said = f"Undone: {describe(last, self.mode)}."
+        self.remove_correction(last.id, then=lambda: self.notify(said, timeout=4))
 
-    def remove_correction(self, correction_id: str) -> bool:
-        """Forget a saved correction and extract the article again without it."""
-        if self.store is None:
-            return False
-        try:
-            removed = bool(self.store.remove_entity_correction(correction_id))
-        except ReaderError as error:
-            self.notify(str(error), severity="error")
-            return False
-        if removed:
-            self._reselect = self.selected.name if self.selected is not None else ""
-            self._start_extraction()
-            self.post_message(EntityCorrectionsChanged())
-        return removed
+    def remove_correction(
+        self, correction_id: str, *, then: Callable[[], None] | None = None
+    ) -> None:
+        """Forget a saved correction and, once that is saved, extract the article again
+        without it and run `then` (not when there was no such correction)."""
+        store, saver = self.store, self.saver
+        if store is None or saver is None:
+            return
+
+        def removed(result: object) -> None:
+            if result:
+                show = self.selected.name if self.selected is not None else ""
+                self._corrections_saved(show, then)
+
+        def forget() -> object:
+            return store.remove_entity_correction(correction_id)
+
+        saver.save("the correction's removal", forget, removed)
 
 
 _TRIM = " \t\n\u00a0.,:;!?\"'()[]{}«»،؛؟"

@@ -24,6 +24,7 @@ from reader.ui.messages import TabChosen
 
 if TYPE_CHECKING:
     from reader.store.database import Store
+    from reader.ui.saving import Saver
 
 #: Tab ids, in order (`next_tab` goes through them).
 TABS: tuple[str, ...] = ("entities", "notes")
@@ -113,6 +114,7 @@ class SidePane(Vertical):
         self._tab = TABS[0]
         self._built = False
         self._store: Store | None = None
+        self._saver: Saver | None = None
         self._article: Article | None = None
 
     def compose(self) -> ComposeResult:
@@ -184,9 +186,11 @@ class SidePane(Vertical):
         index = TABS.index(self.active_tab) if self.active_tab in TABS else -1
         self.show_tab(TABS[(index + 1) % len(TABS)])
 
-    def show_article(self, store: Store, article: Article) -> None:
-        """Tell each tab's widget which article is open (now, or when the tabs are built)."""
+    def show_article(self, store: Store, article: Article, saver: Saver) -> None:
+        """Tell each tab's widget which article is open (now, or when the tabs are built), and
+        give them the store to read and the app's saver to save through."""
         self._store = store
+        self._saver = saver
         self._article = article
         if self._built:
             self._send_article()
@@ -198,7 +202,7 @@ class SidePane(Vertical):
         if self._article is None or self._store is None:
             return
         for entities in self.query(EntitiesPane):
-            entities.show_article(self._store, self._article)
+            entities.show_article(self._store, self._article, saver=self._saver)
         for notes in self.query(NotesPane):
             notes.show_article(self._store, self._article)
 
