@@ -70,6 +70,9 @@ class IndexingState:
     runs: int = 0
     """Passes that changed the entity index since the app started (a change means screens
     showing entities should read the index again)."""
+    passes: int = 0
+    """Passes finished since the app started, changed or not (a screen waiting for the
+    indexer watches this rather than polling it)."""
 
 
 class ReaderBase(App[None]):

@@ -126,13 +126,12 @@ class EntityIndexer:
 
     def _progress(self, done: int, total: int) -> None:
         state = self._app.entity_indexing
-        self._app.entity_indexing = IndexingState(True, done, total, state.runs)
+        self._app.entity_indexing = IndexingState(True, done, total, state.runs, state.passes)
 
     def _finished(self, changed: int) -> None:
         state = self._app.entity_indexing
         runs = state.runs + (1 if changed else 0)
-        if state.running or runs != state.runs:
-            self._app.entity_indexing = IndexingState(False, 0, 0, runs)
+        self._app.entity_indexing = IndexingState(False, 0, 0, runs, state.passes + 1)
 
     def _failed(self, message: str) -> None:
         self._app.notify(

@@ -64,13 +64,15 @@ class Recorder:
         self.states: list[IndexingState] = []
         self.titles: list[str] = []
         self.changed = asyncio.Event()
+        self._runs = app.entity_indexing.runs
 
     def __call__(self, state: IndexingState) -> None:
         self.states.append(state)
         screen = self.app.screen
         if isinstance(screen, LibraryScreen):
             self.titles.append(str(screen.query_one("#library-title", Static).content))
-        if state.runs and not state.running:
+        if state.runs != self._runs and not state.running:  # every pass ends with a state
+            self._runs = state.runs
             self.changed.set()
 
     async def next_pass(self) -> None:

@@ -51,7 +51,7 @@ from reader.errors import ReaderError
 from reader.text.layout import VisualLine, base_direction, layout
 from reader.text.modes import BidiMode
 from reader.text.sanitize import printable
-from reader.ui.base import BackgroundIndexer, ReaderBase, reader_app
+from reader.ui.base import IndexingState, ReaderBase, reader_app
 from reader.ui.messages import OpenEntityMention, OpenEntityNote
 from reader.ui.screens.common import type_into_filter
 from reader.ui.screens.library import LazyCell
@@ -103,8 +103,6 @@ FIRST_HITS, HIT_PAGE = 12, 40
 DEBOUNCE = 0.12
 #: Seconds between readings of the list while the index is being built.
 FILL_EVERY = 0.5
-#: Seconds between looks at the app's background indexer while it runs.
-POLL_INDEXER = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +440,6 @@ class EntitiesScreen(Screen[None]):
         self._last_fill = 0.0
         self._indexing_running = False
         """Whether the index is being brought up to date (by the app's indexer)."""
-        self._poll: Timer | None = None
         self._runs_seen = 0
         self._resumed = False
         """Whether the screen has been shown once (its first resume is its opening)."""
@@ -476,6 +473,7 @@ class EntitiesScreen(Screen[None]):
     def on_mount(self) -> None:
         for setting in ("bidi_mode", "harakat"):
             self.watch(self.reader, setting, self._settings_changed, init=False)
+        self.watch(self.reader, "entity_indexing", self._indexing_moved, init=False)
         self.watch(self.query_one(DataTable), "scroll_y", self._table_scrolled, init=False)
         self._fit()
         self.query_one(DataTable).focus()
@@ -552,27 +550,32 @@ class EntitiesScreen(Screen[None]):
         self._tell_waiters()
 
     def _start_indexing(self) -> None:
-        """Have the index brought up to date by the app's background indexer (poked, and
-        watched until its passes end)."""
+        """Have the index brought up to date by the app's background indexer: poked, then
+        followed through the app's `entity_indexing` reactive until its passes end."""
         indexer = self.reader.entity_indexer
         self._runs_seen = self.reader.entity_indexing.runs
         indexer.poke()
-        if self._poll is not None:
-            self._poll.stop()
-        self._poll = self.set_interval(POLL_INDEXER, partial(self._watch_indexer, indexer))
+        if not indexer.running:  # nothing started (a read-only database, the app closing)
+            self._indexed(False)
 
-    def _watch_indexer(self, indexer: BackgroundIndexer) -> None:
-        """While the app's indexer runs: its progress in the title line, the list re-read now
-        and then; when it is done, the list re-read if the index changed."""
+    def _indexing_moved(self, _state: IndexingState) -> None:
+        """The app's indexer moved on (the watcher may run outside the app's context: the
+        indexer sets the reactive from a loop callback), so the screen follows it in its
+        own message loop."""
+        if self._indexing_running:
+            self.call_later(self._follow_indexing)
+
+    def _follow_indexing(self) -> None:
+        """Progress in the title line and the list re-read now and then; once no pass is
+        left, the list re-read if the index changed."""
         state = self.reader.entity_indexing
-        if state.running and state.total:
-            self._indexing(state.done, state.total)
-        if indexer.running:
+        if not self._indexing_running:
             return
-        if self._poll is not None:
-            self._poll.stop()
-            self._poll = None
-        self._indexed(state.runs != self._runs_seen)
+        if state.running:
+            if state.total:
+                self._indexing(state.done, state.total)
+        elif not self.reader.entity_indexer.running:
+            self._indexed(state.runs != self._runs_seen)
 
     def _indexing(self, done: int, total: int) -> None:
         """The index moved on: say so, and read the list again now and then."""
