@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -171,25 +171,38 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) ->
     )
 
 
-def peak_rss(db: Path, path: Path, tmp_path: Path) -> int:
-    """Peak resident memory of `reader import` in a child process, in bytes."""
-    with (tmp_path / "out.txt").open("w") as sink:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "reader", "--db", str(db), "import", str(path)],
-            stdout=sink,
-            stderr=sink,
-        )
-        _pid, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    assert child.returncode == 0, (tmp_path / "out.txt").read_text()
-    return usage.ru_maxrss * 1024  # KiB on Linux
+_PEAK_OF_CHILD = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+sys.stderr.buffer.write(child.stderr.read())
+_, status, usage = os.wait4(child.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def peak_rss(db: Path, path: Path) -> int:
+    """Peak resident memory of `reader import` in a child process, in bytes. It is started by
+    a small Python process: on Linux a child's peak counts its parent's resident memory when
+    it was forked (the peak carries over exec), and here the parent would be this test run,
+    holding the file's items."""
+    command = [sys.executable, "-m", "reader", "--db", str(db), "import", str(path)]
+    launcher = subprocess.run(
+        [sys.executable, "-c", _PEAK_OF_CHILD, *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    status, peak = map(int, launcher.stdout.split())
+    assert status == 0, launcher.stderr
+    return peak * 1024  # KiB on Linux
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss units differ")
 def test_memory_stays_within_a_few_times_the_file(tmp_path: Path) -> None:
     db, articles = library(tmp_path, articles=10)
     items = []
-    for n in range(40_000):
+    for n in range(20_000):
         article = articles[n % len(articles)]
         items.append(annotation(n + 1, article, 16 + (n * 37) % (len(article.text) - 64)))
     big = tmp_path / "big.json"
@@ -200,10 +213,15 @@ def test_memory_stays_within_a_few_times_the_file(tmp_path: Path) -> None:
     small = tmp_path / "small.json"
     small.write_text(json.dumps(items[0], ensure_ascii=False), encoding="utf-8")
     size = big.stat().st_size
-    baseline = peak_rss(db, small, tmp_path)
-    peak = peak_rss(db, big, tmp_path)
-    assert sum(len(stored(db, a.id)) for a in articles) == len(items)
-    assert peak - baseline < 4 * size, f"{(peak - baseline) / size:.1f} x the file"
+    baseline = peak_rss(db, small)
+    peak = peak_rss(db, big)
+    with Store.open(db) as store:
+        placed = Counter(note.article_id for note in store.all_annotations())
+    by_source = {article.source: article.id for article in articles}
+    assert placed == Counter(by_source[item["target"]["source"]] for item in items)
+    # Streaming, the import's own memory is ~3.9 times the file (the placed annotations wait
+    # to be written article by article); reading the document whole makes it ~6.8 (tried).
+    assert peak - baseline < 5 * size, f"{(peak - baseline) / size:.1f} x the file"
 
 
 # --- streaming -----------------------------------------------------------------------------
