@@ -7,7 +7,8 @@ not count) and lists where a definition is written out; a copy anywhere else fai
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "reader"
 
 
-def _modules() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text("utf-8"))
+@functools.cache
+def _modules() -> tuple[tuple[str, ast.Module], ...]:
+    """Every module's path and syntax tree, parsed once per process (the checks only read them)."""
+    return tuple(
+        (path.relative_to(ROOT).as_posix(), ast.parse(path.read_text("utf-8")))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    )
 
 
 def _where(found: Callable[[ast.AST], bool]) -> list[str]:
