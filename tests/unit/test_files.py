@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,11 +88,16 @@ def test_now_iso_is_utc_to_the_second() -> None:
     assert abs(datetime.fromisoformat(text) - datetime.now(UTC)) < timedelta(seconds=5)
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """`path`'s syntax tree, parsed once per process (the checks below only read it)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _calls(path: Path, name: str) -> list[int]:
     """Lines in `path` that call an attribute or function called `name`."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     lines = []
-    for node in ast.walk(tree):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Call):
             func = node.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
