@@ -16,7 +16,7 @@ from reader.models import Article, Block
 from reader.store.database import Store
 from reader.ui.app import ReaderApp
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.widgets.footer import FooterKey
+from reader.ui.widgets.footer import FittingFooter, FooterKey, key_cells
 from reader.ui.widgets.side_pane import SidePane
 
 Factory = Callable[..., ReaderApp]
@@ -85,6 +85,12 @@ async def test_footer_fits(app_factory: Factory, size: tuple[int, int], press: l
         await pilot.pause()
         keys = list(app.screen.query(FooterKey))
         assert any(key.action == "help" for key in keys)
+        footer = app.screen.query_one(FittingFooter)
+        for key in keys:  # each key drawn in the footer's style, taking the cells it counted
+            assert key.has_class("-compact") == footer.compact, key.description
+            if not key.has_class("-command-palette"):  # docked right, margin of its own
+                margin = key.styles.margin.right
+                assert key.region.width + margin == key_cells(key, compact=footer.compact)
         for key in keys:
             region = key.region
             assert region.width > 0 and region.right <= size[0], key.description

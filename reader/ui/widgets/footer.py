@@ -196,7 +196,10 @@ class FittingFooter(Footer):
         self.set_class(compact, "-compact")
         kept = fit_keys(keys, width, compact=compact, ranks=ranks)
         for key in kept:
-            key.compact = compact
+            # Not mounted (mounting styles it; or only a source for `take_binding`): set the
+            # class without FooterKey's watcher, which restyles the loose widget at once.
+            key.set_reactive(FooterKey.compact, compact)
+            key.set_class(compact, "-compact", update=False)
         return others, kept, compact
 
     def compose(self) -> ComposeResult:
