@@ -219,6 +219,10 @@ class ReaderApp(ReaderBase):
         self.refresher = FeedRefresher(self)
         self.entity_indexer = EntityIndexer(self)
         self.theme = theme
+        # Nothing is parsed yet: the stylesheet starts with the theme's variables, so the
+        # refresh Textual queues for the theme set above need not parse it all again.
+        self._parsed_variables = self.get_css_variables()
+        self.stylesheet.set_variables(self._parsed_variables)
 
     def notify(
         self,
@@ -699,10 +703,14 @@ class ReaderApp(ReaderBase):
         """Textual's refresh_css (the new theme's variables, a reparse, a restyle), but the
         screens hidden under the current one (the library's table of every article, under the
         article) are restyled when they come back (`_restyle_if_stale`), not on every switch,
-        and so is the inside of a closed side pane (`styled_nodes`)."""
+        and so is the inside of a closed side pane (`styled_nodes`). The CSS is parsed again
+        only when the variables changed (not for the theme set at start-up)."""
         stylesheet = self.stylesheet
-        stylesheet.set_variables(self.get_css_variables())
-        stylesheet.reparse()
+        variables = self.get_css_variables()
+        if variables != self._parsed_variables:
+            stylesheet.set_variables(variables)
+            stylesheet.reparse()
+            self._parsed_variables = variables
         restyle_once(stylesheet, styled_nodes(self), animate=animate)  # app, current screen
         visible = self._visible_screens()
         try:
