@@ -494,6 +494,42 @@ def test_join_matches_arabic_reshaper(word: str) -> None:
     assert "".join(joining_forms(word)) == REFERENCE.reshape(word)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=ARABIC, min_size=1, max_size=4),
+            st.sampled_from(["لا", "لأ", "لإ", "لآ", "ـ", "a", "1", "،", "."]),
+        ).flatmap(
+            lambda base: st.text(alphabet=HARAKAT + "\u0653\u0670", max_size=2).map(
+                lambda marks: base + marks
+            )
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+    st.sampled_from(["app", "terminal"]),
+    st.booleans(),
+)
+def test_words_with_harakat_shape_as_every_other_word_does(
+    word: str, mode: str, harakat: bool
+) -> None:
+    """Letters with harakat take their own quick path; a ZWNJ at the end (never drawn, and
+    after the last letter it changes no joining) sends the same word through the general
+    one: the same glyphs, offsets and texts."""
+
+    def glyphs(entry: tuple[object, ...]) -> list[tuple[str, int, int, int]]:
+        templates = entry[0]  # a string: one one-cell glyph per character
+        if isinstance(templates, str):
+            return [(form, 1, at, at + 1) for at, form in enumerate(templates)]
+        return list(templates)  # type: ignore[call-overload]
+
+    (quick,) = shape_words([word], mode, harakat)  # type: ignore[arg-type]
+    (general,) = shape_words([word + "\u200c"], mode, harakat)  # type: ignore[arg-type]
+    assert glyphs(quick) == glyphs(general)
+    assert quick[1:] == general[1:]  # cells, and the text drawn each way
+
+
 def test_every_letter_that_joins_forward_has_all_four_forms() -> None:
     """`joining_forms` never asks whether a letter that joins both ways lacks a medial form,
     which holds while arabic-reshaper's table has no letter joining only one way forward."""
