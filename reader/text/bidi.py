@@ -121,7 +121,7 @@ def _unmapped(match: re.Match[str]) -> str:
 def bidi_classes(text: str) -> str:
     """One class code per character of `text` (same length)."""
     codes = text.translate(_bmp_table())
-    if not text.isascii() and _UNMAPPED_RE.search(codes):
+    if not codes.isascii():  # (known without a pass) a character beyond the BMP kept as is
         codes = _UNMAPPED_RE.sub(_unmapped, codes)
     return codes
 
@@ -414,12 +414,13 @@ def resolve_sequence(classes: str, chars: str, level: int, sos: str, eos: str) -
 
 
 # --- X1-X10 and the whole paragraph --------------------------------------------------------
-_EXPLICIT_RE = re.compile("[1-9b]")
+#: Explicit formatting codes and BN, which X1-X9 act on.
+_EXPLICIT_CODES = "b123456789"
 
 
 def resolve_levels(text: str, classes: str, para_level: int) -> bytearray:
     """Embedding levels of every character of one paragraph (before L1); REMOVED for X9."""
-    if not _EXPLICIT_RE.search(classes):
+    if not any(code in classes for code in _EXPLICIT_CODES):  # (ten memchr: most text)
         sos = "R" if para_level & 1 else "L"
         final = resolve_sequence(classes, text, para_level, sos, sos)
         return bytearray(final.encode("ascii").translate(_LEVEL_TABLES[para_level]))
@@ -552,7 +553,6 @@ def _resolve_explicit(text: str, classes: str, para_level: int) -> bytearray:
 #: Classes L1 resets when they trail a line or precede a separator: whitespace, isolate
 #: formatting characters, and (with their levels kept as REMOVED) what X9 removed.
 _L1_RESET = frozenset("w6789b12345")
-_SEPARATOR_RE = re.compile("[SB]")
 
 
 def line_levels(classes: str, levels: Sequence[int], start: int, end: int, para: int) -> bytearray:
@@ -565,14 +565,16 @@ def line_levels(classes: str, levels: Sequence[int], start: int, end: int, para:
     window of the paragraph: `start` and `end` index them."""
     out = bytearray(levels[start:end])
     reset = _L1_RESET
-    for separator in _SEPARATOR_RE.finditer(classes, start, end):
-        k = separator.start()
-        out[k - start] = para
-        k -= 1
-        while k >= start and classes[k] in reset:
-            if out[k - start] != REMOVED:
-                out[k - start] = para
-            k -= 1
+    for code in "SB":  # (each separator resets only back to the one before it: any order)
+        separator = classes.find(code, start, end)
+        while separator >= 0:
+            out[separator - start] = para
+            k = separator - 1
+            while k >= start and classes[k] in reset:
+                if out[k - start] != REMOVED:
+                    out[k - start] = para
+                k -= 1
+            separator = classes.find(code, separator + 1, end)
     k = end - 1
     while k >= start and classes[k] in reset:
         if out[k - start] != REMOVED:

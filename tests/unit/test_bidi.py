@@ -133,6 +133,18 @@ def test_line_levels_resets_whitespace_before_separators_and_at_the_line_end() -
     assert line_levels(classes, levels, 8, 11, para) == levels[8:]  # "d \u05d1" ends it
 
 
+def test_line_levels_resets_both_kinds_of_separator_and_the_spaces_before_each() -> None:
+    """A paragraph separator inside a line (U+2029: the conformance file has none there)
+    and a segment separator (tab), each with the whitespace before it, go to the paragraph
+    level; what precedes that whitespace keeps its level."""
+    text = "\u05d0 b \u2029c  \td \u05d1"
+    classes = bidi_classes(text)
+    assert classes == "RwLwBLwwSLwR"
+    levels = bytearray([2] * len(text))
+    assert list(line_levels(classes, levels, 0, 12, 1)) == [2, 2, 2, 1, 1, 2, 1, 1, 1, 2, 2, 2]
+    assert list(line_levels(classes, levels, 2, 10, 1)) == [2, 1, 1, 2, 1, 1, 1, 2]
+
+
 def test_the_bmp_classes_file_is_this_unicode_database() -> None:
     """The shipped table of BMP classes (read at start instead of asking the database about
     65,536 code points) is what the database says, and `bidi_classes` uses it."""
