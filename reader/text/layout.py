@@ -642,7 +642,14 @@ def _placed_lines(
     para: int,
 ) -> Iterator[tuple[_Line, _Order]]:
     """Each wrapped line with its visual order (`_visual`; None in terminal mode, where
-    `levels` is None and lines stay logical)."""
+    `levels` is None and lines stay logical).
+
+    When every character has the paragraph's level (an all-Arabic paragraph), so does every
+    line after L1, which only ever lowers levels to it: each line's order is that level."""
+    if levels is not None and levels.count(para) == len(levels):
+        for wrapped_line in wrapped:
+            yield wrapped_line, (para if wrapped_line[3] else None)
+        return
     for wrapped_line in wrapped:
         pieces = wrapped_line[3]
         if levels is None or not pieces:
