@@ -543,6 +543,9 @@ class EntitiesScreen(Screen[None]):
         self._fill(entities, keep=keep)
         if self._check_index:  # after the first paint: it reads the whole library's state
             self._check_index = False
+            # Passes that end from now on may have changed what was just read (one that
+            # ended before `_start_indexing` ran, after this read, would otherwise be missed).
+            self._runs_seen = self.reader.entity_indexing.runs
             self._indexing_running = True
             self.call_after_refresh(self._start_indexing)
         if self._wanted is not None:  # looked for until found or the index is complete
@@ -553,7 +556,6 @@ class EntitiesScreen(Screen[None]):
         """Have the index brought up to date by the app's background indexer: poked, then
         followed through the app's `entity_indexing` reactive until its passes end."""
         indexer = self.reader.entity_indexer
-        self._runs_seen = self.reader.entity_indexing.runs
         indexer.poke()
         if not indexer.running:  # nothing started (a read-only database, the app closing)
             self._indexed(False)
@@ -597,9 +599,30 @@ class EntitiesScreen(Screen[None]):
         self._show_title()
         if changed:
             self._load()
+            self._relist_chosen()
         elif self._wanted is not None:
             self._find_and_choose(*self._wanted, final=True)
         self._tell_waiters()
+
+    def _relist_chosen(self) -> None:
+        """The index changed while a name's mentions are listed (chosen while its articles
+        were still being indexed): list its figures and mentions as the index has them now,
+        the cursor kept."""
+        chosen = self.chosen
+        if chosen is None or self._wanted is not None:
+            return
+        fresh = next((entity for entity in self.entities if entity.key == chosen.key), None)
+        if fresh is None or fresh == chosen:
+            return
+        self.chosen = fresh
+        try:
+            with self._open_index() as index:
+                hits = index.hits(fresh.key, snippets=FIRST_HITS)
+                notes = index.notes(fresh.key)
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._list_hits(fresh, hits, notes, keep=True)
 
     # ------------------------------------------------------------------ the names
 
@@ -616,7 +639,7 @@ class EntitiesScreen(Screen[None]):
         first = FIRST_ROWS
         keys = [entity.key for entity in entities]
         if selected is not None and selected.key in keys:
-            first = max(first, keys.index(selected.key) + FIRST_ROWS // 2)
+            first = max(first, keys.index(selected.key) + ROW_MARGIN)  # as `_cursor_moved`
         self._add_rows(self._fill_generation, first)
         if selected is not None and selected.key in table.rows:
             table.move_cursor(row=table.get_row_index(selected.key))
