@@ -98,21 +98,21 @@ async def in_thread(work: Callable[[], T]) -> T:
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def settle(outcome: T | None, error: BaseException | None) -> None:
-        if future.done():  # the worker was cancelled (the app is closing)
-            return
-        if error is not None:
+    def succeed(outcome: T) -> None:
+        if not future.done():  # done: the worker was cancelled (the app is closing)
+            future.set_result(outcome)
+
+    def fail(error: BaseException) -> None:
+        if not future.done():
             future.set_exception(error)
-        else:
-            future.set_result(outcome)  # type: ignore[arg-type]
 
     def run() -> None:
         try:
             outcome = work()
         except BaseException as error:  # handed to the awaiting worker
-            _call_soon(loop, settle, None, error)
+            _call_soon(loop, fail, error)
         else:
-            _call_soon(loop, settle, outcome, None)
+            _call_soon(loop, succeed, outcome)
 
     threading.Thread(target=run, name="reader-feeds", daemon=True).start()
     return await future
