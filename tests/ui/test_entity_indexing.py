@@ -92,7 +92,9 @@ async def test_first_start_indexes_the_library_with_progress_in_the_title_line(d
     app = make_app(db, seed=False)
     async with app.run_test(size=SIZE) as pilot:
         recorder = await start(pilot)
-        assert app.entity_indexing == IndexingState()  # the library is painted first
+        # The first pass starts FIRST_PASS_DELAY after the library is mounted; on a loaded
+        # machine the start-up alone can take that long, so its state is not checked here.
+        assert app.entity_indexing.runs == 0  # nothing indexed before the library was on show
         assert isinstance(app.screen, LibraryScreen)
         await recorder.next_pass()
         progress = [s for s in recorder.states if s.running]
