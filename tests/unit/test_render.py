@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_piped
 from rich.cells import cell_len
 
 from reader.text.layout import layout
@@ -17,12 +19,26 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
 
 
+ENV: dict[str, str | None] = {"READER_BIDI": None, "READER_DB": "/nonexistent/reader.json"}
+"""No bidi mode from the environment, and no library (render needs none)."""
+
+
 def run_reader(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
+    """`reader ...` on pipes through the command line's entry point in this process (what a
+    process on pipes writes: test_a_process_writes_what_the_entry_point_writes)."""
+    with contextlib.chdir(ROOT):
+        run = run_piped(args, {**ENV, **(env or {})}, stdin=stdin or b"")
+    return subprocess.CompletedProcess(["reader", *args], run.status, run.stdout, run.stderr)
+
+
+def run_reader_process(
+    *args: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """`python -m reader ...` in a real subprocess."""
     environment = {key: value for key, value in os.environ.items() if key != "READER_BIDI"}
-    environment.update({"READER_DB": "/nonexistent/reader.json", **(env or {})})
+    environment["READER_DB"] = "/nonexistent/reader.json"
     return subprocess.run(
         [sys.executable, "-m", "reader", *args],
         input=stdin,
@@ -31,6 +47,32 @@ def run_reader(
         env=environment,
         timeout=60,
         check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (
+            ("render", str(ROOT / "tests" / "fixtures" / "articles" / "tech.rss"), "--width", "60"),
+            None,
+        ),
+        (("render", "--plain", "-", "--bidi", "terminal"), "\ufeffمرحبا (عالم)\nabc\n".encode()),
+        (("render", "/nonexistent/article.txt"), None),
+    ],
+    ids=["feed", "plain-stdin", "missing"],
+)
+def test_a_process_writes_what_the_entry_point_writes(
+    args: tuple[str, ...], stdin: bytes | None
+) -> None:
+    """The other tests run the entry point in this process; a process on pipes writes the same
+    bytes and exits with the same status."""
+    process = run_reader_process(*args, stdin=stdin)
+    in_process = run_reader(*args, stdin=stdin)
+    assert (in_process.returncode, in_process.stdout, in_process.stderr) == (
+        process.returncode,
+        process.stdout,
+        process.stderr,
     )
 
 
