@@ -87,6 +87,20 @@ async def test_escape_clears_filter(app_factory: Factory) -> None:
         assert len(app.screen.query_one(DataTable).rows) == 3
 
 
+async def test_keys_typed_right_after_slash_land_in_the_filter(app_factory: Factory) -> None:
+    """A fast typist, a paste or a busy app has the next keys queued before "/" is handled:
+    they go to the filter box, not to the list's key bindings (a, m, r, k and s are bound)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("slash", *"markets"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "markets"
+        assert len(app.screen.query_one(DataTable).rows) == 1
+        assert isinstance(app.screen, LibraryScreen)
+
+
 async def test_scroll_keys(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(100, 24)) as pilot:

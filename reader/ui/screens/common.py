@@ -17,12 +17,17 @@ __all__ = ["short_source", "type_into_filter"]
 
 def type_into_filter(screen: Screen[None], event: events.Key, table: Widget, box: Input) -> None:
     """A printable key that nothing is bound to, pressed on `table`, starts filtering: the
-    filter `box` takes focus and the character. Any other key is left alone."""
-    if screen.focused is not table or not event.is_printable or not event.character:
+    filter `box` takes focus and the character. Keys that reached `table` while the box was
+    being focused (queued behind the key that focused it: fast typing, a paste) go to the box
+    too. Any other key is left alone."""
+    if not event.is_printable or not event.character:
         return
-    if event.key in screen.active_bindings or event.character in screen.active_bindings:
+    if screen.focused is table:
+        if event.key in screen.active_bindings or event.character in screen.active_bindings:
+            return
+        screen.set_focus(box)  # now, so the keys queued behind this one find it focused
+    elif screen.focused is not box:
         return
-    box.focus()
     box.insert_text_at_cursor(event.character)
     event.stop()
     event.prevent_default()

@@ -741,8 +741,8 @@ class EntitiesScreen(Screen[None]):
         return Filters(self.filters.type, text.strip(), self.filters.days)
 
     def action_filter_names(self) -> None:
-        """Type to filter the names."""
-        self.query_one("#entities-filter", Input).focus()
+        """Type to filter the names (the box focused now: keys queued behind go to it)."""
+        self.set_focus(self.query_one("#entities-filter", Input))
 
     def action_next_type(self) -> None:
         """Show the next type only (people, organisations, places, ... then every type)."""

@@ -534,8 +534,8 @@ class LibraryScreen(ManagedLibrary):
         self.post_message(ShowAllNotes())
 
     def action_filter(self) -> None:
-        """Focus the filter box."""
-        self.query_one("#filter", Input).focus()
+        """Focus the filter box now: the keys already queued behind "/" then go to it."""
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_search(self) -> None:
         """Search the whole library: titles, sources, text, notes and tags."""
@@ -578,5 +578,15 @@ class LibraryScreen(ManagedLibrary):
             table.move_cursor(row=row)
 
     def on_key(self, event: events.Key) -> None:
-        """Typing a letter on the list starts filtering (unbound keys only)."""
-        type_into_filter(self, event, self.query_one(DataTable), self.query_one("#filter", Input))
+        """ "/" on the list focuses the filter at once, and typing a letter on the list starts
+        filtering (unbound keys only). Bindings run only once a key has bubbled up to the app,
+        by when the keys typed after "/" have reached the list: focused here, the box gets them.
+        """
+        table = self.query_one(DataTable)
+        box = self.query_one("#filter", Input)
+        if event.key == "slash" and self.focused is table:
+            self.set_focus(box)
+            event.stop()
+            event.prevent_default()
+            return
+        type_into_filter(self, event, table, box)
