@@ -2,7 +2,7 @@
 
 The app pokes the `EntityIndexer` when it looks for changes (`check_for_changes`, every two
 seconds by default) and once shortly after it starts: a poke starts a pass on a daemon thread
-unless one is running (then the running pass looks again when it ends). A pass opens the
+unless one is running (then another starts when it ends). A pass opens the
 entity index beside the store (`reader.entities.index`), returns at once when nothing changed
 (a few `stat` calls), and otherwise brings it up to date: new and changed articles extracted,
 corrections re-applied, removed articles dropped. So an existing library is indexed on first
@@ -41,7 +41,6 @@ class EntityIndexer:
 
     def __init__(self, app: ReaderBase) -> None:
         self._app = app
-        self._lock = threading.Lock()
         self._running = False
         self._again = False
         self._stopping = False
@@ -58,18 +57,17 @@ class EntityIndexer:
         app = self._app
         if self._stopping or app.store.read_only:
             return
-        with self._lock:
-            if self._running:
-                self._again = True
-                return
-            self._running = True
+        if self._running:
+            self._again = True
+            return
+        self._running = True
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not on the app's loop (the app is closing)
             self._running = False
             return
         thread = threading.Thread(
-            target=self._passes, args=(loop,), name="reader-entities", daemon=True
+            target=self._run_pass, args=(loop,), name="reader-entities", daemon=True
         )
         thread.start()
 
@@ -77,32 +75,24 @@ class EntityIndexer:
         """Stop after the batch being extracted (the app is closing)."""
         self._stopping = True
 
-    def _passes(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Passes until no poke came in during the last one (on the indexing thread)."""
-        while True:
-            changed = 0
-            try:
-                changed = self._pass(loop)
-            except (ReaderError, OSError) as error:
-                _call_soon(loop, self._failed, str(error))
-            except Exception as error:  # the index must never take the app down
-                _call_soon(loop, self._failed, f"{type(error).__name__}: {error}")
-            with self._lock:
-                again = self._again and not self._stopping
-                self._again = False
-            if not again:
-                _call_soon(loop, self._ended, changed)
-                return
-            _call_soon(loop, self._finished, changed)
+    def _run_pass(self, loop: asyncio.AbstractEventLoop) -> None:
+        """One pass (on the indexing thread); the UI thread then decides whether another is due."""
+        changed = 0
+        try:
+            changed = self._pass(loop)
+        except (ReaderError, OSError) as error:
+            _call_soon(loop, self._failed, str(error))
+        except Exception as error:  # the index must never take the app down
+            _call_soon(loop, self._failed, f"{type(error).__name__}: {error}")
+        _call_soon(loop, self._ended, changed)
 
     def _ended(self, changed: int) -> None:
-        """The last pass is over (UI thread): its result in the app's state and `running`
-        false in one step, so a screen that sees the indexer stopped also sees what it did;
-        a poke that came after the thread's last look starts the passes again."""
-        with self._lock:
-            self._running = False
-            again = self._again and not self._stopping
-            self._again = False
+        """A pass is over (UI thread): its result in the app's state and `running` false in one
+        step, so a screen that sees the indexer stopped also sees what it did; a poke that came
+        during the pass starts the next one."""
+        self._running = False
+        again = self._again and not self._stopping
+        self._again = False
         self._finished(changed)
         if again:
             self.poke()
