@@ -65,6 +65,9 @@ HYPER: dict[str, Any] = {
     "hidden": 96,
     "dropout": 0.3,
     "gazetteer_dropout": 0.0,
+    "word_dropout": 0.0,
+    "weight_decay": 0.0,
+    "reshuffle": False,
     "optimiser": "adam",
     "lr": 0.003,
     "lr_decay": 0.0,
@@ -95,6 +98,11 @@ class Net(nn.Module):
         width += hp["char_filters"] + len(FLAGS)
         self.drop = nn.Dropout(hp["dropout"])
         self.gazetteer_dropout = float(hp["gazetteer_dropout"])
+        self.word_dropout = float(hp["word_dropout"])
+        self.register_buffer(
+            "unknown_columns",
+            torch.tensor([float(f == "no_vector") - float(f == "vector_of_stem") for f in FLAGS]),
+        )
         self.register_buffer(
             "gazetteer_columns", torch.tensor([float(f in GAZ_TAGS) for f in FLAGS])
         )
@@ -111,11 +119,19 @@ class Net(nn.Module):
         e = self.chars(chars.view(b * t, -1)).transpose(1, 2)  # (BT, C, L)
         conv = torch.relu(self.conv(e)) * (chars.view(b * t, 1, -1) > 0)
         char_features = conv.max(dim=2).values.view(b, t, -1)
+        lexical, flags = batch["lexical"], batch["flags"]
+        if self.training and self.word_dropout:
+            # Words seen as if unknown (no vector, not in the own vocabulary), as most of a new
+            # text's names are: the tagger learns to tag them from context and characters.
+            unknown = torch.rand(b, t) < self.word_dropout
+            words = words.masked_fill(unknown, 0)
+            lexical = lexical.masked_fill(unknown, 0)
+            # Their flags say so too: no vector, none found through a stem.
+            flags = (flags + unknown[:, :, None] * self.unknown_columns).clamp(0, 1)
         pieces = [self.words(words) * self.scale]
         if self.lexical is not None:
-            pieces.append(self.lexical(batch["lexical"]))
+            pieces.append(self.lexical(lexical))
         pieces += [emb(batch["brown"][:, :, k]) for k, emb in enumerate(self.brown)]
-        flags = batch["flags"]
         if self.training and self.gazetteer_dropout:
             # Whole sentences without their word-list hits: the lists name fewer of a new
             # text's people and organisations than of the training part's.
@@ -253,6 +269,28 @@ def main(argv: list[str] | None = None) -> int:
         default=HYPER["gazetteer_dropout"],
         help="share of training sentences seen without their word-list hits, each epoch",
     )
+    parser.add_argument(
+        "--word-dropout",
+        type=float,
+        default=HYPER["word_dropout"],
+        help="share of training words seen as unknown (no vector, no own embedding), each epoch",
+    )
+    parser.add_argument(
+        "--weight-decay",
+        type=float,
+        default=HYPER["weight_decay"],
+        help="AdamW's decoupled weight decay on the trained weights (0: plain Adam)",
+    )
+    parser.add_argument(
+        "--reshuffle",
+        action="store_true",
+        help="regroup the batches each epoch (by length, ties in random order)",
+    )
+    parser.add_argument(
+        "--checkpoints",
+        type=Path,
+        help="save each epoch's weights here (epoch-NN.pt, config.json), to try averaging windows",
+    )
     parser.add_argument("--batch", type=int, default=HYPER["batch"])
     parser.add_argument("--lr", type=float, default=HYPER["lr"])
     parser.add_argument(
@@ -285,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     HYPER["seed"] = args.seed
     HYPER["dropout"] = args.dropout
     HYPER["gazetteer_dropout"] = args.gazetteer_dropout
+    HYPER["word_dropout"] = args.word_dropout
+    HYPER["weight_decay"] = args.weight_decay
+    HYPER["reshuffle"] = args.reshuffle
     HYPER["batch"] = args.batch
     HYPER["lr"] = args.lr
     HYPER["optimiser"] = args.optimiser
@@ -335,19 +376,28 @@ def main(argv: list[str] | None = None) -> int:
     )
     net = Net(tables.vectors, [len(p) for p in tables.prefix_ids], len(alphabet) + 2, len(vocab))
     trained = [p for p in net.parameters() if p.requires_grad]
-    optimiser: torch.optim.Optimizer = (
-        torch.optim.SGD(trained, lr=HYPER["lr"], momentum=0.9)
-        if HYPER["optimiser"] == "sgd"
-        else torch.optim.Adam(trained, lr=HYPER["lr"])
-    )
-    # Batches of similar lengths (less padding), shuffled each epoch.
-    by_length = sorted(range(len(train_x)), key=lambda k: len(train_x[k].words))
-    size = HYPER["batch"]
-    chunks = [by_length[i : i + size] for i in range(0, len(by_length), size)]
-    batches = [
-        make_batch([train_x[k] for k in c], [train_y[k] for k in c], alphabet, vocab)
-        for c in chunks
-    ]
+    optimiser: torch.optim.Optimizer
+    if HYPER["optimiser"] == "sgd":
+        optimiser = torch.optim.SGD(
+            trained, lr=HYPER["lr"], momentum=0.9, weight_decay=HYPER["weight_decay"]
+        )
+    elif HYPER["weight_decay"]:
+        optimiser = torch.optim.AdamW(trained, lr=HYPER["lr"], weight_decay=HYPER["weight_decay"])
+    else:
+        optimiser = torch.optim.Adam(trained, lr=HYPER["lr"])
+
+    def make_batches(order: list[int]) -> list[dict[str, torch.Tensor]]:
+        """Batches of sentences of similar lengths (less padding), in `order` within a length."""
+        by_length = sorted(order, key=lambda k: len(train_x[k].words))
+        size = HYPER["batch"]
+        chunks = [by_length[i : i + size] for i in range(0, len(by_length), size)]
+        return [
+            make_batch([train_x[k] for k in c], [train_y[k] for k in c], alphabet, vocab)
+            for c in chunks
+        ]
+
+    # The batches are shuffled each epoch (and with --reshuffle regrouped first).
+    batches = make_batches(list(range(len(train_x))))
     averaged: dict[str, torch.Tensor] = {}
     first_averaged = args.epochs - HYPER["average_last"] + 1
     config = {
@@ -357,11 +407,20 @@ def main(argv: list[str] | None = None) -> int:
         "hyper": HYPER,
     }
     dev_gold = [[t for _, t in s] for s in dev]
+    if args.checkpoints:
+        args.checkpoints.mkdir(parents=True, exist_ok=True)
+        (args.checkpoints / "config.json").write_text(
+            json.dumps(config, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     for epoch in range(1, args.epochs + 1):
         began = time.perf_counter()
         for group in optimiser.param_groups:
             group["lr"] = HYPER["lr"] / (1 + HYPER["lr_decay"] * (epoch - 1))
         net.train()
+        if HYPER["reshuffle"] and epoch > 1:
+            order = list(range(len(train_x)))
+            random.shuffle(order)
+            batches = make_batches(order)
         random.shuffle(batches)
         total = 0.0
         for batch in batches:
@@ -371,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             nn.utils.clip_grad_norm_(net.parameters(), HYPER["clip"])
             optimiser.step()
             total += float(loss.detach())
+        if args.checkpoints:
+            torch.save(net.state_dict(), args.checkpoints / f"epoch-{epoch:02d}.pt")
         if epoch >= first_averaged:
             for k, v in net.state_dict().items():
                 averaged[k] = averaged.get(k, 0) + v.detach().clone() / HYPER["average_last"]
