@@ -35,7 +35,7 @@ import copy  # noqa: E402
 import itertools  # noqa: E402
 
 from helpers.entities_gold import SCORED_TYPES, describe, load_gold, score_gold  # noqa: E402
-from ner_train import read_conll, split_dev, split_holdout  # noqa: E402
+from ner_train import read_conll, split_dev, split_holdout, split_tenth  # noqa: E402
 
 from reader.entities.extractor import (  # noqa: E402
     DATA_FOLDER,
@@ -178,11 +178,19 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dev", action="store_true", help="score the development part")
+    parser.add_argument(
+        "--dev-tenth", type=int, help="score this tenth (0-9) of the training part instead"
+    )
     parser.add_argument("--model", type=Path, default=MODEL_PATH, help="the CRF")
     parser.add_argument("--tagger", type=Path, default=DATA_FOLDER, help="the tagger's folder")
     parser.add_argument("--layers", action="store_true", help="score each layer combination")
     parser.add_argument(
         "--shares", action="store_true", help="score mixes of the CRF's and tagger's probabilities"
+    )
+    parser.add_argument(
+        "--crf-share",
+        type=float,
+        help="the tagger extractor's CRF share (default: the extractor's own)",
     )
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument(
@@ -194,6 +202,8 @@ def main() -> int:
     corpus = SHARED / "anercorp" / "ANERcorp_train.txt"
     extractor = Extractor.load(args.model, tagger_folder=None)
     neural = Extractor.load(args.model, tagger_folder=args.tagger)
+    if args.crf_share is not None:
+        neural.crf_share = args.crf_share
     if not neural.neural:
         print(f"no tagger weights in {args.tagger}: the neural tagger is not measured")
     if corpus.is_file():
@@ -202,6 +212,9 @@ def main() -> int:
         if args.dev:
             _, part = split_dev(training)
             label = "dev"
+        if args.dev_tenth is not None:
+            _, part = split_tenth(training, args.dev_tenth)
+            label = f"tenth {args.dev_tenth} of the training"
         tokens = sum(len(s) for s in part)
         print(f"ANERcorp {label} part: {len(part)} sentences, {tokens} tokens")
         report("  plain CRF               ", *score(part, extractor.crf_tags))
@@ -297,6 +310,8 @@ def main() -> int:
         print(f"  article of {words} words: {took * 1000:.1f} ms   (target <= 30 ms)")
         # The same article first thing after a load: nothing kept from an earlier article.
         fresh = [Extractor.load(args.model, tagger_folder=folder) for _ in range(5)]
+        for other in fresh:
+            other.crf_share = which.crf_share
         cold = best_of(5, lambda article=article, fresh=fresh: fresh.pop().extract(article))
         print(f"  the same, first after a load: {cold * 1000:.1f} ms")
         chars = sum(len(t) for t in texts)

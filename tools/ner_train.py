@@ -64,6 +64,15 @@ def split_dev(training: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]
     return training[:cut], training[cut:]
 
 
+def split_tenth(training: list[Sentence], tenth: int) -> tuple[list[Sentence], list[Sentence]]:
+    """(the rest, tenth `tenth` of ten) of the training part: a second development part, to
+    check on text whose names the word lists cover as little as a new text's (the last tenth,
+    the development part, is the best covered)."""
+    n = len(training)
+    start, end = tenth * n // 10, (tenth + 1) * n // 10
+    return training[:start] + training[end:], training[start:end]
+
+
 def train(
     corpus: Path, model: Path, c1: float, c2: float, iterations: int, dev: bool = False
 ) -> None:
