@@ -18,9 +18,10 @@ from typing import Any
 from helpers.arabic import letters_with_forms, type_text, visual
 from helpers.screen import screen_lines
 from helpers.waits import entities_final, entities_listed, settle
+from textual import events
 from textual.pilot import Pilot
 from textual.strip import Strip
-from textual.widgets import DataTable, ListView
+from textual.widgets import DataTable, Input, ListView
 
 from reader.ingest.articles import parse_path
 from reader.models import Annotation, Article, Block
@@ -164,6 +165,20 @@ async def test_typing_filters_the_names_arabic_folded(app_factory: Factory, db_p
         screen = await listed(pilot)
         assert names(screen) == everyone
         assert isinstance(app.screen, EntitiesScreen)
+
+
+async def test_keys_typed_right_after_slash_land_in_the_filter(app_factory: Factory) -> None:
+    """A fast typist, a paste or a busy app has the next keys queued before "/" is handled:
+    they go to the filter box, not to the list's key bindings (t, d and 0 are bound)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entities(pilot)
+        for key in ("slash", *"td0"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        screen = await listed(pilot)
+        assert screen.query_one("#entities-filter", Input).value == "td0"
+        assert (screen.filters.type, screen.filters.days) == ("", 0)
+        assert screen.filters.text == "td0"
 
 
 async def test_keys_keep_one_type_and_a_date_range(app_factory: Factory, db_path: Path) -> None:

@@ -16,10 +16,19 @@ __all__ = ["short_source", "type_into_filter"]
 
 
 def type_into_filter(screen: Screen[None], event: events.Key, table: Widget, box: Input) -> None:
-    """A printable key that nothing is bound to, pressed on `table`, starts filtering: the
-    filter `box` takes focus and the character. Keys that reached `table` while the box was
-    being focused (queued behind the key that focused it: fast typing, a paste) go to the box
-    too. Any other key is left alone."""
+    """Keys on a list with a filter `box` ("/" is bound to focusing it):
+    - "/" on `table` focuses the box at once. Bindings run only once a key has bubbled up
+      to the app, by when the keys typed after "/" (fast typing, a paste, a busy app) have
+      reached `table` and would have run its bindings;
+    - a printable key that nothing is bound to, pressed on `table`, starts filtering: the box
+      takes focus and the character;
+    - keys that reached `table` while the box was being focused go to the box too.
+    Any other key is left alone."""
+    if event.key == "slash" and screen.focused is table:
+        screen.set_focus(box)
+        event.stop()
+        event.prevent_default()
+        return
     if not event.is_printable or not event.character:
         return
     if screen.focused is table:

@@ -966,7 +966,6 @@ class EntitiesScreen(Screen[None]):
             self.choose(self.chosen)
 
     def on_key(self, event: events.Key) -> None:
-        """Typing a letter on the names starts filtering (unbound keys only)."""
-        type_into_filter(
-            self, event, self.query_one(DataTable), self.query_one("#entities-filter", Input)
-        )
+        """ "/" focuses the filter at once; typing a letter on the names starts filtering."""
+        box = self.query_one("#entities-filter", Input)
+        type_into_filter(self, event, self.query_one(DataTable), box)

@@ -578,15 +578,6 @@ class LibraryScreen(ManagedLibrary):
             table.move_cursor(row=row)
 
     def on_key(self, event: events.Key) -> None:
-        """ "/" on the list focuses the filter at once, and typing a letter on the list starts
-        filtering (unbound keys only). Bindings run only once a key has bubbled up to the app,
-        by when the keys typed after "/" have reached the list: focused here, the box gets them.
-        """
-        table = self.query_one(DataTable)
+        """ "/" focuses the filter at once; typing a letter on the list starts filtering."""
         box = self.query_one("#filter", Input)
-        if event.key == "slash" and self.focused is table:
-            self.set_focus(box)
-            event.stop()
-            event.prevent_default()
-            return
-        type_into_filter(self, event, table, box)
+        type_into_filter(self, event, self.query_one(DataTable), box)
