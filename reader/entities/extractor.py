@@ -183,10 +183,10 @@ _ROYAL_TITLES = frozenset({"الملك", "الامير", "الاميره", "ال
 
 def _name_after_facility(tags: list[str], folded: Sequence[str]) -> None:
     """A facility word, a royal title and a person's name is the facility's name: a place
-    (مطار الملك سلمان الدولي) or an organisation (جامعة الملك سعود), with a nisba after it."""
-    for start, end, kind in bio_spans(tags):
-        if kind != "PERS":
-            continue
+    (مطار الملك سلمان الدولي) or an organisation (جامعة الملك سعود), with a nisba after it.
+    The name may have been tagged as anything (the neural tagger: سلمان الدولي as an
+    organisation)."""
+    for start, end, _ in bio_spans(tags):
         first = start - 1 if start and folded[start - 1] in _ROYAL_TITLES else start
         if first == start and folded[start] not in _ROYAL_TITLES:
             continue

@@ -218,3 +218,18 @@ def test_the_tagger_extractor_finds_the_seed_articles_cast() -> None:
         *(("ORG", n) for n in ("OpenAI", "xAI", "SoftBank", "Oracle", "مايكروسوفت", "تويتر", "X")),
         ("LOC", "الولايات المتحدة"),
     }
+
+
+@pytest.mark.parametrize("share", [0.5, 0.0])
+def test_over_the_tagger_a_facility_named_after_a_king_is_a_place(share: float) -> None:
+    """The tagger makes an organisation of the name after the title (سلمان الدولي), not a
+    person as the CRF does: the facility rule takes a name of any type."""
+    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
+    extractor.crf_share = share
+    text = (
+        "وتخطط المملكة لتحويل مطار الملك سلمان الدولي إلى أحد أكبر مطارات العالم، "
+        "فيما وصل الأمير محمد بن سلمان إلى الرياض."
+    )
+    found = {(e.type, e.name) for e in extractor.extract(text)}
+    assert ("LOC", "مطار الملك سلمان الدولي") in found, found
+    assert ("PERSON", "محمد بن سلمان") in found, found
