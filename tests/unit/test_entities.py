@@ -198,7 +198,7 @@ def test_places_and_bodies_from_gazetteer(extractor: Extractor) -> None:
 
 
 def test_harakat_do_not_split_an_entity(extractor: Extractor) -> None:
-    text = "زار إيلون ماسك القاهرة. ثم قال مَاسِك إنه سعيد."
+    text = "زار إيلون ماسك القاهرة. ثم قال مَاسِك إن الزيارة ناجحة."
     musk = [e for e in extractor.extract(text) if e.type == "PERSON"]
     assert len(musk) == 1
     assert [m.text for m in musk[0].mentions] == ["إيلون ماسك", "مَاسِك"]

@@ -62,7 +62,7 @@ def test_the_crf_tags_every_sentence_as_with_its_full_features(
 def test_entities_are_the_same_with_the_cut_features_and_with_all_of_them(
     tagger: pycrfsuite.Tagger,
 ) -> None:
-    fast = Extractor.load()
+    fast = Extractor.load(tagger_folder=None)  # the CRF extractor
     plain = Extractor(tagger, Lexicon.build())
     for text in texts():
         got = [(e.name, e.type, e.mentions) for e in fast.extract(text)]

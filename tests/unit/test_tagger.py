@@ -74,32 +74,43 @@ def test_model_files_stay_small() -> None:
     assert sum((DATA_FOLDER / n).stat().st_size for n in names) <= 20_000_000
 
 
-def test_the_crf_tags_by_default_and_the_shipped_tagger_on_request() -> None:
-    """The tagger's extractor scores below the CRF's on the gold set of today's news."""
-    assert not Extractor.load().neural
-    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
-    assert extractor.neural
+def test_the_shipped_tagger_tags_by_default_alone_and_the_crf_on_request() -> None:
+    """The tagger alone beats the CRF on held-out ANERcorp (0.781 against 0.750); mixing the
+    CRF's probabilities in would take an article over its time."""
+    extractor = Extractor.load()
+    assert extractor.neural and extractor.crf_share == 0.0
     assert bio_spans(extractor.model_tags(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
     assert bio_spans(extractor.tag_words(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
-    alone = Extractor.load(tagger_folder=DATA_FOLDER)
-    alone.crf_share = 0.0
-    assert bio_spans(alone.model_tags(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
+    crf = Extractor.load(tagger_folder=None)
+    assert not crf.neural
+    assert bio_spans(crf.tag_words(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
+    mixed = Extractor.load()
+    mixed.crf_share = 0.5
+    assert bio_spans(mixed.model_tags(ANNAN)) == [(1, 3, "PERS"), (4, 5, "LOC")]
 
 
-def test_over_the_tagger_the_people_list_does_not_override_the_model() -> None:
-    """On the development part the word lists' Arabic-script people gained the tagger nothing:
-    its own people stand (organisations from the lists still win); the CRF keeps them."""
+def test_over_the_tagger_only_companies_and_clubs_of_the_arabic_script_lists_win() -> None:
+    """On a development tenth the word lists cover as little as new text, most of their
+    Arabic-script names cost the tagger points: its own tags stand there, but for companies
+    and sports clubs (and names in Latin script). The CRF keeps every listed name."""
     shipped = shipped_gazetteers()
-    lists = dataclasses.replace(shipped, people=(*shipped.people, "المتحدث الرسمي"))
-    words = ["وقال", "المتحدث", "الرسمي", "للوزارة", "في", "نيويورك", "إن", "الاجتماع", "انتهى"]
-    neural = Extractor.load(lists=lists, tagger_folder=DATA_FOLDER)
-    assert not neural.layers.people and neural.layers.gazetteer
-    assert (1, 3, "PERS") not in bio_spans(neural.tag_words(words))
-    assert (1, 3, "PERS") not in bio_spans(neural.model_tags(words))
-    listed = Extractor.load(lists=lists, tagger_folder=DATA_FOLDER, layers=Layers())
-    assert (1, 3, "PERS") in bio_spans(listed.tag_words(words))
+    lists = dataclasses.replace(
+        shipped,
+        people=(*shipped.people, "المتحدث الرسمي"),
+        orgs_more=(*shipped.orgs_more, "الاجتماع انتهى"),
+    )
+    words = ["وقال", "المتحدث", "الرسمي", "إن", "الاجتماع", "انتهى", "في", "نيويورك"]
+    neural = Extractor.load(lists=lists)
+    assert neural.layers.gazetteer_latin_only
+    assert bio_spans(neural.model_tags(words)) == [(7, 8, "LOC")]
+    assert bio_spans(neural.tag_words(words)) == [(7, 8, "LOC")]
+    listed = Extractor.load(lists=lists, layers=Layers())
+    assert bio_spans(listed.tag_words(words)) == [(1, 3, "PERS"), (4, 6, "ORG"), (7, 8, "LOC")]
     crf = Extractor.load(lists=lists, tagger_folder=None)
     assert (1, 3, "PERS") in bio_spans(crf.tag_words(words))
+    assert (4, 6, "ORG") in bio_spans(crf.tag_words(words))
+    company = Extractor.load(lists=dataclasses.replace(lists, companies=("الاجتماع انتهى",)))
+    assert bio_spans(company.tag_words(words)) == [(4, 6, "ORG"), (7, 8, "LOC")]
 
 
 def test_a_batch_tags_as_its_sentences_one_by_one() -> None:
@@ -183,8 +194,8 @@ def test_marginals_are_the_tag_probabilities_of_every_sentence_in_a_batch() -> N
 
 
 def test_mixed_models_give_valid_bio_tags() -> None:
-    extractor = Extractor.load(tagger_folder=DATA_FOLDER)
-    assert extractor.crf_share > 0
+    extractor = Extractor.load()
+    extractor.crf_share = 0.5
     lines = [line.split() for line in SEED.read_text(encoding="utf-8").splitlines() if line]
     for tags in extractor.tag_sentences(lines):
         for before, tag in itertools.pairwise(["O", *tags]):
