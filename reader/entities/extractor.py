@@ -50,6 +50,7 @@ from reader.text.arabic import (
     find_all,
     fold,
     fold_plain,
+    is_mark,
 )
 
 DATA_FOLDER = Path(__file__).resolve().parent / "data"
@@ -166,6 +167,11 @@ _PLATFORM_CUES = frozenset({"شبكه", "منصه", "تطبيق", "موقع", "�
 _MODEL_CUES = frozenset({"طراز", "طرازات", "موديل", "رقاقه", "رقائق", "طائره", "طائرات"})
 #: The word for company, left out of the front of a company's name (شركة أرامكو).
 _COMPANY_WORDS = frozenset({"شركه", "لشركه", "بشركه", "وشركه"})
+#: Particles that never begin or end a name ("أعلنت شركة تسلا أن": not "تسلا أن"), as written
+#: (harakat aside), not folded: folded, على is the name علي and أن is ان, the N of سي ان ان.
+_EDGE_PARTICLES = frozenset(
+    {"في", "على", "إلى", "الى", "عن", "مع", "أن", "إن", "أو", "او", "ثم", "لا", "لم", "لن"}
+)
 
 _LATIN_LETTER = re.compile("[A-Za-z]")
 
@@ -203,6 +209,13 @@ def _name_after_facility(tags: list[str], folded: Sequence[str]) -> None:
         for index in range(first - 1, last):
             tags[index] = "O"
         _write_span(tags, first - 1, last, "LOC" if bare in _FACILITY_PLACES else "ORG")
+
+
+def _not_in_names(word: str) -> bool:
+    """Punctuation, or a particle that never begins or ends a name."""
+    if not any(c.isalnum() for c in word):
+        return True
+    return "".join(c for c in word if not is_mark(c)) in _EDGE_PARTICLES
 
 
 def _is_nisba(folded: str) -> bool:
@@ -799,11 +812,11 @@ class Extractor:
         """Titles, common nouns and function words alone are not entities."""
         lexicon = self._lexicon
         for start, end, kind in bio_spans(tags):
-            # Punctuation at either end is not part of a name ("إس ." -> "إس").
+            # Punctuation and particles at either end are not part of a name ("إس ." -> "إس").
             first, last = start, end
-            while first < last and not any(c.isalnum() for c in words[first]):
+            while first < last and _not_in_names(words[first]):
                 first += 1
-            while last > first and not any(c.isalnum() for c in words[last - 1]):
+            while last > first and _not_in_names(words[last - 1]):
                 last -= 1
             if (first, last) != (start, end):
                 for index in range(start, end):

@@ -70,6 +70,19 @@ def test_seed_people_organisations_places(extractor: Extractor, seed_text: str) 
     assert names(entities, "MISC") == SEED_OTHER
 
 
+def test_a_particle_next_to_a_name_is_left_out_of_it(extractor: Extractor) -> None:
+    """The tagger reads "أعلنت شركة تسلا أن" as the organisation "تسلا أن": a particle never
+    ends or begins a name. Compared as written, not folded: the N of "سي ان ان" stays."""
+    found = {
+        (e.name, e.type)
+        for e in extractor.extract(
+            "أعلنت شركة تسلا أن إيلون ماسك سيزور القاهرة. وذكرت شبكة سي ان ان أن الرئيس وصل."
+        )
+    }
+    assert {("تسلا", "ORG"), ("سي ان ان", "ORG"), ("إيلون ماسك", "PERSON")} <= found
+    assert not any(name.endswith(" أن") for name, _ in found), found
+
+
 def test_seed_money_and_years(extractor: Extractor, seed_text: str) -> None:
     entities = extractor.extract(seed_text)
     assert SEED_MONEY <= names(entities, "MONEY") <= SEED_MONEY | SEED_MONEY_VAGUE
