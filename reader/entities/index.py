@@ -43,6 +43,7 @@ from reader.entities.extractor import Entity, Mention, apply_corrections
 from reader.errors import ReaderError
 from reader.store.database import StoreError
 from reader.store.derived import connect_derived, remove_derived
+from reader.text import arabic
 from reader.text.arabic import fold_plain
 
 if TYPE_CHECKING:
@@ -184,9 +185,10 @@ def _hash(text: str) -> str:
 
 
 def model_signature() -> str:
-    """What the default extractor's output depends on: the entity package's code, the small
-    files beside the models (their training descriptions, which change with every training)
-    and the word lists read in full, and the models' sizes and first and last 64 KiB.
+    """What the default extractor's output depends on: the entity package's code, folding's
+    (`reader.text.arabic`), the small files beside the models (their training descriptions,
+    which change with every training) and the word lists read in full, and the models' sizes
+    and first and last 64 KiB.
     Reading it costs a few milliseconds and no model load."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
@@ -204,6 +206,8 @@ def model_signature() -> str:
                 digest.update(handle.read(1 << 16))
                 handle.seek(size - (1 << 16))
                 digest.update(handle.read())
+    # Folding decides what a word is to the models (presentation forms, hamza, harakat).
+    digest.update(Path(arabic.__file__).read_bytes())
     return digest.hexdigest()[:24]
 
 

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 #: The index file's name inside the database's folder (`reader.json.d/`).
 INDEX_NAME = "search.sqlite"
 #: Bumped when what is indexed changes: an index of another version is rebuilt.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 #: The indexed columns, in the FTS table's order.
 COLUMNS = ("title", "source", "body", "notes", "tags", "highlights")
 

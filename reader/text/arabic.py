@@ -10,6 +10,7 @@ maps back to a span of the logical text the store and the UI use.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -70,14 +71,34 @@ PROCLITICS: tuple[str, ...] = (
 
 
 def is_mark(char: str) -> bool:
-    """True for harakat, Quranic marks and tatweel: characters `fold` drops."""
-    return char in _MARKS or char == TATWEEL
+    """True for harakat (presentation forms' too), Quranic marks and tatweel: characters
+    `fold` drops."""
+    return char in _FOLDED_AWAY
 
 
 _DROPPED = _MARKS | {TATWEEL}
-_TABLE: dict[int, str | None] = {ord(m): None for m in _MARKS | {TATWEEL}} | {
+_BASE_TABLE: dict[int, str | None] = {ord(m): None for m in _MARKS | {TATWEEL}} | {
     ord(k): v for k, v in _REPLACE.items()
 }
+
+#: Arabic presentation forms, the glyphs text copied from a PDF or an old web page is sometimes
+#: written in: each folds as the letters it shows (ﺍﻟﻨﺎﺱ as الناس, the ligature ﻻ as لا);
+#: their harakat (U+FE70-FE7F) drop like harakat.
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+
+
+def _presentation_folds() -> dict[int, str | None]:
+    folds: dict[int, str | None] = {}
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF)]:
+        shown = unicodedata.normalize("NFKC", chr(code))
+        if shown == chr(code):
+            continue  # unassigned, or not a compatibility form
+        folds[code] = shown.strip().translate(_BASE_TABLE) or None
+    return folds
+
+
+_TABLE: dict[int, str | None] = _BASE_TABLE | _presentation_folds()
+_FOLDED_AWAY = frozenset(chr(code) for code, folded in _TABLE.items() if folded is None)
 
 
 def fold_char(char: str) -> str:
@@ -93,7 +114,8 @@ def fold(text: str) -> tuple[str, list[int]]:
     """
     stripped = text.translate(_TABLE)
     folded = stripped.casefold()
-    if len(folded) == len(stripped):  # the usual case: no character folds to two
+    if len(folded) == len(stripped) and not _PRESENTATION_RE.search(text):
+        # the usual case: no character folds to two or drops but a mark
         index_map = [i for i, char in enumerate(text) if char not in _DROPPED]
     else:
         parts: list[str] = []
@@ -113,7 +135,8 @@ def fold_lazily(text: str) -> tuple[str, Callable[[int], int]]:
     back the few matches it finds). `original(i)` is `fold(text)[1][i]`."""
     stripped = text.translate(_TABLE)
     folded = stripped.casefold()
-    if len(folded) != len(stripped):  # a character folded to two: the full map
+    if len(folded) != len(stripped) or _PRESENTATION_RE.search(text):
+        # a character folded to two, or presentation forms: the full map
         full_folded, index_map = fold(text)
         return full_folded, index_map.__getitem__
     # The j-th dropped character at original index d has d - j kept characters before it:
@@ -172,7 +195,7 @@ class _ChunkMap:
         self.folded = stripped.casefold()
         self._full: list[int] | None = None
         self._drops: list[int] = []
-        if len(self.folded) != len(stripped):
+        if len(self.folded) != len(stripped) or _PRESENTATION_RE.search(piece):
             self.folded, self._full = fold(piece)
         elif len(stripped) != len(piece):
             # a dropped character at original index d, the k-th dropped, sits before folded d - k

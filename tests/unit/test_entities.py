@@ -83,6 +83,14 @@ def test_a_particle_next_to_a_name_is_left_out_of_it(extractor: Extractor) -> No
     assert not any(name.endswith(" أن") for name, _ in found), found
 
 
+def test_text_in_presentation_forms_is_read_as_its_letters(extractor: Extractor) -> None:
+    """A passage copied in presentation forms (one of the 300 corpus articles has one) is not
+    a name: the tagger read its unknown characters as a person nine words long."""
+    text = "قال الرئيس إن ﺑﻬﻢ ﻭﺍﻟﻌﺴﺮ ﻭﺍﻟﻴﺴﺮ ﺃﻭﻗﺎﺕ ﻭﺳﺎﻋﺎﺕ ﻭﺃﻛﺮﻡ ﺍﻟﻨﺎﺱ ﻣﺎ ﺑﻴﻦ ﺍﻟﻮﺭﻯ في ﺍﻟﺮﻳﺎﺽ."
+    found = [(e.name, e.type) for e in extractor.extract(text)]
+    assert found == [("ﺍﻟﺮﻳﺎﺽ", "LOC")], found
+
+
 def test_seed_money_and_years(extractor: Extractor, seed_text: str) -> None:
     entities = extractor.extract(seed_text)
     assert SEED_MONEY <= names(entities, "MONEY") <= SEED_MONEY | SEED_MONEY_VAGUE
