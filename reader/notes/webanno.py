@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from reader import __version__
 from reader.errors import ReaderError
 from reader.ingest.jsonread import JsonStream
 from reader.models import Annotation, Article
+from reader.text.arabic import logical
 from reader.text.sanitize import clean_line, clean_multiline, clean_url
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -162,27 +162,6 @@ def collection_text(
 
 
 # --- reading the model ---------------------------------------------------------
-
-_PRESENTATION_RE = re.compile("[\ufb50-\ufdcf\ufdf0-\ufdff\ufe70-\ufefe]+")
-
-
-def _fold_form(match: re.Match[str]) -> str:
-    out: list[str] = []
-    for char in match.group():
-        folded = unicodedata.normalize("NFKC", char)
-        if 0xFE70 <= ord(char) <= 0xFE7F:  # a spacing haraka: the mark itself, not " " + mark
-            folded = folded[-1:]
-        out.append(folded)
-    return "".join(out)
-
-
-def logical(text: str) -> str:
-    """`text` with Arabic presentation forms folded to the logical letters they show.
-
-    Another tool's quote or note may have been copied from shaped text (a terminal, a PDF);
-    the library keeps logical Unicode only, so those forms would never match the article.
-    """
-    return _PRESENTATION_RE.sub(_fold_form, text)
 
 
 @dataclass(slots=True)

@@ -73,32 +73,48 @@ PROCLITICS: tuple[str, ...] = (
 def is_mark(char: str) -> bool:
     """True for harakat (presentation forms' too), Quranic marks and tatweel: characters
     `fold` drops."""
-    return char in _FOLDED_AWAY
+    return char in _DROPPED
 
 
-_DROPPED = _MARKS | {TATWEEL}
+#: Arabic presentation forms: the glyphs text copied from shaped text (a terminal, a PDF, an
+#: old web page) is sometimes written in.
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdcf\ufdf0-\ufdff\ufe70-\ufefe]+")
+
+
+def _fold_form(match: re.Match[str]) -> str:
+    out: list[str] = []
+    for char in match.group():
+        shown = unicodedata.normalize("NFKC", char)
+        if 0xFE70 <= ord(char) <= 0xFE7F:  # a spacing haraka: the mark itself, not " " + mark
+            shown = shown[-1:]
+        out.append(shown)
+    return "".join(out)
+
+
+def logical(text: str) -> str:
+    """`text` with Arabic presentation forms replaced by the logical letters they show
+    (ﺍﻟﻨﺎﺱ by الناس, the ligature ﻻ by لا)."""
+    return _PRESENTATION_RE.sub(_fold_form, text)
+
+
 _BASE_TABLE: dict[int, str | None] = {ord(m): None for m in _MARKS | {TATWEEL}} | {
     ord(k): v for k, v in _REPLACE.items()
 }
-
-#: Arabic presentation forms, the glyphs text copied from a PDF or an old web page is sometimes
-#: written in: each folds as the letters it shows (ﺍﻟﻨﺎﺱ as الناس, the ligature ﻻ as لا);
-#: their harakat (U+FE70-FE7F) drop like harakat.
-_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
-
-
-def _presentation_folds() -> dict[int, str | None]:
-    folds: dict[int, str | None] = {}
-    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF)]:
-        shown = unicodedata.normalize("NFKC", chr(code))
-        if shown == chr(code):
-            continue  # unassigned, or not a compatibility form
-        folds[code] = shown.strip().translate(_BASE_TABLE) or None
-    return folds
+#: Presentation forms fold as the letters they show; their harakat drop like harakat.
+_PRESENTATION_FOLDS: dict[int, str | None] = {
+    code: logical(chr(code)).strip().translate(_BASE_TABLE) or None
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF)]
+    if logical(chr(code)) != chr(code)  # not unassigned, nor a noncharacter
+}
+_TABLE: dict[int, str | None] = _BASE_TABLE | _PRESENTATION_FOLDS
+#: What `fold` drops: harakat (presentation forms' too), Quranic marks and tatweel.
+_DROPPED = frozenset(chr(code) for code, folded in _TABLE.items() if folded is None)
 
 
-_TABLE: dict[int, str | None] = _BASE_TABLE | _presentation_folds()
-_FOLDED_AWAY = frozenset(chr(code) for code, folded in _TABLE.items() if folded is None)
+def _needs_full_map(text: str, stripped: str, folded: str) -> bool:
+    """Whether folding `text` is more than dropping marks and replacing one character by one:
+    case folding lengthened a character (ß), or presentation forms (ﻻ folds to two)."""
+    return len(folded) != len(stripped) or _PRESENTATION_RE.search(text) is not None
 
 
 def fold_char(char: str) -> str:
@@ -114,8 +130,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     """
     stripped = text.translate(_TABLE)
     folded = stripped.casefold()
-    if len(folded) == len(stripped) and not _PRESENTATION_RE.search(text):
-        # the usual case: no character folds to two or drops but a mark
+    if not _needs_full_map(text, stripped, folded):  # the usual case
         index_map = [i for i, char in enumerate(text) if char not in _DROPPED]
     else:
         parts: list[str] = []
@@ -135,8 +150,7 @@ def fold_lazily(text: str) -> tuple[str, Callable[[int], int]]:
     back the few matches it finds). `original(i)` is `fold(text)[1][i]`."""
     stripped = text.translate(_TABLE)
     folded = stripped.casefold()
-    if len(folded) != len(stripped) or _PRESENTATION_RE.search(text):
-        # a character folded to two, or presentation forms: the full map
+    if _needs_full_map(text, stripped, folded):
         full_folded, index_map = fold(text)
         return full_folded, index_map.__getitem__
     # The j-th dropped character at original index d has d - j kept characters before it:
@@ -195,7 +209,7 @@ class _ChunkMap:
         self.folded = stripped.casefold()
         self._full: list[int] | None = None
         self._drops: list[int] = []
-        if len(self.folded) != len(stripped) or _PRESENTATION_RE.search(piece):
+        if _needs_full_map(piece, stripped, self.folded):
             self.folded, self._full = fold(piece)
         elif len(stripped) != len(piece):
             # a dropped character at original index d, the k-th dropped, sits before folded d - k
