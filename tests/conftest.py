@@ -5,14 +5,20 @@ from __future__ import annotations
 import gc
 import os
 import socketserver
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from helpers.loopback import Serve, serving
 from helpers.told import Told
 
 from reader.entities.extractor import Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +48,31 @@ def bytecode_cache_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) ->
         env.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         env.setenv("PYTHONPYCACHEPREFIX", str(base / "pycache"))
         yield
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip wheel` builds from this checkout, built once for the run: the first
+    worker to ask builds it, under a lock in the run's folder, and the others reuse it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "wheel"
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    with FileLock(str(base / "wheel.lock")):
+        if not folder.is_dir():
+            building = base / "wheel-building"
+            built = subprocess.run(
+                [*pip_wheel, "--quiet", "--wheel-dir", str(building), str(ROOT)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert built.returncode == 0, built.stderr
+            building.rename(folder)
+    (found,) = folder.glob("*.whl")
+    return found
 
 
 @pytest.fixture

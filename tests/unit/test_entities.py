@@ -379,18 +379,8 @@ def test_training_tool_rebuilds_a_loadable_model(tmp_path: Path) -> None:
     assert bio_spans(tags) == [(1, 3, "PERS"), (4, 5, "LOC")]
 
 
-def test_installed_wheel_loads_model_and_word_lists(tmp_path: Path) -> None:
+def test_installed_wheel_loads_model_and_word_lists(tmp_path: Path, wheel: Path) -> None:
     """Unpacked as pip installs it, away from the checkout, the CLI finds the same entities."""
-    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
-    built = subprocess.run(
-        [*pip_wheel, "--quiet", "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (tmp_path / "dist").glob("*.whl")
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -15,29 +13,10 @@ from reader import DISTRIBUTION, __version__
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_wheel_ships_seeds_and_themes(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            str(ROOT),
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "-w",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+def test_wheel_ships_seeds_and_themes(wheel: Path) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    wheels = list(tmp_path.glob(project["name"].replace("-", "_") + "-*.whl"))
-    assert len(wheels) == 1
+    assert wheel.name.startswith(project["name"].replace("-", "_") + "-")
+    wheels = [wheel]
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     seed = "reader/_data/seeds/000_23062d0d2c77e25f.txt"
     assert seed in names
