@@ -4,10 +4,12 @@ and the article header shows how far in the reading position is."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpers.screen import screen_lines
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -112,6 +114,33 @@ async def test_n_jumps_to_the_next_unread_and_u_shows_only_unread(
         assert table.cursor_row == 2  # nothing unread: the cursor stays
         await saved(app, pilot)
         assert read_ids(db_path) == set(ids)
+
+
+async def test_the_percentage_on_screen_follows_a_line_by_line_scroll(
+    app_factory: Factory,
+) -> None:
+    """Scrolled a line at a time, the screen's byline row shows the percentage at each step:
+    where it changes within as many digits (redrawn in place, without laying the screen out
+    again) and where it grows a digit (the row laid out again)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        meta_row = screen.query_one("#article-meta", Static).region.y
+        seen: list[int] = []
+        while not seen or seen[-1] < 12:
+            await pilot.press("j")
+            percent = screen.percent_read()
+            row = screen_lines(app)[meta_row].rstrip()
+            assert row.endswith(f" {percent}%"), (percent, row)
+            assert str(screen.query_one("#article-meta", Static).render()) in row
+            seen.append(percent)
+        changes = [(a, b) for a, b in itertools.pairwise(seen) if a != b]
+        assert any(len(str(a)) == len(str(b)) for a, b in changes), seen
+        assert any(len(str(a)) < len(str(b)) for a, b in changes), seen
 
 
 async def test_article_header_shows_the_reading_position_as_a_percentage(

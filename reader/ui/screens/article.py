@@ -104,8 +104,17 @@ class ArticleHeader(Vertical):
         return Text(f"{byline} · {percent}%" if byline else f"{percent}%")
 
     def show_percent(self, article: Article, mode: BidiMode, percent: int) -> None:
-        """Only the reading percentage changed (a scroll): redraw the byline line."""
-        self.query_one("#article-meta", Static).update(self._meta(article, mode, percent))
+        """Only the reading percentage changed (a scroll): redraw the byline line. The screen
+        is laid out again only when the line's length changed (9% to 10%): at the same width
+        the same number of cells wraps the same, and a scroll by one line need not rearrange
+        every widget."""
+        meta = self.query_one("#article-meta", Static)
+        text = self._meta(article, mode, percent)
+        previous = meta.content
+        if isinstance(previous, Text) and previous.plain == text.plain:
+            return
+        same_length = isinstance(previous, Text) and previous.cell_len == text.cell_len
+        meta.update(text, layout=not same_length)
 
 
 class FindBar(Horizontal):
