@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pytest_configure(config: pytest.Config) -> None:
     """Garbage collection runs after 50,000 new objects instead of 700: a test app builds and
-    drops widget trees of thousands of objects, and at the default a UI test process spent a
-    tenth of its time collecting (reference counting still frees what has no cycle at once)."""
+    drops widget trees of thousands of objects, and at the default a test process spent 13% of
+    its CPU collecting (reference counting still frees what has no cycle at once)."""
     gc.set_threshold(50_000, 20, 100)
 
 
@@ -34,14 +34,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     waits on its app for about half its time; in collected order (tests/ui/ before
     tests/unit/) xdist's workers ended the run all in UI tests, with the cores a third idle."""
 
-    def ui(item: pytest.Item) -> bool:
-        return item.path.is_relative_to(Path(__file__).parent / "ui")
-
-    counts = {True: sum(map(ui, items)), False: sum(not ui(item) for item in items)}
+    ui_folder = ROOT / "tests" / "ui"
+    kinds = [item.path.is_relative_to(ui_folder) for item in items]
+    counts = {kind: kinds.count(kind) for kind in (True, False)}
     seen = {True: 0, False: 0}
     keys: dict[str, tuple[bool, float]] = {}
-    for item in items:
-        kind = ui(item)
+    for item, kind in zip(items, kinds, strict=True):
         keys[item.nodeid] = (
             item.get_closest_marker("slow") is None,
             (seen[kind] + 0.5) / counts[kind],
@@ -57,15 +55,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     gc.freeze()
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder, which every xdist worker's own folder is in."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session", autouse=True)
 def bytecode_cache_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The processes tests start (`python -m reader ...`, hundreds in a run) keep their compiled
     modules in one folder for the run instead of compiling every module from source each time
     (PYTHONDONTWRITEBYTECODE, when set, forbids even that): the source tree stays clean, and a
     process runs what an installed `reader`, compiled once, runs."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, which every worker's folder is in
+    base = run_folder(tmp_path_factory)
     with pytest.MonkeyPatch.context() as env:
         env.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         env.setenv("PYTHONPYCACHEPREFIX", str(base / "pycache"))
@@ -76,9 +78,7 @@ def bytecode_cache_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) ->
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel `pip wheel` builds from this checkout, built once for the run: the first
     worker to ask builds it, under a lock in the run's folder, and the others reuse it."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
+    base = run_folder(tmp_path_factory)
     folder = base / "wheel"
     pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     with FileLock(str(base / "wheel.lock")):
