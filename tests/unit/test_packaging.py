@@ -16,19 +16,20 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_wheel_ships_seeds_and_themes(wheel: Path) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     assert wheel.name.startswith(project["name"].replace("-", "_") + "-")
-    wheels = [wheel]
-    names = set(zipfile.ZipFile(wheels[0]).namelist())
-    seed = "reader/_data/seeds/000_23062d0d2c77e25f.txt"
-    assert seed in names
-    shipped = zipfile.ZipFile(wheels[0]).read(seed)
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        seed = "reader/_data/seeds/000_23062d0d2c77e25f.txt"
+        assert seed in names
+        shipped = archive.read(seed)
+        entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+        launcher = archive.read(entry_points).decode()
+        metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        headers = archive.read(metadata).decode().split("\n\n")[0].splitlines()
     assert shipped == (ROOT / "seeds" / "000_23062d0d2c77e25f.txt").read_bytes()
     theme_files = {n for n in names if n.startswith("reader/_data/themes/")}
     assert theme_files, "no themes in the wheel"
     assert "reader/cli.py" in names
-    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "reader = reader.cli:main" in zipfile.ZipFile(wheels[0]).read(entry_points).decode()
-    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
-    headers = zipfile.ZipFile(wheels[0]).read(metadata).decode().split("\n\n")[0].splitlines()
+    assert "reader = reader.cli:main" in launcher
     assert f"Name: {DISTRIBUTION}" in headers
     assert f"Version: {__version__}" in headers
 
