@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from helpers.apps import shared_extractor
 from helpers.loopback import Serve, serving
 from helpers.told import Told
 
@@ -112,8 +113,9 @@ def serve() -> Iterator[Serve]:
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
     """The shipped entity model and word lists, loaded once per test process (loading folds
-    every word list; `extract` has no side effects, so every test can share one)."""
-    return Extractor.load()
+    every word list; `extract` has no side effects, so every test can share one): the same
+    one `helpers.apps.make_app` gives the apps it builds."""
+    return shared_extractor()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
@@ -506,8 +507,10 @@ def _bio_transitions(tags: Sequence[str]) -> tuple[Any, Any, Any]:
 class Extractor:
     """The loaded model and gazetteers.
 
-    `extract` has no side effects, but the CRF tagger keeps state during a call: use one
-    Extractor from one thread at a time (load one per worker).
+    `extract` has no side effects and may be called from several threads (the app's Entities
+    pane and its background indexer share one model): the CRF tagger and the word caches keep
+    state during a call, so one extraction runs at a time. The lower-level tagging methods
+    take no lock: call them from one thread at a time.
     """
 
     def __init__(
@@ -548,6 +551,8 @@ class Extractor:
         surnames = frozenset(w for w, cues in lexicon.cues.items() if "surname" in cues)
         self._whole_names = self._known_first | surnames
         """Words that are names as they stand, never a proclitic and a name."""
+        self._extracting = threading.Lock()
+        """Held by `extract` (see the class doc)."""
 
     @classmethod
     def load(
@@ -857,6 +862,10 @@ class Extractor:
 
     def extract(self, text: str, corrections: Sequence[EntityCorrection] = ()) -> list[Entity]:
         """Entities of `text`, most mentioned first, with the reader's corrections applied."""
+        with self._extracting:
+            return self._extract(text, corrections)
+
+    def _extract(self, text: str, corrections: Sequence[EntityCorrection]) -> list[Entity]:
         tokens = tokenize(text)
         folded = [fold_plain(t.text) for t in tokens]
         numeric = self._numeric(text)

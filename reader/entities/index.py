@@ -279,14 +279,16 @@ class EntityIndex:
         store: Store,
         connection: sqlite3.Connection,
         path: Path | None,
-        extractor: Extractor | None,
+        extractor: Extractor | Callable[[], Extractor] | None,
         signature: str,
     ) -> None:
         self.store = store
         self.connection = connection
         #: The index file, or None for an index kept in memory (a read-only database).
         self.path = path
-        self._extractor = extractor
+        self._extractor = None if callable(extractor) else extractor
+        self._load = extractor if callable(extractor) else None
+        """What gives the extractor when one is first needed (None: `Extractor.load`)."""
         #: The extractor's signature: articles extracted under another are extracted again.
         self.signature = signature
         #: How many entities' figures the last `update` changed (0: the index was current).
@@ -294,11 +296,15 @@ class EntityIndex:
 
     @classmethod
     def open(
-        cls, store: Store, extractor: Extractor | None = None, signature: str | None = None
+        cls,
+        store: Store,
+        extractor: Extractor | Callable[[], Extractor] | None = None,
+        signature: str | None = None,
     ) -> EntityIndex:
         """The index beside `store` (created if missing, rebuilt if damaged); in memory when
-        the database is read-only. `extractor` (default: `Extractor.load()`, loaded when
-        something needs extracting) and its `signature` (default: `model_signature()`)."""
+        the database is read-only. `extractor` (or a function that gives it, called when
+        something first needs extracting; default: `Extractor.load()`, loaded then) and its
+        `signature` (default: `model_signature()`)."""
         signature = signature or model_signature()
         if store.read_only:
             return cls(store, _open_file(":memory:"), None, extractor, signature)
@@ -325,17 +331,12 @@ class EntityIndex:
         self.close()
 
     @property
-    def loaded_extractor(self) -> Extractor | None:
-        """The extractor if it was given or loaded (to hand to the next `open`), else None."""
-        return self._extractor
-
-    @property
     def extractor(self) -> Extractor:
         """The extractor, loaded the first time it is needed."""
         if self._extractor is None:
             from reader.entities.extractor import Extractor
 
-            self._extractor = Extractor.load()
+            self._extractor = (self._load or Extractor.load)()
         return self._extractor
 
     # -- keeping up with the store ------------------------------------------------------

@@ -106,8 +106,9 @@ class ReaderBase(App[None]):
     """The entity model once loaded (or given to the app), shared by every Entities pane."""
 
     def entity_extractor(self) -> Extractor:
-        """The entity model, loaded the first time a pane asks (in its worker thread) and then
-        kept for the app's life. Two first asks at once load it twice, harmlessly."""
+        """The entity model, loaded the first time a pane or the background indexer asks (in
+        its own thread) and then kept for the app's life; `Extractor.extract` runs one call at
+        a time, so both can use it. Two first asks at once load it twice, harmlessly."""
         if self._extractor is None:
             from reader.entities.extractor import Extractor
 

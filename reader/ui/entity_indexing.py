@@ -13,7 +13,8 @@ the UI thread only starts threads and takes progress.
 Progress goes to the app's `entity_indexing` reactive (`IndexingState`: screens watch it; the
 library's title line shows "Indexing entities 120/300" while a pass with at least
 `SHOWN_FROM` articles runs, and the Entities screen re-reads the index as batches land). The
-model is loaded on the first pass that has something to extract and kept for later passes.
+model is the app's (`entity_extractor`, shared with the Entities panes): loaded on the first
+pass that has something to extract, unless a pane loaded it first.
 """
 
 from __future__ import annotations
@@ -22,13 +23,9 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
 from reader.ui.base import IndexingState, ReaderBase
-
-if TYPE_CHECKING:
-    from reader.entities.extractor import Extractor
 
 #: Seconds after start-up before the first pass (the library is painted and usable first).
 FIRST_PASS_DELAY = 1.0
@@ -44,7 +41,6 @@ class EntityIndexer:
         self._running = False
         self._again = False
         self._stopping = False
-        self._extractor: Extractor | None = None
         self._signature: str | None = None
 
     @property
@@ -103,7 +99,8 @@ class EntityIndexer:
         if self._signature is None:
             self._signature = model_signature()
         store = self._app.store
-        with EntityIndex.open(store, self._extractor, self._signature) as index:
+        # The app's model, shared with its Entities panes, loaded when a pass first extracts.
+        with EntityIndex.open(store, self._app.entity_extractor, self._signature) as index:
             if index.is_current():
                 return 0
 
@@ -111,7 +108,6 @@ class EntityIndexer:
                 _call_soon(loop, self._progress, done, total)
 
             index.update(progress, lambda: self._stopping)
-            self._extractor = index.loaded_extractor
             return index.last_changed
 
     def _progress(self, done: int, total: int) -> None:

@@ -5,5 +5,6 @@
   matrix; `told`: an app's notifications; `waits`: the pilot's waits (`settle`, ...);
   `arabic`: typing and reading Arabic on screen; `screen`: the composed screen as text;
 - `cli`: `reader ARGS` in this process on pipes (`run_cli` for a library, `run_piped`);
-  `terminal`: `reader ARGS` on a pseudo-terminal in a real process.
+  `terminal`: `reader ARGS` on a pseudo-terminal in a real process;
+- `apps`: `make_app` with the entity model the test process loads once (`shared_extractor`).
 """

@@ -11,14 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.apps import make_app
 from helpers.waits import entities_listed
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ListView, Static
 
+from reader.entities.extractor import Extractor
 from reader.entities.index import EntityIndex
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.ui.app import WATCH_ENV, ReaderApp, make_app
+from reader.ui.app import WATCH_ENV, ReaderApp
+from reader.ui.app import make_app as build_app
 from reader.ui.base import IndexingState
 from reader.ui.screens.library import LibraryScreen
 from reader.ui.widgets.entities_pane import EntityItem
@@ -112,6 +115,33 @@ async def test_first_start_indexes_the_library_with_progress_in_the_title_line(d
         assert index.stale() == []
         musk = index.find("إيلون ماسك", "PERSON")
         assert musk is not None and musk.articles == COUNT // len(PEOPLE)
+
+
+async def test_the_indexer_and_the_entities_pane_load_the_model_once(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app given no model loads it when the indexer's first pass needs it, and the
+    Entities tab opened after extracts with that one: the model is loaded once per app."""
+    loads: list[Extractor] = []
+    real_load = Extractor.load
+
+    def counting_load(*args: Any, **kwargs: Any) -> Extractor:
+        loaded = real_load(*args, **kwargs)
+        loads.append(loaded)
+        return loaded
+
+    monkeypatch.setattr(Extractor, "load", counting_load)
+    app = build_app(db, seed=False)  # the factory itself: no model given
+    async with app.run_test(size=SIZE) as pilot:
+        recorder = await start(pilot)
+        await recorder.next_pass()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("i")
+        pane = await entities_listed(pilot)
+        assert pane.entities, "the Entities tab listed the article's entities"
+    assert len(loads) == 1
+    assert app.entity_extractor() is loads[0]
 
 
 async def test_an_article_added_while_the_app_runs_is_indexed_in_the_background(

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -263,6 +264,35 @@ def test_offsets_hold_for_any_text(
 def test_empty_text(extractor: Extractor) -> None:
     assert extractor.extract("") == []
     assert extractor.extract("   \n  ") == []
+
+
+def test_threads_sharing_one_extractor_get_what_each_would_alone(seed_text: str) -> None:
+    """The app's Entities pane and its background indexer extract with one model from two
+    threads. The CRF keeps each sentence's state between calls (mixed with the tagger, as
+    here, it is asked for every word's probabilities after `set`), so calls must not
+    interleave: every thread's result equals the one-thread result."""
+    shared = Extractor.load()
+    shared.crf_share = 0.5  # this test's own model: the CRF's state is in play
+    paragraphs = [p for p in seed_text.split("\n") if len(p) > 80][:8]
+    alone = [shared.extract(text) for text in paragraphs]
+    results: dict[int, list[list[Entity]]] = {}
+    start = threading.Barrier(4)
+
+    def extract_all(number: int) -> None:
+        start.wait()
+        order = paragraphs[number:] + paragraphs[:number]
+        found = [shared.extract(text) for text in order * 6]
+        results[number] = found
+
+    threads = [threading.Thread(target=extract_all, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results) == [0, 1, 2, 3]
+    for number, found in results.items():
+        expected = (alone[number:] + alone[:number]) * 6
+        assert found == expected, number
 
 
 def test_bio_spans() -> None:
