@@ -7,10 +7,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reader import DISTRIBUTION, __version__
 from reader.errors import ReaderError
 from reader.text.modes import BIDI_ENV, BIDI_MODES, resolve_bidi_mode
+
+if TYPE_CHECKING:  # the model loads only when a command needs it
+    from reader.entities.extractor import Extractor
 
 #: Each subcommand and the module under `reader.commands` that registers it, in the order
 #: the help lists them.
@@ -146,13 +150,18 @@ def split_open_target(
     return argv, None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point for `reader` and `python -m reader`; returns the exit status."""
+def main(argv: Sequence[str] | None = None, *, extractor: Extractor | None = None) -> int:
+    """Entry point for `reader` and `python -m reader`; returns the exit status.
+
+    `extractor`: an entity model already loaded, for the commands that extract entities
+    (`entities`, `export --with-entities`, `person:` searches) to use instead of loading the
+    shipped one, as a host that runs many commands in one process does (the test suite)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_of(args_list))
     args_list, target = split_open_target(args_list, parser)
     args = parser.parse_args(args_list)
     args.target = target
+    args.extractor = extractor
     bidi, warning = resolve_bidi_mode(args.bidi, os.environ.get(BIDI_ENV))
     if warning:  # said here once for the whole run, whichever command (or the app) runs
         from reader.commands.output import Out

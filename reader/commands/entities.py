@@ -155,7 +155,7 @@ def run_all(args: argparse.Namespace) -> int:
     from reader.entities.index import EntityIndex
 
     out = Out.of(args)
-    with _open_store(args) as store, EntityIndex.open(store) as index:
+    with _open_store(args) as store, EntityIndex.open(store, args.extractor) as index:
         stale = index.stale()
         if stale and not index.is_current():
             if not sys.stderr.isatty():
@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         raise ReaderError(f"{path} holds no article.")
     from reader.entities.extractor import Extractor
 
-    extractor = Extractor.load()
+    extractor = args.extractor or Extractor.load()
     corrections = _corrections(args)
     results = [(article, extractor.extract(article.text, corrections)) for article in articles]
     if args.json:

@@ -147,7 +147,7 @@ def run_export(args: argparse.Namespace) -> int:
                 Extractor,  # loaded only when asked for: it reads a model
             )
 
-            extractor = Extractor.load()
+            extractor = args.extractor or Extractor.load()
         items: list[tuple[Article, list[Annotation], list[EntityLike] | None]] = []
         for article_id in ids:
             article = store.get_article(article_id)

@@ -55,7 +55,7 @@ def run_search(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     with _open_store(args) as store:
-        results = search(store, query, limit=max(1, args.limit))
+        results = search(store, query, limit=max(1, args.limit), extractor=args.extractor)
     if args.json:
         import json
 

@@ -42,6 +42,7 @@ from reader.text.arabic import (
 )
 
 if TYPE_CHECKING:
+    from reader.entities.extractor import Extractor
     from reader.entities.index import EntityIndex
     from reader.models import Annotation, Article
     from reader.store.database import Store
@@ -548,9 +549,13 @@ def entity_mentions(
     return found or {}
 
 
-def search(store: Store, query: Query | str, limit: int = 20) -> list[SearchResult]:
+def search(
+    store: Store, query: Query | str, limit: int = 20, extractor: Extractor | None = None
+) -> list[SearchResult]:
     """The articles of `store` that match `query`, best first (at most `limit`): the index
-    beside the store is brought up to date first, so changes from any process count."""
+    beside the store is brought up to date first, so changes from any process count. A query
+    naming entities brings the entity index up to date too, with `extractor` (default: the
+    shipped model, loaded only if an article needs extracting)."""
     if isinstance(query, str):
         query = parse_query(query)
     with contextlib.ExitStack() as stack:
@@ -558,7 +563,7 @@ def search(store: Store, query: Query | str, limit: int = 20) -> list[SearchResu
         if query.entities:
             from reader.entities.index import EntityIndex
 
-            entity_index = stack.enter_context(EntityIndex.open(store))
+            entity_index = stack.enter_context(EntityIndex.open(store, extractor))
             entity_index.update()
         index = stack.enter_context(SearchIndex.open(store))
         index.update()

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reader.cli import main
+from reader.entities.extractor import Extractor
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,22 @@ def _environment(env: Mapping[str, str | None]) -> Iterator[None]:
 
 
 def run_piped(
-    args: tuple[str, ...] | list[str], env: Mapping[str, str | None], *, stdin: bytes = b""
+    args: tuple[str, ...] | list[str],
+    env: Mapping[str, str | None],
+    *,
+    stdin: bytes = b"",
+    extractor: Extractor | None = None,
 ) -> PipedRun:
     """`reader ARGS` with stdin holding `stdin`, stdout and stderr on pipes, and `env` (names
-    to set, or None to remove) in the environment."""
+    to set, or None to remove) in the environment; `extractor`, when given, is the entity
+    model the command uses instead of loading the shipped one (`reader.cli.main`)."""
     streams = (sys.stdin, sys.stdout, sys.stderr)
     stdin_pipe, stdout_pipe, stderr_pipe = _pipe(stdin), _pipe(), _pipe()
     try:
         sys.stdin, sys.stdout, sys.stderr = stdin_pipe, stdout_pipe, stderr_pipe
         with _environment(env):
             try:
-                status = main(list(args))
+                status = main(list(args), extractor=extractor)
             except SystemExit as stop:  # argparse: --help, a usage error
                 status = stop.code if isinstance(stop.code, int) else 1
         stdout_pipe.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers.apps import shared_extractor
 from helpers.cli import run_piped
 from helpers.entities_gold import (
     GOLD_FOLDER,
@@ -33,7 +34,9 @@ TARGET_F1 = 0.85
 def extract_with_cli(tmp_path: Path, name: str) -> list[Entity]:
     """What `reader entities FILE --json` prints for one text of the set, as entities."""
     env = {"READER_DB": str(tmp_path / "lib.json"), "NO_COLOR": "1"}
-    run = run_piped(("entities", str(GOLD_FOLDER / f"{name}.txt"), "--json"), env)
+    run = run_piped(
+        ("entities", str(GOLD_FOLDER / f"{name}.txt"), "--json"), env, extractor=shared_extractor()
+    )
     assert run.status == 0, run.stderr.decode()
     return [
         Entity(
@@ -112,7 +115,7 @@ def entities_of(tmp_path: Path, text: str) -> dict[str, set[str]]:
     article = tmp_path / "article.txt"
     article.write_text(text, encoding="utf-8")
     env = {"READER_DB": str(tmp_path / "lib.json"), "NO_COLOR": "1"}
-    run = run_piped(("entities", str(article), "--json"), env)
+    run = run_piped(("entities", str(article), "--json"), env, extractor=shared_extractor())
     assert run.status == 0, run.stderr.decode()
     out: dict[str, set[str]] = {}
     for item in json.loads(run.stdout):

@@ -26,6 +26,7 @@ from helpers.terminal import run_on_terminal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reader.entities.extractor import Extractor
 from reader.models import Annotation, Article, Block, EntityCorrection, Feed
 from reader.store.database import Store
 
@@ -145,10 +146,13 @@ def run(db: Path, *args: str, stdin: bytes = b"") -> tuple[bytes, bytes, int]:
     return result.stdout, result.stderr, result.returncode
 
 
-def run_in_process(db: Path, *args: str, stdin: bytes = b"") -> tuple[bytes, bytes, int]:
+def run_in_process(
+    db: Path, *args: str, stdin: bytes = b"", extractor: Extractor | None = None
+) -> tuple[bytes, bytes, int]:
     """`reader ARGS` on pipes, as `run` does, through the command line's entry point in this
-    process (the property test runs a few dozen commands for each example)."""
-    result = run_piped(args, _env(db), stdin=stdin)
+    process (the property test runs a few dozen commands for each example, with the entity
+    model the test process loaded once)."""
+    result = run_piped(args, _env(db), stdin=stdin, extractor=extractor)
     return result.stdout, result.stderr, result.status
 
 
@@ -454,7 +458,7 @@ def _seed_hostile_library(tmp: Path, db: Path, site: Site, fields: Fields) -> tu
 )
 @given(fields=fields_strategy)
 def test_no_command_and_no_export_lets_hostile_text_through(
-    tmp_path_factory: pytest.TempPathFactory, site: Site, fields: Fields
+    tmp_path_factory: pytest.TempPathFactory, site: Site, extractor: Extractor, fields: Fields
 ) -> None:
     """Every command on pipes (in this process, through the command line's entry point), a
     few on a real terminal, and every export file, after hostile text came in every way."""
@@ -484,7 +488,7 @@ def test_no_command_and_no_export_lets_hostile_text_through(
         "feed remove": ["feed", "remove", _argv_safe(fields.legacy) or "x"],
     }
     for label, args in piped.items():
-        out, err, _status = run_in_process(db, *args)
+        out, err, _status = run_in_process(db, *args, extractor=extractor)
         text = assert_clean(label, out)
         assert_clean(f"{label} stderr", err)
         if label.endswith("--json") or label == "export json":
