@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 from helpers.arabic import type_text
 from helpers.told import Told
 from helpers.waits import entities_listed, search_palette, settle
@@ -18,7 +19,8 @@ from reader.errors import ReaderError
 from reader.models import Article, Block
 from reader.store.database import Store
 from reader.text.layout import layout
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
+from reader.ui.app import make_app as build_app
 from reader.ui.screens.article import ArticleScreen, FindBar
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.library import LibraryScreen
@@ -612,7 +614,7 @@ async def test_every_entities_pane_of_an_app_shares_one_entity_model(
             assert app.entity_extractor() is extractor
             await pilot.press("escape", "escape")
             await pilot.pause()
-    bare = make_app(db_path, seed=False)
+    bare = build_app(db_path, seed=False)  # the factory itself: no model given
     try:
         assert bare.entity_extractor() is bare.entity_extractor()  # loaded once, then kept
     finally:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.apps import make_app
 from helpers.arabic import type_text
 from helpers.loopback import QuietHandler, Serve
 from helpers.told import Told
@@ -24,7 +25,7 @@ from reader.ingest.library import add_feed
 from reader.ingest.teaser import AUTO_FULL_TEXT_SETTING
 from reader.models import Article, Block, Feed
 from reader.store.database import Store
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.feed_refresh import INTERVAL_SETTING
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.feeds import AddFeedScreen, FeedsScreen, RemoveFeedScreen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.apps import make_app
 from helpers.arabic import type_text
 from helpers.waits import search_palette
 from rich.cells import cell_len
@@ -17,7 +18,7 @@ from reader.notes.anchors import make_annotation
 from reader.store.database import Store
 from reader.text import motion
 from reader.text.layout import layout
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.note import NoteScreen
 from reader.ui.widgets.highlight_view import ReadingView

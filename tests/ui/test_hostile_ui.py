@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers.apps import make_app
 from helpers.told import Told
 from textual.geometry import Region
 from textual.widgets import DataTable
@@ -16,7 +17,7 @@ from textual.widgets import DataTable
 from reader.models import Annotation, Article, Block
 from reader.store.database import Store
 from reader.text.shaping import reference_reshaper
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.library import LibraryScreen

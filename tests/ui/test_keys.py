@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers.apps import make_app
 from helpers.arabic import type_text
 from helpers.screen import screen_lines
 from textual.app import App
@@ -16,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, ListView
 
 from reader.store.database import Store
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.help import HelpScreen, binding_rows
 from reader.ui.screens.library import LibraryScreen

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from helpers.apps import make_app
 from helpers.arabic import visual
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.ui.app import make_app
 from reader.ui.screens.library import FIRST_ROWS, LazyCell, LibraryScreen
 
 SIZE = (100, 30)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 from helpers.told import Told
 from textual.pilot import Pilot
 
@@ -106,8 +107,6 @@ async def test_an_article_from_a_file_has_no_link(
 async def test_only_safe_web_links_leave_the_app(
     tmp_path: Path, source: str, browser: RecordingBrowser
 ) -> None:
-    from reader.ui.app import make_app
-
     path = tmp_path / "links.json"
     with Store.open(path) as store:
         store.put_article(

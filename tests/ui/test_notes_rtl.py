@@ -9,11 +9,12 @@ import re
 from html import unescape
 from pathlib import Path
 
+from helpers.apps import make_app
 from helpers.arabic import type_text, visual
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.all_notes import AllNotesScreen
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.widgets.notes_pane import AnnotationItem

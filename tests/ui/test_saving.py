@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 from helpers.told import Told
 from helpers.waits import entities_listed, settle
 from textual.widgets import ListView
 
 from reader.models import Annotation
 from reader.store.database import Store
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.widgets.entities_pane import EntityItem
 from reader.ui.widgets.highlight_view import ReadingView
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 from helpers.arabic import letters_with_forms, visual
 from helpers.screen import screen_lines
 from helpers.told import Told
@@ -13,7 +14,6 @@ from helpers.waits import settle
 
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.ui.app import make_app
 
 TITLE = "افتتاح مكتبة عامة جديدة في الرياض"
 AUTHOR = "خالد العتيبي"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 from helpers.waits import search_palette, settle
 from rich.cells import cell_len
 from rich.color import Color as RichColor
@@ -16,7 +17,6 @@ from reader.ingest.library import add_targets
 from reader.notes.anchors import make_annotation
 from reader.paths import themes_dir
 from reader.store.database import Store
-from reader.ui.app import make_app
 from reader.ui.themes import (
     MARK_VARIABLES,
     REQUIRED_VARIABLES,

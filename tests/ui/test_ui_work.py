@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.apps import make_app
 from helpers.arabic import visual
 
 from reader.store.database import Store
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.note import NoteScreen
 from reader.ui.widgets.entities_pane import EntityItem, HeadingItem

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.apps import make_app
 from helpers.loopback import QuietHandler, Serve
 from helpers.told import Told
 from helpers.waits import settle
@@ -29,7 +30,7 @@ from reader.models import now_iso
 from reader.notes.anchors import make_annotation
 from reader.notes.webanno import collection_json
 from reader.store.database import Store
-from reader.ui.app import WATCH_ENV, ReaderApp, make_app
+from reader.ui.app import WATCH_ENV, ReaderApp
 from reader.ui.screens.article import ArticleScreen
 from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.library import LibraryScreen

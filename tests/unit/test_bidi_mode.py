@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 from helpers.told import Told
 
 from reader.cli import main
 from reader.store.database import Store
 from reader.text.modes import resolve_bidi_mode
-from reader.ui.app import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
