@@ -38,23 +38,36 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run order: the slow tests first (one started last holds up the end of the run), then
-    the UI tests spread evenly among the others, each kind in its collected order. A UI test
-    waits on its app for about half its time; in collected order (tests/ui/ before
-    tests/unit/) xdist's workers ended the run all in UI tests, with the cores a third idle."""
+    """Run order: the UI tests spread evenly among the others, each kind in its collected
+    order, and the slow tests at the head of each worker's first batch, one a worker (a slow
+    test started late holds up the end of the run; several in one batch hold up that worker).
+    A UI test waits on its app for about half its time; in collected order (tests/ui/ before
+    tests/unit/) xdist's workers ended the run all in UI tests, with the cores a third idle.
+
+    xdist's load scheduling hands each of its N workers a first batch of consecutive tests,
+    a quarter of its share (len(items) // N // 4) of them: the slow tests go at the start of
+    those batches, wrapping round to second places when there are more slow tests than
+    workers."""
 
     ui_folder = ROOT / "tests" / "ui"
-    kinds = [item.path.is_relative_to(ui_folder) for item in items]
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    rest = [item for item in items if item.get_closest_marker("slow") is None]
+    kinds = [item.path.is_relative_to(ui_folder) for item in rest]
     counts = {kind: kinds.count(kind) for kind in (True, False)}
     seen = {True: 0, False: 0}
-    keys: dict[str, tuple[bool, float]] = {}
-    for item, kind in zip(items, kinds, strict=True):
-        keys[item.nodeid] = (
-            item.get_closest_marker("slow") is None,
-            (seen[kind] + 0.5) / counts[kind],
-        )
+    place: dict[str, float] = {}
+    for item, kind in zip(rest, kinds, strict=True):
+        place[item.nodeid] = (seen[kind] + 0.5) / counts[kind]
         seen[kind] += 1
-    items.sort(key=lambda item: keys[item.nodeid])
+    rest.sort(key=lambda item: place[item.nodeid])
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    batch = max(2, len(items) // workers // 4)
+    slots = sorted((number % workers) * batch + number // workers for number in range(len(slow)))
+    ordered = list(rest)
+    for slot, item in zip(slots, slow, strict=True):
+        ordered.insert(min(slot, len(ordered)), item)
+    items[:] = ordered
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

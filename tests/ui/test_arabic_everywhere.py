@@ -157,6 +157,7 @@ async def choose_entity(pilot: Pilot[None], pane: EntitiesPane) -> None:
     await settle(pilot)
 
 
+@pytest.mark.slow  # every screen and dialog in turn: 10-14 s each
 @pytest.mark.parametrize("mode", ["app", "terminal"])
 async def test_every_screen_and_dialog_draws_arabic_right(
     db_path: Path, app_factory: Factory, mode: str

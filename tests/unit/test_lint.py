@@ -31,7 +31,9 @@ def _tool(name: str) -> str:
     [
         ("ruff", "check", "."),
         ("ruff", "format", "--check", "."),
-        ("mypy",),
+        # Strict mypy from cold (as on a fresh clone) takes 15-20 s: marked slow so it
+        # starts early in a run instead of holding up its end.
+        pytest.param(("mypy",), marks=pytest.mark.slow),
     ],
     ids=["ruff-check", "ruff-format", "mypy-strict"],
 )

@@ -128,6 +128,7 @@ def check_acked(store: Store, lines: list[str]) -> int:
     return acked
 
 
+@pytest.mark.slow  # writer processes killed at random moments: about 9 s
 def test_sigkill_at_random_moments_loses_no_acked_write(
     tmp_path: Path, start_writer: Callable[..., subprocess.Popen[str]]
 ) -> None:
