@@ -103,7 +103,8 @@ class ReaderBase(App[None]):
     `entity_indexing`."""
 
     _extractor: Extractor | None = None
-    """The entity model once loaded (or given to the app), shared by every Entities pane."""
+    """The entity model once loaded (or given to the app), shared by every Entities pane and
+    the background indexer."""
 
     def entity_extractor(self) -> Extractor:
         """The entity model, loaded the first time a pane or the background indexer asks (in

@@ -24,7 +24,7 @@ from reader.ui.app import WATCH_ENV, ReaderApp
 from reader.ui.app import make_app as build_app
 from reader.ui.base import IndexingState
 from reader.ui.screens.library import LibraryScreen
-from reader.ui.widgets.entities_pane import EntityItem
+from reader.ui.widgets.entities_pane import EntitiesPane, EntityItem
 
 SIZE = (110, 32)
 PEOPLE = ["إيلون ماسك", "سام ألتمان", "ساتيا ناديلا", "تيم كوك", "جيف بيزوس"]
@@ -91,6 +91,17 @@ async def start(pilot: Pilot[Any]) -> Recorder:
     return recorder
 
 
+async def entities_after_first_pass(pilot: Pilot[Any]) -> tuple[Recorder, EntitiesPane]:
+    """Once the app's first indexing pass is over, the first article's Entities tab, when it
+    lists the article's entities (and the recorder of the app's indexing states)."""
+    recorder = await start(pilot)
+    await recorder.next_pass()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("i")
+    return recorder, await entities_listed(pilot)
+
+
 async def test_first_start_indexes_the_library_with_progress_in_the_title_line(db: Path) -> None:
     app = make_app(db, seed=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -133,12 +144,7 @@ async def test_the_indexer_and_the_entities_pane_load_the_model_once(
     monkeypatch.setattr(Extractor, "load", counting_load)
     app = build_app(db, seed=False)  # the factory itself: no model given
     async with app.run_test(size=SIZE) as pilot:
-        recorder = await start(pilot)
-        await recorder.next_pass()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("i")
-        pane = await entities_listed(pilot)
+        _recorder, pane = await entities_after_first_pass(pilot)
         assert pane.entities, "the Entities tab listed the article's entities"
     assert len(loads) == 1
     assert app.entity_extractor() is loads[0]
@@ -178,12 +184,7 @@ async def test_a_correction_made_in_the_pane_reaches_the_index_at_once(
     monkeypatch.setenv(WATCH_ENV, "0")  # no looks for changes: only the correction asks
     app = make_app(db, seed=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        recorder = await start(pilot)
-        await recorder.next_pass()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("i")
-        pane = await entities_listed(pilot)
+        recorder, pane = await entities_after_first_pass(pilot)
         listing = pane.query_one("#entities-list", ListView)
         first = next(n for n, item in enumerate(listing.children) if isinstance(item, EntityItem))
         item = listing.children[first]
