@@ -7,13 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.apps import make_app
 
 from reader.entities.extractor import Extractor
 from reader.entities.index import EntityIndex
 from reader.ingest.articles import parse_path
 from reader.models import Article, Block
 from reader.store.database import Store
-from reader.ui.app import ReaderApp, make_app
+from reader.ui.app import ReaderApp
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_23062d0d2c77e25f.txt"
@@ -96,11 +97,11 @@ def db_path(tmp_path: Path, indexed_library: Path) -> Path:
 
 
 @pytest.fixture
-def app_factory(db_path: Path, extractor: Extractor) -> Callable[..., ReaderApp]:
+def app_factory(db_path: Path) -> Callable[..., ReaderApp]:
     """Builds apps on the fixed library through the real factory, with the entity model the
-    test process has loaded once."""
+    test process has loaded once (`helpers.apps.make_app`)."""
 
     def build(**kwargs: object) -> ReaderApp:
-        return make_app(db_path, seed=False, extractor=extractor, **kwargs)  # type: ignore[arg-type]
+        return make_app(db_path, seed=False, **kwargs)
 
     return build
