@@ -5,10 +5,12 @@ from __future__ import annotations
 import compileall
 import gc
 import os
+import shutil
 import socketserver
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from helpers.told import Told
 from reader.entities.extractor import Extractor
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Environment variable naming the folder (made by the xdist controller) where the workers
+#: take turns at their first collection.
+FIRST_COLLECTION = "READER_TESTS_FIRST_COLLECTION"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,11 +35,33 @@ def pytest_configure(config: pytest.Config) -> None:
 
     With xdist, the controller compiles the package before the workers start: on a fresh
     clone every worker would otherwise compile each module it imports (they start together,
-    so none finds another's bytecode), 4 CPU-s of a run with six workers."""
+    so none finds another's bytecode), 4 CPU-s of a run with six workers. It also makes the
+    folder in which the workers take turns at their first collection (`pytest_collection`)."""
     gc.set_threshold(50_000, 20, 100)
     controller = config.getoption("numprocesses", None) and not hasattr(config, "workerinput")
     if controller and not sys.dont_write_bytecode:
         compileall.compile_dir(ROOT / "reader", quiet=2)
+        os.environ[FIRST_COLLECTION] = tempfile.mkdtemp(prefix="reader-tests-")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Generator[None, object, object]:
+    """An xdist worker collects the tests alone while no other has: the first to start
+    rewrites every test module's asserts (pytest's bytecode for them, in `__pycache__`) and the
+    others wait and then import that. On a fresh clone the rewrite costs a worker 1.8 CPU-s,
+    and six workers starting together each did it (none found another's bytecode): 11 CPU-s
+    of a CI run, now 2."""
+    folder = os.environ.get(FIRST_COLLECTION)
+    if folder is None or "PYTEST_XDIST_WORKER" not in os.environ:
+        return (yield)
+    done = Path(folder, "collected")
+    with FileLock(str(Path(folder, "collecting.lock"))):
+        if not done.exists():
+            try:
+                return (yield)
+            finally:
+                done.touch()
+    return (yield)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -75,6 +102,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     frozen out of garbage collection, which at exit took a test process seconds, and an xdist
     worker that has not exited 5 s after the run is interrupted and waited for."""
     gc.freeze()
+    if not hasattr(config, "workerinput") and FIRST_COLLECTION in os.environ:
+        shutil.rmtree(os.environ.pop(FIRST_COLLECTION), ignore_errors=True)
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
